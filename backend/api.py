@@ -1,0 +1,41 @@
+"""Shared REST plumbing: pagination, error rendering, base permissions."""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import pagination, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """Render domain errors and Django validation errors as 4xx with a code and the field at fault."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = serializers.ValidationError(_django_error_detail(exc))
+    if isinstance(exc, IntegrityError):
+        # A constraint the services did not foresee: still the client's conflict, never a 500.
+        logger.warning("integrity error reached the API: %s", exc)
+        return Response(
+            {"code": "conflict", "detail": "データの整合性制約に反します。 (The change conflicts with existing data.)"},
+            status=409,
+        )
+    return drf_exception_handler(exc, context)
+
+
+def _django_error_detail(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": list(exc.messages)}

@@ -1,0 +1,38 @@
+"""Domain errors: raised by services, translated to HTTP in one place (backend.api.exception_handler)."""
+
+
+class DomainError(Exception):
+    """A refusal a user can understand. `code` is stable (for programs), `message` is for people.
+
+    `field` names the input at fault where there is one; `status` is the HTTP status it becomes.
+    """
+
+    status = 400
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, status: int | None = None, **extra):
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.field = field
+        self.extra = extra
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict:
+        body = {"code": self.code, "detail": self.message}
+        if self.field:
+            body["field"] = self.field
+        body.update(self.extra)
+        return body
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

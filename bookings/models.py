@@ -1,0 +1,1 @@
+"""Bookings: requests, decisions and the no-double-booking guarantee."""

@@ -1,0 +1,187 @@
+"""Consortia, their member institutions, companies, users and the roles that scope them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_corporate_number
+
+PREFECTURES = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
+    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
+    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
+    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+]  # fmt: skip
+PREFECTURE_CHOICES = [(p, p) for p in PREFECTURES]
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do comes from their roles."""
+
+    language = models.CharField(
+        _("表示言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
+    )
+
+    class Meta:
+        verbose_name = _("利用者 (user)")
+        verbose_name_plural = _("利用者 (users)")
+
+    def __str__(self):
+        full = f"{self.last_name} {self.first_name}".strip()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class Consortium(models.Model):
+    """A regional operating council (運営協議会) of research institutions."""
+
+    name = models.CharField(_("名称 (name)"), max_length=200, unique=True)
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True)
+    slug = models.SlugField(_("識別子 (slug)"), max_length=60, unique=True)
+    region = models.CharField(_("地域 (region)"), max_length=200, blank=True)
+    prefectures = models.JSONField(_("対象都道府県 (prefectures)"), default=list, blank=True)
+    description = models.TextField(_("概要 (description)"), blank=True)
+    contact_email = models.EmailField(_("事務局連絡先 (secretariat e-mail)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("協議会 (consortium)")
+        verbose_name_plural = _("協議会 (consortia)")
+
+    def __str__(self):
+        return self.name
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("大学 (university)")
+        KOSEN = "kosen", _("高等専門学校 (kosen)")
+        PUBLIC_TESTING = "public_testing", _("公設試験研究機関 (public testing institute)")
+        NATIONAL_LAB = "national_lab", _("国立研究開発法人 (national lab)")
+        TLO = "tlo", _("TLO (technology licensing office)")
+        OTHER = "other", _("その他 (other)")
+
+    name = models.CharField(_("名称 (name)"), max_length=200, unique=True)
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True)
+    kind = models.CharField(_("種別 (kind)"), max_length=20, choices=Kind.choices)
+    prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
+    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True)
+    website = models.URLField(_("ウェブサイト (website)"), blank=True)
+    contact_email = models.EmailField(_("連絡先 (contact e-mail)"), blank=True)
+    consortia = models.ManyToManyField(
+        Consortium, through="ConsortiumMembership", related_name="institutions", verbose_name=_("協議会 (consortia)")
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("機関 (institution)")
+        verbose_name_plural = _("機関 (institutions)")
+
+    def __str__(self):
+        return self.name
+
+
+class ConsortiumMembership(models.Model):
+    """An institution's membership of a consortium, with the dates it joined and left."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="memberships")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    joined_on = models.DateField(_("加入日 (joined)"))
+    left_on = models.DateField(_("脱退日 (left)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["consortium_id", "institution_id"]
+        verbose_name = _("協議会への加入 (membership)")
+        verbose_name_plural = _("協議会への加入 (memberships)")
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "institution", "joined_on"], name="membership_unique_start"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} ∈ {self.consortium}"
+
+
+class Company(models.Model):
+    class Size(models.TextChoices):
+        SME = "sme", _("中小企業 (SME)")
+        LARGE = "large", _("大企業 (large company)")
+
+    name = models.CharField(_("名称 (name)"), max_length=200)
+    corporate_number = models.CharField(
+        _("法人番号 (corporate number)"), max_length=13, unique=True, validators=[validate_corporate_number]
+    )
+    size = models.CharField(_("企業規模 (size)"), max_length=10, choices=Size.choices)
+    industry = models.CharField(_("業種 (industry)"), max_length=100, blank=True)
+    prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
+    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True)
+    monthly_quota_hours = models.PositiveIntegerField(
+        _("月間利用上限（時間） (monthly quota, hours)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("企業 (company)")
+        verbose_name_plural = _("企業 (companies)")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """One thing a user is, scoped to the object it applies to.
+
+    Exactly the scope field that belongs to the kind is set (checked in the database).
+    """
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("機器担当者 (institution staff)")
+        RESEARCHER = "researcher", _("会員機関の研究者 (researcher of a member institution)")
+        SECRETARIAT = "secretariat", _("事務局 (consortium secretariat)")
+        COORDINATOR = "coordinator", _("コーディネータ (consortium coordinator)")
+        COMPANY_MEMBER = "company_member", _("企業利用者 (company user)")
+        COMPANY_ADMIN = "company_admin", _("企業管理者 (company admin)")
+
+    INSTITUTION_KINDS = (Kind.STAFF, Kind.RESEARCHER)
+    CONSORTIUM_KINDS = (Kind.SECRETARIAT, Kind.COORDINATOR)
+    COMPANY_KINDS = (Kind.COMPANY_MEMBER, Kind.COMPANY_ADMIN)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("役割 (role)"), max_length=20, choices=Kind.choices)
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    consortium = models.ForeignKey(Consortium, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("役割 (role)")
+        verbose_name_plural = _("役割 (roles)")
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_matches_kind",
+                condition=(
+                    Q(kind__in=["staff", "researcher"], institution__isnull=False, consortium__isnull=True,
+                      company__isnull=True)
+                    | Q(kind__in=["secretariat", "coordinator"], consortium__isnull=False, institution__isnull=True,
+                        company__isnull=True)
+                    | Q(kind__in=["company_member", "company_admin"], company__isnull=False,
+                        institution__isnull=True, consortium__isnull=True)
+                ),
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "kind", scope], condition=Q(**{f"{scope}__isnull": False}),
+                    name=f"role_unique_{scope}",
+                )
+                for scope in ("institution", "consortium", "company")
+            ],
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} @ {self.institution or self.consortium or self.company}"

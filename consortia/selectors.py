@@ -1,0 +1,92 @@
+"""Who is who: the role look-ups every permission decision is made of.
+
+Each returns a set of ids, computed once per request and cached on the user object, so a list
+endpoint asks the database about roles once whatever its page size.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Company, Consortium, ConsortiumMembership, Institution, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """The scopes a user acts in."""
+
+    is_superuser: bool = False
+    staff_of: frozenset[int] = field(default_factory=frozenset)  # institution ids
+    researcher_of: frozenset[int] = field(default_factory=frozenset)  # institution ids
+    secretariat_of: frozenset[int] = field(default_factory=frozenset)  # consortium ids
+    coordinator_of: frozenset[int] = field(default_factory=frozenset)  # consortium ids
+    member_of: frozenset[int] = field(default_factory=frozenset)  # company ids (members and admins)
+    admin_of: frozenset[int] = field(default_factory=frozenset)  # company ids
+
+    @property
+    def is_company_user(self) -> bool:
+        return bool(self.member_of)
+
+
+ANONYMOUS = Access()
+
+
+def access_for(user) -> Access:
+    """The user's roles, read once per user object."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_kyoyo_access", None)
+    if cached is not None:
+        return cached
+    scopes: dict[str, set[int]] = {kind: set() for kind in Role.Kind.values}
+    for kind, institution_id, consortium_id, company_id in Role.objects.filter(user=user).values_list(
+        "kind", "institution_id", "consortium_id", "company_id"
+    ):
+        scopes[kind].add(institution_id or consortium_id or company_id)
+    access = Access(
+        is_superuser=user.is_superuser,
+        staff_of=frozenset(scopes[Role.Kind.STAFF]),
+        researcher_of=frozenset(scopes[Role.Kind.RESEARCHER]),
+        secretariat_of=frozenset(scopes[Role.Kind.SECRETARIAT]),
+        coordinator_of=frozenset(scopes[Role.Kind.COORDINATOR]),
+        member_of=frozenset(scopes[Role.Kind.COMPANY_MEMBER] | scopes[Role.Kind.COMPANY_ADMIN]),
+        admin_of=frozenset(scopes[Role.Kind.COMPANY_ADMIN]),
+    )
+    user._kyoyo_access = access
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached roles after they changed."""
+    if hasattr(user, "_kyoyo_access"):
+        del user._kyoyo_access
+
+
+def active_memberships(on=None) -> QuerySet[ConsortiumMembership]:
+    """Memberships in force on a date (today by default)."""
+    day = on or timezone.localdate()
+    return ConsortiumMembership.objects.filter(joined_on__lte=day).exclude(left_on__lt=day)
+
+
+def consortium_list() -> QuerySet[Consortium]:
+    return Consortium.objects.order_by("id")
+
+
+def institution_list(*, consortium_id: int | None = None) -> QuerySet[Institution]:
+    qs = Institution.objects.prefetch_related("consortia").order_by("id")
+    if consortium_id is not None:
+        qs = qs.filter(id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id"))
+    return qs
+
+
+def institution_ids_of_consortia(consortium_ids) -> set[int]:
+    return set(active_memberships().filter(consortium_id__in=consortium_ids).values_list("institution_id", flat=True))
+
+
+def companies_visible_to(user) -> QuerySet[Company]:
+    """Companies are private: a user sees the companies they belong to; site admins see all."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Company.objects.order_by("id")
+    return Company.objects.filter(id__in=access.member_of).order_by("id")
