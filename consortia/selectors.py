@@ -90,3 +90,19 @@ def companies_visible_to(user) -> QuerySet[Company]:
     if access.is_superuser:
         return Company.objects.order_by("id")
     return Company.objects.filter(id__in=access.member_of).order_by("id")
+
+
+def can_manage_institution(user, institution_id: int) -> bool:
+    """Institution staff (and site admins) manage that institution's instruments."""
+    access = access_for(user)
+    return access.is_superuser or institution_id in access.staff_of
+
+
+def can_manage_consortium(user, consortium_id: int) -> bool:
+    access = access_for(user)
+    return access.is_superuser or consortium_id in access.secretariat_of
+
+
+def can_manage_company(user, company_id: int) -> bool:
+    access = access_for(user)
+    return access.is_superuser or company_id in access.admin_of

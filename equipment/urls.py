@@ -1,1 +1,21 @@
-urlpatterns = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter, SimpleRouter
+
+from . import api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("categories", api.CategoryViewSet, basename="category")
+router.register("instruments", api.InstrumentViewSet, basename="instrument")
+
+children = SimpleRouter()
+children.register("manuals", api.ManualViewSet, basename="instrument-manual")
+children.register("photos", api.PhotoViewSet, basename="instrument-photo")
+children.register("rates", api.RateViewSet, basename="instrument-rate")
+children.register("downtimes", api.DowntimeViewSet, basename="instrument-downtime")
+children.register("qualifications", api.QualificationViewSet, basename="instrument-qualification")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("instruments/<int:instrument_pk>/", include(children.urls)),
+]

@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["institution", "consortium", "company"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Kyoyo"), {"fields": ["language"]}),)
+    inlines = [RoleInline]
+    list_display = ["username", "last_name", "first_name", "email", "is_superuser"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = ConsortiumMembership
+    extra = 0
+    autocomplete_fields = ["institution", "consortium"]
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "contact_email"]
+    search_fields = ["name", "name_en", "region"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "prefecture"]
+    list_filter = ["kind", "prefecture"]
+    search_fields = ["name", "name_en"]
+    inlines = [MembershipInline]
+
+
+@admin.register(ConsortiumMembership)
+class ConsortiumMembershipAdmin(admin.ModelAdmin):
+    list_display = ["consortium", "institution", "joined_on", "left_on"]
+    list_filter = ["consortium"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "corporate_number", "size", "industry", "prefecture"]
+    list_filter = ["size", "prefecture"]
+    search_fields = ["name", "corporate_number"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "institution", "consortium", "company"]
+    list_filter = ["kind"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user", "institution", "consortium", "company"]

@@ -1,0 +1,161 @@
+"""REST endpoints for consortia, institutions, companies and the current user."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Company, Consortium, Institution, User
+from .selectors import access_for
+from .validators import validate_corporate_number
+
+
+class ConsortiumSerializer(serializers.ModelSerializer):
+    institutions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consortium
+        fields = ["id", "name", "name_en", "slug", "region", "prefectures", "description", "contact_email",
+                  "institutions"]  # fmt: skip
+        read_only_fields = ["slug"]
+
+    def get_institutions(self, obj) -> list[dict]:
+        return [{"id": m.institution_id, "name": m.institution.name, "joined_on": m.joined_on}
+                for m in obj.current_memberships]  # fmt: skip
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    consortia = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Institution
+        fields = ["id", "name", "name_en", "kind", "prefecture", "address", "website", "consortia"]
+
+    def get_consortia(self, obj) -> list[dict]:
+        return [{"id": c.id, "name": c.name} for c in obj.consortia.all()]
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    corporate_number = serializers.CharField(validators=[validate_corporate_number])
+
+    class Meta:
+        model = Company
+        fields = ["id", "name", "corporate_number", "size", "industry", "prefecture", "address", "monthly_quota_hours"]
+        read_only_fields = ["monthly_quota_hours"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "language", "roles"]
+        read_only_fields = ["username", "roles"]
+
+    def get_roles(self, obj) -> dict:
+        access = access_for(obj)
+        return {
+            "site_admin": access.is_superuser,
+            "staff_of": sorted(access.staff_of),
+            "researcher_of": sorted(access.researcher_of),
+            "secretariat_of": sorted(access.secretariat_of),
+            "coordinator_of": sorted(access.coordinator_of),
+            "member_of": sorted(access.member_of),
+            "admin_of": sorted(access.admin_of),
+        }
+
+
+class ReadOnlyOrAuthenticated(BasePermission):
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or request.user.is_authenticated
+
+
+class ConsortiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                        viewsets.GenericViewSet):  # fmt: skip
+    """Consortia are public; their secretariat edits them."""
+
+    serializer_class = ConsortiumSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        return selectors.consortium_list().prefetch_related(
+            Prefetch("memberships", queryset=selectors.active_memberships().select_related("institution"),
+                     to_attr="current_memberships")
+        )  # fmt: skip
+
+    def update(self, request, *args, **kwargs):
+        consortium = self.get_object()
+        form = ConsortiumSerializer(consortium, data=request.data, partial=kwargs.get("partial", False))
+        form.is_valid(raise_exception=True)
+        services.update_consortium(actor=request.user, consortium=consortium, **form.validated_data)
+        return Response(ConsortiumSerializer(self.get_queryset().get(pk=consortium.pk)).data)
+
+
+class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InstitutionSerializer
+
+    def get_queryset(self):
+        consortium = self.request.query_params.get("consortium")
+        if consortium is not None and not consortium.isdigit():
+            raise serializers.ValidationError({"consortium": ["数値で指定してください。 (Must be an id.)"]})
+        return selectors.institution_list(consortium_id=int(consortium) if consortium else None)
+
+
+class CompanyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
+    """A user sees only their own company; registering one makes them its admin."""
+
+    serializer_class = CompanySerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.companies_visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        form = CompanySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        company = services.register_company(actor=request.user, **form.validated_data)
+        return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        company = self.get_object()
+        form = CompanySerializer(company, data=request.data, partial=kwargs.get("partial", False))
+        form.is_valid(raise_exception=True)
+        fields = dict(form.validated_data)
+        if fields.pop("corporate_number", company.corporate_number) != company.corporate_number:
+            raise serializers.ValidationError(
+                {"corporate_number": ["法人番号は変更できません。 (The corporate number cannot change.)"]}
+            )
+        company = services.update_company(actor=request.user, company=company, **fields)
+        return Response(CompanySerializer(company).data)
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The current user, with the roles that decide what they may do."""
+
+    serializer_class = MeSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+    def update(self, request, *args, **kwargs):
+        form = MeSerializer(request.user, data=request.data, partial=kwargs.get("partial", False))
+        form.is_valid(raise_exception=True)
+        user = services.update_profile(actor=request.user, **form.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}."""
+
+    @extend_schema(
+        request=ObtainAuthToken.serializer_class,
+        responses={200: {"type": "object", "properties": {"token": {"type": "string"}}}},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

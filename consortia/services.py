@@ -1,0 +1,172 @@
+"""Every change to consortia, memberships, companies and roles."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.errors import Conflict, DomainError, PermissionDenied
+
+from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from .selectors import can_manage_company, can_manage_consortium, forget_access
+
+CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
+COMPANY_FIELDS = {"name", "size", "industry", "prefecture", "address"}
+
+
+def _full_clean(obj, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
+
+
+@transaction.atomic
+def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
+    if not can_manage_consortium(actor, consortium.id):
+        raise PermissionDenied(
+            "not_secretariat", "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)"
+        )
+    for key, value in fields.items():
+        if key not in CONSORTIUM_FIELDS:
+            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+        setattr(consortium, key, value)
+    _full_clean(consortium)
+    consortium.save()
+    return consortium
+
+
+@transaction.atomic
+def add_member_institution(*, actor, consortium: Consortium, institution: Institution,
+                           joined_on: date | None = None) -> ConsortiumMembership:  # fmt: skip
+    if not can_manage_consortium(actor, consortium.id):
+        raise PermissionDenied(
+            "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
+        )
+    joined_on = joined_on or timezone.localdate()
+    current = ConsortiumMembership.objects.filter(consortium=consortium, institution=institution, left_on__isnull=True)
+    if current.exists():
+        raise Conflict("already_member", "既に加入しています。 (The institution is already a member.)", field="institution")
+    return ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
+
+
+@transaction.atomic
+def end_membership(*, actor, membership: ConsortiumMembership, left_on: date | None = None) -> ConsortiumMembership:
+    if not can_manage_consortium(actor, membership.consortium_id):
+        raise PermissionDenied(
+            "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
+        )
+    left_on = left_on or timezone.localdate()
+    if left_on < membership.joined_on:
+        raise DomainError("left_before_joined", "脱退日が加入日より前です。 (Left before joined.)", field="left_on")
+    membership.left_on = left_on
+    membership.save(update_fields=["left_on"])
+    return membership
+
+
+@transaction.atomic
+def register_company(*, actor: User, name: str, corporate_number: str, size: str, **fields) -> Company:
+    """A user registers their company and becomes its admin."""
+    if not actor.is_authenticated:
+        raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
+    company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
+    if Company.objects.filter(corporate_number=corporate_number).exists():
+        raise Conflict(
+            "company_exists",
+            "この法人番号の企業は登録済みです。企業管理者に招待を依頼してください。 "
+            "(A company with this corporate number exists; ask its admin to invite you.)",
+            field="corporate_number",
+        )
+    _full_clean(company)
+    company.save()
+    Role.objects.create(user=actor, kind=Role.Kind.COMPANY_ADMIN, company=company)
+    forget_access(actor)
+    return company
+
+
+@transaction.atomic
+def update_company(*, actor, company: Company, **fields) -> Company:
+    if not can_manage_company(actor, company.id):
+        raise PermissionDenied(
+            "not_company_admin", "企業管理者のみ変更できます。 (Only the company's admin may change it.)"
+        )
+    for key, value in fields.items():
+        if key not in COMPANY_FIELDS:
+            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+        setattr(company, key, value)
+    _full_clean(company)
+    company.save()
+    return company
+
+
+@transaction.atomic
+def grant_role(*, user: User, kind: str, institution=None, consortium=None, company=None) -> Role:
+    """Give a role (site operators, seed data and company admins inviting colleagues)."""
+    role, _created = Role.objects.get_or_create(
+        user=user, kind=kind, institution=institution, consortium=consortium, company=company
+    )
+    forget_access(user)
+    return role
+
+
+PROFILE_FIELDS = {"first_name", "last_name", "email", "language"}
+
+
+@transaction.atomic
+def update_profile(*, actor: User, **fields) -> User:
+    for key, value in fields.items():
+        if key not in PROFILE_FIELDS:
+            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+        setattr(actor, key, value)
+    _full_clean(actor, exclude=["password"])
+    actor.save(update_fields=sorted(fields) or None)
+    return actor
+
+
+def ensure_site_admin(actor) -> None:
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("not_site_admin", "サイト管理者のみ実行できます。 (Site operators only.)")
+
+
+@transaction.atomic
+def create_consortium(*, actor, name: str, slug: str, **fields) -> Consortium:
+    ensure_site_admin(actor)
+    consortium = Consortium(name=name, slug=slug, **fields)
+    _full_clean(consortium)
+    consortium.save()
+    return consortium
+
+
+@transaction.atomic
+def create_institution(*, actor, name: str, kind: str, consortia: list[tuple[Consortium, date]] = (),
+                       **fields) -> Institution:  # fmt: skip
+    """Create an institution (site operator) and enrol it in consortia with the dates it joined."""
+    ensure_site_admin(actor)
+    institution = Institution(name=name, kind=kind, **fields)
+    _full_clean(institution)
+    institution.save()
+    for consortium, joined_on in consortia:
+        ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
+    return institution
+
+
+@transaction.atomic
+def create_user(*, actor, username: str, password: str, **fields) -> User:
+    ensure_site_admin(actor)
+    user = User(username=username, **fields)
+    user.set_password(password)
+    _full_clean(user)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_company(*, actor, name: str, corporate_number: str, size: str, **fields) -> Company:
+    """A site operator registers a company (companies also register themselves: register_company)."""
+    ensure_site_admin(actor)
+    company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
+    _full_clean(company)
+    company.save()
+    return company

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class RateInline(admin.TabularInline):
+    model = Rate
+    extra = 0
+
+
+class ReadOnlyFileInline(admin.TabularInline):
+    """Uploads are checked by content in equipment.services; the admin only lists them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ManualInline(ReadOnlyFileInline):
+    model = Manual
+    fields = ["title", "version", "language", "file", "pages", "uploaded_at"]
+    readonly_fields = fields
+
+
+class PhotoInline(ReadOnlyFileInline):
+    model = Photo
+    fields = ["caption", "image", "width", "height", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "name_en"]
+    search_fields = ["name", "code", "keywords"]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "category", "maker", "model", "status"]
+    list_filter = ["status", "category", "institution"]
+    search_fields = ["name", "maker", "model", "search_text"]
+    list_select_related = ["institution", "category"]
+    inlines = [OpeningHoursInline, RateInline, ManualInline, PhotoInline]
+
+
+class ReadOnlyFileAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Manual)
+class ManualAdmin(ReadOnlyFileAdmin):
+    list_display = ["title", "instrument", "version", "language", "pages", "uploaded_at"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyFileAdmin):
+    list_display = ["__str__", "instrument", "width", "height", "uploaded_at"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(Downtime)
+class DowntimeAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "start", "end", "kind", "title"]
+    list_filter = ["kind"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "instrument", "granted_at", "expires_on", "revoked_at"]
+    list_select_related = ["user", "instrument"]
+    raw_id_fields = ["user", "instrument", "granted_by"]

@@ -1,0 +1,103 @@
+"""Read queries over instruments, shared by the API, the pages and (later) bookings and reports."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from consortia.selectors import access_for, active_memberships
+
+from .models import Instrument, Manual, Photo, Qualification, Rate, UserCategory
+from .text import search_terms
+
+
+def instrument_list(*, q: str = "", consortium_id: int | None = None, institution_id: int | None = None,
+                    category: str | None = None, status: str | None = None, mode: str | None = None,
+                    include_retired: bool = False) -> QuerySet[Instrument]:  # fmt: skip
+    """The catalogue across all consortia, with everything a list shows in a fixed number of queries."""
+    qs = Instrument.objects.select_related("institution", "category").prefetch_related(
+        "opening_hours",
+        Prefetch("photos", queryset=Photo.objects.order_by("position", "id")),
+        Prefetch("institution__consortia"),
+    )
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    if consortium_id is not None:
+        qs = qs.filter(institution_id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id"))
+    if institution_id is not None:
+        qs = qs.filter(institution_id=institution_id)
+    if category:
+        qs = qs.filter(category_id=int(category)) if category.isdigit() else qs.filter(category__code=category)
+    if status:
+        qs = qs.filter(status=status)
+    elif not include_retired:
+        qs = qs.exclude(status=Instrument.Status.RETIRED)
+    if mode:
+        qs = qs.filter(modes__icontains=f'"{mode}"')  # modes is a JSON list of known words
+    return qs.order_by("id")
+
+
+def instrument_detail_queryset() -> QuerySet[Instrument]:
+    return Instrument.objects.select_related("institution", "category").prefetch_related(
+        "opening_hours",
+        Prefetch("photos", queryset=Photo.objects.order_by("position", "id")),
+        Prefetch("manuals", queryset=Manual.objects.order_by("language", "-uploaded_at", "-id")),
+        Prefetch("rates", queryset=rates_in_force_queryset()),
+        Prefetch("institution__consortia"),
+    )
+
+
+def rates_in_force_queryset(on: date | None = None) -> QuerySet[Rate]:
+    """Rates ordered so that the first of each (category, mode) with valid_from <= day is in force."""
+    day = on or timezone.localdate()
+    return Rate.objects.filter(valid_from__lte=day).order_by("user_category", "mode", "-valid_from")
+
+
+def rates_in_force(instrument: Instrument, on: date | None = None) -> list[Rate]:
+    """One rate per (user category, mode): the latest that has started by the day."""
+    seen, result = set(), []
+    rows = instrument.rates.all() if on is None else rates_in_force_queryset(on).filter(instrument=instrument)
+    for rate in rows:
+        if on is None and rate.valid_from > timezone.localdate():
+            continue
+        key = (rate.user_category, rate.mode)
+        if key not in seen:
+            seen.add(key)
+            result.append(rate)
+    return result
+
+
+def rate_for(instrument: Instrument, *, user_category: str, mode: str, on: date) -> Rate | None:
+    return (
+        Rate.objects.filter(instrument=instrument, user_category=user_category, mode=mode, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def user_category_for(user, instrument: Instrument, *, company_size: str | None = None) -> str | None:
+    """Whose rate applies when this user books this instrument.
+
+    Staff of the owning institution pay the internal rate; researchers of member institutions the
+    academic rate; company users the rate of their company's size. None: the user may not book.
+    """
+    access = access_for(user)
+    if instrument.institution_id in access.staff_of or instrument.institution_id in access.researcher_of:
+        return UserCategory.INTERNAL
+    if access.researcher_of:
+        return UserCategory.ACADEMIC
+    if company_size is not None:
+        return UserCategory.SME if company_size == "sme" else UserCategory.LARGE
+    return None
+
+
+def is_qualified(user, instrument: Instrument, on: date | None = None) -> bool:
+    day = on or timezone.localdate()
+    return Qualification.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+        instrument=instrument, user=user, revoked_at__isnull=True,
+    ).exists()  # fmt: skip
+
+
+def qualifications_of(instrument: Instrument) -> QuerySet[Qualification]:
+    return instrument.qualifications.select_related("user", "granted_by").order_by("-granted_at")

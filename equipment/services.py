@@ -1,0 +1,288 @@
+"""Every change to instruments and what belongs to them. API, admin and pages call these.
+
+Each function takes the acting user, checks that they may act, validates, and writes in one
+transaction; refusals are DomainErrors with a code and the field at fault.
+"""
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.errors import Conflict, DomainError, PermissionDenied
+from consortia.models import Institution
+from consortia.selectors import can_manage_institution
+
+from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate, UsageMode
+from .uploads import check_pdf, check_photo
+
+INSTRUMENT_FIELDS = {
+    "category", "name", "name_en", "maker", "model", "description", "specs", "location", "status",
+    "slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
+    "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours", "modes", "requires_qualification",
+}  # fmt: skip
+
+
+def ensure_can_manage(actor, institution_id: int) -> None:
+    if not can_manage_institution(actor, institution_id):
+        raise PermissionDenied(
+            "not_institution_staff",
+            "この機関の機器を変更する権限がありません。 (Only this institution's staff may change its instruments.)",
+        )
+
+
+def _full_clean(obj, exclude=None) -> None:
+    """Run the model's own validation and turn it into a 400 naming the field."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
+
+
+def _validate_modes(modes) -> list[str]:
+    if not isinstance(modes, list) or not modes or any(m not in UsageMode.values for m in modes):
+        raise DomainError(
+            "invalid_modes",
+            "利用形態は self / assisted / commissioned から1つ以上選んでください。 "
+            "(Choose one or more usage modes: self, assisted, commissioned.)",
+            field="modes",
+        )
+    return sorted(set(modes), key=UsageMode.values.index)
+
+
+def _validate_lengths(instrument: Instrument) -> None:
+    if instrument.min_minutes > instrument.max_minutes:
+        raise DomainError(
+            "min_above_max",
+            "最短予約時間が最長予約時間を超えています。 (The minimum length exceeds the maximum length.)",
+            field="min_minutes",
+        )
+    for name in ("min_minutes", "max_minutes"):
+        if getattr(instrument, name) % instrument.slot_minutes:
+            raise DomainError(
+                "length_off_grid",
+                "予約時間は予約単位の倍数にしてください。 (Lengths must be multiples of the slot granularity.)",
+                field=name,
+            )
+
+
+@transaction.atomic
+def create_instrument(*, actor, institution: Institution, category: Category, name: str,
+                      opening_hours: list[dict] | None = None, **fields) -> Instrument:  # fmt: skip
+    ensure_can_manage(actor, institution.id)
+    unknown = set(fields) - INSTRUMENT_FIELDS
+    if unknown:
+        raise DomainError("unknown_field", f"不明な項目です: {', '.join(sorted(unknown))} (Unknown field.)")
+    fields.setdefault("modes", [UsageMode.ASSISTED, UsageMode.COMMISSIONED])
+    fields["modes"] = _validate_modes(fields["modes"])
+    instrument = Instrument(institution=institution, category=category, name=name, **fields)
+    _validate_lengths(instrument)
+    _full_clean(instrument, exclude=["search_text"])
+    instrument.save()
+    if opening_hours is not None:
+        _replace_opening_hours(instrument, opening_hours)
+    return instrument
+
+
+@transaction.atomic
+def update_instrument(*, actor, instrument: Instrument, opening_hours: list[dict] | None = None, **fields) -> Instrument:
+    ensure_can_manage(actor, instrument.institution_id)
+    unknown = set(fields) - INSTRUMENT_FIELDS
+    if unknown:
+        raise DomainError("unknown_field", f"不明な項目です: {', '.join(sorted(unknown))} (Unknown field.)")
+    if "modes" in fields:
+        fields["modes"] = _validate_modes(fields["modes"])
+    for key, value in fields.items():
+        setattr(instrument, key, value)
+    _validate_lengths(instrument)
+    _full_clean(instrument, exclude=["search_text"])
+    instrument.save()
+    if opening_hours is not None:
+        _replace_opening_hours(instrument, opening_hours)
+    return instrument
+
+
+def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
+    """Replace the weekly schedule; intervals of one weekday must not overlap."""
+    rows = []
+    for index, item in enumerate(hours):
+        weekday, opens, closes = item.get("weekday"), item.get("opens"), item.get("closes")
+        if not isinstance(weekday, int) or not 0 <= weekday <= 6 or not isinstance(opens, time) \
+                or not isinstance(closes, time) or opens >= closes:  # fmt: skip
+            raise DomainError(
+                "invalid_opening_hours",
+                "利用可能時間は曜日(0=月〜6=日)と開始<終了の時刻で指定してください。 "
+                "(Opening hours need a weekday 0–6 and opens before closes.)",
+                field=f"opening_hours[{index}]",
+            )
+        rows.append(OpeningHours(instrument=instrument, weekday=weekday, opens=opens, closes=closes))
+    by_day: dict[int, list[OpeningHours]] = {}
+    for row in rows:
+        by_day.setdefault(row.weekday, []).append(row)
+    for day_rows in by_day.values():
+        day_rows.sort(key=lambda r: r.opens)
+        for earlier, later in zip(day_rows, day_rows[1:]):
+            if later.opens < earlier.closes:
+                raise DomainError(
+                    "overlapping_opening_hours",
+                    "同じ曜日の利用可能時間が重なっています。 (Opening hours of one weekday overlap.)",
+                    field="opening_hours",
+                )
+    instrument.opening_hours.all().delete()
+    OpeningHours.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
+    """Instruments are retired, not deleted: bookings and reports keep pointing at them."""
+    ensure_can_manage(actor, instrument.institution_id)
+    instrument.status = Instrument.Status.RETIRED
+    instrument.save(update_fields=["status", "updated_at"])
+    return instrument
+
+
+@transaction.atomic
+def add_rate(*, actor, instrument: Instrument, user_category: str, mode: str, amount_jpy: int,
+             valid_from: date, unit: str = Rate.Unit.HOUR) -> Rate:  # fmt: skip
+    ensure_can_manage(actor, instrument.institution_id)
+    rate = Rate(instrument=instrument, user_category=user_category, mode=mode, unit=unit,
+                amount_jpy=amount_jpy, valid_from=valid_from)  # fmt: skip
+    _full_clean(rate, exclude=["instrument"])
+    if Rate.objects.filter(instrument=instrument, user_category=user_category, mode=mode,
+                           valid_from=valid_from).exists():  # fmt: skip
+        raise Conflict(
+            "rate_exists",
+            "同じ区分・形態・適用開始日の料金が既にあります。 (A rate for this category, mode and date exists.)",
+            field="valid_from",
+        )
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def delete_rate(*, actor, rate: Rate) -> None:
+    """Only a rate not yet in force may be deleted; rates in force stay as history."""
+    ensure_can_manage(actor, rate.instrument.institution_id)
+    if rate.valid_from <= timezone.localdate():
+        raise Conflict(
+            "rate_in_force",
+            "適用済みの料金は削除できません。新しい適用開始日の料金を追加してください。 "
+            "(A rate already in force cannot be deleted; add a new rate with a later date.)",
+        )
+    rate.delete()
+
+
+@transaction.atomic
+def upload_manual(*, actor, instrument: Instrument, upload, title: str, version: str, language: str = "ja") -> Manual:
+    ensure_can_manage(actor, instrument.institution_id)
+    checked = check_pdf(upload, field="file")
+    manual = Manual(instrument=instrument, title=title, version=version, language=language,
+                    size_bytes=len(checked.content), pages=checked.pages, checksum=checked.checksum,
+                    uploaded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    _full_clean(manual, exclude=["file", "instrument", "uploaded_by"])
+    if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
+        raise Conflict(
+            "manual_version_exists",
+            "この版のマニュアルは登録済みです。新しい版番号を指定してください。 "
+            "(This version is already registered; give a new version.)",
+            field="version",
+        )
+    manual.file.save(f"{checked.checksum[:16]}.pdf", ContentFile(checked.content), save=False)
+    try:
+        manual.save()
+    except IntegrityError:
+        manual.file.delete(save=False)
+        raise
+    return manual
+
+
+@transaction.atomic
+def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", position: int | None = None) -> Photo:
+    ensure_can_manage(actor, instrument.institution_id)
+    checked = check_photo(upload, field="image")
+    if position is None:
+        position = instrument.photos.count()
+    photo = Photo(instrument=instrument, caption=caption, position=position,
+                  uploaded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    _full_clean(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
+    stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    photo.image.save(f"{stem}.{checked.extension}", ContentFile(checked.image), save=False)
+    photo.thumbnail.save(f"{stem}-thumb.{checked.extension}", ContentFile(checked.thumbnail), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def delete_photo(*, actor, photo: Photo) -> None:
+    ensure_can_manage(actor, photo.instrument.institution_id)
+    files = [photo.image, photo.thumbnail]
+    photo.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files if f.name])
+
+
+@transaction.atomic
+def add_downtime(*, actor, instrument: Instrument, start, end, kind: str = Downtime.Kind.MAINTENANCE,
+                 title: str = "", note: str = "", source_uid: str = "") -> Downtime:  # fmt: skip
+    ensure_can_manage(actor, instrument.institution_id)
+    for name, value in (("start", start), ("end", end)):
+        if value is None or timezone.is_naive(value):
+            raise DomainError(
+                "naive_datetime",
+                "日時はタイムゾーン付き(ISO 8601)で指定してください。 (Give datetimes with a UTC offset.)",
+                field=name,
+            )
+    if end <= start:
+        raise DomainError("end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field="end")
+    downtime = Downtime(instrument=instrument, start=start, end=end, kind=kind, title=title, note=note,
+                        source_uid=source_uid, created_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    _full_clean(downtime, exclude=["instrument", "created_by"])
+    downtime.save()
+    return downtime
+
+
+@transaction.atomic
+def delete_downtime(*, actor, downtime: Downtime) -> None:
+    ensure_can_manage(actor, downtime.instrument.institution_id)
+    downtime.delete()
+
+
+@transaction.atomic
+def grant_qualification(*, actor, instrument: Instrument, user, expires_on: date | None = None,
+                        note: str = "") -> Qualification:  # fmt: skip
+    ensure_can_manage(actor, instrument.institution_id)
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise DomainError(
+            "expiry_in_past", "有効期限が過去の日付です。 (The expiry date is in the past.)", field="expires_on"
+        )
+    current = Qualification.objects.select_for_update().filter(
+        instrument=instrument, user=user, revoked_at__isnull=True
+    ).first()
+    if current is not None:  # a renewal: revoke the old grant, keep it as history
+        current.revoked_at = timezone.now()
+        current.save(update_fields=["revoked_at"])
+    return Qualification.objects.create(
+        instrument=instrument, user=user, granted_by=actor if getattr(actor, "pk", None) else None,
+        expires_on=expires_on, note=note,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def revoke_qualification(*, actor, qualification: Qualification) -> Qualification:
+    ensure_can_manage(actor, qualification.instrument.institution_id)
+    if qualification.revoked_at is None:
+        qualification.revoked_at = timezone.now()
+        qualification.save(update_fields=["revoked_at"])
+    return qualification
+
+
+@transaction.atomic
+def create_category(*, actor, name: str, code: str, name_en: str = "", keywords: str = "") -> Category:
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("not_site_admin", "サイト管理者のみ実行できます。 (Site operators only.)")
+    category = Category(name=name, code=code, name_en=name_en, keywords=keywords)
+    _full_clean(category)
+    category.save()
+    return category
