@@ -29,4 +29,6 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Embedded mode serves uploads itself; production puts them behind the web server.
-    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -17,13 +17,24 @@ class ConsortiumSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consortium
-        fields = ["id", "name", "name_en", "slug", "region", "prefectures", "description", "contact_email",
-                  "institutions"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "slug",
+            "region",
+            "prefectures",
+            "description",
+            "contact_email",
+            "institutions",
+        ]
         read_only_fields = ["slug"]
 
     def get_institutions(self, obj) -> list[dict]:
-        return [{"id": m.institution_id, "name": m.institution.name, "joined_on": m.joined_on}
-                for m in obj.current_memberships]  # fmt: skip
+        return [
+            {"id": m.institution_id, "name": m.institution.name, "joined_on": m.joined_on}
+            for m in obj.current_memberships
+        ]
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -72,8 +83,9 @@ class ReadOnlyOrAuthenticated(BasePermission):
         return request.method in SAFE_METHODS or request.user.is_authenticated
 
 
-class ConsortiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                        viewsets.GenericViewSet):  # fmt: skip
+class ConsortiumViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
     """Consortia are public; their secretariat edits them."""
 
     serializer_class = ConsortiumSerializer
@@ -83,9 +95,12 @@ class ConsortiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         from django.db.models import Prefetch
 
         return selectors.consortium_list().prefetch_related(
-            Prefetch("memberships", queryset=selectors.active_memberships().select_related("institution"),
-                     to_attr="current_memberships")
-        )  # fmt: skip
+            Prefetch(
+                "memberships",
+                queryset=selectors.active_memberships().select_related("institution"),
+                to_attr="current_memberships",
+            )
+        )
 
     def update(self, request, *args, **kwargs):
         consortium = self.get_object()
@@ -105,8 +120,13 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.institution_list(consortium_id=int(consortium) if consortium else None)
 
 
-class CompanyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, viewsets.GenericViewSet):  # fmt: skip
+class CompanyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """A user sees only their own company; registering one makes them its admin."""
 
     serializer_class = CompanySerializer

@@ -8,12 +8,54 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_corporate_number
 
 PREFECTURES = [
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
-    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
-    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
-    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-]  # fmt: skip
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+]
 PREFECTURE_CHOICES = [(p, p) for p in PREFECTURES]
 
 
@@ -166,22 +208,35 @@ class Role(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 condition=(
-                    Q(kind__in=["staff", "researcher"], institution__isnull=False, consortium__isnull=True,
-                      company__isnull=True)
-                    | Q(kind__in=["secretariat", "coordinator"], consortium__isnull=False, institution__isnull=True,
-                        company__isnull=True)
-                    | Q(kind__in=["company_member", "company_admin"], company__isnull=False,
-                        institution__isnull=True, consortium__isnull=True)
+                    Q(
+                        kind__in=["staff", "researcher"],
+                        institution__isnull=False,
+                        consortium__isnull=True,
+                        company__isnull=True,
+                    )
+                    | Q(
+                        kind__in=["secretariat", "coordinator"],
+                        consortium__isnull=False,
+                        institution__isnull=True,
+                        company__isnull=True,
+                    )
+                    | Q(
+                        kind__in=["company_member", "company_admin"],
+                        company__isnull=False,
+                        institution__isnull=True,
+                        consortium__isnull=True,
+                    )
                 ),
             ),
             *[
                 models.UniqueConstraint(
-                    fields=["user", "kind", scope], condition=Q(**{f"{scope}__isnull": False}),
+                    fields=["user", "kind", scope],
+                    condition=Q(**{f"{scope}__isnull": False}),
                     name=f"role_unique_{scope}",
                 )
                 for scope in ("institution", "consortium", "company")
             ],
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()} @ {self.institution or self.consortium or self.company}"

@@ -27,11 +27,14 @@ def _full_clean(obj, exclude=None) -> None:
 def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
     if not can_manage_consortium(actor, consortium.id):
         raise PermissionDenied(
-            "not_secretariat", "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)"
+            "not_secretariat",
+            "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)",
         )
     for key, value in fields.items():
         if key not in CONSORTIUM_FIELDS:
-            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+            raise DomainError(
+                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
+            )
         setattr(consortium, key, value)
     _full_clean(consortium)
     consortium.save()
@@ -39,8 +42,9 @@ def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
 
 
 @transaction.atomic
-def add_member_institution(*, actor, consortium: Consortium, institution: Institution,
-                           joined_on: date | None = None) -> ConsortiumMembership:  # fmt: skip
+def add_member_institution(
+    *, actor, consortium: Consortium, institution: Institution, joined_on: date | None = None
+) -> ConsortiumMembership:
     if not can_manage_consortium(actor, consortium.id):
         raise PermissionDenied(
             "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
@@ -48,7 +52,9 @@ def add_member_institution(*, actor, consortium: Consortium, institution: Instit
     joined_on = joined_on or timezone.localdate()
     current = ConsortiumMembership.objects.filter(consortium=consortium, institution=institution, left_on__isnull=True)
     if current.exists():
-        raise Conflict("already_member", "既に加入しています。 (The institution is already a member.)", field="institution")
+        raise Conflict(
+            "already_member", "既に加入しています。 (The institution is already a member.)", field="institution"
+        )
     return ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
 
 
@@ -94,7 +100,9 @@ def update_company(*, actor, company: Company, **fields) -> Company:
         )
     for key, value in fields.items():
         if key not in COMPANY_FIELDS:
-            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+            raise DomainError(
+                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
+            )
         setattr(company, key, value)
     _full_clean(company)
     company.save()
@@ -118,7 +126,9 @@ PROFILE_FIELDS = {"first_name", "last_name", "email", "language"}
 def update_profile(*, actor: User, **fields) -> User:
     for key, value in fields.items():
         if key not in PROFILE_FIELDS:
-            raise DomainError("unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key)
+            raise DomainError(
+                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
+            )
         setattr(actor, key, value)
     _full_clean(actor, exclude=["password"])
     actor.save(update_fields=sorted(fields) or None)
@@ -140,8 +150,9 @@ def create_consortium(*, actor, name: str, slug: str, **fields) -> Consortium:
 
 
 @transaction.atomic
-def create_institution(*, actor, name: str, kind: str, consortia: list[tuple[Consortium, date]] = (),
-                       **fields) -> Institution:  # fmt: skip
+def create_institution(
+    *, actor, name: str, kind: str, consortia: list[tuple[Consortium, date]] = (), **fields
+) -> Institution:
     """Create an institution (site operator) and enrol it in consortia with the dates it joined."""
     ensure_site_admin(actor)
     institution = Institution(name=name, kind=kind, **fields)

@@ -60,8 +60,18 @@ class ManualSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Manual
-        fields = ["id", "title", "version", "language", "file", "size_bytes", "pages", "checksum", "uploaded_at",
-                  "current"]  # fmt: skip
+        fields = [
+            "id",
+            "title",
+            "version",
+            "language",
+            "file",
+            "size_bytes",
+            "pages",
+            "checksum",
+            "uploaded_at",
+            "current",
+        ]
 
     def get_current(self, obj) -> bool:
         return self.context.get("current_ids") is not None and obj.id in self.context["current_ids"]
@@ -120,8 +130,21 @@ class InstrumentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Instrument
-        fields = ["id", "name", "name_en", "institution", "category", "maker", "model", "location", "status",
-                  "modes", "requires_qualification", "opening_hours", "thumbnail"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "institution",
+            "category",
+            "maker",
+            "model",
+            "location",
+            "status",
+            "modes",
+            "requires_qualification",
+            "opening_hours",
+            "thumbnail",
+        ]
 
     def get_thumbnail(self, obj) -> str | None:
         return first_thumbnail(obj, self.context.get("request"))
@@ -134,10 +157,23 @@ class InstrumentDetailSerializer(InstrumentListSerializer):
 
     class Meta(InstrumentListSerializer.Meta):
         fields = InstrumentListSerializer.Meta.fields + [
-            "description", "specs", "slot_minutes", "min_minutes", "max_minutes", "lead_time_hours",
-            "horizon_days", "setup_minutes", "cleanup_minutes", "cancellation_deadline_hours",
-            "decision_limit_hours", "photos", "manuals", "rates", "created_at", "updated_at",
-        ]  # fmt: skip
+            "description",
+            "specs",
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "lead_time_hours",
+            "horizon_days",
+            "setup_minutes",
+            "cleanup_minutes",
+            "cancellation_deadline_hours",
+            "decision_limit_hours",
+            "photos",
+            "manuals",
+            "rates",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_manuals(self, obj) -> list[dict]:
         manuals = list(obj.manuals.all())
@@ -178,8 +214,9 @@ class InstrumentWriteSerializer(serializers.Serializer):
     cleanup_minutes = serializers.IntegerField(min_value=0, max_value=1440, required=False)
     cancellation_deadline_hours = serializers.IntegerField(min_value=0, max_value=8760, required=False)
     decision_limit_hours = serializers.IntegerField(min_value=1, max_value=8760, required=False)
-    modes = serializers.ListField(child=serializers.ChoiceField(choices=UsageMode.choices), required=False,
-                                  allow_empty=False)  # fmt: skip
+    modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=UsageMode.choices), required=False, allow_empty=False
+    )
     requires_qualification = serializers.BooleanField(required=False)
     opening_hours = OpeningHoursSerializer(many=True, required=False)
 
@@ -271,7 +308,11 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if "institution" in data and data.pop("institution").id != instrument.institution_id:
             raise serializers.ValidationError(
-                {"institution": ["機器の所属機関は変更できません。 (An instrument cannot move to another institution.)"]}
+                {
+                    "institution": [
+                        "機器の所属機関は変更できません。 (An instrument cannot move to another institution.)"
+                    ]
+                }
             )
         instrument = services.update_instrument(actor=request.user, instrument=instrument, **data)
         return self._detail(instrument)
@@ -281,16 +322,18 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InstrumentChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                             viewsets.GenericViewSet):  # fmt: skip
+class InstrumentChildViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """Base for /instruments/{id}/<children>/: read as the catalogue allows, write as the instrument's staff."""
 
     staff_only_read = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.instrument = get_object_or_404(Instrument.objects.select_related("institution"),
-                                            pk=self.kwargs["instrument_pk"])  # fmt: skip
+        self.instrument = get_object_or_404(
+            Instrument.objects.select_related("institution"), pk=self.kwargs["instrument_pk"]
+        )
         self.can_manage = can_manage_institution(request.user, self.instrument.institution_id)
         if self.staff_only_read and not self.can_manage:
             self.permission_denied(request, message="この機関の担当者のみ閲覧できます。 (Institution staff only.)")
@@ -322,19 +365,27 @@ class ManualViewSet(InstrumentChildViewSet):
         services.ensure_can_manage(request.user, self.instrument.institution_id)
         form = ManualUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        manual = services.upload_manual(actor=request.user, instrument=self.instrument, upload=form.validated_data["file"],
-                                        title=form.validated_data["title"], version=form.validated_data["version"],
-                                        language=form.validated_data["language"])  # fmt: skip
+        manual = services.upload_manual(
+            actor=request.user,
+            instrument=self.instrument,
+            upload=form.validated_data["file"],
+            title=form.validated_data["title"],
+            version=form.validated_data["version"],
+            language=form.validated_data["language"],
+        )
         context = {**self.get_serializer_context(), "current_ids": {manual.id}}
         return Response(ManualSerializer(manual, context=context).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
         # Older versions are kept on purpose: a manual is superseded by a new version, never deleted.
         return Response(
-            {"code": "manual_versions_kept", "detail": "マニュアルは削除できません。新しい版を登録してください。 "
-             "(Manuals are kept; upload a new version instead.)"},
+            {
+                "code": "manual_versions_kept",
+                "detail": "マニュアルは削除できません。新しい版を登録してください。 "
+                "(Manuals are kept; upload a new version instead.)",
+            },
             status=status.HTTP_405_METHOD_NOT_ALLOWED,
-        )  # fmt: skip
+        )
 
 
 class PhotoViewSet(InstrumentChildViewSet):
@@ -349,10 +400,16 @@ class PhotoViewSet(InstrumentChildViewSet):
         services.ensure_can_manage(request.user, self.instrument.institution_id)
         form = PhotoUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        photo = services.upload_photo(actor=request.user, instrument=self.instrument, upload=form.validated_data["image"],
-                                      caption=form.validated_data["caption"],
-                                      position=form.validated_data.get("position"))  # fmt: skip
-        return Response(PhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        photo = services.upload_photo(
+            actor=request.user,
+            instrument=self.instrument,
+            upload=form.validated_data["image"],
+            caption=form.validated_data["caption"],
+            position=form.validated_data.get("position"),
+        )
+        return Response(
+            PhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def destroy(self, request, *args, **kwargs):
         services.delete_photo(actor=request.user, photo=get_object_or_404(self.get_queryset(), pk=kwargs["pk"]))
@@ -390,8 +447,9 @@ class DowntimeViewSet(InstrumentChildViewSet):
         form = DowntimeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         downtime = services.add_downtime(actor=request.user, instrument=self.instrument, **form.validated_data)
-        return Response(DowntimeSerializer(downtime, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            DowntimeSerializer(downtime, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def destroy(self, request, *args, **kwargs):
         services.delete_downtime(actor=request.user, downtime=get_object_or_404(self.get_queryset(), pk=kwargs["pk"]))
@@ -409,8 +467,9 @@ class QualificationViewSet(InstrumentChildViewSet):
     def create(self, request, *args, **kwargs):
         form = QualificationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        qualification = services.grant_qualification(actor=request.user, instrument=self.instrument,
-                                                      **form.validated_data)  # fmt: skip
+        qualification = services.grant_qualification(
+            actor=request.user, instrument=self.instrument, **form.validated_data
+        )
         return Response(QualificationSerializer(qualification).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):

@@ -65,7 +65,9 @@ class Instrument(models.Model):
     status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     # Booking rules (used by bookings.rules).
     slot_minutes = models.PositiveIntegerField(
-        _("予約単位（分） (slot granularity, minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(1440)]
+        _("予約単位（分） (slot granularity, minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
     )
     min_minutes = models.PositiveIntegerField(_("最短予約（分） (minimum length)"), default=30)
     max_minutes = models.PositiveIntegerField(_("最長予約（分） (maximum length)"), default=480)
@@ -73,10 +75,14 @@ class Instrument(models.Model):
     horizon_days = models.PositiveIntegerField(_("予約可能期間（日先まで） (booking horizon, days)"), default=90)
     setup_minutes = models.PositiveIntegerField(_("準備時間（分） (set-up buffer)"), default=0)
     cleanup_minutes = models.PositiveIntegerField(_("片付け時間（分） (clean-up buffer)"), default=0)
-    cancellation_deadline_hours = models.PositiveIntegerField(_("キャンセル期限（時間前） (cancellation deadline)"), default=24)
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("キャンセル期限（時間前） (cancellation deadline)"), default=24
+    )
     decision_limit_hours = models.PositiveIntegerField(_("承認期限（時間） (decision limit, hours)"), default=72)
     modes = models.JSONField(_("利用形態 (usage modes offered)"), default=list)
-    requires_qualification = models.BooleanField(_("自己操作に資格が必要 (self-operation needs qualification)"), default=True)
+    requires_qualification = models.BooleanField(
+        _("自己操作に資格が必要 (self-operation needs qualification)"), default=True
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -97,10 +103,20 @@ class Instrument(models.Model):
         """The row's searchable text, normalised (derived; kept in search_text)."""
         spec_text = " ".join(f"{k} {v}" for k, v in (self.specs or {}).items()) if isinstance(self.specs, dict) else ""
         parts = [
-            self.name, self.name_en, self.maker, self.model, self.description, self.location, spec_text,
-            self.category.name, self.category.name_en, self.category.code, self.category.keywords,
-            self.institution.name, self.institution.name_en,
-        ]  # fmt: skip
+            self.name,
+            self.name_en,
+            self.maker,
+            self.model,
+            self.description,
+            self.location,
+            spec_text,
+            self.category.name,
+            self.category.name_en,
+            self.category.code,
+            self.category.keywords,
+            self.institution.name,
+            self.institution.name_en,
+        ]
         return normalize_for_search(" ".join(p for p in parts if p))
 
     def save(self, *args, **kwargs):
@@ -199,7 +215,7 @@ class Photo(models.Model):
     """A photo, re-encoded on upload (EXIF/GPS gone) with a thumbnail."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("画像 (image)"), upload_to=photo_upload_to, width_field="width", height_field="height")
+    image = models.ImageField(_("画像 (image)"), upload_to=photo_upload_to)
     thumbnail = models.ImageField(_("サムネイル (thumbnail)"), upload_to=photo_upload_to)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

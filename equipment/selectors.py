@@ -11,9 +11,16 @@ from .models import Instrument, Manual, Photo, Qualification, Rate, UserCategory
 from .text import search_terms
 
 
-def instrument_list(*, q: str = "", consortium_id: int | None = None, institution_id: int | None = None,
-                    category: str | None = None, status: str | None = None, mode: str | None = None,
-                    include_retired: bool = False) -> QuerySet[Instrument]:  # fmt: skip
+def instrument_list(
+    *,
+    q: str = "",
+    consortium_id: int | None = None,
+    institution_id: int | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    mode: str | None = None,
+    include_retired: bool = False,
+) -> QuerySet[Instrument]:
     """The catalogue across all consortia, with everything a list shows in a fixed number of queries."""
     qs = Instrument.objects.select_related("institution", "category").prefetch_related(
         "opening_hours",
@@ -23,7 +30,9 @@ def instrument_list(*, q: str = "", consortium_id: int | None = None, institutio
     for term in search_terms(q):
         qs = qs.filter(search_text__contains=term)
     if consortium_id is not None:
-        qs = qs.filter(institution_id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id"))
+        qs = qs.filter(
+            institution_id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id")
+        )
     if institution_id is not None:
         qs = qs.filter(institution_id=institution_id)
     if category:
@@ -95,8 +104,10 @@ def is_qualified(user, instrument: Instrument, on: date | None = None) -> bool:
     day = on or timezone.localdate()
     return Qualification.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        instrument=instrument, user=user, revoked_at__isnull=True,
-    ).exists()  # fmt: skip
+        instrument=instrument,
+        user=user,
+        revoked_at__isnull=True,
+    ).exists()
 
 
 def qualifications_of(instrument: Instrument) -> QuerySet[Qualification]:

@@ -19,10 +19,27 @@ from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo,
 from .uploads import check_pdf, check_photo
 
 INSTRUMENT_FIELDS = {
-    "category", "name", "name_en", "maker", "model", "description", "specs", "location", "status",
-    "slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
-    "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours", "modes", "requires_qualification",
-}  # fmt: skip
+    "category",
+    "name",
+    "name_en",
+    "maker",
+    "model",
+    "description",
+    "specs",
+    "location",
+    "status",
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "lead_time_hours",
+    "horizon_days",
+    "setup_minutes",
+    "cleanup_minutes",
+    "cancellation_deadline_hours",
+    "decision_limit_hours",
+    "modes",
+    "requires_qualification",
+}
 
 
 def ensure_can_manage(actor, institution_id: int) -> None:
@@ -70,8 +87,9 @@ def _validate_lengths(instrument: Instrument) -> None:
 
 
 @transaction.atomic
-def create_instrument(*, actor, institution: Institution, category: Category, name: str,
-                      opening_hours: list[dict] | None = None, **fields) -> Instrument:  # fmt: skip
+def create_instrument(
+    *, actor, institution: Institution, category: Category, name: str, opening_hours: list[dict] | None = None, **fields
+) -> Instrument:
     ensure_can_manage(actor, institution.id)
     unknown = set(fields) - INSTRUMENT_FIELDS
     if unknown:
@@ -88,7 +106,9 @@ def create_instrument(*, actor, institution: Institution, category: Category, na
 
 
 @transaction.atomic
-def update_instrument(*, actor, instrument: Instrument, opening_hours: list[dict] | None = None, **fields) -> Instrument:
+def update_instrument(
+    *, actor, instrument: Instrument, opening_hours: list[dict] | None = None, **fields
+) -> Instrument:
     ensure_can_manage(actor, instrument.institution_id)
     unknown = set(fields) - INSTRUMENT_FIELDS
     if unknown:
@@ -110,8 +130,13 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
     rows = []
     for index, item in enumerate(hours):
         weekday, opens, closes = item.get("weekday"), item.get("opens"), item.get("closes")
-        if not isinstance(weekday, int) or not 0 <= weekday <= 6 or not isinstance(opens, time) \
-                or not isinstance(closes, time) or opens >= closes:  # fmt: skip
+        if (
+            not isinstance(weekday, int)
+            or not 0 <= weekday <= 6
+            or not isinstance(opens, time)
+            or not isinstance(closes, time)
+            or opens >= closes
+        ):
             raise DomainError(
                 "invalid_opening_hours",
                 "利用可能時間は曜日(0=月〜6=日)と開始<終了の時刻で指定してください。 "
@@ -145,14 +170,29 @@ def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
 
 
 @transaction.atomic
-def add_rate(*, actor, instrument: Instrument, user_category: str, mode: str, amount_jpy: int,
-             valid_from: date, unit: str = Rate.Unit.HOUR) -> Rate:  # fmt: skip
+def add_rate(
+    *,
+    actor,
+    instrument: Instrument,
+    user_category: str,
+    mode: str,
+    amount_jpy: int,
+    valid_from: date,
+    unit: str = Rate.Unit.HOUR,
+) -> Rate:
     ensure_can_manage(actor, instrument.institution_id)
-    rate = Rate(instrument=instrument, user_category=user_category, mode=mode, unit=unit,
-                amount_jpy=amount_jpy, valid_from=valid_from)  # fmt: skip
+    rate = Rate(
+        instrument=instrument,
+        user_category=user_category,
+        mode=mode,
+        unit=unit,
+        amount_jpy=amount_jpy,
+        valid_from=valid_from,
+    )
     _full_clean(rate, exclude=["instrument"])
-    if Rate.objects.filter(instrument=instrument, user_category=user_category, mode=mode,
-                           valid_from=valid_from).exists():  # fmt: skip
+    if Rate.objects.filter(
+        instrument=instrument, user_category=user_category, mode=mode, valid_from=valid_from
+    ).exists():
         raise Conflict(
             "rate_exists",
             "同じ区分・形態・適用開始日の料金が既にあります。 (A rate for this category, mode and date exists.)",
@@ -179,9 +219,16 @@ def delete_rate(*, actor, rate: Rate) -> None:
 def upload_manual(*, actor, instrument: Instrument, upload, title: str, version: str, language: str = "ja") -> Manual:
     ensure_can_manage(actor, instrument.institution_id)
     checked = check_pdf(upload, field="file")
-    manual = Manual(instrument=instrument, title=title, version=version, language=language,
-                    size_bytes=len(checked.content), pages=checked.pages, checksum=checked.checksum,
-                    uploaded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    manual = Manual(
+        instrument=instrument,
+        title=title,
+        version=version,
+        language=language,
+        size_bytes=len(checked.content),
+        pages=checked.pages,
+        checksum=checked.checksum,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
     _full_clean(manual, exclude=["file", "instrument", "uploaded_by"])
     if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
         raise Conflict(
@@ -205,8 +252,14 @@ def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", po
     checked = check_photo(upload, field="image")
     if position is None:
         position = instrument.photos.count()
-    photo = Photo(instrument=instrument, caption=caption, position=position,
-                  uploaded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    photo = Photo(
+        instrument=instrument,
+        caption=caption,
+        position=position,
+        width=checked.width,
+        height=checked.height,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
     _full_clean(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
     stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
     photo.image.save(f"{stem}.{checked.extension}", ContentFile(checked.image), save=False)
@@ -224,8 +277,17 @@ def delete_photo(*, actor, photo: Photo) -> None:
 
 
 @transaction.atomic
-def add_downtime(*, actor, instrument: Instrument, start, end, kind: str = Downtime.Kind.MAINTENANCE,
-                 title: str = "", note: str = "", source_uid: str = "") -> Downtime:  # fmt: skip
+def add_downtime(
+    *,
+    actor,
+    instrument: Instrument,
+    start,
+    end,
+    kind: str = Downtime.Kind.MAINTENANCE,
+    title: str = "",
+    note: str = "",
+    source_uid: str = "",
+) -> Downtime:
     ensure_can_manage(actor, instrument.institution_id)
     for name, value in (("start", start), ("end", end)):
         if value is None or timezone.is_naive(value):
@@ -235,9 +297,19 @@ def add_downtime(*, actor, instrument: Instrument, start, end, kind: str = Downt
                 field=name,
             )
     if end <= start:
-        raise DomainError("end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field="end")
-    downtime = Downtime(instrument=instrument, start=start, end=end, kind=kind, title=title, note=note,
-                        source_uid=source_uid, created_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+        raise DomainError(
+            "end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field="end"
+        )
+    downtime = Downtime(
+        instrument=instrument,
+        start=start,
+        end=end,
+        kind=kind,
+        title=title,
+        note=note,
+        source_uid=source_uid,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
     _full_clean(downtime, exclude=["instrument", "created_by"])
     downtime.save()
     return downtime
@@ -250,23 +322,29 @@ def delete_downtime(*, actor, downtime: Downtime) -> None:
 
 
 @transaction.atomic
-def grant_qualification(*, actor, instrument: Instrument, user, expires_on: date | None = None,
-                        note: str = "") -> Qualification:  # fmt: skip
+def grant_qualification(
+    *, actor, instrument: Instrument, user, expires_on: date | None = None, note: str = ""
+) -> Qualification:
     ensure_can_manage(actor, instrument.institution_id)
     if expires_on is not None and expires_on < timezone.localdate():
         raise DomainError(
             "expiry_in_past", "有効期限が過去の日付です。 (The expiry date is in the past.)", field="expires_on"
         )
-    current = Qualification.objects.select_for_update().filter(
-        instrument=instrument, user=user, revoked_at__isnull=True
-    ).first()
+    current = (
+        Qualification.objects.select_for_update()
+        .filter(instrument=instrument, user=user, revoked_at__isnull=True)
+        .first()
+    )
     if current is not None:  # a renewal: revoke the old grant, keep it as history
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
     return Qualification.objects.create(
-        instrument=instrument, user=user, granted_by=actor if getattr(actor, "pk", None) else None,
-        expires_on=expires_on, note=note,
-    )  # fmt: skip
+        instrument=instrument,
+        user=user,
+        granted_by=actor if getattr(actor, "pk", None) else None,
+        expires_on=expires_on,
+        note=note,
+    )
 
 
 @transaction.atomic

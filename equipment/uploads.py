@@ -69,9 +69,7 @@ def _too_large(field: str, max_bytes: int) -> UploadRejected:
 def check_pdf(upload, *, field: str = "file") -> CheckedPdf:
     """A real PDF: the magic bytes, an end-of-file marker, and a document pypdf can read."""
     content = read_upload(upload, field=field, max_bytes=settings.MANUAL_MAX_BYTES)
-    not_pdf = UploadRejected(
-        "not_a_pdf", "PDFファイルではありません。 (The file is not a PDF document.)", field=field
-    )
+    not_pdf = UploadRejected("not_a_pdf", "PDFファイルではありません。 (The file is not a PDF document.)", field=field)
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
         raise not_pdf
     try:

@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything installs into .venv from pinned files.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PW ?= kyoyo-demo
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format install migrate seed clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --password "$(PW)"
+
+## make run: install, migrate the embedded SQLite database, load demo data, serve on http://127.0.0.1:8000/
+run: seed
+	@echo "Serving on http://$(HOST)/  (API: /api/v1/, docs: /api/docs/, admin: /admin/)"
+	$(PY) manage.py runserver $(HOST)
+
+## make test: install test extras and run the whole suite with pytest
+test: $(VENV)/.installed-test
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* media staticfiles

@@ -1,0 +1,69 @@
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    CompanyFactory,
+    ConsortiumFactory,
+    InstitutionFactory,
+    InstrumentFactory,
+    UserFactory,
+    give_role,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Uploaded files of a test go to its own folder; passwords hash fast."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(api):
+    """An API client logged in as the given user (token-less force login)."""
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(db):
+    """Two consortia, an institution in both, staff of two institutions, two companies' users."""
+    hokkaido = ConsortiumFactory(name="北海道協議会", slug="hokkaido")
+    tama = ConsortiumFactory(name="TAMA協議会", slug="tama", prefectures=["東京都"])
+    inst_a = InstitutionFactory(name="北海道立総合研究機構", consortia=[hokkaido])
+    inst_b = InstitutionFactory(name="産業技術総合研究所 北海道センター", consortia=[hokkaido, tama])
+    inst_c = InstitutionFactory(name="東京都立産業技術研究センター", prefecture="東京都", consortia=[tama])
+    staff_a, staff_b = UserFactory(username="staff_a"), UserFactory(username="staff_b")
+    give_role(staff_a, "staff", institution=inst_a)
+    give_role(staff_b, "staff", institution=inst_b)
+    secretariat = UserFactory(username="secretariat")
+    give_role(secretariat, "secretariat", consortium=hokkaido)
+    company_a, company_b = (
+        CompanyFactory(name="札幌精密株式会社"),
+        CompanyFactory(name="多摩化学株式会社", size="large"),
+    )
+    user_a, user_b = UserFactory(username="company_a"), UserFactory(username="company_b")
+    give_role(user_a, "company_admin", company=company_a)
+    give_role(user_b, "company_member", company=company_b)
+    sem = InstrumentFactory(institution=inst_a, name="走査電子顕微鏡 JSM-IT800")
+    xrd = InstrumentFactory(
+        institution=inst_b,
+        name="X線回折装置 SmartLab",
+        model="SmartLab",
+        maker="リガク",
+        category__code="xrd",
+        category__name="X線回折装置",
+    )
+    return SimpleNamespace(**{name: value for name, value in locals().items() if name != "db"})

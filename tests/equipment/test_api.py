@@ -1,0 +1,241 @@
+"""The catalogue API: search, filters, who may change what, and designed queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from equipment.models import Instrument
+from tests.equipment.helpers import image_bytes, upload
+from tests.factories import InstitutionFactory, InstrumentFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_INSTRUMENT = {
+    "category": "sem",
+    "name": "卓上走査電子顕微鏡",
+    "maker": "日立ハイテク",
+    "model": "TM4000Plus II",
+    "specs": {"倍率": "10–100,000倍"},
+    "location": "本館 2F 分析室",
+    "modes": ["assisted", "self"],
+    "slot_minutes": 30,
+    "min_minutes": 60,
+    "max_minutes": 240,
+    "opening_hours": [
+        {"weekday": 0, "opens": "09:00", "closes": "12:00"},
+        {"weekday": 0, "opens": "13:00", "closes": "17:00"},
+    ],
+}
+
+
+def names(response):
+    return sorted(row["name"] for row in response.data["results"])
+
+
+# --- Reading and searching -------------------------------------------------------------------------
+def test_anonymous_users_browse_the_catalogue_of_all_consortia(world, api):
+    response = api.get("/api/v1/instruments/")
+    assert response.status_code == 200
+    assert names(response) == sorted([world.sem.name, world.xrd.name])
+    row = next(r for r in response.data["results"] if r["id"] == world.sem.id)
+    assert row["institution"]["name"] == "北海道立総合研究機構" and row["category"]["code"] == "sem"
+
+
+@pytest.mark.parametrize("query", ["ＳＥＭ", "sem", "Sem", "ｓｅｍ", "jsm-it800", "ＪＳＭ－ＩＴ８００", "走査電子"])
+def test_search_ignores_width_and_case(world, api, query):
+    world.sem.name_en = "Field-emission SEM"
+    world.sem.save()
+    response = api.get("/api/v1/instruments/", {"q": query})
+    assert names(response) == [world.sem.name]
+
+
+def test_search_matches_half_width_katakana_and_every_term(world, api):
+    world.xrd.description = "粉末試料の結晶相を同定（ﾘｰﾄﾍﾞﾙﾄ解析）"
+    world.xrd.save()
+    assert names(api.get("/api/v1/instruments/", {"q": "リートベルト"})) == [world.xrd.name]
+    assert names(api.get("/api/v1/instruments/", {"q": "結晶相　リガク"})) == [world.xrd.name]  # ideographic space
+    assert names(api.get("/api/v1/instruments/", {"q": "結晶相 日本電子"})) == []
+
+
+def test_filters_by_consortium_institution_category_and_status(world, api):
+    url = "/api/v1/instruments/"
+    assert names(api.get(url, {"consortium": world.tama.id})) == [world.xrd.name]
+    assert names(api.get(url, {"consortium": world.hokkaido.id})) == sorted([world.sem.name, world.xrd.name])
+    assert names(api.get(url, {"institution": world.inst_a.id})) == [world.sem.name]
+    assert names(api.get(url, {"category": "xrd"})) == [world.xrd.name]
+    assert names(api.get(url, {"status": "maintenance"})) == []
+
+
+def test_bad_filter_values_are_400_naming_the_field(world, api):
+    response = api.get("/api/v1/instruments/", {"consortium": "abc", "status": "broken"})
+    assert response.status_code == 400 and {"consortium", "status"} <= set(response.data)
+
+
+def test_retired_instruments_leave_the_default_catalogue(world, client_for, api):
+    assert client_for(world.staff_a).delete(f"/api/v1/instruments/{world.sem.id}/").status_code == 204
+    assert names(api.get("/api/v1/instruments/")) == [world.xrd.name]
+    assert Instrument.objects.get(pk=world.sem.pk).status == "retired"  # kept, not deleted
+
+
+def test_detail_shows_rates_photos_and_opening_hours(world, client_for, api):
+    from tests.factories import RateFactory
+
+    RateFactory(instrument=world.sem, user_category="sme", mode="assisted", amount_jpy=4500)
+    client_for(world.staff_a).post(
+        f"/api/v1/instruments/{world.sem.id}/photos/",
+        {"image": upload("p.png", image_bytes("PNG"))},
+        format="multipart",
+    )
+    data = api.get(f"/api/v1/instruments/{world.sem.id}/").data
+    assert data["rates"][0]["amount_jpy"] == 4500 and len(data["photos"]) == 1
+    assert len(data["opening_hours"]) == 10 and data["thumbnail"].startswith("http")
+
+
+def test_the_list_uses_a_constant_number_of_queries_whatever_the_page_size(world, api, client_for):
+    staff = client_for(world.staff_a)
+    for i in range(15):
+        InstrumentFactory(institution=world.inst_a)
+        InstrumentFactory(institution=InstitutionFactory(consortia=[world.hokkaido, world.tama]))
+    for instrument in Instrument.objects.filter(institution=world.inst_a):
+        staff.post(
+            f"/api/v1/instruments/{instrument.id}/photos/",
+            {"image": upload("p.png", image_bytes("PNG"))},
+            format="multipart",
+        )
+    counts = []
+    for size in (2, 30):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get("/api/v1/instruments/", {"page_size": size})
+        assert response.status_code == 200 and len(response.data["results"]) == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 6
+
+
+# --- Changing --------------------------------------------------------------------------------------
+def test_staff_register_an_instrument_of_their_own_institution(world, client_for):
+    response = client_for(world.staff_a).post(
+        "/api/v1/instruments/", {**NEW_INSTRUMENT, "institution": world.inst_a.id}, format="json"
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["modes"] == ["self", "assisted"]
+    assert [(h["weekday"], h["opens"]) for h in response.data["opening_hours"]] == [(0, "09:00:00"), (0, "13:00:00")]
+
+
+def test_staff_may_not_register_for_another_institution(world, client_for):
+    response = client_for(world.staff_a).post(
+        "/api/v1/instruments/", {**NEW_INSTRUMENT, "institution": world.inst_b.id}, format="json"
+    )
+    assert response.status_code == 403 and response.data["code"] == "not_institution_staff"
+    assert not Instrument.objects.filter(name=NEW_INSTRUMENT["name"]).exists()
+
+
+@pytest.mark.parametrize("who", ["staff_b", "user_a", "secretariat"])
+def test_changing_another_institutions_instrument_is_refused(world, client_for, who):
+    client = client_for(getattr(world, who))
+    url = f"/api/v1/instruments/{world.sem.id}/"
+    assert client.patch(url, {"name": "乗っ取り"}, format="json").status_code == 403
+    assert client.delete(url).status_code == 403
+    world.sem.refresh_from_db()
+    assert world.sem.name != "乗っ取り" and world.sem.status == "active"
+
+
+def test_anonymous_users_cannot_change_anything(world, api):
+    assert api.patch(f"/api/v1/instruments/{world.sem.id}/", {"name": "x"}, format="json").status_code in (401, 403)
+    assert api.post("/api/v1/instruments/", NEW_INSTRUMENT, format="json").status_code in (401, 403)
+
+
+def test_staff_update_their_instrument_and_the_search_text_follows(world, client_for, api):
+    response = client_for(world.staff_a).patch(
+        f"/api/v1/instruments/{world.sem.id}/", {"description": "ＥＤＳ付き"}, format="json"
+    )
+    assert response.status_code == 200
+    assert names(api.get("/api/v1/instruments/", {"q": "eds"})) == [world.sem.name]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"min_minutes": 300, "max_minutes": 120}, "min_minutes"),
+        ({"min_minutes": 45}, "min_minutes"),  # not a multiple of the 30-minute slot
+        ({"modes": ["teleport"]}, "modes"),
+        ({"modes": []}, "modes"),
+        ({"opening_hours": [{"weekday": 7, "opens": "09:00", "closes": "10:00"}]}, "opening_hours"),
+        ({"opening_hours": [{"weekday": 1, "opens": "12:00", "closes": "09:00"}]}, "opening_hours"),
+        (
+            {
+                "opening_hours": [
+                    {"weekday": 1, "opens": "09:00", "closes": "12:00"},
+                    {"weekday": 1, "opens": "11:00", "closes": "15:00"},
+                ]
+            },
+            "opening_hours",
+        ),
+        ({"slot_minutes": 0}, "slot_minutes"),
+        ({"status": "exploded"}, "status"),
+        ({"category": "no-such-technique"}, "category"),
+        ({"institution": 999999}, "institution"),
+    ],
+)
+def test_bad_instrument_input_is_400_naming_the_field_and_nothing_changes(world, client_for, change, field):
+    before = {h.pk for h in world.sem.opening_hours.all()}
+    response = client_for(world.staff_a).patch(f"/api/v1/instruments/{world.sem.id}/", change, format="json")
+    assert response.status_code == 400, response.data
+    assert field in str(response.data)
+    world.sem.refresh_from_db()
+    assert world.sem.min_minutes == 30 and {h.pk for h in world.sem.opening_hours.all()} == before
+
+
+def test_qualifications_are_granted_and_revoked_by_staff_only(world, client_for):
+    url = f"/api/v1/instruments/{world.sem.id}/qualifications/"
+    assert client_for(world.user_a).get(url).status_code == 403
+    assert client_for(world.staff_b).post(url, {"user": "company_a"}, format="json").status_code == 403
+    staff = client_for(world.staff_a)
+    granted = staff.post(url, {"user": "company_a", "expires_on": "2099-03-31"}, format="json")
+    assert granted.status_code == 201 and granted.data["granted_by"] == "staff_a"
+    assert staff.delete(f"{url}{granted.data['id']}/").status_code == 204
+    assert staff.get(url).data["results"][0]["revoked_at"] is not None
+
+
+def test_downtime_notes_are_for_staff_only(world, client_for, api):
+    url = f"/api/v1/instruments/{world.sem.id}/downtimes/"
+    body = {
+        "start": "2026-12-01T09:00:00+09:00",
+        "end": "2026-12-01T17:00:00+09:00",
+        "title": "定期点検",
+        "note": "フィラメント交換 業者: ○○",
+    }
+    assert client_for(world.staff_b).post(url, body, format="json").status_code == 403
+    assert client_for(world.staff_a).post(url, body, format="json").status_code == 201
+    assert "note" not in api.get(url).data["results"][0]
+    assert client_for(world.staff_a).get(url).data["results"][0]["note"].startswith("フィラメント")
+
+
+def test_downtime_needs_aware_ordered_datetimes(world, client_for):
+    url = f"/api/v1/instruments/{world.sem.id}/downtimes/"
+    staff = client_for(world.staff_a)
+    backwards = staff.post(
+        url, {"start": "2026-12-01T17:00:00+09:00", "end": "2026-12-01T09:00:00+09:00"}, format="json"
+    )
+    assert backwards.status_code == 400 and backwards.data["field"] == "end"
+    assert world.sem.downtimes.count() == 0
+
+
+def test_rates_in_force_cannot_be_deleted_but_future_ones_can(world, client_for):
+    url = f"/api/v1/instruments/{world.sem.id}/rates/"
+    staff = client_for(world.staff_a)
+    old = staff.post(
+        url, {"user_category": "sme", "mode": "assisted", "amount_jpy": 4000, "valid_from": "2025-04-01"}, format="json"
+    )
+    new = staff.post(
+        url, {"user_category": "sme", "mode": "assisted", "amount_jpy": 4400, "valid_from": "2099-04-01"}, format="json"
+    )
+    assert old.status_code == new.status_code == 201
+    assert staff.delete(f"{url}{old.data['id']}/").status_code == 409
+    assert staff.delete(f"{url}{new.data['id']}/").status_code == 204
+    assert (
+        client_for(world.staff_b)
+        .post(url, {"user_category": "sme", "mode": "self", "amount_jpy": 1, "valid_from": "2025-04-01"}, format="json")
+        .status_code
+        == 403
+    )

@@ -1,0 +1,125 @@
+"""Factories for tests: realistic defaults, everything overridable."""
+
+from datetime import date, time
+
+import factory
+from factory.django import DjangoModelFactory
+
+from consortia.models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from consortia.validators import corporate_number_check_digit
+from equipment.models import Category, Instrument, OpeningHours, Rate
+
+
+def valid_corporate_number(n: int) -> str:
+    body = f"{n:012d}"
+    return f"{corporate_number_check_digit(body)}{body}"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.jp")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ConsortiumFactory(DjangoModelFactory):
+    class Meta:
+        model = Consortium
+
+    name = factory.Sequence(lambda n: f"協議会{n}")
+    slug = factory.Sequence(lambda n: f"consortium-{n}")
+    prefectures = ["北海道"]
+
+
+class InstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = Institution
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"研究機関{n}")
+    kind = Institution.Kind.PUBLIC_TESTING
+    prefecture = "北海道"
+
+    @factory.post_generation
+    def consortia(obj, create, extracted, **kwargs):
+        for consortium in extracted or []:
+            ConsortiumMembership.objects.create(consortium=consortium, institution=obj, joined_on=date(2024, 4, 1))
+
+
+class CompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"株式会社テスト{n}")
+    corporate_number = factory.Sequence(lambda n: valid_corporate_number(100000000000 + n))
+    size = Company.Size.SME
+    prefecture = "北海道"
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["code"]
+
+    code = "sem"
+    name = "走査電子顕微鏡"
+    name_en = "Scanning electron microscope"
+    keywords = "表面観察 破断面 微細構造"
+
+
+class InstrumentFactory(DjangoModelFactory):
+    class Meta:
+        model = Instrument
+        skip_postgeneration_save = True
+
+    institution = factory.SubFactory(InstitutionFactory)
+    category = factory.SubFactory(CategoryFactory)
+    name = factory.Sequence(lambda n: f"電界放出形走査電子顕微鏡 {n}")
+    maker = "日本電子"
+    model = "JSM-IT800"
+    modes = ["self", "assisted", "commissioned"]
+    slot_minutes = 30
+    min_minutes = 30
+    max_minutes = 480
+    lead_time_hours = 0
+    horizon_days = 365
+
+    @factory.post_generation
+    def weekday_hours(obj, create, extracted, **kwargs):
+        """Mon–Fri 09:00–12:00 and 13:00–17:00 unless weekday_hours=[] is passed."""
+        if not create:
+            return
+        hours = (
+            extracted
+            if extracted is not None
+            else [(d, time(9), time(12)) for d in range(5)] + [(d, time(13), time(17)) for d in range(5)]
+        )
+        OpeningHours.objects.bulk_create(
+            [OpeningHours(instrument=obj, weekday=d, opens=o, closes=c) for d, o, c in hours]
+        )
+
+
+class RateFactory(DjangoModelFactory):
+    class Meta:
+        model = Rate
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    user_category = "sme"
+    mode = "assisted"
+    unit = Rate.Unit.HOUR
+    amount_jpy = 5000
+    valid_from = date(2025, 4, 1)
+
+
+def give_role(user, kind, **scope) -> Role:
+    from consortia.services import grant_role
+
+    return grant_role(user=user, kind=kind, **scope)
