@@ -208,3 +208,7 @@ LOGGING = {
 
 # Serve uploaded files from Django (embedded mode); production lets the web server do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+CELERY_BEAT_SCHEDULE = {
+    "expire-overdue-bookings": {"task": "bookings.expire_overdue", "schedule": 300.0},
+}

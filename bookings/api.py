@@ -1,0 +1,277 @@
+"""REST endpoints for availability and bookings. Parse, call a service or selector, render."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from equipment.models import Instrument, UsageMode
+
+from . import selectors, services
+from .models import Booking, BookingEvent
+
+MAX_AVAILABILITY_WINDOW = timedelta(days=62)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an offset; a naive datetime is refused instead of guessed."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and value and not _has_offset(value):
+            raise serializers.ValidationError(
+                "タイムゾーン付きの日時(ISO 8601、例: 2026-12-01T10:00:00+09:00)で指定してください。 "
+                "(Give an ISO 8601 datetime with a UTC offset.)",
+                code="naive_datetime",
+            )
+        return super().to_internal_value(value)
+
+
+def _has_offset(text: str) -> bool:
+    tail = text.strip()[10:]
+    return tail.endswith("Z") or tail.endswith("z") or "+" in tail or "-" in tail
+
+
+class IntervalSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class AvailabilityQuery(serializers.Serializer):
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+
+    def validate(self, data):
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": ["終了は開始より後にしてください。 (End must be after start.)"]})
+        if data["end"] - data["start"] > MAX_AVAILABILITY_WINDOW:
+            raise serializers.ValidationError({"end": ["期間は62日以内にしてください。 (At most 62 days at once.)"]})
+        return data
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    from_status = serializers.CharField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ["at", "actor", "action", "from_status", "to_status", "reason", "data"]
+
+    def get_actor(self, obj) -> str | None:
+        return obj.actor.username if obj.actor_id and obj.actor else None
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    instrument_name = serializers.CharField(source="instrument.name", read_only=True)
+    institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
+    requester = serializers.CharField(source="requester.username", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True, default=None)
+    company_size = serializers.CharField(source="company.size", read_only=True, default=None)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "uid",
+            "instrument",
+            "instrument_name",
+            "institution",
+            "requester",
+            "company",
+            "company_name",
+            "company_size",
+            "user_category",
+            "start",
+            "end",
+            "hold_start",
+            "hold_end",
+            "mode",
+            "purpose",
+            "sample",
+            "confidential",
+            "status",
+            "proposal_pending",
+            "quote",
+            "quote_fixed_at",
+            "decision_reason",
+            "expires_at",
+            "actual_start",
+            "actual_end",
+            "sequence",
+            "created_at",
+            "updated_at",
+            "events",
+        ]
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        if request is not None and not selectors.sees_full_details(request.user, obj):
+            data["purpose"] = data["sample"] = None  # 成果非公開: the secretariat sees aggregates only
+        return data
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    instrument = serializers.IntegerField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=UsageMode.choices)
+    purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    sample = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    confidential = serializers.BooleanField(required=False, default=False)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate_instrument(self, value):
+        try:
+            return Instrument.objects.prefetch_related("opening_hours").get(pk=value)
+        except Instrument.DoesNotExist:
+            raise serializers.ValidationError(
+                "指定された機器はありません。 (No such instrument.)", code="unknown_instrument"
+            ) from None
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ProposalSerializer(ReasonSerializer):
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+
+
+class CompletionSerializer(serializers.Serializer):
+    actual_start = AwareDateTimeField()
+    actual_end = AwareDateTimeField()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
+        OpenApiParameter("end", str, required=True, description="ISO 8601 with offset"),
+    ],
+    responses={200: {"type": "object", "properties": {"free": {"type": "array"}, "busy": {"type": "array"}}}},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def availability(request, pk: int):
+    """Free and busy time of an instrument: free is what a new request may use; busy says nothing of whose."""
+    instrument = get_object_or_404(Instrument.objects.prefetch_related("opening_hours"), pk=pk)
+    query = AvailabilityQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    free, busy = selectors.availability(instrument, query.validated_data["start"], query.validated_data["end"])
+    return Response(
+        {
+            "instrument": instrument.id,
+            "free": [
+                {
+                    "start": i.start.astimezone(selectors.TOKYO).isoformat(),
+                    "end": i.end.astimezone(selectors.TOKYO).isoformat(),
+                }
+                for i in free
+            ],
+            "busy": [
+                {
+                    "start": i.start.astimezone(selectors.TOKYO).isoformat(),
+                    "end": i.end.astimezone(selectors.TOKYO).isoformat(),
+                }
+                for i in busy
+            ],
+        }
+    )
+
+
+class BookingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Requests and their decisions. Every verb is a service call; refusals name their rule."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        qs = selectors.bookings_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("status"):
+            wanted = params["status"].split(",")
+            unknown = set(wanted) - set(Booking.Status.values)
+            if unknown:
+                raise serializers.ValidationError(
+                    {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
+                )
+            qs = qs.filter(status__in=wanted)
+        if params.get("instrument"):
+            if not params["instrument"].isdigit():
+                raise serializers.ValidationError({"instrument": ["数値で指定してください。 (Must be an id.)"]})
+            qs = qs.filter(instrument_id=int(params["instrument"]))
+        if params.get("mine") in {"1", "true"}:
+            qs = qs.filter(requester=self.request.user)
+        ordering = "start" if params.get("status") == "pending" else "-start"
+        return qs.order_by(ordering, "id")
+
+    def _render(self, booking, code=status.HTTP_200_OK):
+        fresh = selectors.bookings_visible_to(self.request.user).get(pk=booking.pk)
+        return Response(BookingSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=BookingRequestSerializer, responses={201: BookingSerializer})
+    def create(self, request, *args, **kwargs):
+        form = BookingRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        booking = services.request_booking(actor=request.user, company_id=data.pop("company"), **data)
+        return self._render(booking, status.HTTP_201_CREATED)
+
+    def _act(self, request, verb, form_class=None):
+        booking = self.get_object()
+        kwargs = {}
+        if form_class is not None:
+            form = form_class(data=request.data)
+            form.is_valid(raise_exception=True)
+            kwargs = dict(form.validated_data)
+        return self._render(verb(actor=request.user, booking=booking, **kwargs))
+
+    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        booking = self.get_object()
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._render(services.approve(actor=request.user, booking=booking, note=form.validated_data["reason"]))
+
+    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(request, services.reject, ReasonSerializer)
+
+    @extend_schema(request=ProposalSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        return self._act(request, services.propose, ProposalSerializer)
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, services.accept_proposal)
+
+    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._act(request, services.decline_proposal, ReasonSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, services.cancel, ReasonSerializer)
+
+    @extend_schema(request=CompletionSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._act(request, services.complete, CompletionSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        return self._act(request, services.mark_no_show, ReasonSerializer)

@@ -1,0 +1,466 @@
+"""Every change to a booking, one function per verb; the API and the pages call these.
+
+Each runs in one transaction and records a BookingEvent. Status changes are conditional updates
+(`UPDATE … WHERE status = <expected>`), so two people acting at once cannot both succeed.
+Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
+SQLite the serialised write transaction) is the guarantee.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.errors import Conflict, DomainError, PermissionDenied
+from consortia.models import Company
+from consortia.selectors import access_for, can_manage_institution
+from equipment import selectors as equipment_selectors
+from equipment.models import Instrument, UsageMode
+
+from . import rules, selectors
+from .errors import BookingConflict
+from .fees import build_quote
+from .models import Booking, BookingEvent
+
+Status = Booking.Status
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+def _require_aware(**values: datetime) -> None:
+    for field, value in values.items():
+        if not isinstance(value, datetime) or timezone.is_naive(value):
+            raise rules.refusal("naive_datetime", field=field)
+
+
+def _record(booking: Booking, *, actor, action: str, from_status: str, reason: str = "", **data) -> None:
+    BookingEvent.objects.create(
+        booking=booking,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        from_status=from_status,
+        to_status=booking.status,
+        reason=reason,
+        data=data,
+    )
+
+
+def _transition(
+    booking: Booking,
+    *,
+    to: str,
+    expected: tuple[str, ...],
+    actor,
+    action: str,
+    reason: str = "",
+    data: dict | None = None,
+    **fields,
+) -> Booking:
+    """Move a booking from one of `expected` to `to`, only if nobody changed it meanwhile."""
+    from_status = booking.status
+    if from_status not in expected:
+        raise Conflict(
+            "invalid_transition",
+            f"この予約は「{booking.get_status_display()}」のため、この操作はできません。 "
+            f"(A {from_status} booking cannot be {action}.)",
+            status_now=from_status,
+        )
+    now = timezone.now()
+    changed = Booking.objects.filter(pk=booking.pk, status=from_status).update(
+        status=to, sequence=booking.sequence + 1, updated_at=now, **fields
+    )
+    if changed != 1:
+        raise Conflict(
+            "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
+        )
+    booking.refresh_from_db()
+    _record(booking, actor=actor, action=action, from_status=from_status, reason=reason, **(data or {}))
+    return booking
+
+
+def _company_of(actor, company_id: int | None) -> Company | None:
+    access = access_for(actor)
+    if company_id is not None:
+        if company_id not in access.member_of:
+            raise PermissionDenied(
+                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
+            )
+        return Company.objects.get(pk=company_id)
+    if len(access.member_of) == 1:
+        return Company.objects.get(pk=next(iter(access.member_of)))
+    if len(access.member_of) > 1:
+        raise DomainError(
+            "company_required", "どの企業としての申請か指定してください。 (Choose the company.)", field="company"
+        )
+    return None
+
+
+def _quote(instrument: Instrument, *, user_category: str, mode: str, start: datetime, end: datetime) -> dict:
+    rate = equipment_selectors.rate_for(
+        instrument, user_category=user_category, mode=mode, on=start.astimezone(rules.TOKYO).date()
+    )
+    label = f"{instrument.name} {UsageMode(mode).label}"
+    return build_quote(
+        rate_amount=rate.amount_jpy if rate else None,
+        rate_unit=rate.unit if rate else None,
+        start=start,
+        end=end,
+        label=label,
+    )
+
+
+def _check_slot(
+    instrument: Instrument,
+    *,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    requester,
+    company,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> rules.Interval:
+    """Run every rule and the overlap check; return the interval the booking will hold."""
+    policy = selectors.policy_of(instrument)
+    quota = company.monthly_quota_hours if company else None
+    rules.check_request(
+        policy=policy,
+        start=start,
+        end=end,
+        mode=mode,
+        now=now,
+        downtimes=selectors.downtimes_between(instrument, start, end),
+        is_qualified=equipment_selectors.is_qualified(requester, instrument, start.astimezone(rules.TOKYO).date()),
+        quota_hours=quota,
+        used_hours_in_month=selectors.company_hours_in_month(company.id, start, exclude_id=exclude_id)
+        if quota is not None
+        else 0.0,
+    )
+    hold = rules.held_interval(rules.Interval(start, end), policy)
+    clash = rules.find_clash(hold, selectors.holds_between(instrument.id, hold.start, hold.end, exclude_id=exclude_id))
+    if clash:
+        raise _conflict(clash)
+    return hold
+
+
+def _conflict(clash: rules.Interval | None) -> BookingConflict:
+    extra = {}
+    if clash is not None:
+        extra["clash"] = {
+            "start": clash.start.astimezone(rules.TOKYO).isoformat(),
+            "end": clash.end.astimezone(rules.TOKYO).isoformat(),
+        }
+    return BookingConflict(
+        "slot_taken",
+        "この時間帯は既に予約されています（準備・片付け時間を含む）。 (The slot overlaps another booking, buffers included.)",
+        **extra,
+    )
+
+
+def _save_holding(booking: Booking) -> None:
+    """Insert or update a holding row; the database refuses an overlap (PostgreSQL constraint)."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlapping_holds" in str(exc):
+            clash = rules.find_clash(
+                rules.Interval(booking.hold_start, booking.hold_end),
+                selectors.holds_between(
+                    booking.instrument_id, booking.hold_start, booking.hold_end, exclude_id=booking.pk
+                ),
+            )
+            raise _conflict(clash) from None
+        raise
+
+
+def expire_overdue(*, instrument_id: int | None = None, now: datetime | None = None) -> int:
+    """Pending requests nobody decided in time become expired. Safe to run twice: each row is claimed
+    by a conditional update and only the run that changed it records the event."""
+    now = now or timezone.now()
+    overdue = Booking.objects.filter(status=Status.PENDING, expires_at__lte=now)
+    if instrument_id is not None:
+        overdue = overdue.filter(instrument_id=instrument_id)
+    count = 0
+    for booking in overdue.only("id", "status", "sequence"):
+        with transaction.atomic():
+            if Booking.objects.filter(pk=booking.pk, status=Status.PENDING).update(
+                status=Status.EXPIRED, sequence=booking.sequence + 1, updated_at=now
+            ):
+                booking.status = Status.EXPIRED
+                _record(
+                    booking,
+                    actor=None,
+                    action="expire",
+                    from_status=Status.PENDING,
+                    reason="承認期限を過ぎました。 (No decision in time.)",
+                )
+                count += 1
+    return count
+
+
+def _ensure_staff(actor, booking: Booking) -> None:
+    if not can_manage_institution(actor, booking.instrument.institution_id):
+        raise PermissionDenied(
+            "not_institution_staff",
+            "この機器の機関の担当者のみ操作できます。 (Only the instrument's staff may do this.)",
+        )
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", "理由を入力してください。 (A reason is required.)", field=field)
+    return reason
+
+
+# --- Verbs -----------------------------------------------------------------------------------------
+@transaction.atomic
+def request_booking(
+    *,
+    actor,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
+    now = now or timezone.now()
+    _require_aware(start=start, end=end)
+    company = _company_of(actor, company_id)
+    user_category = equipment_selectors.user_category_for(
+        actor, instrument, company_size=company.size if company else None
+    )
+    if user_category is None:
+        raise PermissionDenied(
+            "cannot_book",
+            "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。 "
+            "(Only company users, member researchers and institution staff may book.)",
+        )
+    expire_overdue(instrument_id=instrument.id, now=now)
+    hold = _check_slot(instrument, start=start, end=end, mode=mode, requester=actor, company=company, now=now)
+    booking = Booking(
+        instrument=instrument,
+        requester=actor,
+        company=company,
+        user_category=user_category,
+        start=start,
+        end=end,
+        hold_start=hold.start,
+        hold_end=hold.end,
+        mode=mode,
+        purpose=purpose,
+        sample=sample,
+        confidential=confidential,
+        status=Status.PENDING,
+        quote=_quote(instrument, user_category=user_category, mode=mode, start=start, end=end),
+        expires_at=min(now + timedelta(hours=instrument.decision_limit_hours), start),
+    )
+    _save_holding(booking)
+    _record(booking, actor=actor, action="request", from_status="")
+    return booking
+
+
+@transaction.atomic
+def approve(*, actor, booking: Booking, note: str = "") -> Booking:
+    """Staff approve: the price is fixed now, whatever the rate table says later."""
+    _ensure_staff(actor, booking)
+    if expire_overdue(instrument_id=booking.instrument_id):
+        booking.refresh_from_db()
+    if booking.proposal_pending:
+        raise Conflict("awaiting_requester", "変更提案への申請者の回答待ちです。 (Waiting for the requester's answer.)")
+    now = timezone.now()
+    quote = _quote(
+        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
+    )
+    return _transition(
+        booking,
+        to=Status.APPROVED,
+        expected=(Status.PENDING,),
+        actor=actor,
+        action="approve",
+        reason=note,
+        quote=quote,
+        quote_fixed_at=now,
+        decided_by=actor,
+        decided_at=now,
+        decision_reason=note,
+    )
+
+
+@transaction.atomic
+def reject(*, actor, booking: Booking, reason: str) -> Booking:
+    """A rejected request is kept with its reason, never deleted."""
+    _ensure_staff(actor, booking)
+    reason = _require_reason(reason)
+    now = timezone.now()
+    return _transition(
+        booking,
+        to=Status.REJECTED,
+        expected=(Status.PENDING,),
+        actor=actor,
+        action="reject",
+        reason=reason,
+        decided_by=actor,
+        decided_at=now,
+        decision_reason=reason,
+    )
+
+
+@transaction.atomic
+def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
+    """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
+    _ensure_staff(actor, booking)
+    _require_aware(start=start, end=end)
+    if booking.status != Status.PENDING:
+        raise Conflict(
+            "invalid_transition", "承認待ちの予約にのみ提案できます。 (Only pending requests get proposals.)"
+        )
+    now = timezone.now()
+    company = booking.company
+    hold = _check_slot(
+        booking.instrument,
+        start=start,
+        end=end,
+        mode=booking.mode,
+        requester=booking.requester,
+        company=company,
+        now=now,
+        exclude_id=booking.pk,
+    )
+    old = {"start": booking.start.isoformat(), "end": booking.end.isoformat()}
+    booking.start, booking.end, booking.hold_start, booking.hold_end = start, end, hold.start, hold.end
+    booking.proposal_pending = True
+    booking.sequence += 1
+    booking.quote = _quote(
+        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=start, end=end
+    )
+    _save_holding(booking)
+    _record(
+        booking,
+        actor=actor,
+        action="propose",
+        from_status=booking.status,
+        reason=reason,
+        previous=old,
+        proposed={"start": start.isoformat(), "end": end.isoformat()},
+    )
+    return booking
+
+
+def _ensure_requester(actor, booking: Booking) -> None:
+    access = access_for(actor)
+    if not (booking.requester_id == actor.id or booking.company_id in access.admin_of or access.is_superuser):
+        raise PermissionDenied("not_requester", "申請者のみ操作できます。 (Only the requester may do this.)")
+
+
+@transaction.atomic
+def accept_proposal(*, actor, booking: Booking) -> Booking:
+    _ensure_requester(actor, booking)
+    if not booking.proposal_pending:
+        raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
+    now = timezone.now()
+    quote = _quote(
+        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
+    )
+    return _transition(
+        booking,
+        to=Status.APPROVED,
+        expected=(Status.PENDING,),
+        actor=actor,
+        action="accept",
+        proposal_pending=False,
+        quote=quote,
+        quote_fixed_at=now,
+        decided_at=now,
+    )
+
+
+@transaction.atomic
+def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
+    _ensure_requester(actor, booking)
+    if not booking.proposal_pending:
+        raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
+    return _transition(
+        booking,
+        to=Status.CANCELLED,
+        expected=(Status.PENDING,),
+        actor=actor,
+        action="decline",
+        reason=reason or "変更提案を辞退 (proposal declined)",
+        proposal_pending=False,
+    )
+
+
+@transaction.atomic
+def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
+    """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
+    now = now or timezone.now()
+    if can_manage_institution(actor, booking.instrument.institution_id):
+        reason = _require_reason(reason)
+    else:
+        _ensure_requester(actor, booking)
+        deadline = booking.start - timedelta(hours=booking.instrument.cancellation_deadline_hours)
+        if now > deadline:
+            raise DomainError(
+                "cancellation_deadline_passed",
+                f"キャンセル期限（{deadline.astimezone(rules.TOKYO):%Y-%m-%d %H:%M}）を過ぎています。機器担当者に連絡してください。 "
+                "(The cancellation deadline has passed; contact the instrument's staff.)",
+                deadline=deadline.astimezone(rules.TOKYO).isoformat(),
+            )
+    return _transition(
+        booking,
+        to=Status.CANCELLED,
+        expected=Booking.HOLDING,
+        actor=actor,
+        action="cancel",
+        reason=reason,
+        proposal_pending=False,
+    )
+
+
+@transaction.atomic
+def complete(
+    *, actor, booking: Booking, actual_start: datetime, actual_end: datetime, now: datetime | None = None
+) -> Booking:
+    """Staff record the actual use of an approved booking once it has begun."""
+    _ensure_staff(actor, booking)
+    _require_aware(actual_start=actual_start, actual_end=actual_end)
+    now = now or timezone.now()
+    if actual_end <= actual_start:
+        raise DomainError(
+            "end_before_start",
+            "実利用の終了は開始より後にしてください。 (Actual end must follow start.)",
+            field="actual_end",
+        )
+    if actual_start > now:
+        raise DomainError(
+            "use_in_future", "実利用の開始が未来の日時です。 (Actual start lies in the future.)", field="actual_start"
+        )
+    if booking.status == Status.APPROVED and now < booking.start:
+        raise DomainError("not_started", "予約開始前には利用実績を記録できません。 (The booking has not started yet.)")
+    return _transition(
+        booking,
+        to=Status.COMPLETED,
+        expected=(Status.APPROVED,),
+        actor=actor,
+        action="complete",
+        actual_start=actual_start,
+        actual_end=actual_end,
+        data={"actual_start": actual_start.isoformat(), "actual_end": actual_end.isoformat()},
+    )
+
+
+@transaction.atomic
+def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
+    _ensure_staff(actor, booking)
+    now = now or timezone.now()
+    if booking.status == Status.APPROVED and now < booking.start:
+        raise DomainError("not_started", "予約開始前には不使用を記録できません。 (The booking has not started yet.)")
+    return _transition(
+        booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
+    )
