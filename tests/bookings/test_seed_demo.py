@@ -1,0 +1,189 @@
+"""seed_demo: the demo data set is complete, written through the services, and safe to run twice.
+
+The command runs twice once for the whole module (it takes a few seconds), inside a transaction
+that is rolled back afterwards; each test runs in a savepoint inside it.
+"""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from consortia.models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from consortia.selectors import access_for
+from consortia.validators import validate_corporate_number
+from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
+
+PASSWORD = "pw-test-123"
+MODELS = [Consortium, Institution, ConsortiumMembership, Company, User, Role, Category, Instrument, OpeningHours,
+          Rate, Photo, Manual, Qualification, Downtime]  # fmt: skip
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            first_out, second_out = io.StringIO(), io.StringIO()
+            call_command("seed_demo", password=PASSWORD, stdout=first_out)
+            first = counts()
+            call_command("seed_demo", password=PASSWORD, stdout=second_out)
+            yield SimpleNamespace(first=first, second=counts(), media=media, output=second_out.getvalue())
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_creates_consortia_institutions_and_a_catalogue(seeded):
+    assert seeded.first["Consortium"] >= 2
+    assert seeded.first["Institution"] >= 8
+    assert seeded.first["Instrument"] >= 40
+    assert seeded.first["Category"] >= 14
+    kinds = set(Institution.objects.values_list("kind", flat=True))
+    assert kinds == {choice for choice, _label in Institution.Kind.choices}
+
+
+def test_running_twice_creates_nothing_new(seeded):
+    assert seeded.second == seeded.first
+
+
+def test_one_institution_belongs_to_both_consortia(seeded):
+    shared = [i for i in Institution.objects.all() if i.consortia.count() >= 2]
+    assert len(shared) == 1
+    today = timezone.localdate()
+    assert all(m.joined_on < today for m in ConsortiumMembership.objects.all())
+
+
+def test_every_instrument_has_a_photo_with_a_thumbnail_and_a_pdf_manual(seeded):
+    instruments = Instrument.objects.prefetch_related("photos", "manuals")
+    for instrument in instruments:
+        photos = list(instrument.photos.all())
+        assert photos, instrument
+        for photo in photos:
+            assert (photo.width, photo.height) == (800, 600)
+            assert photo.thumbnail.name and photo.thumbnail.storage.exists(photo.thumbnail.name)
+            assert str(seeded.media) in photo.image.path
+        manuals = list(instrument.manuals.all())
+        assert manuals, instrument
+        for manual in manuals:
+            with manual.file.open("rb") as fh:
+                assert fh.read(5) == b"%PDF-"
+            assert manual.pages >= 1 and manual.language == "ja"
+    assert Manual.objects.filter(version="1.1").exists()  # some instruments keep an older version
+
+
+def test_instruments_have_consistent_booking_rules_hours_and_rates(seeded):
+    for instrument in Instrument.objects.prefetch_related("rates", "opening_hours"):
+        assert instrument.min_minutes <= instrument.max_minutes
+        assert instrument.min_minutes % instrument.slot_minutes == 0
+        assert instrument.max_minutes % instrument.slot_minutes == 0
+        assert instrument.specs and instrument.location and instrument.maker and instrument.model
+        assert instrument.opening_hours.all(), instrument
+        by_key = {(r.user_category, r.mode): r.amount_jpy for r in instrument.rates.all()}
+        for mode in instrument.modes:
+            assert by_key[("large", mode)] > by_key[("sme", mode)] > by_key[("academic", mode)]
+            assert by_key[("academic", mode)] >= by_key[("internal", mode)]
+    assert Rate.objects.filter(unit=Rate.Unit.SAMPLE).exists()
+    assert OpeningHours.objects.filter(weekday=5).exists()  # a few open on Saturday mornings
+
+
+def test_companies_qualifications_and_downtime(seeded):
+    for company in Company.objects.all():
+        validate_corporate_number(company.corporate_number)
+    company_user = User.objects.get(username="company")
+    qualifications = Qualification.objects.filter(user=company_user, revoked_at__isnull=True)
+    assert 1 <= qualifications.count() <= 2
+    assert all(q.expires_on > timezone.localdate() and "self" in q.instrument.modes for q in qualifications)
+    downtimes = Downtime.objects.all()
+    assert downtimes.count() >= 2
+    assert all(d.start > timezone.now() and d.kind == Downtime.Kind.MAINTENANCE for d in downtimes)
+
+
+def test_the_logins_table_lists_every_demo_user(seeded):
+    for username in ("admin", "secretariat", "secretariat2", "staff", "staff2", "company", "company2",
+                     "researcher", "coordinator"):  # fmt: skip
+        assert username in seeded.output
+    assert PASSWORD in seeded.output
+
+
+def _one(ids) -> int:
+    assert len(ids) == 1
+    return next(iter(ids))
+
+
+def _expect_admin(access, user):
+    assert access.is_superuser and user.is_staff
+
+
+def _expect_secretariat(slug):
+    def check(access, user):
+        assert access.secretariat_of == {Consortium.objects.get(slug=slug).id}
+
+    return check
+
+
+def _expect_coordinator(access, user):
+    assert access.coordinator_of == {Consortium.objects.first().id}
+
+
+def _expect_staff_in_both_consortia(access, user):
+    institution = Institution.objects.get(id=_one(access.staff_of))
+    assert institution.consortia.count() >= 2
+    assert institution.instruments.count() >= 5
+
+
+def _expect_other_staff(access, user):
+    institution = Institution.objects.get(id=_one(access.staff_of))
+    staff = User.objects.get(username="staff")
+    assert institution.id not in access_for(staff).staff_of
+    assert institution.instruments.exists()
+
+
+def _expect_researcher(access, user):
+    assert Institution.objects.get(id=_one(access.researcher_of)).kind == Institution.Kind.UNIVERSITY
+
+
+def _expect_sme_admin(access, user):
+    company = Company.objects.get(id=_one(access.admin_of))
+    assert access.member_of == {company.id}
+    assert company.size == Company.Size.SME
+    assert company.prefecture in Consortium.objects.first().prefectures
+
+
+def _expect_large_member(access, user):
+    company = Company.objects.get(id=_one(access.member_of))
+    assert not access.admin_of
+    assert company.size == Company.Size.LARGE
+    sme = Company.objects.get(id=_one(access_for(User.objects.get(username="company")).admin_of))
+    assert company != sme
+
+
+@pytest.mark.parametrize(
+    "username, expect",
+    [
+        ("admin", _expect_admin),
+        ("secretariat", _expect_secretariat("hokkaido")),
+        ("secretariat2", _expect_secretariat("tama")),
+        ("coordinator", _expect_coordinator),
+        ("staff", _expect_staff_in_both_consortia),
+        ("staff2", _expect_other_staff),
+        ("researcher", _expect_researcher),
+        ("company", _expect_sme_admin),
+        ("company2", _expect_large_member),
+    ],
+)
+def test_demo_user_logs_in_with_the_password_and_has_the_expected_role(seeded, username, expect):
+    user = authenticate(username=username, password=PASSWORD)
+    assert user is not None, username
+    assert user.last_name and user.first_name and user.email.endswith("@example.jp")
+    expect(access_for(user), user)
