@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.conf import global_settings
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -17,7 +18,7 @@ from tests.factories import (
 def _test_settings(settings, tmp_path):
     """Uploaded files of a test go to its own folder; passwords hash fast."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ transaction. Files go to MEDIA_ROOT.
 """
 
 import time as clock
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -46,31 +44,6 @@ def corporate_number(body: str) -> str:
 
 def longest_interval_minutes(hours: list[dict]) -> int:
     return max((h["closes"].hour * 60 + h["closes"].minute) - (h["opens"].hour * 60 + h["opens"].minute) for h in hours)
-
-
-class _NamedContentFile(ContentFile):
-    """A ContentFile that always has a name (see named_photo_content)."""
-
-    def __init__(self, content, name=None):
-        super().__init__(content, name=name or "upload")
-
-
-@contextmanager
-def named_photo_content():
-    """WORKAROUND for a bug in equipment.services.upload_photo on Django >= 5.1.
-
-    Django 5.1 (ticket #8307) makes ImageFieldFile.save() assign the *content* to the field, so
-    the width/height fields are computed from it; upload_photo passes a ContentFile without a
-    name, which counts as "no file", so Photo.width/height become None and the INSERT fails
-    (NOT NULL). The fix belongs in the service (``ContentFile(data, name=...)``); until then the
-    seed gives those ContentFiles a name. Remove this once upload_photo is fixed.
-    """
-    original = equipment_services.ContentFile
-    equipment_services.ContentFile = _NamedContentFile
-    try:
-        yield
-    finally:
-        equipment_services.ContentFile = original
 
 
 def next_weekday(day):
@@ -284,10 +257,9 @@ class DemoSeeder:
             return 0
         content = instrument_photo(category_code=code, model=instrument.model, maker=instrument.maker)
         upload = SimpleUploadedFile(f"{code}.jpg", content, content_type="image/jpeg")
-        with named_photo_content():
-            equipment_services.upload_photo(
-                actor=self.admin, instrument=instrument, upload=upload, caption=f"{instrument.maker} {instrument.model}"
-            )
+        equipment_services.upload_photo(
+            actor=self.admin, instrument=instrument, upload=upload, caption=f"{instrument.maker} {instrument.model}"
+        )
         return 1
 
     def _add_manuals(self, instrument: Instrument, code: str) -> int:
