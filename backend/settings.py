@@ -182,6 +182,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UsageModeEnum": "equipment.models.UsageMode",
+        "InstitutionKindEnum": "consortia.models.Institution.Kind",
+        "DowntimeKindEnum": "equipment.models.Downtime.Kind",
+        "InstrumentStatusEnum": "equipment.models.Instrument.Status",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+    },
 }
 
 # --- Security: strict when DEBUG is off ------------------------------------------------------

@@ -328,6 +328,12 @@ class InstrumentChildViewSet(
     """Base for /instruments/{id}/<children>/: read as the catalogue allows, write as the instrument's staff."""
 
     staff_only_read = False
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no instrument in the URL
+            return self.serializer_class.Meta.model.objects.none()
+        return self.children()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -351,7 +357,7 @@ class ManualViewSet(InstrumentChildViewSet):
     serializer_class = ManualSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def get_queryset(self):
+    def children(self):
         return self.instrument.manuals.order_by("language", "-uploaded_at", "-id")
 
     def list(self, request, *args, **kwargs):
@@ -392,7 +398,7 @@ class PhotoViewSet(InstrumentChildViewSet):
     serializer_class = PhotoSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def get_queryset(self):
+    def children(self):
         return self.instrument.photos.order_by("position", "id")
 
     @extend_schema(request=PhotoUploadSerializer, responses=PhotoSerializer)
@@ -420,7 +426,7 @@ class RateViewSet(InstrumentChildViewSet):
     serializer_class = RateSerializer
     parser_classes = [JSONParser, FormParser]
 
-    def get_queryset(self):
+    def children(self):
         return self.instrument.rates.order_by("user_category", "mode", "-valid_from")
 
     def create(self, request, *args, **kwargs):
@@ -439,7 +445,7 @@ class DowntimeViewSet(InstrumentChildViewSet):
     serializer_class = DowntimeSerializer
     parser_classes = [JSONParser, FormParser]
 
-    def get_queryset(self):
+    def children(self):
         return self.instrument.downtimes.order_by("start")
 
     def create(self, request, *args, **kwargs):
@@ -461,7 +467,7 @@ class QualificationViewSet(InstrumentChildViewSet):
     parser_classes = [JSONParser, FormParser]
     staff_only_read = True
 
-    def get_queryset(self):
+    def children(self):
         return selectors.qualifications_of(self.instrument)
 
     def create(self, request, *args, **kwargs):
