@@ -36,3 +36,23 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def full_clean_or_refuse(obj, exclude=None) -> None:
+    """Run a model's own validation; its first error becomes a 400 naming the field."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
+
+
+def refuse_unknown_fields(fields, allowed) -> None:
+    """Services take only the fields they know; anything else is a 400 naming it."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise DomainError(
+            "unknown_field", f"変更できない項目です: {', '.join(unknown)} (Unknown field.)", field=unknown[0]
+        )

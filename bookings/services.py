@@ -213,6 +213,26 @@ def _require_reason(reason: str, field: str = "reason") -> str:
     return reason
 
 
+def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
+    """pending → approved, with the quote recomputed once more and then fixed for good."""
+    now = timezone.now()
+    quote = _quote(
+        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
+    )
+    return _transition(
+        booking,
+        to=Status.APPROVED,
+        expected=(Status.PENDING,),
+        actor=actor,
+        action=action,
+        reason=reason,
+        quote=quote,
+        quote_fixed_at=now,
+        decided_at=now,
+        **fields,
+    )
+
+
 # --- Verbs -----------------------------------------------------------------------------------------
 @transaction.atomic
 def request_booking(
@@ -273,22 +293,8 @@ def approve(*, actor, booking: Booking, note: str = "") -> Booking:
         booking.refresh_from_db()
     if booking.proposal_pending:
         raise Conflict("awaiting_requester", "変更提案への申請者の回答待ちです。 (Waiting for the requester's answer.)")
-    now = timezone.now()
-    quote = _quote(
-        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
-    )
-    return _transition(
-        booking,
-        to=Status.APPROVED,
-        expected=(Status.PENDING,),
-        actor=actor,
-        action="approve",
-        reason=note,
-        quote=quote,
-        quote_fixed_at=now,
-        decided_by=actor,
-        decided_at=now,
-        decision_reason=note,
+    return _approve_at_fixed_price(
+        booking, actor=actor, action="approve", reason=note, decided_by=actor, decision_reason=note
     )
 
 
@@ -363,21 +369,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
-    now = timezone.now()
-    quote = _quote(
-        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
-    )
-    return _transition(
-        booking,
-        to=Status.APPROVED,
-        expected=(Status.PENDING,),
-        actor=actor,
-        action="accept",
-        proposal_pending=False,
-        quote=quote,
-        quote_fixed_at=now,
-        decided_at=now,
-    )
+    return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
 
 
 @transaction.atomic

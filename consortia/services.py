@@ -2,25 +2,16 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse
 
 from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
 from .selectors import can_manage_company, can_manage_consortium, forget_access
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
 COMPANY_FIELDS = {"name", "size", "industry", "prefecture", "address"}
-
-
-def _full_clean(obj, exclude=None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
 
 
 @transaction.atomic
@@ -36,7 +27,7 @@ def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
                 "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
             )
         setattr(consortium, key, value)
-    _full_clean(consortium)
+    full_clean_or_refuse(consortium)
     consortium.save()
     return consortium
 
@@ -85,7 +76,7 @@ def register_company(*, actor: User, name: str, corporate_number: str, size: str
             "(A company with this corporate number exists; ask its admin to invite you.)",
             field="corporate_number",
         )
-    _full_clean(company)
+    full_clean_or_refuse(company)
     company.save()
     Role.objects.create(user=actor, kind=Role.Kind.COMPANY_ADMIN, company=company)
     forget_access(actor)
@@ -104,7 +95,7 @@ def update_company(*, actor, company: Company, **fields) -> Company:
                 "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
             )
         setattr(company, key, value)
-    _full_clean(company)
+    full_clean_or_refuse(company)
     company.save()
     return company
 
@@ -130,7 +121,7 @@ def update_profile(*, actor: User, **fields) -> User:
                 "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
             )
         setattr(actor, key, value)
-    _full_clean(actor, exclude=["password"])
+    full_clean_or_refuse(actor, exclude=["password"])
     actor.save(update_fields=sorted(fields) or None)
     return actor
 
@@ -144,7 +135,7 @@ def ensure_site_admin(actor) -> None:
 def create_consortium(*, actor, name: str, slug: str, **fields) -> Consortium:
     ensure_site_admin(actor)
     consortium = Consortium(name=name, slug=slug, **fields)
-    _full_clean(consortium)
+    full_clean_or_refuse(consortium)
     consortium.save()
     return consortium
 
@@ -156,7 +147,7 @@ def create_institution(
     """Create an institution (site operator) and enrol it in consortia with the dates it joined."""
     ensure_site_admin(actor)
     institution = Institution(name=name, kind=kind, **fields)
-    _full_clean(institution)
+    full_clean_or_refuse(institution)
     institution.save()
     for consortium, joined_on in consortia:
         ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
@@ -168,7 +159,7 @@ def create_user(*, actor, username: str, password: str, **fields) -> User:
     ensure_site_admin(actor)
     user = User(username=username, **fields)
     user.set_password(password)
-    _full_clean(user)
+    full_clean_or_refuse(user)
     user.save()
     return user
 
@@ -178,6 +169,6 @@ def create_company(*, actor, name: str, corporate_number: str, size: str, **fiel
     """A site operator registers a company (companies also register themselves: register_company)."""
     ensure_site_admin(actor)
     company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
-    _full_clean(company)
+    full_clean_or_refuse(company)
     company.save()
     return company

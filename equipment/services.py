@@ -6,12 +6,11 @@ transaction; refusals are DomainErrors with a code and the field at fault.
 
 from datetime import date, time
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -50,15 +49,6 @@ def ensure_can_manage(actor, institution_id: int) -> None:
         )
 
 
-def _full_clean(obj, exclude=None) -> None:
-    """Run the model's own validation and turn it into a 400 naming the field."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
-
-
 def _validate_modes(modes) -> list[str]:
     if not isinstance(modes, list) or not modes or any(m not in UsageMode.values for m in modes):
         raise DomainError(
@@ -91,14 +81,12 @@ def create_instrument(
     *, actor, institution: Institution, category: Category, name: str, opening_hours: list[dict] | None = None, **fields
 ) -> Instrument:
     ensure_can_manage(actor, institution.id)
-    unknown = set(fields) - INSTRUMENT_FIELDS
-    if unknown:
-        raise DomainError("unknown_field", f"不明な項目です: {', '.join(sorted(unknown))} (Unknown field.)")
+    refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
     fields.setdefault("modes", [UsageMode.ASSISTED, UsageMode.COMMISSIONED])
     fields["modes"] = _validate_modes(fields["modes"])
     instrument = Instrument(institution=institution, category=category, name=name, **fields)
     _validate_lengths(instrument)
-    _full_clean(instrument, exclude=["search_text"])
+    full_clean_or_refuse(instrument, exclude=["search_text"])
     instrument.save()
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
@@ -110,15 +98,13 @@ def update_instrument(
     *, actor, instrument: Instrument, opening_hours: list[dict] | None = None, **fields
 ) -> Instrument:
     ensure_can_manage(actor, instrument.institution_id)
-    unknown = set(fields) - INSTRUMENT_FIELDS
-    if unknown:
-        raise DomainError("unknown_field", f"不明な項目です: {', '.join(sorted(unknown))} (Unknown field.)")
+    refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
     if "modes" in fields:
         fields["modes"] = _validate_modes(fields["modes"])
     for key, value in fields.items():
         setattr(instrument, key, value)
     _validate_lengths(instrument)
-    _full_clean(instrument, exclude=["search_text"])
+    full_clean_or_refuse(instrument, exclude=["search_text"])
     instrument.save()
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
@@ -189,7 +175,7 @@ def add_rate(
         amount_jpy=amount_jpy,
         valid_from=valid_from,
     )
-    _full_clean(rate, exclude=["instrument"])
+    full_clean_or_refuse(rate, exclude=["instrument"])
     if Rate.objects.filter(
         instrument=instrument, user_category=user_category, mode=mode, valid_from=valid_from
     ).exists():
@@ -229,7 +215,7 @@ def upload_manual(*, actor, instrument: Instrument, upload, title: str, version:
         checksum=checked.checksum,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    _full_clean(manual, exclude=["file", "instrument", "uploaded_by"])
+    full_clean_or_refuse(manual, exclude=["file", "instrument", "uploaded_by"])
     if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
         raise Conflict(
             "manual_version_exists",
@@ -260,7 +246,7 @@ def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", po
         height=checked.height,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    _full_clean(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
+    full_clean_or_refuse(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
     stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
     photo.image.save(f"{stem}.{checked.extension}", ContentFile(checked.image), save=False)
     photo.thumbnail.save(f"{stem}-thumb.{checked.extension}", ContentFile(checked.thumbnail), save=False)
@@ -310,7 +296,7 @@ def add_downtime(
         source_uid=source_uid,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _full_clean(downtime, exclude=["instrument", "created_by"])
+    full_clean_or_refuse(downtime, exclude=["instrument", "created_by"])
     downtime.save()
     return downtime
 
@@ -361,6 +347,6 @@ def create_category(*, actor, name: str, code: str, name_en: str = "", keywords:
     if not getattr(actor, "is_superuser", False):
         raise PermissionDenied("not_site_admin", "サイト管理者のみ実行できます。 (Site operators only.)")
     category = Category(name=name, code=code, name_en=name_en, keywords=keywords)
-    _full_clean(category)
+    full_clean_or_refuse(category)
     category.save()
     return category
