@@ -85,3 +85,17 @@ class QualificationAdmin(admin.ModelAdmin):
     list_display = ["user", "instrument", "granted_at", "expires_on", "revoked_at"]
     list_select_related = ["user", "instrument"]
     raw_id_fields = ["user", "instrument", "granted_by"]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "weekday", "opens", "closes"]
+    list_filter = ["weekday"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(Rate)
+class RateAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "user_category", "mode", "unit", "amount_jpy", "valid_from"]
+    list_filter = ["user_category", "mode", "unit"]
+    list_select_related = ["instrument"]
