@@ -236,10 +236,7 @@ class BookingViewSet(
     @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        booking = self.get_object()
-        form = ReasonSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        return self._render(services.approve(actor=request.user, booking=booking, note=form.validated_data["reason"]))
+        return self._act(request, services.approve, ReasonSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"])

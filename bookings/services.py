@@ -286,7 +286,7 @@ def request_booking(
 
 
 @transaction.atomic
-def approve(*, actor, booking: Booking, note: str = "") -> Booking:
+def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     """Staff approve: the price is fixed now, whatever the rate table says later."""
     _ensure_staff(actor, booking)
     if expire_overdue(instrument_id=booking.instrument_id):
@@ -294,7 +294,7 @@ def approve(*, actor, booking: Booking, note: str = "") -> Booking:
     if booking.proposal_pending:
         raise Conflict("awaiting_requester", "変更提案への申請者の回答待ちです。 (Waiting for the requester's answer.)")
     return _approve_at_fixed_price(
-        booking, actor=actor, action="approve", reason=note, decided_by=actor, decision_reason=note
+        booking, actor=actor, action="approve", reason=reason, decided_by=actor, decision_reason=reason
     )
 
 

@@ -1,5 +1,6 @@
 """REST endpoints for consortia, institutions, companies and the current user."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -92,8 +93,6 @@ class ConsortiumViewSet(
     permission_classes = [ReadOnlyOrAuthenticated]
 
     def get_queryset(self):
-        from django.db.models import Prefetch
-
         return selectors.consortium_list().prefetch_related(
             Prefetch(
                 "memberships",

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse
+from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 
 from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
 from .selectors import can_manage_company, can_manage_consortium, forget_access
@@ -21,11 +21,8 @@ def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
             "not_secretariat",
             "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)",
         )
+    refuse_unknown_fields(fields, CONSORTIUM_FIELDS)
     for key, value in fields.items():
-        if key not in CONSORTIUM_FIELDS:
-            raise DomainError(
-                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
-            )
         setattr(consortium, key, value)
     full_clean_or_refuse(consortium)
     consortium.save()
@@ -89,11 +86,8 @@ def update_company(*, actor, company: Company, **fields) -> Company:
         raise PermissionDenied(
             "not_company_admin", "企業管理者のみ変更できます。 (Only the company's admin may change it.)"
         )
+    refuse_unknown_fields(fields, COMPANY_FIELDS)
     for key, value in fields.items():
-        if key not in COMPANY_FIELDS:
-            raise DomainError(
-                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
-            )
         setattr(company, key, value)
     full_clean_or_refuse(company)
     company.save()
@@ -115,11 +109,8 @@ PROFILE_FIELDS = {"first_name", "last_name", "email", "language"}
 
 @transaction.atomic
 def update_profile(*, actor: User, **fields) -> User:
+    refuse_unknown_fields(fields, PROFILE_FIELDS)
     for key, value in fields.items():
-        if key not in PROFILE_FIELDS:
-            raise DomainError(
-                "unknown_field", f"変更できない項目です: {key} (This field cannot be changed.)", field=key
-            )
         setattr(actor, key, value)
     full_clean_or_refuse(actor, exclude=["password"])
     actor.save(update_fields=sorted(fields) or None)
