@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "consortia",
     "equipment",
     "bookings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +153,10 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kyoyo <noreply@kyoyo.example.jp>")
+# Absolute address of the site, for links in e-mails and calendar events.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery: no broker configured means tasks run in-process ---------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -161,6 +166,9 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A web request must not hang on a dead broker: give up publishing quickly, the outbox keeps the work.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -218,4 +226,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-bookings": {"task": "bookings.expire_overdue", "schedule": 300.0},
+    "drain-notification-outbox": {"task": "notifications.drain_outbox", "schedule": 60.0},
+    # the day-before reminder: hourly in office hours, so a booking approved late still gets one
+    "send-booking-reminders": {"task": "bookings.send_reminders", "schedule": crontab(minute=5, hour="9-18")},
+    "send-morning-digests": {"task": "bookings.send_digests", "schedule": crontab(minute=0, hour=8)},
 }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Booking, BookingEvent
+from .models import Booking, BookingEvent, CalendarFeed
 
 
 class BookingEventInline(admin.TabularInline):
@@ -50,4 +50,17 @@ class BookingEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Whose feed exists and when it was rotated; the token itself is not shown (it is a password)."""
+
+    list_display = ["user", "rotated_at"]
+    fields = ["user", "rotated_at"]
+    readonly_fields = ["user", "rotated_at"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ holding bookings of one instrument to overlap; on SQLite the services' check run
 serialised write transaction (settings: transaction_mode IMMEDIATE).
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -120,3 +121,23 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"#{self.booking_id} {self.from_status}→{self.to_status} ({self.action})"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar-subscription address. The token is the only key, so it is long and
+    random; rotating it replaces it, and the old address answers 404 from then on."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("カレンダー配信 (calendar feed)")
+        verbose_name_plural = _("カレンダー配信 (calendar feeds)")
+
+    def __str__(self):
+        return f"calendar feed of {self.user}"

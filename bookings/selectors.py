@@ -106,3 +106,34 @@ def sees_full_details(user, booking: Booking) -> bool:
         or booking.instrument.institution_id in access.staff_of
         or not booking.confidential
     )
+
+
+FEED_PAST = timedelta(days=90)
+INSTRUMENT_FEED_FUTURE = timedelta(days=400)
+
+
+def instrument_feed_items(instrument: Instrument, *, now: datetime):
+    """(holding bookings, downtimes) of an instrument from FEED_PAST ago on, for its public busy feed."""
+    since = now - FEED_PAST
+    until = now + INSTRUMENT_FEED_FUTURE
+    bookings = (
+        Booking.objects.filter(instrument=instrument, status__in=Booking.HOLDING, end__gt=since, start__lt=until)
+        .select_related("instrument__institution")
+        .order_by("start")
+    )
+    downtimes = instrument.downtimes.filter(end__gt=since, start__lt=until).select_related("instrument__institution")
+    return list(bookings), list(downtimes.order_by("start"))
+
+
+def personal_feed_bookings(user, *, now: datetime) -> QuerySet[Booking]:
+    """A user's own bookings, and for staff their institutions' bookings, from FEED_PAST ago on.
+
+    Ended requests (cancelled, rejected, expired) stay in, marked CANCELLED, so that subscribed
+    calendars remove the entry instead of keeping a stale one."""
+    access = access_for(user)
+    return (
+        Booking.objects.filter(Q(requester=user) | Q(instrument__institution_id__in=access.staff_of))
+        .filter(end__gt=now - FEED_PAST)
+        .select_related("instrument__institution", "company")
+        .order_by("start", "id")
+    )

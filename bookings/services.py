@@ -12,36 +12,33 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.plumbing import require_aware, user_or_none
 from consortia.models import Company
 from consortia.selectors import access_for, can_manage_institution
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument, UsageMode
 
-from . import rules, selectors
+from . import notices, rules, selectors
 from .errors import BookingConflict
 from .fees import build_quote
-from .models import Booking, BookingEvent
+from .models import Booking, BookingEvent, CalendarFeed, new_feed_token
 
 Status = Booking.Status
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-def _require_aware(**values: datetime) -> None:
-    for field, value in values.items():
-        if not isinstance(value, datetime) or timezone.is_naive(value):
-            raise rules.refusal("naive_datetime", field=field)
-
-
 def _record(booking: Booking, *, actor, action: str, from_status: str, reason: str = "", **data) -> None:
-    BookingEvent.objects.create(
+    """Log the transition and queue the e-mails it owes (they leave only if the transaction commits)."""
+    event = BookingEvent.objects.create(
         booking=booking,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         action=action,
         from_status=from_status,
         to_status=booking.status,
         reason=reason,
         data=data,
     )
+    notices.announce(event)
 
 
 def _transition(
@@ -250,7 +247,7 @@ def request_booking(
 ) -> Booking:
     """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
     now = now or timezone.now()
-    _require_aware(start=start, end=end)
+    require_aware(start=start, end=end)
     company = _company_of(actor, company_id)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None
@@ -321,7 +318,7 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
 def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
     """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
     _ensure_staff(actor, booking)
-    _require_aware(start=start, end=end)
+    require_aware(start=start, end=end)
     if booking.status != Status.PENDING:
         raise Conflict(
             "invalid_transition", "承認待ちの予約にのみ提案できます。 (Only pending requests get proposals.)"
@@ -421,7 +418,7 @@ def complete(
 ) -> Booking:
     """Staff record the actual use of an approved booking once it has begun."""
     _ensure_staff(actor, booking)
-    _require_aware(actual_start=actual_start, actual_end=actual_end)
+    require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
     if actual_end <= actual_start:
         raise DomainError(
@@ -456,3 +453,31 @@ def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | N
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Queue the day-before reminders (idempotent: each booking and person once)."""
+    return notices.send_reminders(now=now or timezone.now())
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Queue the morning digests of undecided requests (idempotent: once per institution, person and day)."""
+    return notices.send_digests(now=now or timezone.now())
+
+
+# --- Calendar feeds --------------------------------------------------------------------------------
+def calendar_feed_of(*, actor) -> CalendarFeed:
+    """The actor's feed, made on first use."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("login_required", "ログインしてください。 (Log in first.)")
+    feed, _created = CalendarFeed.objects.get_or_create(user=actor)
+    return feed
+
+
+@transaction.atomic
+def rotate_calendar_feed(*, actor) -> CalendarFeed:
+    """A new secret address; the old one stops working at once (e.g. after it leaked)."""
+    feed = calendar_feed_of(actor=actor)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token", "rotated_at"])
+    return feed

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, feeds
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -10,4 +10,8 @@ router.register("bookings", api.BookingViewSet, basename="booking")
 urlpatterns = [
     path("", include(router.urls)),
     path("instruments/<int:pk>/availability/", api.availability, name="instrument-availability"),
+    path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
+    path("calendar/feed/", feeds.feed_address, name="calendar-feed"),
+    path("calendar/feed/rotate/", feeds.rotate_feed, name="calendar-feed-rotate"),
+    path("calendar/<str:token>.ics", feeds.personal_calendar, name="personal-calendar"),
 ]

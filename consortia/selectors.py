@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Company, Consortium, ConsortiumMembership, Institution, Role
+from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,9 @@ def can_manage_consortium(user, consortium_id: int) -> bool:
 def can_manage_company(user, company_id: int) -> bool:
     access = access_for(user)
     return access.is_superuser or company_id in access.admin_of
+
+
+def users_with_role(kind: str, *, institution_id: int | None = None, consortium_id: int | None = None):
+    """Active users holding a role of `kind` on one institution or consortium (e.g. whom to e-mail)."""
+    scope = {"roles__institution_id": institution_id} if institution_id else {"roles__consortium_id": consortium_id}
+    return User.objects.filter(is_active=True, roles__kind=kind, **scope).distinct().order_by("id")

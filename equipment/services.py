@@ -4,16 +4,19 @@ Each function takes the acting user, checks that they may act, validates, and wr
 transaction; refusals are DomainErrors with a code and the field at fault.
 """
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
+from backend.plumbing import require_aware, require_order, user_or_none
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
+from .ical_import import MAX_BYTES as ICS_MAX_BYTES
+from .ical_import import parse_downtimes
 from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate, UsageMode
 from .uploads import check_pdf, check_photo
 
@@ -213,7 +216,7 @@ def upload_manual(*, actor, instrument: Instrument, upload, title: str, version:
         size_bytes=len(checked.content),
         pages=checked.pages,
         checksum=checked.checksum,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=user_or_none(actor),
     )
     full_clean_or_refuse(manual, exclude=["file", "instrument", "uploaded_by"])
     if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
@@ -244,7 +247,7 @@ def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", po
         position=position,
         width=checked.width,
         height=checked.height,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=user_or_none(actor),
     )
     full_clean_or_refuse(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
     stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
@@ -275,17 +278,8 @@ def add_downtime(
     source_uid: str = "",
 ) -> Downtime:
     ensure_can_manage(actor, instrument.institution_id)
-    for name, value in (("start", start), ("end", end)):
-        if value is None or timezone.is_naive(value):
-            raise DomainError(
-                "naive_datetime",
-                "日時はタイムゾーン付き(ISO 8601)で指定してください。 (Give datetimes with a UTC offset.)",
-                field=name,
-            )
-    if end <= start:
-        raise DomainError(
-            "end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field="end"
-        )
+    require_aware(start=start, end=end)
+    require_order(start, end)
     downtime = Downtime(
         instrument=instrument,
         start=start,
@@ -294,11 +288,55 @@ def add_downtime(
         title=title,
         note=note,
         source_uid=source_uid,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_or_none(actor),
     )
     full_clean_or_refuse(downtime, exclude=["instrument", "created_by"])
     downtime.save()
     return downtime
+
+
+IMPORT_PAST = timedelta(days=366)  # past downtime still matters: reports subtract it from available hours
+IMPORT_FUTURE = timedelta(days=2 * 366)
+
+
+@transaction.atomic
+def import_downtimes(
+    *, actor, instrument: Instrument, upload, kind: str = Downtime.Kind.MAINTENANCE, now: datetime | None = None
+) -> dict:
+    """Create or update downtime from an .ics file, keyed by each event's UID (recurring events per
+    occurrence), so importing the same export again changes nothing; a CANCELLED event removes its
+    downtime. All or nothing: any fault in the file refuses it before a row is written."""
+    ensure_can_manage(actor, instrument.institution_id)
+    if kind not in Downtime.Kind.values:
+        raise DomainError("invalid_choice", f"種別が不正です: {kind} (Unknown kind.)", field="kind")
+    if upload is None:
+        raise DomainError("required", "ファイルを選択してください。 (Choose an .ics file.)", field="file")
+    now = now or timezone.now()
+    events = parse_downtimes(
+        upload.read(ICS_MAX_BYTES + 1), window_start=now - IMPORT_PAST, window_end=now + IMPORT_FUTURE
+    )
+    latest = {event.source_uid: event for event in events}  # a UID given twice: the later one wins
+    existing = {d.source_uid: d for d in instrument.downtimes.filter(source_uid__in=latest)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+    for uid, event in latest.items():
+        current = existing.get(uid)
+        if event.cancelled:
+            if current:
+                current.delete()
+                counts["deleted"] += 1
+            continue
+        values = {"start": event.start, "end": event.end, "title": event.title}
+        if current is None:
+            Downtime.objects.create(
+                instrument=instrument, kind=kind, source_uid=uid, created_by=user_or_none(actor), **values
+            )
+            counts["created"] += 1
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            Downtime.objects.filter(pk=current.pk).update(**values)
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    return counts
 
 
 @transaction.atomic
@@ -327,7 +365,7 @@ def grant_qualification(
     return Qualification.objects.create(
         instrument=instrument,
         user=user,
-        granted_by=actor if getattr(actor, "pk", None) else None,
+        granted_by=user_or_none(actor),
         expires_on=expires_on,
         note=note,
     )

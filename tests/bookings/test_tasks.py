@@ -1,6 +1,5 @@
 """The expiry task: idempotent in-process, and delivered through a real broker to a real worker in CI."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -10,11 +9,6 @@ from bookings import services
 from bookings.models import Booking
 from bookings.tasks import expire_overdue_bookings
 from tests.bookings.conftest import at
-
-real_worker = pytest.mark.skipif(
-    not os.environ.get("KYOYO_CELERY_WORKER"),
-    reason="needs a running Celery worker on a broker (.ci/run starts one on Redis when Redis answers)",
-)
 
 
 def overdue_request(world, day):
@@ -34,7 +28,7 @@ def test_the_expiry_task_expires_overdue_requests_once(world, day):
     assert booking.status == "expired" and booking.events.filter(action="expire").count() == 1
 
 
-@real_worker
+@pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_the_expiry_task_runs_on_a_real_worker(world, day):
     booking = overdue_request(world, day)

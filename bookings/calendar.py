@@ -1,0 +1,146 @@
+"""iCalendar (RFC 5545) for bookings: subscription feeds and e-mail invitations (RFC 5546 iTIP).
+
+One booking is one VEVENT with a stable UID (`<booking.uid>@kyoyo`) in every feed and invitation,
+so calendar programs update the entry instead of adding a second one. SEQUENCE is the booking's
+`sequence`, which every change increments; times are written in UTC.
+"""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
+
+from .models import Booking
+
+PRODID = "-//Kyoyo//共用機器予約 (shared instrument booking)//JA"
+UID_DOMAIN = "kyoyo"
+STATUS = {
+    Booking.Status.PENDING: "TENTATIVE",
+    Booking.Status.APPROVED: "CONFIRMED",
+    Booking.Status.COMPLETED: "CONFIRMED",
+    Booking.Status.NO_SHOW: "CONFIRMED",
+    Booking.Status.REJECTED: "CANCELLED",
+    Booking.Status.CANCELLED: "CANCELLED",
+    Booking.Status.EXPIRED: "CANCELLED",
+}
+
+
+def booking_uid(booking: Booking) -> str:
+    return f"{booking.uid}@{UID_DOMAIN}"
+
+
+def downtime_uid(downtime) -> str:
+    return f"downtime-{downtime.pk}@{UID_DOMAIN}"
+
+
+def location_of(instrument) -> str:
+    return "、".join(part for part in (instrument.institution.name, instrument.location) if part)
+
+
+def booking_url(booking: Booking) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/bookings/{booking.pk}/"
+
+
+def _calendar(name: str, *, method: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    return calendar
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def booking_event(booking: Booking, *, detailed: bool, stamp: datetime | None = None) -> Event:
+    """The VEVENT of a booking. `detailed` adds company, purpose and sample: only for people who may
+    see them (the requester's company, the institution's staff)."""
+    instrument = booking.instrument
+    event = Event()
+    event.add("uid", booking_uid(booking))
+    event.add("dtstamp", _utc(stamp or booking.updated_at))
+    event.add("last-modified", _utc(booking.updated_at))
+    event.add("created", _utc(booking.created_at))
+    event.add("sequence", booking.sequence)
+    event.add("dtstart", _utc(booking.start))
+    event.add("dtend", _utc(booking.end))
+    event.add("status", STATUS[booking.status])
+    event.add("transp", "OPAQUE")
+    event.add("location", location_of(instrument))
+    if detailed:
+        event.add("summary", f"{instrument.name}（{booking.get_status_display()}）")
+        lines = [f"利用形態 (mode): {booking.get_mode_display()}"]
+        if booking.company_id:
+            lines.append(f"企業 (company): {booking.company.name}")
+        if booking.purpose:
+            lines.append(f"利用目的 (purpose): {booking.purpose}")
+        if booking.sample:
+            lines.append(f"試料 (sample): {booking.sample}")
+        lines.append(booking_url(booking))
+        event.add("description", "\n".join(lines))
+        event.add("url", booking_url(booking))
+    else:
+        event.add("summary", f"{instrument.name} 予約済み (booked)")
+        event.add("class", "PRIVATE")
+    return event
+
+
+def downtime_event(downtime) -> Event:
+    event = Event()
+    event.add("uid", downtime_uid(downtime))
+    event.add("dtstamp", _utc(downtime.created_at))
+    event.add("sequence", 0)
+    event.add("dtstart", _utc(downtime.start))
+    event.add("dtend", _utc(downtime.end))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("summary", f"{downtime.instrument.name} {downtime.get_kind_display()}: {downtime.title}".rstrip(": "))
+    event.add("location", location_of(downtime.instrument))
+    return event
+
+
+def instrument_feed(instrument, bookings, downtimes) -> bytes:
+    """Busy time of one instrument: holding bookings and downtime, without who or why."""
+    calendar = _calendar(f"{instrument.name}（{instrument.institution.name}）")
+    for booking in bookings:
+        calendar.add_component(booking_event(booking, detailed=False))
+    for downtime in downtimes:
+        calendar.add_component(downtime_event(downtime))
+    return calendar.to_ical()
+
+
+def personal_feed(name: str, bookings) -> bytes:
+    calendar = _calendar(name)
+    for booking in bookings:
+        calendar.add_component(booking_event(booking, detailed=True))
+    return calendar.to_ical()
+
+
+def invitation(booking: Booking, *, method: str, attendee) -> bytes:
+    """An iTIP message for e-mail: METHOD:REQUEST on approval or change, METHOD:CANCEL on cancellation."""
+    assert method in ("REQUEST", "CANCEL")
+    calendar = _calendar(booking.instrument.name, method=method)
+    event = booking_event(booking, detailed=True, stamp=timezone.now())
+    if method == "CANCEL":
+        event["status"] = "CANCELLED"
+    organizer = vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
+    organizer.params["cn"] = booking.instrument.institution.name
+    event.add("organizer", organizer)
+    guest = vCalAddress(f"mailto:{attendee.email}")
+    guest.params["cn"] = attendee.get_full_name() or attendee.username
+    guest.params["role"] = "REQ-PARTICIPANT"
+    guest.params["partstat"] = "ACCEPTED"
+    event.add("attendee", guest)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _address(from_header: str) -> str:
+    """'Kyoyo <noreply@x>' → 'noreply@x'."""
+    return from_header.rsplit("<", 1)[-1].rstrip(">").strip()

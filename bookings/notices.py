@@ -1,0 +1,138 @@
+"""Which e-mails a booking event owes, to whom, with which calendar invitation.
+
+Called by the services inside their transaction (explicitly, not by signals); the outbox queues
+each message under a key naming the event and the recipient, so nothing is ever sent twice.
+"""
+
+from datetime import datetime, timedelta
+
+from consortia.models import Role
+from consortia.selectors import users_with_role
+from notifications.services import Attachment, notify
+
+from . import calendar, rules
+from .models import Booking, BookingEvent
+
+TEMPLATES = "bookings/email"
+
+
+def staff_of(booking: Booking):
+    return list(users_with_role(Role.Kind.STAFF, institution_id=booking.instrument.institution_id))
+
+
+def context_of(booking: Booking, event: BookingEvent | None = None) -> dict:
+    return {
+        "booking": booking,
+        "instrument": booking.instrument,
+        "institution": booking.instrument.institution,
+        "start": booking.start.astimezone(rules.TOKYO),
+        "end": booking.end.astimezone(rules.TOKYO),
+        "event": event,
+        "reason": event.reason if event else "",
+        "url": calendar.booking_url(booking),
+    }
+
+
+def _invitation(booking: Booking, method: str, recipient) -> list[Attachment]:
+    content = calendar.invitation(booking, method=method, attendee=recipient).decode()
+    return [
+        Attachment(filename="invite.ics", mimetype=f"text/calendar; method={method}; charset=UTF-8", content=content)
+    ]
+
+
+def recipients_of(event: BookingEvent) -> list[tuple]:
+    """(user, template, invitation method or None) for each e-mail the event owes."""
+    booking, action = event.booking, event.action
+    requester = booking.requester
+
+    def staff(template):
+        return [(user, template, None) for user in staff_of(booking) if user.pk != event.actor_id]
+
+    if action == "request":
+        return staff("requested")
+    if action == "approve":
+        return [(requester, "approved", "REQUEST")]
+    if action == "accept":  # the requester took the counter-proposal: confirmed to them, told to staff
+        return [(requester, "approved", "REQUEST"), *staff("accepted")]
+    if action in ("reject", "propose", "expire"):
+        return [(requester, {"reject": "rejected", "propose": "proposed", "expire": "expired"}[action], None)]
+    if action == "decline":
+        return staff("declined")
+    if action == "cancel":  # the requester always gets the CANCEL, so their calendar drops the entry
+        by_requester = event.actor_id == booking.requester_id
+        return [(requester, "cancelled", "CANCEL"), *(staff("cancelled_by_requester") if by_requester else [])]
+    return []  # complete, no_show: nothing to tell
+
+
+def announce(event: BookingEvent) -> None:
+    """Queue the e-mails one booking event owes."""
+    booking = event.booking
+    context = context_of(booking, event)
+    for recipient, template, method in recipients_of(event):
+        notify(
+            key=f"booking-event:{event.pk}:to:{recipient.pk}",
+            recipient=recipient,
+            template=f"{TEMPLATES}/{template}",
+            context=context,
+            attachments=_invitation(booking, method, recipient) if method else (),
+        )
+
+
+def tomorrow_window(now: datetime) -> tuple[datetime, datetime]:
+    today = now.astimezone(rules.TOKYO).date()
+    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=rules.TOKYO)
+    return start, start + timedelta(days=1)
+
+
+def send_reminders(*, now: datetime) -> int:
+    """The day-before reminder of every approved booking starting tomorrow (Tokyo), to the requester
+    and the instrument's staff; once per booking and person whenever it runs."""
+    start, end = tomorrow_window(now)
+    bookings = Booking.objects.filter(status=Booking.Status.APPROVED, start__gte=start, start__lt=end).select_related(
+        "instrument__institution", "requester", "company"
+    )
+    queued = 0
+    for booking in bookings:
+        day = booking.start.astimezone(rules.TOKYO).date().isoformat()
+        for recipient, template in [(booking.requester, "reminder")] + [
+            (u, "reminder_staff") for u in staff_of(booking)
+        ]:
+            queued += _queue_new(
+                key=f"booking:{booking.pk}:reminder:{day}:to:{recipient.pk}",
+                recipient=recipient,
+                template=f"{TEMPLATES}/{template}",
+                context=context_of(booking),
+            )
+    return queued
+
+
+def send_digests(*, now: datetime) -> int:
+    """Each morning, each institution's staff get one list of the requests still undecided."""
+    today = now.astimezone(rules.TOKYO).date()
+    pending = (
+        Booking.objects.filter(status=Booking.Status.PENDING)
+        .select_related("instrument", "company", "requester")
+        .order_by("created_at", "id")
+    )
+    by_institution: dict[int, list[Booking]] = {}
+    for booking in pending:
+        by_institution.setdefault(booking.instrument.institution_id, []).append(booking)
+    queued = 0
+    for institution_id, bookings in by_institution.items():
+        for user in users_with_role(Role.Kind.STAFF, institution_id=institution_id):
+            queued += _queue_new(
+                key=f"digest:{institution_id}:{today.isoformat()}:to:{user.pk}",
+                recipient=user,
+                template=f"{TEMPLATES}/digest",
+                context={"bookings": bookings, "day": today, "count": len(bookings)},
+            )
+    return queued
+
+
+def _queue_new(**kwargs) -> int:
+    """Queue unless already queued (so a repeated run renders nothing); 1 if queued now."""
+    from notifications.models import Notification
+
+    if Notification.objects.filter(key=kwargs["key"]).exists():
+        return 0
+    return 1 if notify(**kwargs) else 0
