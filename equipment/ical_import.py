@@ -17,7 +17,8 @@ from backend.errors import DomainError
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_BYTES = 1024 * 1024
-MAX_OCCURRENCES = 2000
+MAX_OCCURRENCES = 1000
+TOO_FREQUENT = {"SECONDLY", "MINUTELY", "HOURLY"}  # no maintenance recurs like that; expanding it is costly
 TITLE_MAX = 200
 
 
@@ -77,6 +78,12 @@ def _check(event) -> None:
         end = _end_of(event, start)
     except (TypeError, ValueError, KeyError) as exc:
         raise IcsRejected("ics_invalid_value", f"予定「{label}」の日時が読めません。 (Event {label}: {exc})") from None
+    rule = event.get("RRULE")
+    if rule is not None and TOO_FREQUENT & {str(f).upper() for f in rule.get("FREQ", [])}:
+        raise IcsRejected(
+            "ics_too_many_events",
+            f"予定「{label}」の繰り返しが細かすぎます（日単位以上にしてください）。 (Event {label} repeats more than daily.)",
+        )
     if end <= start:
         raise IcsRejected(
             "ics_end_before_start",
@@ -104,11 +111,12 @@ def parse_downtimes(data: bytes, *, window_start: datetime, window_end: datetime
         _check(event)
     recurring = {str(e["UID"]) for e in events if e.get("RRULE") is not None or e.get("RDATE") is not None}
     try:
-        occurrences = recurring_ical_events.of(calendar).between(window_start, window_end)
         found: list[ImportedEvent] = []
-        for occurrence in occurrences:
+        for occurrence in recurring_ical_events.of(calendar).after(window_start):  # in order of start
             uid = str(occurrence["UID"])
             start = _moment(occurrence.decoded("DTSTART"))
+            if start >= window_end:
+                break
             end = _end_of(occurrence, start)
             source_uid = f"{uid}#{start.astimezone(TOKYO):%Y%m%dT%H%M}" if uid in recurring else uid
             found.append(

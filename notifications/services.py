@@ -89,10 +89,14 @@ def notify(*, key: str, recipient, template: str, context: dict, attachments=())
 
 def dispatch(notification_id: int) -> None:
     """Hand a committed row to Celery. A broker that is down is not an error: the drain sends it."""
+    from celery.exceptions import Retry
+
     from .tasks import deliver_notification
 
     try:
         deliver_notification.delay(notification_id)
+    except (Retry, DeliveryFailed) as exc:  # in-process mode: the send failed; its retries are queued
+        logger.warning("notification %s not sent yet, will retry: %s", notification_id, exc)
     except Exception as exc:  # kombu.exceptions.OperationalError and friends: the outbox keeps it
         logger.warning("broker unavailable, notification %s stays queued for the drain: %s", notification_id, exc)
 

@@ -5,11 +5,13 @@ import pytest
 from django.conf import global_settings
 from rest_framework.test import APIClient
 
+from tests.bookings.conftest import at, iso, working_day
 from tests.factories import (
     CompanyFactory,
     ConsortiumFactory,
     InstitutionFactory,
     InstrumentFactory,
+    RateFactory,
     UserFactory,
     give_role,
 )
@@ -95,3 +97,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("real_worker"):
             item.add_marker(skip)
+
+
+# --- Booking fixtures, shared by every app's tests ------------------------------------------------
+@pytest.fixture
+def day():
+    return working_day()
+
+
+@pytest.fixture
+def sem(world):
+    """The SEM of institution A: Mon–Fri 9–12 and 13–17, 30-minute grid, rates for SMEs and large companies."""
+    for category, amount in (("sme", 4500), ("large", 9000), ("academic", 3000), ("internal", 0)):
+        for mode in ("self", "assisted", "commissioned"):
+            RateFactory(instrument=world.sem, user_category=category, mode=mode, amount_jpy=amount)
+    return world.sem
+
+
+@pytest.fixture
+def request_body(sem, day):
+    return {
+        "instrument": sem.id,
+        "start": iso(at(day, 10)),
+        "end": iso(at(day, 12)),
+        "mode": "assisted",
+        "purpose": "樹脂破断面の観察",
+        "sample": "PP樹脂 3点",
+        "confidential": False,
+    }

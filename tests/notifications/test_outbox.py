@@ -1,0 +1,169 @@
+"""The outbox: queued after commit, sent once however often a task runs, retried with back-off,
+and not lost when the broker is down."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from bookings.models import Booking
+from notifications import services
+from notifications.models import Notification
+from notifications.tasks import deliver_notification, drain_outbox
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+LATER = timedelta(minutes=5)  # past the drain's grace period
+
+
+def queue(user, key="k1", **context):
+    return services.notify(key=key, recipient=user, template="bookings/email/expired", context=context)
+
+
+@pytest.fixture
+def failing_mail(monkeypatch):
+    """The mail server fails the first `times` sends, then works."""
+    state = {"left": 0, "calls": 0}
+    real_send = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        state["calls"] += 1
+        if state["left"] > 0:
+            state["left"] -= 1
+            raise ConnectionRefusedError("SMTP server not answering")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return state
+
+
+def test_a_notification_is_sent_only_after_its_transaction_commits(django_capture_on_commit_callbacks, mailoutbox):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        queue(user)
+        assert not mailoutbox  # inside the transaction nothing has left
+    assert len(hooks) == 1 and len(mailoutbox) == 1
+    assert Notification.objects.get().status == "sent"
+
+
+def test_a_rolled_back_change_queues_nothing(transactional_db, mailoutbox):
+    user = UserFactory()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            queue(user)
+            raise RuntimeError("the change failed")
+    assert not Notification.objects.exists() and not mailoutbox
+
+
+def test_the_same_event_never_queues_a_second_mail(mailoutbox):
+    user = UserFactory()
+    first, again = queue(user), queue(user)
+    assert first.pk == again.pk and Notification.objects.count() == 1
+
+
+def test_a_repeated_task_sends_once(mailoutbox):
+    notification = queue(UserFactory())
+    assert deliver_notification.apply(args=[notification.pk]).get() is True
+    assert deliver_notification.apply(args=[notification.pk]).get() is False
+    assert drain_outbox.apply(kwargs={}).get() == 0
+    assert len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert notification.status == "sent" and notification.attempts == 1
+
+
+def test_a_failing_send_is_retried_by_the_task_and_succeeds_once(failing_mail, mailoutbox, monkeypatch):
+    from backend.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)  # in-process retries run nested
+    failing_mail["left"] = 2
+    notification = queue(UserFactory())
+    deliver_notification.apply(args=[notification.pk], throw=False)
+    assert failing_mail["calls"] == 3 and len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert notification.status == "sent" and notification.attempts == 3 and notification.last_error == ""
+
+
+def test_retries_back_off_exponentially(monkeypatch, failing_mail):
+    failing_mail["left"] = 1
+    notification = queue(UserFactory())
+    countdowns = []
+
+    def retry(**kwargs):
+        countdowns.append(kwargs["countdown"])
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(deliver_notification, "retry", retry)
+    with pytest.raises(RuntimeError):
+        deliver_notification.apply(args=[notification.pk], throw=True)
+    assert countdowns == [60.0]
+    assert [services.backoff(n).total_seconds() for n in (1, 2, 3, 4, 20)] == [60, 120, 240, 480, 6 * 3600]
+    notification.refresh_from_db()
+    assert notification.status == "queued" and "SMTP server not answering" in notification.last_error
+    assert notification.next_attempt_at > timezone.now()  # the drain waits for the back-off too
+
+
+def test_a_row_that_keeps_failing_is_given_up_and_kept(failing_mail, mailoutbox):
+    failing_mail["left"] = 10_000
+    notification = queue(UserFactory())
+    moment = timezone.now()
+    for _ in range(services.MAX_ATTEMPTS + 2):
+        moment += timedelta(hours=7)
+        services.drain(now=moment)
+    notification.refresh_from_db()
+    assert notification.status == "failed" and notification.attempts == services.MAX_ATTEMPTS
+    assert not mailoutbox
+
+
+def test_with_the_broker_down_a_booking_succeeds_and_its_mail_follows_once_the_drain_runs(
+    world, day, monkeypatch, django_capture_on_commit_callbacks, mailoutbox, client_for, request_body
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_notification, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.user_a).post("/api/v1/bookings/", request_body, format="json")
+    assert response.status_code == 201
+    assert Booking.objects.filter(pk=response.data["id"]).exists()
+    queued = Notification.objects.get()
+    assert queued.status == "queued" and queued.to_email == world.staff_a.email and not mailoutbox
+
+    monkeypatch.undo()  # the broker is back; beat runs the drain
+    assert services.drain(now=timezone.now()) == 0  # within the grace period the task still has its chance
+    assert services.drain(now=timezone.now() + LATER) == 1
+    assert services.drain(now=timezone.now() + LATER) == 0
+    assert [m.to for m in mailoutbox] == [[world.staff_a.email]]
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_sent_again_after_a_while(mailoutbox):
+    notification = queue(UserFactory())
+    Notification.objects.filter(pk=notification.pk).update(status="sending", claimed_at=timezone.now())
+    assert services.drain(now=timezone.now() + LATER) == 0  # maybe still being sent
+    assert services.drain(now=timezone.now() + services.STALE_AFTER + LATER) == 1
+    assert len(mailoutbox) == 1
+
+
+def test_users_without_an_address_are_skipped():
+    assert queue(UserFactory(email="")) is None and not Notification.objects.exists()
+
+
+def test_mail_is_rendered_in_the_users_language():
+    ja, en = UserFactory(language="ja"), UserFactory(language="en")
+    context = {"instrument": {"name": "SEM"}, "booking": {"pk": 7}}
+    assert "期限切れ" in queue(ja, key="ja", **context).subject
+    assert queue(en, key="en", **context).subject.startswith("[Kyoyo] Booking request expired")
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_mail_is_delivered_by_a_real_worker(world, day, request_body, client_for):
+    response = client_for(world.user_a).post("/api/v1/bookings/", request_body, format="json")
+    assert response.status_code == 201
+    notification = Notification.objects.get()
+    deadline = timezone.now() + timedelta(seconds=60)
+    while notification.status != "sent" and timezone.now() < deadline:
+        notification.refresh_from_db()
+    assert notification.status == "sent" and notification.attempts == 1
