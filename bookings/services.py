@@ -8,7 +8,7 @@ SQLite the serialised write transaction) is the guarantee.
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
@@ -153,11 +153,23 @@ def _conflict(clash: rules.Interval | None) -> BookingConflict:
     )
 
 
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for deadlock_detected
+
+
 def _save_holding(booking: Booking) -> None:
-    """Insert or update a holding row; the database refuses an overlap (PostgreSQL constraint)."""
+    """Insert or update a holding row; the database refuses an overlap (PostgreSQL constraint).
+
+    Two transactions inserting overlapping rows wait for each other in the constraint check; when
+    three or more overlap in a ring PostgreSQL breaks the deadlock by failing one of them, which is
+    the same answer as the constraint's: another request holds (part of) this time.
+    """
     try:
         with transaction.atomic():
             booking.save()
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK:
+            raise _conflict(None) from None
+        raise
     except IntegrityError as exc:
         if "booking_no_overlapping_holds" in str(exc):
             clash = rules.find_clash(

@@ -77,6 +77,8 @@ def world(db):
 def _tasks_in_process(request):
     """Tasks run in-process in tests, even when CI exports a broker for the real-worker tests; those
     are marked `real_worker` and keep the configured broker."""
+    from celery._state import _set_task_join_will_block
+
     from backend.celery import app
 
     if request.node.get_closest_marker("real_worker"):
@@ -86,6 +88,10 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+    # Celery guards eager calls with a process-global "joining would block" flag; eager tasks run from
+    # several threads at once (the concurrency tests) can leave it set, which would then forbid a
+    # real-worker test to wait for its result.
+    _set_task_join_will_block(False)
 
 
 def pytest_collection_modifyitems(config, items):
