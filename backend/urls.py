@@ -4,8 +4,6 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from equipment.views import catalogue
-
 from .views import healthz
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
@@ -18,7 +16,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", catalogue, name="home"),
+    path("", include("bookings.pages")),
+    path("", include("equipment.pages")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

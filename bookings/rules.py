@@ -40,6 +40,10 @@ class Interval:
     def seconds(self) -> float:
         return (self.end - self.start).total_seconds()
 
+    def in_zone(self, zone) -> "Interval":
+        """The same interval with both ends expressed in `zone` (for display)."""
+        return Interval(self.start.astimezone(zone), self.end.astimezone(zone))
+
 
 @dataclass(frozen=True)
 class InstrumentPolicy:

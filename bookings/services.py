@@ -243,22 +243,20 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
 
 
 # --- Verbs -----------------------------------------------------------------------------------------
-@transaction.atomic
-def request_booking(
+def _checked_request(
     *,
     actor,
     instrument: Instrument,
     start: datetime,
     end: datetime,
     mode: str,
-    purpose: str = "",
-    sample: str = "",
-    confidential: bool = False,
-    company_id: int | None = None,
-    now: datetime | None = None,
+    purpose: str,
+    sample: str,
+    confidential: bool,
+    company_id: int | None,
+    now: datetime,
 ) -> Booking:
-    """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
-    now = now or timezone.now()
+    """Every rule of a request, then the unsaved booking with its quote (shared by request and preview)."""
     require_aware(start=start, end=end)
     company = _company_of(actor, company_id)
     user_category = equipment_selectors.user_category_for(
@@ -270,9 +268,8 @@ def request_booking(
             "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。 "
             "(Only company users, member researchers and institution staff may book.)",
         )
-    expire_overdue(instrument_id=instrument.id, now=now)
     hold = _check_slot(instrument, start=start, end=end, mode=mode, requester=actor, company=company, now=now)
-    booking = Booking(
+    return Booking(
         instrument=instrument,
         requester=actor,
         company=company,
@@ -289,6 +286,50 @@ def request_booking(
         quote=_quote(instrument, user_category=user_category, mode=mode, start=start, end=end),
         expires_at=min(now + timedelta(hours=instrument.decision_limit_hours), start),
     )
+
+
+def preview_request(
+    *,
+    actor,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """What `request_booking` would do, without doing it: the same refusals, or the unsaved booking with
+    its quote (the request form shows it before the user sends)."""
+    return _checked_request(
+        actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
+        confidential=confidential, company_id=company_id, now=now or timezone.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def request_booking(
+    *,
+    actor,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
+    now = now or timezone.now()
+    expire_overdue(instrument_id=instrument.id, now=now)
+    booking = _checked_request(
+        actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
+        confidential=confidential, company_id=company_id, now=now,
+    )  # fmt: skip
     _save_holding(booking)
     _record(booking, actor=actor, action="request", from_status="")
     return booking

@@ -190,21 +190,11 @@ class InstrumentDetailSerializer(InstrumentListSerializer):
 
     def get_manuals(self, obj) -> list[dict]:
         manuals = list(obj.manuals.all())
-        context = {**self.context, "current_ids": current_manual_ids(manuals)}
+        context = {**self.context, "current_ids": selectors.current_manual_ids(manuals)}
         return ManualSerializer(manuals, many=True, context=context).data
 
     def get_rates(self, obj) -> list[dict]:
         return RateSerializer(selectors.rates_in_force(obj), many=True).data
-
-
-def current_manual_ids(manuals) -> set[int]:
-    """The newest manual per language is current (manuals come newest first)."""
-    seen, ids = set(), set()
-    for manual in manuals:
-        if manual.language not in seen:
-            seen.add(manual.language)
-            ids.add(manual.id)
-    return ids
 
 
 class InstrumentWriteSerializer(serializers.Serializer):
@@ -376,7 +366,7 @@ class ManualViewSet(InstrumentChildViewSet):
     def list(self, request, *args, **kwargs):
         manuals = list(self.get_queryset())
         page = self.paginate_queryset(manuals)
-        context = {**self.get_serializer_context(), "current_ids": current_manual_ids(manuals)}
+        context = {**self.get_serializer_context(), "current_ids": selectors.current_manual_ids(manuals)}
         return self.get_paginated_response(ManualSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=ManualUploadSerializer, responses=ManualSerializer)

@@ -56,6 +56,16 @@ def instrument_detail_queryset() -> QuerySet[Instrument]:
     )
 
 
+def current_manual_ids(manuals) -> set[int]:
+    """The newest manual per language is current (manuals come newest first)."""
+    seen, ids = set(), set()
+    for manual in manuals:
+        if manual.language not in seen:
+            seen.add(manual.language)
+            ids.add(manual.id)
+    return ids
+
+
 def rates_in_force_queryset(on: date | None = None) -> QuerySet[Rate]:
     """Rates ordered so that the first of each (category, mode) with valid_from <= day is in force."""
     day = on or timezone.localdate()

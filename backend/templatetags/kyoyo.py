@@ -1,0 +1,54 @@
+"""Template helpers of every page: the language switch, yen, Tokyo time."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone, translation
+from django.utils.html import format_html
+
+register = template.Library()
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def _english() -> bool:
+    return (translation.get_language() or "ja").startswith("en")
+
+
+@register.simple_tag
+def tr(japanese: str, english: str) -> str:
+    """The text in the page's language: Japanese unless the user switched to English."""
+    return english if _english() else japanese
+
+
+@register.simple_tag
+def bi(japanese: str, english: str) -> str:
+    """A heading or label in the page's language with the other one after it, quieter."""
+    first, second = (english, japanese) if _english() else (japanese, english)
+    return format_html('{} <span class="alt" lang="{}">{}</span>', first, "ja" if _english() else "en", second)
+
+
+@register.filter
+def yen(amount) -> str:
+    if amount in (None, ""):
+        return "—"
+    return f"{intcomma(int(amount))}円" if not _english() else f"¥{intcomma(int(amount))}"
+
+
+@register.filter
+def tokyo(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A datetime in Asia/Tokyo (the product's time), formatted with strftime."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment, TOKYO).strftime(fmt)
+
+
+@register.filter
+def split_label(label: str) -> str:
+    """'承認待ち (pending)' → the part in the page's language."""
+    text = str(label)
+    if text.endswith(")") and " (" in text:
+        japanese, english = text[:-1].split(" (", 1)
+        return english if _english() else japanese
+    return text

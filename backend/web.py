@@ -1,0 +1,69 @@
+"""Plumbing of the web pages: they parse with Django forms, call the same services as the API, and
+show a refusal next to the field it concerns, keeping what the user typed."""
+
+from collections.abc import Callable
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .errors import DomainError
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def staff_only(view):
+    """Pages for institution staff (and site operators): others get 403, anonymous users the login."""
+    from consortia.selectors import access_for
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        access = access_for(request.user)
+        if not (access.staff_of or access.is_superuser):
+            raise PermissionDenied("機関の担当者のみ利用できます。 (Institution staff only.)")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def attach_refusal(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form: next to its field when the form has that field."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def call_service(request, form: forms.Form, service: Callable, *, success: str = "", **kwargs):
+    """Run `service(**kwargs)` for a valid form; a DomainError becomes a form error (the page is then
+    re-rendered with the user's input). Returns the service's result, or None if it refused."""
+    try:
+        result = service(**kwargs)
+    except DomainError as error:
+        attach_refusal(form, error)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+class AwareDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class TokyoDateTimeField(forms.DateTimeField):
+    """A `datetime-local` field read as Asia/Tokyo time (the browser sends no offset)."""
+
+    widget = AwareDateTimeInput
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"], **kwargs)
+
+    def to_python(self, value):
+        moment = super().to_python(value)  # Django reads naive input in the current zone…
+        return moment.astimezone(TOKYO) if moment else None  # …which is Asia/Tokyo; shown back in it

@@ -1,0 +1,17 @@
+"""URLs of the booking pages (the API's are in urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.catalogue, name="home"),
+    path("instruments/<int:pk>/", views.instrument_page, name="instrument-page"),
+    path("bookings/", views.my_bookings, name="my-bookings"),
+    path("bookings/feed/rotate/", views.rotate_feed, name="rotate-feed"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking-page"),
+    path("bookings/<int:pk>/calendar.ics", views.booking_ics, name="booking-page-calendar"),
+    path("bookings/<int:pk>/<slug:verb>/", views.booking_action, name="booking-page-action"),
+    path("staff/queue/", views.queue, name="staff-queue"),
+    path("staff/calendar/", views.institution_calendar, name="staff-calendar"),
+]

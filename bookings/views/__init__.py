@@ -1,0 +1,17 @@
+"""Web pages of the booking side. They call the same selectors and services as the API."""
+
+from .catalogue import catalogue, instrument_page
+from .mine import booking_action, booking_detail, booking_ics, my_bookings, rotate_feed
+from .staff import institution_calendar, queue
+
+__all__ = [
+    "booking_action",
+    "booking_detail",
+    "booking_ics",
+    "catalogue",
+    "institution_calendar",
+    "instrument_page",
+    "my_bookings",
+    "queue",
+    "rotate_feed",
+]

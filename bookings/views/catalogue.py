@@ -1,0 +1,150 @@
+"""Public pages: the catalogue across all consortia, and an instrument's page with its week view and
+request form. The same selectors and services as the API."""
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from backend.web import call_service
+from consortia.models import Company
+from consortia.selectors import access_for, consortium_list, institution_list
+from equipment import selectors as equipment_selectors
+from equipment.models import Category, UsageMode, UserCategory
+
+from .. import selectors, services
+from ..forms import CatalogueFilter, RequestForm
+
+TOKYO = selectors.TOKYO
+PAGE_SIZE = 24
+
+
+def catalogue(request):
+    """Every consortium's instruments; search ignores full-/half-width and case, like the API."""
+    form = CatalogueFilter(
+        request.GET or None,
+        consortia=consortium_list(),
+        institutions=institution_list(),
+        categories=Category.objects.order_by("id"),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+    instruments = equipment_selectors.instrument_list(
+        q=filters.get("q", ""),
+        consortium_id=filters.get("consortium"),
+        institution_id=filters.get("institution"),
+        category=filters.get("category") or None,
+        mode=filters.get("mode") or None,
+    )
+    if filters.get("free7"):
+        listed = list(instruments)
+        now = timezone.now()
+        free = selectors.instruments_free_between(listed, now, now + timedelta(days=7))
+        instruments = [i for i in listed if i.id in free]
+    page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "bookings/catalogue.html",
+        {"form": form, "page": page, "querystring_base": urlencode(kept) + "&" if kept else ""},
+    )
+
+
+def _week_start(request) -> date:
+    today = timezone.localdate()
+    try:
+        chosen = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        chosen = today
+    return max(min(chosen, today + timedelta(days=800)), today - timedelta(days=7))
+
+
+def _companies_of(user):
+    return list(Company.objects.filter(id__in=access_for(user).member_of).order_by("name"))
+
+
+def _fee_table(instrument):
+    """Rates in force as rows per user category with a cell per mode the instrument offers."""
+    rates = {(r.user_category, r.mode): r for r in equipment_selectors.rates_in_force(instrument)}
+    modes = [UsageMode(m) for m in instrument.modes]
+    rows = []
+    for category in UserCategory:
+        cells = [(mode, rates.get((category.value, mode.value))) for mode in modes]
+        if any(rate for _mode, rate in cells):
+            rows.append({"category": category, "cells": cells})
+    return modes, rows
+
+
+def _with_picks(week, instrument):
+    """Each free interval with the slot a click proposes: from its start, as long as allowed."""
+    longest = timedelta(minutes=instrument.max_minutes)
+    return [
+        {"day": d.day, "closed": d.closed, "busy": d.busy,
+         "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free]}
+        for d in week
+    ]  # fmt: skip
+
+
+def _initial_slot(request) -> dict:
+    """A free slot picked in the week view arrives as ?start=…&end=… (ISO with offset)."""
+    initial = {}
+    for name in ("start", "end"):
+        try:
+            initial[name] = datetime.fromisoformat(request.GET.get(name, "")).astimezone(TOKYO)
+        except (ValueError, TypeError):
+            pass
+    return initial
+
+
+def instrument_page(request, pk: int):
+    instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
+    user = request.user
+    company_size = "sme" if access_for(user).member_of else None  # any company: the size only sets the rate
+    can_request = user.is_authenticated and (
+        equipment_selectors.user_category_for(user, instrument, company_size=company_size) is not None
+    )
+    companies = _companies_of(user) if user.is_authenticated else []
+    preview = None
+    form = RequestForm(initial=_initial_slot(request), instrument=instrument, companies=companies)
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        form = RequestForm(request.POST, instrument=instrument, companies=companies)
+        if form.is_valid():
+            service = services.preview_request if request.POST.get("action") == "preview" else services.request_booking
+            result = call_service(request, form, service, actor=user, instrument=instrument, **form.service_kwargs())
+            if result is not None and service is services.request_booking:
+                messages.success(
+                    request, "予約を申請しました。承認をお待ちください。 (Request sent; awaiting approval.)"
+                )
+                return redirect("booking-page", pk=result.pk)
+            preview = result
+    week_start = _week_start(request)
+    manuals = list(instrument.manuals.all())
+    current = equipment_selectors.current_manual_ids(manuals)
+    modes, fee_rows = _fee_table(instrument)
+    return render(
+        request,
+        "bookings/instrument.html",
+        {
+            "instrument": instrument,
+            "week": _with_picks(selectors.week_of(instrument, week_start), instrument),
+            "week_start": week_start,
+            "previous_week": week_start - timedelta(days=7),
+            "next_week": week_start + timedelta(days=7),
+            "current_manuals": [m for m in manuals if m.id in current],
+            "older_manuals": [m for m in manuals if m.id not in current],
+            "fee_modes": modes,
+            "fee_rows": fee_rows,
+            "form": form,
+            "preview": preview,
+            "can_request": can_request,
+            "consortia": instrument.institution.consortia.all(),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )

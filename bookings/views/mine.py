@@ -1,0 +1,143 @@
+"""A user's bookings: the list, one booking with its history and the actions the user may take, its
+.ics, and the personal calendar-feed address."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend.web import call_service
+from consortia.selectors import can_manage_institution
+
+from .. import calendar, selectors, services
+from ..feeds import ics_response
+from ..forms import CompletionForm, ProposalForm, ReasonForm
+from ..models import Booking
+
+Status = Booking.Status
+PAGE_SIZE = 30
+
+
+@login_required
+def my_bookings(request):
+    """Bookings the user asked for (and, for company admins, their company's), newest first."""
+    status = request.GET.get("status", "")
+    bookings = selectors.own_bookings(request.user)
+    if status in Status.values:
+        bookings = bookings.filter(status=status)
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    feed = services.calendar_feed_of(actor=request.user)
+    feed_url = request.build_absolute_uri(reverse("personal-calendar", kwargs={"token": feed.token}))
+    return render(
+        request,
+        "bookings/my_bookings.html",
+        {"page": page, "status": status, "statuses": Status.choices, "feed_url": feed_url},
+    )
+
+
+@login_required
+@require_POST
+def rotate_feed(request):
+    services.rotate_calendar_feed(actor=request.user)
+    messages.success(
+        request,
+        "新しい配信URLを作りました。以前のURLは使えません。 (New feed address made; the old one no longer works.)",
+    )
+    return redirect("my-bookings")
+
+
+def _visible_booking(request, pk: int) -> Booking:
+    booking = selectors.bookings_visible_to(request.user).filter(pk=pk).first()
+    if booking is None:
+        raise Http404("no such booking")
+    return booking
+
+
+def _detail(request, booking: Booking, forms: dict | None = None, status: int = 200):
+    user = request.user
+    is_staff = can_manage_institution(user, booking.instrument.institution_id)
+    is_requester = booking.requester_id == user.id or booking.company_id in selectors.access_for(user).admin_of
+    forms = forms or {}
+    context = {
+        "booking": booking,
+        "details": selectors.sees_full_details(user, booking),
+        "is_staff": is_staff,
+        "is_requester": is_requester,
+        "events": booking.events.all(),
+        "warnings": selectors.warnings_for([booking], now=timezone.now())[booking.id] if is_staff else [],
+        "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
+        "approve_form": forms.get("approve") or ReasonForm(prefix="approve"),
+        "propose_form": forms.get("propose") or ProposalForm(prefix="propose"),
+        "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
+        "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
+        "no_show_form": forms.get("no-show") or ReasonForm(prefix="no-show"),
+        "complete_form": forms.get("complete")
+        or CompletionForm(
+            prefix="complete",
+            initial={
+                "actual_start": booking.start.astimezone(selectors.TOKYO),
+                "actual_end": booking.end.astimezone(selectors.TOKYO),
+            },
+        ),
+    }
+    return render(request, "bookings/booking_detail.html", context, status=status)
+
+
+@login_required
+def booking_detail(request, pk: int):
+    return _detail(request, _visible_booking(request, pk))
+
+
+# verb → (form class, service, keyword arguments from the form, message)
+ACTIONS = {
+    "approve": (ReasonForm, services.approve, ("reason",), "承認しました。 (Approved.)"),
+    "reject": (ReasonForm, services.reject, ("reason",), "却下しました。 (Rejected.)"),
+    "propose": (ProposalForm, services.propose, ("start", "end", "reason"), "日時の変更を提案しました。 (Proposed.)"),
+    "accept": (None, services.accept_proposal, (), "提案を承諾しました。 (Proposal accepted.)"),
+    "decline": (ReasonForm, services.decline_proposal, ("reason",), "提案を辞退しました。 (Proposal declined.)"),
+    "cancel": (ReasonForm, services.cancel, ("reason",), "予約を取り消しました。 (Cancelled.)"),
+    "complete": (
+        CompletionForm,
+        services.complete,
+        ("actual_start", "actual_end"),
+        "利用実績を記録しました。 (Use recorded.)",
+    ),
+    "no-show": (ReasonForm, services.mark_no_show, ("reason",), "無断不使用を記録しました。 (No-show recorded.)"),
+}
+
+
+@login_required
+@require_POST
+def booking_action(request, pk: int, verb: str):
+    """One verb on one booking; a refusal re-renders the page with the user's input and the reason."""
+    if verb not in ACTIONS:
+        raise Http404("no such action")
+    booking = _visible_booking(request, pk)
+    form_class, service, fields, done = ACTIONS[verb]
+    form = form_class(request.POST, prefix=verb) if form_class else None
+    if form is not None and not form.is_valid():
+        return _detail(request, booking, {verb: form}, status=400)
+    kwargs = {name: form.cleaned_data[name] for name in fields} if form else {}
+    target = form or ReasonForm(prefix=verb)
+    result = call_service(request, target, service, success=done, actor=request.user, booking=booking, **kwargs)
+    if result is None:
+        booking.refresh_from_db()
+        for error in target.non_field_errors():  # shown at the top too: the form may not be on the page now
+            messages.error(request, error)
+        return _detail(request, booking, {verb: target}, status=400)
+    return redirect("booking-page", pk=booking.pk)
+
+
+@login_required
+def booking_ics(request, pk: int):
+    """The booking as a calendar file to open or import (same UID as in the feeds)."""
+    booking = _visible_booking(request, pk)
+    detailed = selectors.sees_full_details(request.user, booking)
+    content = calendar.personal_feed(booking.instrument.name, [booking]) if detailed else None
+    if content is None:
+        content = calendar.instrument_feed(booking.instrument, [booking], [])
+    return ics_response(content, f"kyoyo-booking-{booking.pk}.ics")
