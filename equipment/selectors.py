@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from consortia.models import Institution
 from consortia.selectors import access_for, active_memberships
 
-from .models import Instrument, Manual, Photo, Qualification, Rate, UserCategory
+from .models import Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
 from .text import search_terms
 
 
@@ -110,15 +111,64 @@ def user_category_for(user, instrument: Instrument, *, company_size: str | None 
     return None
 
 
+def _qualification_valid_on(day: date) -> Q:
+    return Q(revoked_at__isnull=True) & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+
+
 def is_qualified(user, instrument: Instrument, on: date | None = None) -> bool:
     day = on or timezone.localdate()
-    return Qualification.objects.filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        instrument=instrument,
-        user=user,
-        revoked_at__isnull=True,
-    ).exists()
+    return Qualification.objects.filter(_qualification_valid_on(day), instrument=instrument, user=user).exists()
 
 
-def qualifications_of(instrument: Instrument) -> QuerySet[Qualification]:
-    return instrument.qualifications.select_related("user", "granted_by").order_by("-granted_at")
+def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySet[Qualification]:
+    """Every grant of the instrument, newest first, each with `valid`: the holder may operate it alone today."""
+    day = on or timezone.localdate()
+    return (
+        instrument.qualifications.select_related("user", "granted_by")
+        .annotate(valid=ExpressionWrapper(_qualification_valid_on(day), output_field=BooleanField()))
+        .order_by("-granted_at", "-id")
+    )
+
+
+# --- What institution staff manage (the staff pages) -------------------------------------------
+def institutions_managed_by(user) -> QuerySet[Institution]:
+    """The institutions whose instruments the user may change: their own as staff, all for site admins."""
+    access = access_for(user)
+    qs = Institution.objects.order_by("id")
+    return qs if access.is_superuser else qs.filter(id__in=access.staff_of)
+
+
+def instruments_managed_by(user) -> QuerySet[Instrument]:
+    """Instruments of the user's institutions, retired ones included; every staff-page lookup starts here."""
+    access = access_for(user)
+    qs = Instrument.objects.select_related("institution", "category")
+    return qs.order_by("id") if access.is_superuser else qs.filter(institution_id__in=access.staff_of).order_by("id")
+
+
+def managed_instrument_list(user) -> QuerySet[Instrument]:
+    """The staff's list of their instruments, in a fixed number of queries whatever its length."""
+    return instrument_list(include_retired=True).filter(id__in=instruments_managed_by(user).values("id"))
+
+
+def manuals_of(instrument: Instrument) -> list[Manual]:
+    """Current versions first (one per language), then older ones, newest first."""
+    manuals = list(instrument.manuals.select_related("uploaded_by").order_by("language", "-uploaded_at", "-id"))
+    current = current_manual_ids(manuals)
+    for manual in manuals:
+        manual.is_current = manual.id in current
+    return sorted(manuals, key=lambda m: not m.is_current)
+
+
+def rate_history(instrument: Instrument, on: date | None = None) -> list[Rate]:
+    """Every rate of the instrument, each marked in force, scheduled (not yet started) or superseded."""
+    day = on or timezone.localdate()
+    in_force = {rate.id for rate in rates_in_force(instrument, on=day)}
+    rates = list(instrument.rates.order_by("user_category", "mode", "-valid_from"))
+    for rate in rates:
+        rate.state = "in_force" if rate.id in in_force else ("scheduled" if rate.valid_from > day else "superseded")
+    return rates
+
+
+def upcoming_downtimes(instrument: Instrument, *, now) -> QuerySet[Downtime]:
+    """Downtime not yet over, soonest first."""
+    return instrument.downtimes.filter(end__gt=now).select_related("created_by").order_by("start", "id")
