@@ -1,0 +1,340 @@
+"""Forms of the staff pages: they parse input as the API serializers do (same limits); the rules stay in
+the services, whose refusals the pages show next to the field they name."""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from backend.errors import DomainError
+from backend.web import TokyoDateTimeField
+
+from .models import Category, Downtime, Instrument, Manual, OpeningHours, Rate, UsageMode, UserCategory
+
+
+def label(model, name: str) -> str:
+    """The model field's own label ("名称 (name)"): one wording for admin, API schema and pages."""
+    return model._meta.get_field(name).verbose_name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+# --- Instruments -------------------------------------------------------------------------------
+SPEC_SEPARATOR = re.compile(r"[:：]")  # a Japanese keyboard types the full-width colon
+MAX_SPECS, MAX_SPEC_KEY, MAX_SPEC_VALUE = 100, 100, 1000  # the API's limits (InstrumentWriteSerializer)
+
+
+def specs_as_text(specs) -> str:
+    """The specifications as the form shows them: one "name: value" a line."""
+    if not isinstance(specs, dict):
+        return ""
+    return "\n".join(f"{key}: {value}" for key, value in specs.items())
+
+
+def parse_specs(text: str, previous=None) -> dict:
+    """ "加速電圧: 0.1–30 kV" lines into a dict. A value left as it was keeps its stored type (a number
+    stays a number); anything else is text, as the API stores it."""
+    previous = previous if isinstance(previous, dict) else {}
+    specs: dict = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = SPEC_SEPARATOR.split(line, maxsplit=1)
+        key, value = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", "")
+        if not key:
+            raise forms.ValidationError(
+                f"{number}行目: 「項目: 値」の形で書いてください。 (Line {number}: write it as \u201cname: value\u201d.)"
+            )
+        if key in specs:
+            raise forms.ValidationError(
+                f"{number}行目: 項目「{key}」が重複しています。 (Line {number}: \u201c{key}\u201d is given twice.)"
+            )
+        if len(key) > MAX_SPEC_KEY or len(value) > MAX_SPEC_VALUE:
+            raise forms.ValidationError(
+                f"{number}行目が長すぎます（項目名{MAX_SPEC_KEY}字・値{MAX_SPEC_VALUE}字まで）。 "
+                f"(Line {number} is too long: names up to {MAX_SPEC_KEY}, values up to {MAX_SPEC_VALUE} characters.)"
+            )
+        old = previous.get(key)
+        specs[key] = old if old is not None and not isinstance(old, str) and str(old) == value else value
+    if len(specs) > MAX_SPECS:
+        raise forms.ValidationError("仕様は100項目までです。 (At most 100 specification items.)")
+    return specs
+
+
+def number(name: str, low: int, high: int) -> forms.IntegerField:
+    return forms.IntegerField(label=label(Instrument, name), min_value=low, max_value=high)
+
+
+class InstrumentForm(forms.Form):
+    """Create or edit an instrument. The institution is chosen only when creating, among the user's own."""
+
+    institution = forms.ModelChoiceField(label=label(Instrument, "institution"), queryset=None, empty_label=None)
+    category = forms.ModelChoiceField(label=label(Instrument, "category"), queryset=Category.objects.order_by("id"))
+    name = forms.CharField(label=label(Instrument, "name"), max_length=200)
+    name_en = forms.CharField(label=label(Instrument, "name_en"), max_length=200, required=False)
+    maker = forms.CharField(label=label(Instrument, "maker"), max_length=100, required=False)
+    model = forms.CharField(label=label(Instrument, "model"), max_length=100, required=False)
+    location = forms.CharField(label=label(Instrument, "location"), max_length=200, required=False)
+    description = forms.CharField(
+        label=label(Instrument, "description"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    specs = forms.CharField(
+        label=label(Instrument, "specs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "加速電圧: 0.1–30 kV\n分解能: 0.8 nm (15 kV)"}),
+        help_text="1行に1項目、「項目: 値」の形で。 (One item a line, as \u201cname: value\u201d.)",
+    )
+    modes = forms.MultipleChoiceField(
+        label=label(Instrument, "modes"), choices=UsageMode.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(label=label(Instrument, "status"), choices=Instrument.Status.choices)
+    requires_qualification = forms.BooleanField(label=label(Instrument, "requires_qualification"), required=False)
+    slot_minutes = number("slot_minutes", 5, 1440)
+    min_minutes = number("min_minutes", 5, 10080)
+    max_minutes = number("max_minutes", 5, 10080)
+    lead_time_hours = number("lead_time_hours", 0, 8760)
+    horizon_days = number("horizon_days", 1, 730)
+    setup_minutes = number("setup_minutes", 0, 1440)
+    cleanup_minutes = number("cleanup_minutes", 0, 1440)
+    cancellation_deadline_hours = number("cancellation_deadline_hours", 0, 8760)
+    decision_limit_hours = number("decision_limit_hours", 1, 8760)
+
+    GROUPS = [
+        (("基本情報", "About the instrument"), ["institution", "category", "name", "name_en", "maker", "model",
+                                               "location", "description", "specs", "status"]),
+        (("予約の規則", "Booking rules"), ["modes", "requires_qualification", "slot_minutes", "min_minutes",
+                                           "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
+                                           "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours"]),
+    ]  # fmt: skip
+    SERVICE_FIELDS = [
+        "category", "name", "name_en", "maker", "model", "location", "description", "specs", "modes", "status",
+        "requires_qualification", "slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days",
+        "setup_minutes", "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours",
+    ]  # fmt: skip
+
+    def __init__(self, *args, institutions=None, instrument: Instrument | None = None, **kwargs):
+        self.instrument = instrument
+        if instrument is not None:
+            kwargs.setdefault("initial", self.initial_of(instrument))
+        else:
+            kwargs.setdefault("initial", self.defaults())
+        super().__init__(*args, **kwargs)
+        if instrument is not None or institutions is None:
+            del self.fields["institution"]  # an instrument never moves to another institution
+        else:
+            self.fields["institution"].queryset = institutions
+            if len(institutions) == 1:
+                self.fields["institution"].widget = forms.HiddenInput()
+                self.fields["institution"].initial = institutions[0].pk
+
+    @staticmethod
+    def defaults() -> dict:
+        """A new instrument starts from the model's defaults (and the service's default modes)."""
+        initial = {
+            name: Instrument._meta.get_field(name).get_default()
+            for name in InstrumentForm.SERVICE_FIELDS
+            if name not in {"category", "specs", "modes"}
+        }
+        return {**initial, "modes": [UsageMode.ASSISTED, UsageMode.COMMISSIONED]}
+
+    @staticmethod
+    def initial_of(instrument: Instrument) -> dict:
+        initial = {name: getattr(instrument, name) for name in InstrumentForm.SERVICE_FIELDS}
+        return {**initial, "category": instrument.category_id, "specs": specs_as_text(instrument.specs)}
+
+    def clean_specs(self):
+        return parse_specs(self.cleaned_data["specs"], self.instrument.specs if self.instrument else None)
+
+    def groups(self):
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.GROUPS]
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+
+WEEKDAY_CHOICES = [("", "—")] + [
+    (day, f"{ja} ({en})")
+    for (day, ja), en in zip(OpeningHours.WEEKDAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+]
+
+
+class OpeningHoursRow(forms.Form):
+    """One open interval of a weekday. A row left blank is no interval; the service checks the times."""
+
+    weekday = forms.TypedChoiceField(
+        label=label(OpeningHours, "weekday"), choices=WEEKDAY_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    opens = forms.TimeField(label=label(OpeningHours, "opens"), required=False, widget=TimeInput())
+    closes = forms.TimeField(label=label(OpeningHours, "closes"), required=False, widget=TimeInput())
+
+    def clean(self):
+        data = super().clean()
+        given = {name: data.get(name) for name in ("weekday", "opens", "closes")}
+        if any(value is not None for value in given.values()):
+            for name, value in given.items():
+                if value is None and name not in self.errors:
+                    self.add_error(name, "入力してください。 (Required.)")
+        return data
+
+    def interval(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("DELETE") or data.get("weekday") is None:
+            return None
+        return {"weekday": data["weekday"], "opens": data["opens"], "closes": data["closes"]}
+
+
+class BaseOpeningHoursFormSet(forms.BaseFormSet):
+    def intervals(self) -> list[tuple[forms.Form, dict]]:
+        """The rows that make the schedule, each with its form (to show the service's refusal next to it)."""
+        return [(form, form.interval()) for form in self.forms if form.interval() is not None]
+
+    def attach_refusal(self, error: DomainError, rows) -> None:
+        """`opening_hours[i]` names the i-th interval sent to the service: shown on that row."""
+        match = re.fullmatch(r"opening_hours\[(\d+)\]", error.field or "")
+        if match and int(match[1]) < len(rows):
+            rows[int(match[1])][0].add_error(None, error.message)
+        else:
+            self.non_form_errors().append(error.message)
+
+
+OpeningHoursFormSet = forms.formset_factory(
+    OpeningHoursRow, formset=BaseOpeningHoursFormSet, extra=3, can_delete=True, max_num=60, validate_max=True
+)
+
+
+def opening_hours_formset(instrument: Instrument, data=None) -> BaseOpeningHoursFormSet:
+    """The stored schedule as rows, with empty rows to add more. Sent back, every row is read as typed (no
+    `initial` then: a row equal to the one shown at its place must not count as left empty)."""
+    hours = instrument.opening_hours.all()
+    initial = (
+        None if data is not None else [{"weekday": h.weekday, "opens": h.opens, "closes": h.closes} for h in hours]
+    )
+    formset = OpeningHoursFormSet(data, initial=initial, prefix="hours")
+    for form in formset.forms:
+        form.fields["DELETE"].label = "削除 (remove)"
+    return formset
+
+
+class RetireForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="この機器を廃止する (retire this instrument)",
+        help_text="新しい利用申請を受け付けなくなります。予約と利用実績の記録は残ります。"
+        "状態を「利用可能」に戻せば再開できます。 (No new requests; bookings and records are kept. "
+        "Set the status back to available to reopen it.)",
+        error_messages={"required": "確認のためチェックしてください。 (Tick to confirm.)"},
+    )
+
+
+# --- Rates, manuals, photos --------------------------------------------------------------------
+class RateForm(forms.Form):
+    user_category = forms.ChoiceField(label=label(Rate, "user_category"), choices=UserCategory.choices)
+    mode = forms.ChoiceField(label=label(Rate, "mode"), choices=UsageMode.choices)
+    unit = forms.ChoiceField(label=label(Rate, "unit"), choices=Rate.Unit.choices, initial=Rate.Unit.HOUR)
+    amount_jpy = forms.IntegerField(label=label(Rate, "amount_jpy"), min_value=0, max_value=100_000_000)
+    valid_from = forms.DateField(
+        label=label(Rate, "valid_from"),
+        widget=DateInput(),
+        help_text="適用が始まった料金は削除できません（新しい料金で置き換えます）。 "
+        "(A rate that has started cannot be deleted; a newer one replaces it.)",
+    )
+
+
+class ManualForm(forms.Form):
+    file = forms.FileField(
+        label="PDFファイル (PDF file)",
+        allow_empty_file=True,  # the service checks the content and says what is wrong
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    title = forms.CharField(label=label(Manual, "title"), max_length=200)
+    version = forms.CharField(
+        label=label(Manual, "version"),
+        max_length=40,
+        help_text="例: 2.1、2026年4月版。以前の版は一覧に残ります。 (E.g. 2.1; older versions stay listed.)",
+    )
+    language = forms.ChoiceField(
+        label=label(Manual, "language"), choices=Manual._meta.get_field("language").choices, initial="ja"
+    )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label="画像（JPEG・PNG・WebP） (image: JPEG, PNG or WebP)",
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="位置情報などのメタデータは削除して保存します。 (Location and other metadata are removed.)",
+    )
+    caption = forms.CharField(label="説明 (caption)", max_length=200, required=False)
+    position = forms.IntegerField(
+        label="表示順 (position)",
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        help_text="空欄なら最後に追加します。 (Blank: added last.)",
+    )
+
+
+# --- Downtime --------------------------------------------------------------------------------
+class DowntimeForm(forms.Form):
+    start = TokyoDateTimeField(label=label(Downtime, "start"))
+    end = TokyoDateTimeField(label=label(Downtime, "end"))
+    kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
+    title = forms.CharField(label=label(Downtime, "title"), max_length=200, required=False)
+    note = forms.CharField(
+        label=label(Downtime, "note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DowntimeImportForm(forms.Form):
+    file = forms.FileField(
+        label="iCalendarファイル（.ics） (iCalendar file)",
+        widget=forms.ClearableFileInput(attrs={"accept": "text/calendar,.ics"}),
+        help_text="同じUIDの予定は更新、取り消された予定(STATUS:CANCELLED)は削除します。ファイルに誤りがあれば何も登録しません。 "
+        "(Same UIDs update, cancelled events remove; a file with any fault stores nothing.)",
+    )
+    kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
+
+
+# --- Qualifications ----------------------------------------------------------------------------
+class QualificationForm(forms.Form):
+    user = forms.CharField(label="利用者（ユーザー名またはメールアドレス） (user: username or e-mail)", max_length=254)
+    expires_on = forms.DateField(
+        label="有効期限 (expires on)",
+        required=False,
+        widget=DateInput(),
+        help_text="空欄なら無期限。 (Blank: no expiry.)",
+    )
+    note = forms.CharField(label="備考 (note)", max_length=200, required=False)
+
+    def clean_user(self):
+        """The user named by exact username, else by e-mail (which must then name one user)."""
+        text = self.cleaned_data["user"].strip()
+        users = get_user_model().objects
+        found = users.filter(username=text).first()
+        if found is None:
+            matches = list(users.filter(Q(email__iexact=text) & ~Q(email="")).order_by("id")[:2])
+            if len(matches) > 1:
+                raise forms.ValidationError(
+                    "このメールアドレスの利用者が複数います。ユーザー名で指定してください。 "
+                    "(Several users have this e-mail; give the username.)"
+                )
+            found = matches[0] if matches else None
+        if found is None:
+            raise forms.ValidationError("この利用者は登録されていません。 (No user with this username or e-mail.)")
+        return found
