@@ -1,0 +1,125 @@
+"""The staff's instruments: the list, a new instrument, and an instrument's details, opening hours and
+retirement (one page, three forms)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from backend.errors import DomainError
+from backend.web import call_service, staff_only
+
+from .. import selectors, services
+from ..forms import InstrumentForm, RetireForm, opening_hours_formset
+from .common import managed_instrument, section
+
+
+@staff_only
+def instruments(request):
+    """The instruments of the user's institutions, retired ones included."""
+    institutions = list(selectors.institutions_managed_by(request.user)[:2])
+    return render(
+        request,
+        "equipment/staff_instruments.html",
+        {
+            "instruments": selectors.managed_instrument_list(request.user),
+            "several_institutions": len(institutions) > 1,
+        },
+    )
+
+
+@staff_only
+def instrument_new(request):
+    institutions = selectors.institutions_managed_by(request.user)
+    form = InstrumentForm(request.POST or None, institutions=institutions)
+    if request.method == "POST":
+        if form.is_valid():
+            instrument = call_service(
+                request,
+                form,
+                services.create_instrument,
+                success="機器を登録しました。続けて利用可能時間・料金・マニュアル・写真を登録してください。 "
+                "(Instrument registered; now add its opening hours, rates, manuals and photos.)",
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+                **form.service_fields(),
+            )
+            if instrument is not None:
+                return redirect("staff-instrument", pk=instrument.pk)
+        return render(request, "equipment/staff/instrument_new.html", {"form": form}, status=400)
+    return render(request, "equipment/staff/instrument_new.html", {"form": form})
+
+
+def _instrument_page(request, instrument, *, form=None, hours=None, retire_form=None, status=200):
+    return section(
+        request,
+        instrument,
+        "equipment/staff/instrument.html",
+        "staff-instrument",
+        {
+            "form": form or InstrumentForm(instrument=instrument),
+            "hours": hours or opening_hours_formset(instrument),
+            "retire_form": retire_form or RetireForm(),
+        },
+        status=status,
+    )
+
+
+@staff_only
+def instrument_edit(request, pk: int):
+    instrument = managed_instrument(request, pk)
+    if request.method != "POST":
+        return _instrument_page(request, instrument)
+    form = InstrumentForm(request.POST, instrument=instrument)
+    if form.is_valid():
+        call_service(
+            request,
+            form,
+            services.update_instrument,
+            success="保存しました。 (Saved.)",
+            actor=request.user,
+            instrument=instrument,
+            **form.service_fields(),
+        )
+        if not form.errors:
+            return redirect("staff-instrument", pk=pk)
+    # The page shows what is stored (the refused values stay in the form only).
+    return _instrument_page(request, managed_instrument(request, pk), form=form, status=400)
+
+
+@staff_only
+@require_POST
+def opening_hours(request, pk: int):
+    """Replace the weekly schedule; the service refuses bad or overlapping intervals, shown on their row."""
+    instrument = managed_instrument(request, pk)
+    hours = opening_hours_formset(instrument, request.POST)
+    if hours.is_valid():
+        rows = hours.intervals()
+        try:
+            services.update_instrument(
+                actor=request.user, instrument=instrument, opening_hours=[interval for _form, interval in rows]
+            )
+        except DomainError as error:
+            hours.attach_refusal(error, rows)
+        else:
+            messages.success(request, "利用可能時間を保存しました。 (Opening hours saved.)")
+            return redirect("staff-instrument", pk=pk)
+    return _instrument_page(request, managed_instrument(request, pk), hours=hours, status=400)
+
+
+@staff_only
+@require_POST
+def retire(request, pk: int):
+    instrument = managed_instrument(request, pk)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        call_service(
+            request,
+            form,
+            services.retire_instrument,
+            success="廃止しました。新しい申請は受け付けません。 (Retired: no new requests are taken.)",
+            actor=request.user,
+            instrument=instrument,
+        )
+        if not form.errors:
+            return redirect("staff-instrument", pk=pk)
+    return _instrument_page(request, managed_instrument(request, pk), retire_form=form, status=400)
