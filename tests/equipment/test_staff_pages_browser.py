@@ -6,6 +6,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,14 @@ from tests.equipment.helpers import image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.browser
 
+SECTIONS = [
+    "staff-instrument",
+    "staff-instrument-rates",
+    "staff-instrument-manuals",
+    "staff-instrument-photos",
+    "staff-instrument-downtime",
+    "staff-instrument-qualifications",
+]
 PHONE = {"width": 360, "height": 740}
 
 
@@ -23,18 +32,6 @@ def chromium_path() -> str | None:
         if path := shutil.which(name):
             return path
     return None
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no Chromium on this machine")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -59,47 +56,48 @@ def furnished(world):
     return sem
 
 
-def test_no_staff_page_scrolls_sideways_at_360_px(
-    transactional_db, world, furnished, client, live_server, browser, monkeypatch
-):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
+def test_no_staff_page_scrolls_sideways_at_360_px(transactional_db, world, furnished, client, live_server):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    chromium = chromium_path()
+    if chromium is None:
+        pytest.skip("no Chromium on this machine")
     client.force_login(world.staff_a)
-    context = browser.new_context(viewport=PHONE)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
+    session = client.cookies["sessionid"].value
     urls = [reverse("staff-instruments"), reverse("staff-instrument-new")]
-    urls += [
-        reverse(name, args=[furnished.pk])
-        for name in (
-            "staff-instrument",
-            "staff-instrument-rates",
-            "staff-instrument-manuals",
-            "staff-instrument-photos",
-            "staff-instrument-downtime",
-            "staff-instrument-qualifications",
-        )
-    ]
+    urls += [reverse(name, args=[furnished.pk]) for name in SECTIONS]
+    edit = reverse("staff-instrument", args=[furnished.pk])
+    # Playwright's sync API switches greenlets, and with them the context Django keeps this thread's
+    # connection in: close it now (it would otherwise outlive the test database), and use no ORM below.
+    connections.close_all()
     too_wide = {}
-    for url in urls:
-        response = page.goto(live_server.url + url)
-        assert response.status == 200 and page.url == live_server.url + url, url  # the page itself, not the login
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            too_wide[url] = width
-        if os.environ.get("KYOYO_SCREENSHOTS"):
-            page.screenshot(
-                path=f"{os.environ['KYOYO_SCREENSHOTS']}/{url.strip('/').replace('/', '_')}.png", full_page=True
-            )
-    # A refusal drawn on the page (errors under the fields) must not widen it either.
-    page.goto(live_server.url + reverse("staff-instrument", args=[furnished.pk]))
-    page.fill("#id_min_minutes", "600")
-    page.fill("#id_max_minutes", "60")
-    with page.expect_navigation():
-        page.click("form[action$='/%d/'] button[type=submit]" % furnished.pk)
-    assert "最短予約時間が最長予約時間を超えています" in page.content()
-    if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
-        too_wide["refused edit"] = page.evaluate("document.documentElement.scrollWidth")
-    if os.environ.get("KYOYO_SCREENSHOTS"):
-        page.screenshot(path=f"{os.environ['KYOYO_SCREENSHOTS']}/refused.png", full_page=True)
-    context.close()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        for locale in ("ja-JP", "en-US"):  # the page language follows the browser's
+            context = browser.new_context(viewport=PHONE, locale=locale)
+            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+            page = context.new_page()
+            for url in urls:
+                response = page.goto(live_server.url + url)
+                assert response.status == 200 and page.url == live_server.url + url, url  # the page, not the login
+                if (width := page.evaluate("document.documentElement.scrollWidth")) > PHONE["width"]:
+                    too_wide[locale, url] = width
+                screenshot(page, f"{locale}{url}")
+            # A refusal drawn on the page (errors under the fields) must not widen it either.
+            page.goto(live_server.url + edit)
+            page.fill("#id_min_minutes", "600")
+            page.fill("#id_max_minutes", "60")
+            with page.expect_navigation():
+                page.click(f"form[action='{edit}'] button[type=submit]")
+            assert "(The minimum length exceeds the maximum length.)" in page.content()
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > PHONE["width"]:
+                too_wide[locale, "refused edit"] = width
+            screenshot(page, f"{locale}-refused")
+            context.close()
+        browser.close()
     assert too_wide == {}
+
+
+def screenshot(page, name: str) -> None:
+    """KYOYO_SCREENSHOTS=<folder> keeps what the browser drew, to look at."""
+    if folder := os.environ.get("KYOYO_SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/{name.strip('/').replace('/', '_')}.png", full_page=True)
