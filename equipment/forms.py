@@ -10,7 +10,18 @@ from django.db.models import Q
 from backend.errors import DomainError
 from backend.web import TokyoDateTimeField
 
-from .models import Category, Downtime, Instrument, Manual, OpeningHours, Rate, UsageMode, UserCategory
+from .models import (
+    Category,
+    Downtime,
+    Instrument,
+    Manual,
+    OpeningHours,
+    Photo,
+    Qualification,
+    Rate,
+    UsageMode,
+    UserCategory,
+)
 
 
 def label(model, name: str) -> str:
@@ -280,9 +291,9 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text="位置情報などのメタデータは削除して保存します。 (Location and other metadata are removed.)",
     )
-    caption = forms.CharField(label="説明 (caption)", max_length=200, required=False)
+    caption = forms.CharField(label=label(Photo, "caption"), max_length=200, required=False)
     position = forms.IntegerField(
-        label="表示順 (position)",
+        label=label(Photo, "position"),
         min_value=0,
         max_value=10_000,
         required=False,
@@ -296,9 +307,7 @@ class DowntimeForm(forms.Form):
     end = TokyoDateTimeField(label=label(Downtime, "end"))
     kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
     title = forms.CharField(label=label(Downtime, "title"), max_length=200, required=False)
-    note = forms.CharField(
-        label=label(Downtime, "note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=label(Downtime, "note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DowntimeImportForm(forms.Form):
@@ -315,12 +324,12 @@ class DowntimeImportForm(forms.Form):
 class QualificationForm(forms.Form):
     user = forms.CharField(label="利用者（ユーザー名またはメールアドレス） (user: username or e-mail)", max_length=254)
     expires_on = forms.DateField(
-        label="有効期限 (expires on)",
+        label=label(Qualification, "expires_on"),
         required=False,
         widget=DateInput(),
         help_text="空欄なら無期限。 (Blank: no expiry.)",
     )
-    note = forms.CharField(label="備考 (note)", max_length=200, required=False)
+    note = forms.CharField(label=label(Qualification, "note"), max_length=200, required=False)
 
     def clean_user(self):
         """The user named by exact username, else by e-mail (which must then name one user)."""

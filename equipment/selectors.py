@@ -171,4 +171,4 @@ def rate_history(instrument: Instrument, on: date | None = None) -> list[Rate]:
 
 def upcoming_downtimes(instrument: Instrument, *, now) -> QuerySet[Downtime]:
     """Downtime not yet over, soonest first."""
-    return instrument.downtimes.filter(end__gt=now).select_related("created_by").order_by("start", "id")
+    return instrument.downtimes.filter(end__gt=now).order_by("start", "id")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bookings.rules import TOKYO
 from equipment import services
-from equipment.models import Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
+from equipment.models import Downtime, Instrument, Manual, Photo, Qualification, Rate
 from tests.bookings.conftest import at, working_day
 from tests.equipment.helpers import (
     by_id,
@@ -748,4 +748,5 @@ def test_a_site_operator_manages_any_institutions_instrument(world, client):
     other = InstitutionFactory()
     html = client.get(reverse("staff-instrument-new")).content.decode()
     assert str(other.pk) in [n.attrs.get("value") for n in by_id(html, "id_institution").walk()]
-    assert OpeningHours.objects.filter(instrument=world.xrd).exists()
+    response = client.post(reverse("staff-instrument-hours", args=[world.xrd.pk]), hours_post([(2, "10:00", "16:00")]))
+    assert response.status_code == 302 and weekly(world.xrd) == [(2, time(10), time(16))]
