@@ -333,13 +333,14 @@ def check_request(
     request = Interval(start, end)
     for day in local_dates(request):
         if is_holiday(day):
-            raise refusal("public_holiday", params={"date": day.isoformat()}, date=day.isoformat())
+            raise refusal("public_holiday", field="start", params={"date": day.isoformat()}, date=day.isoformat())
     if total_seconds(opening_intervals(policy, start, end, is_holiday=is_holiday)) < request.seconds:
-        raise refusal("outside_opening_hours")
+        raise refusal("outside_opening_hours", field="start")
     clash = find_clash(request, downtimes)
     if clash:
         raise refusal(
             "downtime",
+            field="start",
             params={"start": _local_text(clash.start), "end": _local_text(clash.end)},
             clash={"start": clash.start.astimezone(TOKYO).isoformat(), "end": clash.end.astimezone(TOKYO).isoformat()},
         )
