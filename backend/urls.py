@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import healthz
+from .views import LoginView, healthz, set_language
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
@@ -18,13 +18,14 @@ api_v1 = [
 urlpatterns = [
     path("", include("bookings.pages")),
     path("", include("equipment.pages")),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 if settings.SERVE_MEDIA:
