@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "consortia",
     "equipment",
     "bookings",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -218,4 +220,6 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-bookings": {"task": "bookings.expire_overdue", "schedule": 300.0},
+    # Last month's utilization report for every consortium, e-mailed to its secretariat (reports.tasks).
+    "monthly-utilization-reports": {"task": "reports.monthly", "schedule": crontab(minute=0, hour=6, day_of_month=1)},
 }
