@@ -124,6 +124,7 @@ class UtilizationReport:
                 "start": self.period.local_start.isoformat(),
                 "end": self.period.local_end.isoformat(),
                 "label": self.period.label,
+                "slug": self.period.slug,
             },
             "scope": None if self.scope is None else [{"id": i, "name": n} for i, n in self.scope],
             "generated_at": self.generated_at.isoformat(),
