@@ -197,8 +197,12 @@ class ReportDownloadView(APIView):
         if fmt not in FORMATS or report.status != Report.Status.DONE or not report.file_for(fmt):
             raise Http404
         field = report.file_for(fmt)
+        try:
+            handle = field.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
         return FileResponse(
-            field.open("rb"),
+            handle,
             as_attachment=True,
             filename=field.name.rsplit("/", 1)[-1],
             content_type=exports.CONTENT_TYPES[fmt],

@@ -137,25 +137,26 @@ def _count_figures(values: dict) -> Figures:
 
 def membership_windows(
     consortium_id: int, period: Period, institution_ids: Collection[int] | None = None
-) -> dict[int, list[tuple[datetime, datetime | None]]]:
-    """[joined, left) of each membership of the consortium that overlaps the period, by institution (1 query).
-
-    `left` is Tokyo midnight after `left_on` (the day of leaving is still a member's), None while a member.
-    """
+) -> tuple[dict[int, list[tuple[datetime, datetime | None]]], dict[int, str]]:
+    """[joined, left) of each membership of the consortium that overlaps the period, by institution, and the
+    institutions' names (1 query). `left` is Tokyo midnight after `left_on` (that day is still a member's), None
+    while a member."""
     memberships = ConsortiumMembership.objects.filter(
         consortium_id=consortium_id, joined_on__lte=period.local_end.date()
     ).exclude(left_on__lt=period.local_start.date())
     if institution_ids is not None:
         memberships = memberships.filter(institution_id__in=institution_ids)
     windows: dict[int, list] = defaultdict(list)
-    for institution_id, joined_on, left_on in memberships.order_by("institution_id", "joined_on").values_list(
-        "institution_id", "joined_on", "left_on"
+    names: dict[int, str] = {}
+    for institution_id, name, joined_on, left_on in memberships.order_by("institution_id", "joined_on").values_list(
+        "institution_id", "institution__name", "joined_on", "left_on"
     ):
         joined = tokyo_midnight(joined_on)
         left = tokyo_midnight(left_on + timedelta(days=1)) if left_on else None
         if joined < period.end and (left is None or left > period.start):
             windows[institution_id].append((joined, left))
-    return dict(windows)
+            names[institution_id] = name
+    return dict(windows), names
 
 
 def consortium_bookings(windows: dict, period: Period) -> QuerySet[Booking]:
@@ -264,7 +265,7 @@ def utilization(
     *, consortium: Consortium, period: Period, institution_ids: Collection[int] | None = None
 ) -> UtilizationReport:
     """The consortium's figures for the period, whole or restricted to some member institutions."""
-    windows = membership_windows(consortium.id, period, institution_ids)
+    windows, institution_names = membership_windows(consortium.id, period, institution_ids)
     instruments = list(
         Instrument.objects.filter(institution_id__in=windows)
         .select_related("institution", "category")
@@ -276,9 +277,10 @@ def utilization(
 
     # Rows of every breakdown, in display order, all zero to begin with.
     rows: dict[str, dict] = {name: {} for name in BREAKDOWNS}
+    for institution_id, name in institution_names.items():  # every member, even one without instruments
+        rows["by_institution"][institution_id] = Row(institution_id, name)
     for instrument in instruments:
         institution, category = instrument.institution, instrument.category
-        rows["by_institution"].setdefault(institution.id, Row(institution.id, institution.name))
         rows["by_instrument"][instrument.id] = Row(instrument.id, f"{instrument.name}（{institution.name}）")
         rows["by_category"].setdefault(category.id, Row(category.code, category.name))
     for mode in UsageMode:

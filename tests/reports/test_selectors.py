@@ -136,6 +136,14 @@ def test_an_institution_in_two_consortia_appears_in_both_reports(data):
     assert in_tama[data.inst_c.id]["used_hours"] == 2.0 and tama["totals"]["used_hours"] == 5.75
 
 
+def test_a_member_without_instruments_is_listed_with_zeros(data):
+    from tests.factories import InstitutionFactory
+
+    tlo = InstitutionFactory(name="TLO", consortia=[data.h])
+    row = rows(report(data.h, Period.month(2026, 3)), "by_institution")[tlo.id]
+    assert (row["label"], row["available_hours"], row["uses"], row["utilization_rate"]) == ("TLO", 0.0, 0, None)
+
+
 def test_a_staff_slice_is_the_report_restricted_to_the_institution(data):
     body = report(data.h, Period.month(2026, 3), institution_ids={data.inst_b.id})
     assert body["scope"] == [{"id": data.inst_b.id, "name": "機関B"}]

@@ -88,6 +88,14 @@ def test_staff_of_two_member_institutions_say_which(data, client_for):
     assert (response.status_code, response.data["code"]) == (400, "institution_required")
 
 
+def test_a_file_gone_from_disk_is_a_404(data, client_for, django_capture_on_commit_callbacks):
+    client = client_for(data.secretariat_h)
+    report_id = start(client, data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks).data["id"]
+    report = Report.objects.get(pk=report_id)
+    report.csv_file.storage.delete(report.csv_file.name)
+    assert client.get(f"/api/v1/reports/{report_id}/csv/").status_code == 404
+
+
 def test_a_report_task_delivered_twice_builds_once(data):
     report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
                                    period_end=Period.month(2026, 3).end)  # fmt: skip
