@@ -46,7 +46,7 @@ def _institution(params: dict[str, str]) -> int | None:
     text = params.get("institution", "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise DomainError(
             "invalid_institution", "機関は数値のIDで指定してください。 (Give an id.)", field="institution"
         )

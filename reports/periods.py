@@ -14,8 +14,8 @@ from bookings.rules import TOKYO
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_DAYS = 5 * 366  # five fiscal years, leap days included
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def tokyo_midnight(day: date) -> datetime:
@@ -99,7 +99,7 @@ def _refuse(code: str, message: str, field: str) -> DomainError:
 
 def _parse_year(text: str, field: str) -> int:
     text = text.strip()
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise _refuse(
             f"invalid_{field}",
             f"年度は{MIN_YEAR}〜{MAX_YEAR}の西暦で指定してください（例: 2026）。 "
@@ -133,10 +133,14 @@ def _parse_bound(text: str, field: str) -> datetime:
     try:
         if _DATE.match(text):
             day = date.fromisoformat(text)
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise invalid
             moment = tokyo_midnight(day + timedelta(days=1) if field == "end" else day)
         else:
             moment = datetime.fromisoformat(text)
-    except ValueError:
+            if moment.utcoffset() is not None and not MIN_YEAR <= moment.year <= MAX_YEAR:
+                raise invalid
+    except (ValueError, OverflowError):
         raise invalid from None
     if moment.utcoffset() is None:
         raise _refuse(
@@ -145,8 +149,6 @@ def _parse_bound(text: str, field: str) -> datetime:
             "(Give the datetime with a time-zone offset, or a plain date.)",
             field,
         )
-    if not MIN_YEAR <= moment.astimezone(TOKYO).year <= MAX_YEAR + 1:
-        raise invalid
     return moment
 
 
