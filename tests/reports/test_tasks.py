@@ -16,12 +16,26 @@ from tests.factories import UserFactory, give_role
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def in_process():
+    """Run queued tasks here even when CI configures a real broker (the real worker has its own test below)."""
+    from backend.celery import app
+
+    before = {key: app.conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(before)
+
+
 def start(client, consortium, body, capture):
+    """POST a report and run what was queued on commit (tests using it ask for `in_process`)."""
     with capture(execute=True):
         return client.post(f"/api/v1/consortia/{consortium.id}/reports/", body, format="json")
 
 
-def test_the_secretariat_starts_a_report_and_downloads_its_files(data, client_for, django_capture_on_commit_callbacks):
+def test_the_secretariat_starts_a_report_and_downloads_its_files(
+    in_process, data, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(data.secretariat_h)
     response = start(client, data.h, {"fy": 2025}, django_capture_on_commit_callbacks)
     assert response.status_code == 202, response.data
@@ -46,7 +60,7 @@ def test_the_secretariat_starts_a_report_and_downloads_its_files(data, client_fo
 
 
 def test_staff_start_the_slice_of_their_institution_and_only_they_and_the_secretariat_see_it(
-    data, client_for, django_capture_on_commit_callbacks
+    in_process, data, client_for, django_capture_on_commit_callbacks
 ):
     response = start(client_for(data.staff_b), data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks)
     assert response.status_code == 202
@@ -60,7 +74,9 @@ def test_staff_start_the_slice_of_their_institution_and_only_they_and_the_secret
         assert client_for(outsider).get(path + "csv/").status_code == 404
 
 
-def test_a_whole_consortium_report_is_not_shown_to_staff(data, client_for, django_capture_on_commit_callbacks):
+def test_a_whole_consortium_report_is_not_shown_to_staff(
+    in_process, data, client_for, django_capture_on_commit_callbacks
+):
     response = start(client_for(data.secretariat_h), data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks)
     path = f"/api/v1/reports/{response.data['id']}/"
     assert client_for(data.staff_b).get(path).status_code == 404
@@ -88,7 +104,7 @@ def test_staff_of_two_member_institutions_say_which(data, client_for):
     assert (response.status_code, response.data["code"]) == (400, "institution_required")
 
 
-def test_a_file_gone_from_disk_is_a_404(data, client_for, django_capture_on_commit_callbacks):
+def test_a_file_gone_from_disk_is_a_404(in_process, data, client_for, django_capture_on_commit_callbacks):
     client = client_for(data.secretariat_h)
     report_id = start(client, data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks).data["id"]
     report = Report.objects.get(pk=report_id)
@@ -131,7 +147,7 @@ def test_a_failed_build_says_so(data, monkeypatch):
     assert report.status == "failed" and "disk full" in report.error
 
 
-def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(data, mailoutbox):
+def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(in_process, data, mailoutbox):
     second = UserFactory(username="sec_h2", last_name="高橋", first_name="美咲")
     give_role(second, "secretariat", consortium=data.h)
     assert monthly_reports_task.apply(kwargs={"today": "2026-04-01"}).get() == 2
@@ -157,3 +173,19 @@ def test_announce_report_mails_every_active_secretariat_user_with_an_address(dat
                                    period_end=Period.month(2026, 3).end, status="done")  # fmt: skip
     assert services.announce_report(report) == 1
     assert mailoutbox[0].to == ["sec_h@example.jp"] and "2026年3月" in mailoutbox[0].body
+
+
+real_worker = pytest.mark.skipif(
+    not __import__("os").environ.get("KYOYO_CELERY_WORKER"),
+    reason="needs a running Celery worker on a broker (.ci/run starts one on Redis when Redis answers)",
+)
+
+
+@real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_is_built_by_a_real_worker(data):
+    period = Period.month(2026, 3)
+    report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end)
+    assert build_report_task.delay(str(report.id)).get(timeout=120) is True
+    report.refresh_from_db()
+    assert (report.status, report.progress) == ("done", 100) and report.pdf_file.name.endswith(".pdf")
