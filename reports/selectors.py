@@ -165,14 +165,14 @@ def consortium_bookings(windows: dict, period: Period) -> QuerySet[Booking]:
     A booking counts when it starts while its instrument's institution is a member; it touches the period when
     its booked or its used time overlaps it.
     """
+    if not windows:
+        return Booking.objects.none()
     member = Q()
     for institution_id, spans in windows.items():
         for joined, left in spans:
             member |= Q(instrument__institution_id=institution_id, start__gte=joined) & (
                 Q(start__lt=left) if left else Q()
             )
-    if not windows:
-        return Booking.objects.none()
     touches = Q(start__lt=period.end, end__gt=period.start) | Q(
         actual_start__lt=period.end, actual_end__gt=period.start
     )
