@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("consortia.urls")),
     path("", include("equipment.urls")),
     path("", include("bookings.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [
