@@ -19,6 +19,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("bookings.pages")),
     path("", include("equipment.pages")),
+    path("", include("reports.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),

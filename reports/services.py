@@ -10,14 +10,15 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from backend.errors import DomainError
-from consortia.models import Consortium, Role, User
+from consortia.models import Consortium, Role
+from consortia.selectors import users_with_role
+from notifications.services import notify
 
 from . import exports, selectors
 from .models import FORMATS, Report
@@ -121,32 +122,21 @@ def build_and_announce(report_id) -> bool:
 
 
 def report_url(report: Report) -> str:
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse("report-detail", kwargs={"pk": report.pk})
+    """The report's page (progress, then the downloads), for people."""
+    return settings.SITE_URL.rstrip("/") + reverse("report-status", kwargs={"pk": report.pk})
 
 
 def announce_report(report: Report) -> int:
-    """E-mail the consortium's secretariat a link to the report (to be moved to the notification outbox)."""
-    recipients = (
-        User.objects.filter(
-            is_active=True, roles__kind=Role.Kind.SECRETARIAT, roles__consortium_id=report.consortium_id
-        )
-        .exclude(email="")
-        .order_by("id")
-        .distinct()
-    )
-    label = report.period.label
-    subject = f"【Kyoyo】{report.consortium.name} 利用実績レポート {label} (utilization report)"
-    link = report_url(report)
-    sent = 0
-    for user in recipients:
-        name = f"{user.last_name} {user.first_name}".strip() or user.username
-        body = (
-            f"{name} 様\n\n"
-            f"{report.consortium.name} の {label} の利用実績レポートができました。\n"
-            f"下記のリンクからCSV・Excel・PDFをダウンロードできます（ログインが必要です）。\n\n{link}\n\n"
-            f"(The utilization report of {report.consortium.name_en or report.consortium.name} for {label} is "
-            f"ready: CSV, Excel and PDF at the link above; log in first.)\n\n— Kyoyo 共用機器予約\n"
-        )
-        sent += send_mail(subject, body, None, [user.email])
-    return sent
+    """Queue an e-mail with the report's link to each secretariat user of the consortium (once each:
+    the outbox key names the report and the person). Returns how many people have it queued."""
+    queued = 0
+    for user in users_with_role(Role.Kind.SECRETARIAT, consortium_id=report.consortium_id):
+        notification = notify(
+            key=f"report:{report.pk}:to:{user.pk}",
+            recipient=user,
+            template="reports/email/ready",
+            context={"report": report, "consortium": report.consortium, "label": report.period.label,
+                     "link": report_url(report), "name": f"{user.last_name} {user.first_name}".strip() or user.username},
+        )  # fmt: skip
+        queued += notification is not None
+    return queued

@@ -95,3 +95,25 @@ def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(b
         company.click(f"a[href='/bookings/{booking.pk}/calendar.ics']")
     content = open(download.value.path(), encoding="utf-8").read()
     assert f"UID:{booking.uid}@kyoyo" in content and "STATUS:CONFIRMED" in content
+
+
+def test_the_secretariat_opens_this_fiscal_years_report_with_hours_and_charts(browser, live_server, demo, shoot):
+    secretariat = log_in(browser, live_server, "secretariat")
+    secretariat.click("nav.main >> text=利用実績")
+    secretariat.wait_for_selector("#totals")
+    assert "年度" in secretariat.locator("main h2").first.inner_text()
+    totals = secretariat.locator("#totals").inner_text()
+    hours = [float(h.replace(",", "")) for h in re.findall(r"([\d,]+\.\d) h", totals)]
+    assert len(hours) >= 3 and hours[0] > 0 and hours[2] > 0, totals  # available, booked, used (then lead time)
+    assert secretariat.locator("figure.chart svg").count() == 3
+    assert secretariat.locator("figure.chart rect.bar").count() > 3
+    shoot(secretariat, "report")
+
+    # A month, then a background build with visible progress.
+    secretariat.check("input[name=kind][value=month]")
+    assert secretariat.is_visible("#id_month") and not secretariat.is_visible("#id_fy")
+    secretariat.check("input[name=kind][value=fy]")
+    secretariat.click("button[formaction$='/build/']")
+    secretariat.wait_for_selector("#downloads:not([hidden])", timeout=60_000)
+    assert secretariat.locator("#progress").get_attribute("value") == "100"
+    shoot(secretariat, "report-built")

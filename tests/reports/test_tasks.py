@@ -147,10 +147,13 @@ def test_a_failed_build_says_so(data, monkeypatch):
     assert report.status == "failed" and "disk full" in report.error
 
 
-def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(in_process, data, mailoutbox):
+def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(
+    in_process, data, mailoutbox, django_capture_on_commit_callbacks
+):
     second = UserFactory(username="sec_h2", last_name="高橋", first_name="美咲")
     give_role(second, "secretariat", consortium=data.h)
-    assert monthly_reports_task.apply(kwargs={"today": "2026-04-01"}).get() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert monthly_reports_task.apply(kwargs={"today": "2026-04-01"}).get() == 2
     reports = Report.objects.filter(scheduled=True).order_by("consortium_id")
     assert [(r.consortium_id, r.status, r.period.label) for r in reports] == [
         (data.h.id, "done", "2026年3月"),
@@ -158,20 +161,26 @@ def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretar
     ]
     assert sorted(m.to[0] for m in mailoutbox) == ["sec_h2@example.jp", "sec_h@example.jp", "sec_t@example.jp"]
     mail = next(m for m in mailoutbox if m.to == ["sec_h2@example.jp"])
-    assert mail.subject == "【Kyoyo】北海道協議会 利用実績レポート 2026年3月 (utilization report)"
+    assert mail.subject == "【Kyoyo】北海道協議会 利用実績レポート 2026年3月"
     assert mail.body.startswith("高橋 美咲 様")
-    assert f"/api/v1/reports/{reports[0].id}/" in mail.body
+    assert f"http://127.0.0.1:8000/reports/{reports[0].id}/" in mail.body
 
-    assert monthly_reports_task.apply(kwargs={"today": "2026-04-02"}).get() == 2  # the schedule fires again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_task.apply(kwargs={"today": "2026-04-02"}).get() == 2  # the schedule fires again
     assert Report.objects.filter(scheduled=True).count() == 2 and len(mailoutbox) == 3
 
 
-def test_announce_report_mails_every_active_secretariat_user_with_an_address(data, mailoutbox):
+def test_announce_report_mails_every_active_secretariat_user_with_an_address(
+    data, mailoutbox, django_capture_on_commit_callbacks
+):
     give_role(UserFactory(email=""), "secretariat", consortium=data.h)
     give_role(UserFactory(is_active=False), "secretariat", consortium=data.h)
     report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
                                    period_end=Period.month(2026, 3).end, status="done")  # fmt: skip
-    assert services.announce_report(report) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_report(report) == 1
+        assert services.announce_report(report) == 1  # the same report again: the outbox keeps one
+    assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["sec_h@example.jp"] and "2026年3月" in mailoutbox[0].body
 
 
