@@ -30,8 +30,10 @@ run: seed
 	@echo "Serving on http://$(HOST)/  (API: /api/v1/, docs: /api/docs/, admin: /admin/)"
 	$(PY) manage.py runserver $(HOST)
 
-## make test: install test extras and run the whole suite with pytest
+## make test: install test extras and run the whole suite with pytest (browser tests need Chromium)
 test: $(VENV)/.installed-test
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || \
+		echo "browser tests will be skipped: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)"
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test
@@ -43,4 +45,4 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* media staticfiles
+	rm -rf $(VENV) db.sqlite3* .test-db.sqlite3* media staticfiles test-artifacts sent-mail

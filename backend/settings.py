@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "equipment",
     "bookings",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -236,4 +237,6 @@ CELERY_BEAT_SCHEDULE = {
     # the day-before reminder: hourly in office hours, so a booking approved late still gets one
     "send-booking-reminders": {"task": "bookings.send_reminders", "schedule": crontab(minute=5, hour="9-18")},
     "send-morning-digests": {"task": "bookings.send_digests", "schedule": crontab(minute=0, hour=8)},
+    # Last month's utilization report for every consortium, e-mailed to its secretariat (reports.tasks).
+    "monthly-utilization-reports": {"task": "reports.monthly", "schedule": crontab(minute=0, hour=6, day_of_month=1)},
 }

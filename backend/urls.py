@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import healthz
+from .views import LoginView, healthz, set_language
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
@@ -13,18 +13,21 @@ api_v1 = [
     path("", include("consortia.urls")),
     path("", include("equipment.urls")),
     path("", include("bookings.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [
     path("", include("bookings.pages")),
     path("", include("equipment.pages")),
+    path("", include("reports.pages")),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
+from django.views.i18n import set_language as django_set_language
+
+from consortia import services as consortia_services
 
 
 def healthz(request):
@@ -7,3 +12,26 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _remember_language(response, language: str):
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which then shows the pages in the language the user chose before."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _remember_language(response, form.get_user().language or settings.LANGUAGE_CODE)
+
+
+def set_language(request):
+    """The language switch: Django's cookie, and for a logged-in user also their profile, so that
+    e-mails follow the same choice."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        consortia_services.update_profile(actor=request.user, language=language)
+    return response

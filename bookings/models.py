@@ -119,8 +119,25 @@ class BookingEvent(models.Model):
         verbose_name = _("予約履歴 (booking event)")
         verbose_name_plural = _("予約履歴 (booking events)")
 
+    ACTION_LABELS = {
+        "request": _("申請 (requested)"),
+        "approve": _("承認 (approved)"),
+        "reject": _("却下 (rejected)"),
+        "propose": _("日時変更の提案 (another time proposed)"),
+        "accept": _("提案を承諾 (proposal accepted)"),
+        "decline": _("提案を辞退 (proposal declined)"),
+        "cancel": _("取消 (cancelled)"),
+        "expire": _("期限切れ (expired)"),
+        "complete": _("利用実績の記録 (use recorded)"),
+        "no_show": _("無断不使用 (no-show)"),
+    }
+
     def __str__(self):
         return f"#{self.booking_id} {self.from_status}→{self.to_status} ({self.action})"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 def new_feed_token() -> str:

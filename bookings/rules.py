@@ -229,6 +229,21 @@ def is_on_slot_grid(moment: datetime, slot_minutes: int) -> bool:
     return local.second == 0 and local.microsecond == 0 and (local.hour * 60 + local.minute) % slot_minutes == 0
 
 
+def on_grid(intervals: Iterable[Interval], slot_minutes: int) -> list[Interval]:
+    """Each interval shrunk to the slot grid (start rounded up, end rounded down, Tokyo time); what is
+    then shorter than one slot is dropped. What a calendar may offer as a bookable slot."""
+    step = timedelta(minutes=slot_minutes)
+    result = []
+    for interval in intervals:
+        local_start = interval.start.astimezone(TOKYO)
+        midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = midnight + -(-(local_start - midnight) // step) * step  # ceil to the grid
+        end = start + ((interval.end - start) // step) * step if interval.end > start else start
+        if end - start >= step:
+            result.append(Interval(start.astimezone(UTC), end.astimezone(UTC)))
+    return result
+
+
 def hours_by_month(interval: Interval, tz: ZoneInfo = TOKYO) -> dict[tuple[int, int], float]:
     """The interval's hours in each (year, month) of `tz`, split at local midnight on the 1st.
 
@@ -333,13 +348,14 @@ def check_request(
     request = Interval(start, end)
     for day in local_dates(request):
         if is_holiday(day):
-            raise refusal("public_holiday", params={"date": day.isoformat()}, date=day.isoformat())
+            raise refusal("public_holiday", field="start", params={"date": day.isoformat()}, date=day.isoformat())
     if total_seconds(opening_intervals(policy, start, end, is_holiday=is_holiday)) < request.seconds:
-        raise refusal("outside_opening_hours")
+        raise refusal("outside_opening_hours", field="start")
     clash = find_clash(request, downtimes)
     if clash:
         raise refusal(
             "downtime",
+            field="start",
             params={"start": _local_text(clash.start), "end": _local_text(clash.end)},
             clash={"start": clash.start.astimezone(TOKYO).isoformat(), "end": clash.end.astimezone(TOKYO).isoformat()},
         )

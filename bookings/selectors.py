@@ -161,7 +161,8 @@ def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: date
     end = start + timedelta(days=days)
     free, busy = availability(instrument, start, end)
     earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
-    free = rules.subtract(free, [rules.Interval(start, max(start, earliest))]) if earliest > start else free
+    free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
+    free = rules.on_grid(free, instrument.slot_minutes)
     result = []
     for n in range(days):
         day_start = start + timedelta(days=n)

@@ -149,6 +149,7 @@ def _conflict(clash: rules.Interval | None) -> BookingConflict:
     return BookingConflict(
         "slot_taken",
         "この時間帯は既に予約されています（準備・片付け時間を含む）。 (The slot overlaps another booking, buffers included.)",
+        field="start",
         **extra,
     )
 

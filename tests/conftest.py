@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import global_settings
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.bookings.conftest import at, iso, working_day
@@ -15,6 +16,11 @@ from tests.factories import (
     UserFactory,
     give_role,
 )
+
+# Timing belongs to the benchmarks, not the tests: no per-example deadline, so a loaded CI machine
+# cannot turn a correct property into a flaky failure.
+hypothesis_settings.register_profile("kyoyo", deadline=None)
+hypothesis_settings.load_profile("kyoyo")
 
 
 @pytest.fixture(autouse=True)

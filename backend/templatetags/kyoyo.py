@@ -52,3 +52,11 @@ def split_label(label: str) -> str:
         japanese, english = text[:-1].split(" (", 1)
         return english if _english() else japanese
     return text
+
+
+@register.filter
+def percent(ratio) -> str:
+    """0.0853 → '8.5%'; None → '—'."""
+    if ratio is None or ratio == "":
+        return "—"
+    return f"{float(ratio) * 100:.1f}%"

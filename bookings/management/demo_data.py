@@ -911,6 +911,19 @@ COMPANIES = [
                   "prefecture": "北海道", "address": "北海道石狩市"}, "999901000001"),
     ("musashino", {"name": "武蔵野エレクトロニクス株式会社", "size": "large", "industry": "電子部品製造",
                    "prefecture": "東京都", "address": "東京都立川市"}, "999901000002"),
+    # Customers of the booking history (no demo login; their staff appear as requesters only).
+    ("sapporo_foods", {"name": "株式会社札幌フードラボ", "size": "sme", "industry": "食品製造",
+                       "prefecture": "北海道", "address": "北海道札幌市白石区"}, "999901000003"),
+    ("tomakomai_metal", {"name": "苫小牧メタルワークス株式会社", "size": "sme", "industry": "金属加工",
+                         "prefecture": "北海道", "address": "北海道苫小牧市"}, "999901000004"),
+    ("hokkai_chem", {"name": "北海化成工業株式会社", "size": "large", "industry": "化学工業",
+                     "prefecture": "北海道", "address": "北海道室蘭市"}, "999901000005"),
+    ("hachioji_optics", {"name": "八王子オプティクス株式会社", "size": "sme", "industry": "光学部品製造",
+                         "prefecture": "東京都", "address": "東京都八王子市"}, "999901000006"),
+    ("sagamihara_materials", {"name": "相模原マテリアル株式会社", "size": "sme", "industry": "素材・樹脂加工",
+                              "prefecture": "神奈川県", "address": "神奈川県相模原市"}, "999901000007"),
+    ("tama_motors", {"name": "多摩モーターパーツ株式会社", "size": "large", "industry": "自動車部品製造",
+                     "prefecture": "東京都", "address": "東京都日野市"}, "999901000008"),
 ]  # fmt: skip
 
 # username: (last, first, role kind, scope kind, scope key, description for the logins table)
@@ -934,6 +947,38 @@ DOWNTIMES = [
     ("aist", "JSM-IT800", 9, 9, 17, "メーカー定期保守点検"),
     ("hokudai", "AVANCE III HD 600", 16, 9, 12, "液体ヘリウム補充"),
     ("tiri", "Xradia 520 Versa", 12, 13, 17, "X線源 点検・調整"),
+]
+
+# --- The booking history (seed_demo: the past 15 months, so the reports mean something on first start) ---------
+
+# Requesters of the history who have no demo login: (username, last, first, company key).
+HISTORY_USERS = [
+    ("hist-sapporo-foods", "佐々木", "舞", "sapporo_foods"),
+    ("hist-tomakomai-metal", "工藤", "剛", "tomakomai_metal"),
+    ("hist-hokkai-chem", "松田", "隆", "hokkai_chem"),
+    ("hist-hachioji-optics", "青木", "彩", "hachioji_optics"),
+    ("hist-sagamihara-materials", "石井", "亮", "sagamihara_materials"),
+    ("hist-tama-motors", "森", "拓也", "tama_motors"),
+]
+# Who books at the instruments of each consortium, with weights: a username (companies by their user).
+HISTORY_CUSTOMERS = {
+    "hokkaido": [("company", 4), ("hist-sapporo-foods", 3), ("hist-tomakomai-metal", 2), ("hist-hokkai-chem", 2),
+                 ("company2", 1), ("researcher", 2)],
+    "tama": [("company2", 3), ("hist-hachioji-optics", 3), ("hist-sagamihara-materials", 3), ("hist-tama-motors", 2),
+             ("company", 1), ("researcher", 1)],
+}  # fmt: skip
+# Institution staff also book their own instruments (internal use): username → institution key.
+HISTORY_INTERNAL = {"staff": "aist", "staff2": "tiri"}
+HISTORY_MONTHS = 15
+# Past maintenance, repairs and internal use: (institution, model, days ago, start hour, end hour, title, kind)
+HISTORY_DOWNTIMES = [
+    ("aist", "JSM-IT800", 200, 9, 17, "電子銃交換", "repair"),
+    ("aist", "JSM-IT800", 400, 9, 12, "メーカー定期保守点検（前年度）", "maintenance"),
+    ("hokudai", "AVANCE III HD 600", 120, 9, 17, "液体ヘリウム補充・シム調整", "maintenance"),
+    ("doken", "SU5000", 60, 13, 17, "EDS検出器点検", "maintenance"),
+    ("tiri", "Xradia 520 Versa", 300, 9, 17, "X線源 交換修理", "repair"),
+    ("kistec", "LA-960V2", 90, 9, 12, "光学系清掃", "maintenance"),
+    ("tuat", "JEM-F200", 150, 9, 17, "研究室内部利用（学生実習）", "internal"),
 ]
 
 # Instruments (by model) whose manual also has a revised version 1.1.

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from bookings import rules
 from bookings.errors import BookingRuleError
 from bookings.rules import (
     TOKYO,
@@ -467,3 +468,27 @@ def test_hours_by_month_parts_sum_to_the_whole(start, length_minutes, zone):
     assert sum(parts.values()) == pytest.approx(interval.seconds / 3600)
     assert all(hours > 0 for hours in parts.values())
     assert list(parts) == sorted(parts)
+
+
+# --- Offering slots on the grid ------------------------------------------------------------------
+def test_free_time_offered_in_a_calendar_is_snapped_to_the_slot_grid():
+    day = date(2026, 12, 8)
+    odd = rules.Interval(
+        datetime.combine(day, time(10, 15), tzinfo=rules.TOKYO), datetime.combine(day, time(12, 50), tzinfo=rules.TOKYO)
+    )
+    tiny = rules.Interval(
+        datetime.combine(day, time(13, 5), tzinfo=rules.TOKYO), datetime.combine(day, time(13, 40), tzinfo=rules.TOKYO)
+    )
+    snapped = rules.on_grid([odd, tiny], 30)
+    assert [(i.start.astimezone(rules.TOKYO).time(), i.end.astimezone(rules.TOKYO).time()) for i in snapped] == [
+        (time(10, 30), time(12, 30))
+    ]
+
+
+@given(st.integers(0, 24 * 60 - 1), st.integers(1, 600), st.sampled_from([10, 15, 30, 60]))
+def test_snapped_slots_lie_inside_the_free_time_and_on_the_grid(offset, length, slot):
+    start = datetime(2026, 12, 8, tzinfo=rules.TOKYO) + timedelta(minutes=offset)
+    free = rules.Interval(start, start + timedelta(minutes=length))
+    for interval in rules.on_grid([free], slot):
+        assert free.start <= interval.start < interval.end <= free.end
+        assert rules.is_on_slot_grid(interval.start, slot) and rules.is_on_slot_grid(interval.end, slot)

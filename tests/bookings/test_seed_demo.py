@@ -5,23 +5,29 @@ that is rolled back afterwards; each test runs in a savepoint inside it.
 """
 
 import io
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
+from bookings.models import Booking
+from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, ConsortiumMembership, Institution, Role, User
 from consortia.selectors import access_for
 from consortia.validators import validate_corporate_number
 from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
+from reports.periods import Period
+from reports.selectors import utilization
 
 PASSWORD = "pw-test-123"
 MODELS = [Consortium, Institution, ConsortiumMembership, Company, User, Role, Category, Instrument, OpeningHours,
-          Rate, Photo, Manual, Qualification, Downtime]  # fmt: skip
+          Rate, Photo, Manual, Qualification, Downtime, Booking]  # fmt: skip
 
 
 def counts() -> dict[str, int]:
@@ -103,9 +109,40 @@ def test_companies_qualifications_and_downtime(seeded):
     qualifications = Qualification.objects.filter(user=company_user, revoked_at__isnull=True)
     assert 1 <= qualifications.count() <= 2
     assert all(q.expires_on > timezone.localdate() and "self" in q.instrument.modes for q in qualifications)
-    downtimes = Downtime.objects.all()
-    assert downtimes.count() >= 2
-    assert all(d.start > timezone.now() and d.kind == Downtime.Kind.MAINTENANCE for d in downtimes)
+    coming = Downtime.objects.filter(start__gt=timezone.now())
+    assert coming.count() >= 2 and all(d.kind == Downtime.Kind.MAINTENANCE for d in coming)
+    past = Downtime.objects.filter(end__lt=timezone.now())
+    assert past.count() >= 3 and {d.kind for d in past} >= {"maintenance", "repair"}
+
+
+def test_a_history_of_the_past_15_months_for_every_instrument(seeded):
+    today = timezone.localdate()
+    history = Booking.objects.all()
+    assert history.count() > 50 * Instrument.objects.count()
+    assert set(history.values_list("instrument_id", flat=True)) == set(Instrument.objects.values_list("id", flat=True))
+    first = min(history.values_list("start", flat=True)).astimezone(TOKYO).date()
+    assert (today.year * 12 + today.month) - (first.year * 12 + first.month) == 15
+    assert max(history.values_list("end", flat=True)) < timezone.now()
+    statuses = dict(history.values_list("status").annotate(n=Count("id")))
+    assert statuses["completed"] > 0.6 * history.count()
+    assert {"rejected", "cancelled", "no_show", "expired"} <= set(statuses) and "pending" not in statuses
+    assert set(history.values_list("company__size", flat=True)) == {"sme", "large", None}
+    assert history.values("company").distinct().count() >= 7
+    assert not history.filter(status="completed", actual_start__isnull=True).exists()
+    assert all(b.created_at < b.decided_at < b.start for b in history.filter(decided_at__isnull=False)[:500])
+    for downtime in Downtime.objects.filter(end__lt=timezone.now()):
+        assert not history.filter(instrument=downtime.instrument, start__lt=downtime.end, end__gt=downtime.start)
+
+
+def test_the_history_gives_every_consortium_a_meaningful_monthly_report(seeded):
+    today = timezone.localdate()
+    last = today.replace(day=1) - timedelta(days=1)
+    for consortium in Consortium.objects.all():
+        body = utilization(consortium=consortium, period=Period.month(last.year, last.month)).as_dict()
+        assert 0.05 < body["totals"]["utilization_rate"] < 0.6, consortium
+        assert body["totals"]["companies"] >= 3 and body["totals"]["revenue_jpy"] > 0
+        for row in body["by_instrument"]:
+            assert row["used_hours"] <= row["booked_hours"] + 1 <= row["available_hours"] + 1, row["label"]
 
 
 def test_the_logins_table_lists_every_demo_user(seeded):

@@ -1,0 +1,60 @@
+"""The period picker of the report page: a fiscal year, a month or a range of days."""
+
+from django import forms
+from django.utils import timezone
+
+from backend.errors import DomainError
+
+from .periods import Period, parse_period
+
+
+def current_fiscal_year() -> int:
+    today = timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+class PeriodForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="期間の指定 (period)",
+        choices=[("fy", "年度 (fiscal year)"), ("month", "月 (month)"), ("range", "期間 (range)")],
+        initial="fy",
+        widget=forms.RadioSelect,
+    )
+    fy = forms.CharField(label="年度 (fiscal year)", required=False, max_length=4, widget=forms.Select)
+    month = forms.CharField(
+        label="月 (month)", required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    start = forms.CharField(
+        label="開始日 (from)", required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
+    )
+    end = forms.CharField(
+        label="終了日 (to, included)", required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = current_fiscal_year()
+        self.fields["fy"].widget.choices = [(str(y), f"{y}年度 (FY{y})") for y in range(this_year, this_year - 6, -1)]
+        self.fields["fy"].initial = str(this_year)
+
+    def clean(self):
+        """The period, parsed by the same code as the API; its refusal lands on the field it names."""
+        data = super().clean()
+        kind = data.get("kind")
+        fields = {"fy": ["fy"], "month": ["month"], "range": ["start", "end"]}.get(kind, [])
+        params = {name: (data.get(name) or "").strip() for name in fields}
+        try:
+            data["period"] = parse_period(params)
+        except DomainError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+    @property
+    def period(self) -> Period:
+        return self.cleaned_data["period"]
+
+    def query(self) -> dict:
+        """The API's parameters for this period (for the download links)."""
+        kind = self.cleaned_data["kind"]
+        names = {"fy": ["fy"], "month": ["month"], "range": ["start", "end"]}[kind]
+        return {name: self.cleaned_data[name] for name in names}

@@ -1,0 +1,94 @@
+"""A generated utilization report: what was asked, how far its build got, and its files."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from consortia.models import Consortium, Institution
+
+from .periods import Period
+
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+def report_upload_to(instance, filename):
+    return f"reports/{instance.id}/{filename}"
+
+
+class Report(models.Model):
+    """One consortium's figures for a period, built in Celery (services.build_report).
+
+    `id` is the stable identity shown to users and in e-mail links. A build claims the row with a
+    conditional update (queued → running), so a task delivered twice builds it once.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中 (queued)")
+        RUNNING = "running", _("作成中 (running)")
+        DONE = "done", _("完了 (done)")
+        FAILED = "failed", _("失敗 (failed)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, related_name="reports", verbose_name=_("協議会 (consortium)")
+    )
+    period_start = models.DateTimeField(_("期間開始 (period start)"))
+    period_end = models.DateTimeField(_("期間終了（含まない） (period end, exclusive)"))
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("対象機関（空欄は協議会全体） (institution scope; blank: whole consortium)"),
+    )
+    scheduled = models.BooleanField(_("定期作成 (monthly schedule)"), default=False)
+    status = models.CharField(_("状態 (status)"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("進捗（%） (progress, %)"), default=0)
+    error = models.TextField(_("エラー (error)"), blank=True)
+    csv_file = models.FileField(_("CSV"), upload_to=report_upload_to, blank=True)
+    xlsx_file = models.FileField(_("Excel"), upload_to=report_upload_to, blank=True)
+    pdf_file = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("依頼者 (requested by)"),
+    )
+    created_at = models.DateTimeField(_("依頼日時 (requested at)"), auto_now_add=True)
+    started_at = models.DateTimeField(_("作成開始 (started at)"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("作成終了 (finished at)"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("事務局への通知日時 (secretariat told at)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("利用実績レポート (utilization report)")
+        verbose_name_plural = _("利用実績レポート (utilization reports)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lt=F("period_end")), name="report_period_start_before_end"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            # The monthly schedule makes one report per consortium and month, however often it runs.
+            models.UniqueConstraint(
+                fields=["consortium", "period_start", "period_end"],
+                condition=Q(scheduled=True),
+                name="report_one_scheduled_per_period",
+            ),
+        ]
+
+    def __str__(self):
+        scope = f" / {self.institution}" if self.institution_id else ""
+        return f"{self.consortium} {self.period.label}{scope} ({self.status})"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+    def file_for(self, fmt: str):
+        return getattr(self, f"{fmt}_file")

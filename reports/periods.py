@@ -1,0 +1,192 @@
+"""Report periods: a Japanese fiscal year, a calendar month or any range, as a half-open [start, end).
+
+Pure functions, no ORM. Bounds are aware datetimes at Tokyo midnight when given as dates; a date given as
+`end` is the last day included. Every refusal is a 400 naming the field at fault.
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from backend.errors import DomainError
+from bookings.rules import TOKYO
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_DAYS = 5 * 366  # five fiscal years, leap days included
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def tokyo_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=TOKYO)
+
+
+def first_of_next_month(year: int, month: int) -> date:
+    return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def fiscal_year(cls, fy: int) -> "Period":
+        """Japanese fiscal year `fy`: 1 April fy – 31 March fy+1 (年度)."""
+        return cls(tokyo_midnight(date(fy, 4, 1)), tokyo_midnight(date(fy + 1, 4, 1)))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        return cls(tokyo_midnight(date(year, month, 1)), tokyo_midnight(first_of_next_month(year, month)))
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(TOKYO)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(TOKYO)
+
+    def _whole_days(self) -> bool:
+        return self.local_start.time() == time(0) and self.local_end.time() == time(0)
+
+    @property
+    def label(self) -> str:
+        """How people name the period: 2026年度 (FY2026), 2026年10月, or the first and last day."""
+        s, e = self.local_start, self.local_end
+        if self._whole_days():
+            if s.month == 4 and s.day == 1 and e.date() == date(s.year + 1, 4, 1):
+                return f"{s.year}年度 (FY{s.year})"
+            if s.day == 1 and e.date() == first_of_next_month(s.year, s.month):
+                return f"{s.year}年{s.month}月"
+            return f"{s.date().isoformat()} – {(e - timedelta(days=1)).date().isoformat()}"
+        return f"{s.isoformat()} – {e.isoformat()}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: fy2026, 2026-10, or 20260401-20260630."""
+        s, e = self.local_start, self.local_end
+        label = self.label
+        if label.endswith(f"(FY{s.year})"):
+            return f"fy{s.year}"
+        if label.endswith("月"):
+            return f"{s.year}-{s.month:02d}"
+        last = e - timedelta(days=1) if self._whole_days() else e
+        return f"{s:%Y%m%d}-{last:%Y%m%d}"
+
+    def months(self) -> Iterator[tuple[tuple[int, int], datetime, datetime]]:
+        """((year, month), start, end) of each Tokyo calendar month the period touches, clipped to it."""
+        cursor = self.local_start
+        while cursor < self.end:
+            nxt = tokyo_midnight(first_of_next_month(cursor.year, cursor.month))
+            yield (cursor.year, cursor.month), cursor, min(nxt, self.local_end)
+            cursor = nxt
+
+
+def last_month(today: date) -> Period:
+    """The calendar month before `today`'s (the monthly schedule reports it)."""
+    first = today.replace(day=1) - timedelta(days=1)
+    return Period.month(first.year, first.month)
+
+
+# --- Parsing query parameters -------------------------------------------------------------------------------------
+
+
+def _refuse(code: str, message: str, field: str) -> DomainError:
+    return DomainError(code, message, field=field)
+
+
+def _parse_year(text: str, field: str) -> int:
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise _refuse(
+            f"invalid_{field}",
+            f"年度は{MIN_YEAR}〜{MAX_YEAR}の西暦で指定してください（例: 2026）。 "
+            f"(Give the fiscal year as a year between {MIN_YEAR} and {MAX_YEAR}, e.g. 2026.)",
+            field,
+        )
+    return int(text)
+
+
+def _parse_month(text: str) -> tuple[int, int]:
+    match = _MONTH.match(text.strip())
+    year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        raise _refuse(
+            "invalid_month",
+            "月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM, e.g. 2026-10.)",
+            "month",
+        )
+    return year, month
+
+
+def _parse_bound(text: str, field: str) -> datetime:
+    """A date (whole Tokyo day; as `end` the day is included) or an ISO 8601 datetime with an offset."""
+    text = text.strip()
+    invalid = _refuse(
+        "invalid_date",
+        "日付（YYYY-MM-DD）またはタイムゾーン付きの日時（ISO 8601）で指定してください。 "
+        "(Give a date, YYYY-MM-DD, or an ISO 8601 datetime with an offset.)",
+        field,
+    )
+    try:
+        if _DATE.match(text):
+            day = date.fromisoformat(text)
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise invalid
+            moment = tokyo_midnight(day + timedelta(days=1) if field == "end" else day)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.utcoffset() is not None and not MIN_YEAR <= moment.year <= MAX_YEAR:
+                raise invalid
+    except (ValueError, OverflowError):
+        raise invalid from None
+    if moment.utcoffset() is None:
+        raise _refuse(
+            "naive_datetime",
+            "日時にはタイムゾーン（例: +09:00）を付けるか、日付のみで指定してください。 "
+            "(Give the datetime with a time-zone offset, or a plain date.)",
+            field,
+        )
+    return moment
+
+
+def parse_period(params: Mapping[str, str]) -> Period:
+    """Exactly one of `fy`, `month` or `start` with `end`."""
+    given = [name for name in ("fy", "month", "start", "end") if (params.get(name) or "").strip()]
+    kinds = {"fy" if n == "fy" else "month" if n == "month" else "range" for n in given}
+    if not kinds:
+        raise _refuse(
+            "period_required",
+            "期間を fy（年度）、month（月）または start と end で指定してください。 "
+            "(Give the period as fy, month, or start and end.)",
+            "fy",
+        )
+    if len(kinds) > 1:
+        raise _refuse(
+            "period_ambiguous",
+            "期間は fy・month・start/end のいずれか一つで指定してください。 (Give only one of fy, month or start/end.)",
+            given[1],
+        )
+    if kinds == {"fy"}:
+        return Period.fiscal_year(_parse_year(params["fy"], "fy"))
+    if kinds == {"month"}:
+        return Period.month(*_parse_month(params["month"]))
+    for name in ("start", "end"):
+        if name not in given:
+            raise _refuse(
+                f"{name}_required",
+                "start と end の両方を指定してください。 (Give both start and end.)",
+                name,
+            )
+    start, end = _parse_bound(params["start"], "start"), _parse_bound(params["end"], "end")
+    if end <= start:
+        raise _refuse("end_before_start", "終了は開始より後にしてください。 (The end must be after the start.)", "end")
+    if end - start > timedelta(days=MAX_DAYS):
+        raise _refuse(
+            "period_too_long",
+            f"期間は{MAX_DAYS}日（5年度分）以内にしてください。 (The period may span at most {MAX_DAYS} days.)",
+            "end",
+        )
+    return Period(start, end)

@@ -1,0 +1,113 @@
+"""The report pages: the secretariat's (and staff's slice of) utilization figures with a period
+picker, charts and tables; downloads; and a report built in the background with visible progress.
+The same selectors and services as the API."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from backend.errors import DomainError
+from backend.web import call_service
+from consortia.models import Consortium
+from consortia.selectors import access_for
+
+from . import charts, selectors, services
+from .forms import PeriodForm
+from .models import FORMATS
+
+TABLES = [
+    ("by_institution", "機関別 (by institution)"),
+    ("by_category", "分類別 (by category)"),
+    ("by_mode", "利用形態別 (by usage mode)"),
+    ("by_company_size", "利用者区分別 (by company size)"),
+    ("by_month", "月別 (by month)"),
+    ("by_instrument", "機器別 (by instrument)"),
+]
+
+
+def _consortia_of(user):
+    """Consortia whose report (or a slice of it) the user may open."""
+    access = access_for(user)
+    consortia = Consortium.objects.order_by("id")
+    if access.is_superuser:
+        return list(consortia)
+    return [c for c in consortia if _may_see(user, c.id)]
+
+
+def _may_see(user, consortium_id: int) -> bool:
+    try:
+        selectors.report_scope_for(user, consortium_id)
+    except DomainError:
+        return False
+    return True
+
+
+@login_required
+def choose(request):
+    consortia = _consortia_of(request.user)
+    if not consortia:
+        raise PermissionDenied("事務局または機関の担当者のみ利用できます。 (Secretariat and institution staff only.)")
+    if len(consortia) == 1:
+        return redirect("report-page", consortium_id=consortia[0].id)
+    return render(request, "reports/choose.html", {"consortia": consortia})
+
+
+@login_required
+def report_page(request, consortium_id: int):
+    consortium = get_object_or_404(Consortium, pk=consortium_id)
+    try:
+        scope = selectors.report_scope_for(request.user, consortium.id)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from None
+    form = PeriodForm(request.GET or None)
+    report = None
+    if form.is_bound and form.is_valid():
+        report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
+    elif not form.is_bound:
+        form = PeriodForm({"kind": "fy", "fy": PeriodForm().fields["fy"].initial})
+        form.is_valid()
+        report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
+    context = {"consortium": consortium, "form": form, "report": report, "scope": scope}
+    if report:
+        query = urlencode(form.query())
+        api = reverse("utilization", kwargs={"consortium_id": consortium.id})
+        context.update(
+            downloads=[(fmt.upper() if fmt != "xlsx" else "Excel", f"{api}?{query}&format={fmt}") for fmt in FORMATS],
+            query=form.query(),
+            tables=[(key, title, report[key]) for key, title in TABLES],
+            trend=charts.column_bars(report["by_month"], "utilization_rate", title="月別稼働率 (monthly utilization)"),
+            by_institution=charts.horizontal_bars(
+                report["by_institution"], "utilization_rate", title="機関別稼働率 (utilization by institution)"
+            ),
+            by_size=charts.horizontal_bars(
+                report["by_company_size"], "used_hours", title="利用者区分別の利用時間 (hours used by company size)",
+                as_percent=False, unit="h",
+            ),
+        )  # fmt: skip
+    return render(request, "reports/report.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def build(request, consortium_id: int):
+    """Start a report in the background; its page shows the progress."""
+    consortium = get_object_or_404(Consortium, pk=consortium_id)
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        return report_page(request, consortium_id)
+    report = call_service(request, form, services.request_report, actor=request.user, consortium=consortium,
+                          period=form.period)  # fmt: skip
+    if report is None:
+        raise PermissionDenied(" ".join(form.non_field_errors()))
+    return redirect("report-status", pk=report.pk)
+
+
+@login_required
+def status(request, pk):
+    report = get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
+    downloads = [(fmt, reverse("report-download", kwargs={"pk": report.pk, "fmt": fmt})) for fmt in FORMATS]
+    return render(request, "reports/status.html", {"report": report, "downloads": downloads})

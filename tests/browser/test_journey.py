@@ -1,0 +1,119 @@
+"""The whole flow in a real browser, on the demo data: a company finds an instrument with a
+full-width search, asks for a slot and sees the quote; a request outside opening hours shows the
+rule beside the form; staff approve in the queue; the company sees the approval and downloads the .ics."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from bookings.models import Booking
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "kyoyo-browser"
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    call_command("seed_demo", password=PASSWORD, stdout=open("/dev/null", "w"))
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
+    return page
+
+
+def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(browser, live_server, demo, shoot):
+    company = log_in(browser, live_server, "company")
+    shoot(company, "catalogue")
+
+    # Find an instrument with a full-width search.
+    company.fill("#id_q", "ＳＥＭ")
+    company.click("form.search button[type=submit]")
+    company.wait_for_selector("#result-count")
+    names = company.locator(".card h2").all_inner_texts()
+    assert names and all("走査電子顕微鏡" in name for name in names), names
+    shoot(company, "search-sem")
+    company.click("text=電界放出形走査電子顕微鏡 JSM-IT800")
+    company.wait_for_selector("#request")
+    shoot(company, "instrument")
+
+    # A request outside opening hours: the rule's message beside the form, the input kept.
+    first_free = company.locator("a.slot.free").first
+    day = first_free.get_attribute("data-start")[:10]
+    company.fill("#id_start", f"{day}T20:00")
+    company.fill("#id_end", f"{day}T21:00")
+    company.select_option("#id_mode", "assisted")
+    company.fill("#id_purpose", "夜間測定の相談")
+    company.click("button[value=preview]")
+    error = company.locator("#id_start ~ ul.errorlist")
+    assert "利用可能時間外" in error.inner_text()
+    assert company.input_value("#id_purpose") == "夜間測定の相談"
+    shoot(company, "refused-outside-hours")
+
+    # Pick a free slot from the week view, see the quote, send.
+    company.locator("a.slot.free").first.click()
+    start = company.input_value("#id_start")
+    company.fill("#id_end", start[:11] + f"{int(start[11:13]) + 1:02d}" + start[13:])
+    company.select_option("#id_mode", "assisted")
+    company.fill("#id_purpose", "樹脂破断面の観察")
+    company.click("button[value=preview]")
+    quote = company.locator("#quote")
+    assert re.search(r"合計\s*[\d,]+円", quote.inner_text()), quote.inner_text()
+    shoot(company, "quote")
+    company.click("button[value=send]")
+    company.wait_for_load_state("domcontentloaded")
+    assert re.search(r"/bookings/\d+/(#.*)?$", company.url), company.locator("main").inner_text()[:1500]
+    booking = Booking.objects.get(requester__username="company", purpose="樹脂破断面の観察")
+    assert "承認待ち" in company.locator("h1").inner_text()
+    shoot(company, "requested")
+
+    # Staff approve in the queue.
+    staff = log_in(browser, live_server, "staff")
+    staff.goto(f"{live_server.url}/staff/queue/")
+    assert "株式会社石狩精密工業" in staff.locator("table.data").inner_text()
+    shoot(staff, "queue")
+    staff.click(f"a[href='/bookings/{booking.pk}/']")
+    staff.click("form[action$='/approve/'] button[type=submit]")
+    staff.wait_for_selector("ul.messages")
+    assert "承認済み" in staff.locator("h1").inner_text()
+    shoot(staff, "approved")
+
+    # The company sees it approved and downloads the calendar entry.
+    company.goto(f"{live_server.url}/bookings/")
+    row = company.locator(f"tr:has(a[href='/bookings/{booking.pk}/'])")
+    assert "承認済み" in row.inner_text()
+    shoot(company, "my-bookings")
+    company.goto(f"{live_server.url}/bookings/{booking.pk}/")
+    with company.expect_download() as download:
+        company.click(f"a[href='/bookings/{booking.pk}/calendar.ics']")
+    content = open(download.value.path(), encoding="utf-8").read()
+    assert f"UID:{booking.uid}@kyoyo" in content and "STATUS:CONFIRMED" in content
+
+
+def test_the_secretariat_opens_this_fiscal_years_report_with_hours_and_charts(browser, live_server, demo, shoot):
+    secretariat = log_in(browser, live_server, "secretariat")
+    secretariat.click("nav.main >> text=利用実績")
+    secretariat.wait_for_selector("#totals")
+    assert "年度" in secretariat.locator("main h2").first.inner_text()
+    totals = secretariat.locator("#totals").inner_text()
+    hours = [float(h.replace(",", "")) for h in re.findall(r"([\d,]+\.\d) h", totals)]
+    assert len(hours) >= 3 and hours[0] > 0 and hours[2] > 0, totals  # available, booked, used (then lead time)
+    assert secretariat.locator("figure.chart svg").count() == 3
+    assert secretariat.locator("figure.chart rect.bar").count() > 3
+    shoot(secretariat, "report")
+
+    # A month, then a background build with visible progress.
+    secretariat.check("input[name=kind][value=month]")
+    assert secretariat.is_visible("#id_month") and not secretariat.is_visible("#id_fy")
+    secretariat.check("input[name=kind][value=fy]")
+    secretariat.click("button[formaction$='/build/']")
+    secretariat.wait_for_selector("#downloads:not([hidden])", timeout=60_000)
+    assert secretariat.locator("#progress").get_attribute("value") == "100"
+    shoot(secretariat, "report-built")

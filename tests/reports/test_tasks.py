@@ -1,0 +1,194 @@
+"""Reports built in Celery: requested through the API, built once, downloaded by those who may; the monthly
+schedule builds last month's report per consortium and tells its secretariat once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from reports import services
+from reports.models import Report
+from reports.periods import Period
+from reports.tasks import build_report_task, monthly_reports_task
+from tests.factories import UserFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_process():
+    """Run queued tasks here even when CI configures a real broker (the real worker has its own test below)."""
+    from backend.celery import app
+
+    before = {key: app.conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(before)
+
+
+def start(client, consortium, body, capture):
+    """POST a report and run what was queued on commit (tests using it ask for `in_process`)."""
+    with capture(execute=True):
+        return client.post(f"/api/v1/consortia/{consortium.id}/reports/", body, format="json")
+
+
+def test_the_secretariat_starts_a_report_and_downloads_its_files(
+    in_process, data, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(data.secretariat_h)
+    response = start(client, data.h, {"fy": 2025}, django_capture_on_commit_callbacks)
+    assert response.status_code == 202, response.data
+    report_id = response.data["id"]
+    assert response["Location"] == f"/api/v1/reports/{report_id}/"
+
+    detail = client.get(f"/api/v1/reports/{report_id}/").data
+    assert (detail["status"], detail["progress"], detail["period"]["label"]) == ("done", 100, "2025年度 (FY2025)")
+    assert detail["requested_by"] == "sec_h" and detail["institution"] is None
+    assert set(detail["downloads"]) == {"csv", "xlsx", "pdf"}
+    assert detail["downloads"]["xlsx"].endswith(f"/api/v1/reports/{report_id}/xlsx/")
+
+    xlsx = client.get(f"/api/v1/reports/{report_id}/xlsx/")
+    assert xlsx.status_code == 200
+    assert 'filename="kyoyo-utilization-' in xlsx["Content-Disposition"]
+    book = load_workbook(__import__("io").BytesIO(b"".join(xlsx.streaming_content)))
+    assert "月別" in book.sheetnames
+    pdf = client.get(f"/api/v1/reports/{report_id}/pdf/")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    listed = client.get(f"/api/v1/consortia/{data.h.id}/reports/").data
+    assert [r["id"] for r in listed["results"]] == [report_id]
+
+
+def test_staff_start_the_slice_of_their_institution_and_only_they_and_the_secretariat_see_it(
+    in_process, data, client_for, django_capture_on_commit_callbacks
+):
+    response = start(client_for(data.staff_b), data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks)
+    assert response.status_code == 202
+    assert response.data["institution"] == {"id": data.inst_b.id, "name": "機関B"}
+    path = f"/api/v1/reports/{response.data['id']}/"
+    assert client_for(data.secretariat_h).get(path).status_code == 200
+    staff_a = UserFactory()
+    give_role(staff_a, "staff", institution=data.inst_a)
+    for outsider in (data.secretariat_t, staff_a, UserFactory()):
+        assert client_for(outsider).get(path).status_code == 404
+        assert client_for(outsider).get(path + "csv/").status_code == 404
+
+
+def test_a_whole_consortium_report_is_not_shown_to_staff(
+    in_process, data, client_for, django_capture_on_commit_callbacks
+):
+    response = start(client_for(data.secretariat_h), data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks)
+    path = f"/api/v1/reports/{response.data['id']}/"
+    assert client_for(data.staff_b).get(path).status_code == 404
+    assert client_for(data.secretariat_h).get(path + "docx/").status_code == 404
+
+
+def test_starting_a_report_is_refused_like_reading_one(data, client_for, api):
+    body = {"month": "2026-03"}
+    assert client_for(data.secretariat_t).post(f"/api/v1/consortia/{data.h.id}/reports/", body).status_code == 403
+    assert api.post(f"/api/v1/consortia/{data.h.id}/reports/", body).status_code == 401
+    bad = client_for(data.secretariat_h).post(f"/api/v1/consortia/{data.h.id}/reports/", {"fy": "x"}, format="json")
+    assert (bad.status_code, bad.data["code"], bad.data["field"]) == (400, "invalid_fy", "fy")
+    weird = client_for(data.secretariat_h).post(f"/api/v1/consortia/{data.h.id}/reports/", [1], format="json")
+    assert weird.status_code == 400
+    nested = client_for(data.secretariat_h).post(
+        f"/api/v1/consortia/{data.h.id}/reports/", {"fy": {"a": 1}}, format="json"
+    )
+    assert (nested.status_code, nested.data["field"]) == (400, "fy")
+    assert not Report.objects.exists()
+
+
+def test_staff_of_two_member_institutions_say_which(data, client_for):
+    give_role(data.staff_b, "staff", institution=data.inst_a)
+    response = client_for(data.staff_b).post(f"/api/v1/consortia/{data.h.id}/reports/", {"month": "2026-03"})
+    assert (response.status_code, response.data["code"]) == (400, "institution_required")
+
+
+def test_a_file_gone_from_disk_is_a_404(in_process, data, client_for, django_capture_on_commit_callbacks):
+    client = client_for(data.secretariat_h)
+    report_id = start(client, data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks).data["id"]
+    report = Report.objects.get(pk=report_id)
+    report.csv_file.storage.delete(report.csv_file.name)
+    assert client.get(f"/api/v1/reports/{report_id}/csv/").status_code == 404
+
+
+def test_a_report_task_delivered_twice_builds_once(data):
+    report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
+                                   period_end=Period.month(2026, 3).end)  # fmt: skip
+    assert build_report_task.apply(args=[str(report.id)]).get() is True
+    report.refresh_from_db()
+    files = (report.csv_file.name, report.xlsx_file.name, report.pdf_file.name, report.finished_at)
+    assert build_report_task.apply(args=[str(report.id)]).get() is False
+    report.refresh_from_db()
+    assert (report.csv_file.name, report.xlsx_file.name, report.pdf_file.name, report.finished_at) == files
+    assert all(name.startswith(f"reports/{report.id}/") for name in files[:3])
+
+
+def test_a_build_abandoned_long_ago_is_taken_over(data):
+    period = Period.month(2026, 3)
+    report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end,
+                                   status="running", started_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    assert services.build_report(report.id) is True
+    fresh = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end,
+                                  status="running", started_at=timezone.now())  # fmt: skip
+    assert services.build_report(fresh.id) is False
+
+
+def test_a_failed_build_says_so(data, monkeypatch):
+    period = Period.month(2026, 3)
+    report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end)
+
+    def broken(body, fmt):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("reports.exports.render", broken)
+    assert services.build_report(report.id) is False
+    report.refresh_from_db()
+    assert report.status == "failed" and "disk full" in report.error
+
+
+def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(
+    in_process, data, mailoutbox, django_capture_on_commit_callbacks
+):
+    second = UserFactory(username="sec_h2", last_name="高橋", first_name="美咲")
+    give_role(second, "secretariat", consortium=data.h)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert monthly_reports_task.apply(kwargs={"today": "2026-04-01"}).get() == 2
+    reports = Report.objects.filter(scheduled=True).order_by("consortium_id")
+    assert [(r.consortium_id, r.status, r.period.label) for r in reports] == [
+        (data.h.id, "done", "2026年3月"),
+        (data.tama.id, "done", "2026年3月"),
+    ]
+    assert sorted(m.to[0] for m in mailoutbox) == ["sec_h2@example.jp", "sec_h@example.jp", "sec_t@example.jp"]
+    mail = next(m for m in mailoutbox if m.to == ["sec_h2@example.jp"])
+    assert mail.subject == "【Kyoyo】北海道協議会 利用実績レポート 2026年3月"
+    assert mail.body.startswith("高橋 美咲 様")
+    assert f"http://127.0.0.1:8000/reports/{reports[0].id}/" in mail.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_task.apply(kwargs={"today": "2026-04-02"}).get() == 2  # the schedule fires again
+    assert Report.objects.filter(scheduled=True).count() == 2 and len(mailoutbox) == 3
+
+
+def test_announce_report_mails_every_active_secretariat_user_with_an_address(
+    data, mailoutbox, django_capture_on_commit_callbacks
+):
+    give_role(UserFactory(email=""), "secretariat", consortium=data.h)
+    give_role(UserFactory(is_active=False), "secretariat", consortium=data.h)
+    report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
+                                   period_end=Period.month(2026, 3).end, status="done")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_report(report) == 1
+        assert services.announce_report(report) == 1  # the same report again: the outbox keeps one
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["sec_h@example.jp"] and "2026年3月" in mailoutbox[0].body
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_is_built_by_a_real_worker(data):
+    period = Period.month(2026, 3)
+    report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end)
+    assert build_report_task.delay(str(report.id)).get(timeout=120) is True
+    report.refresh_from_db()
+    assert (report.status, report.progress) == ("done", 100) and report.pdf_file.name.endswith(".pdf")
