@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "equipment",
     "bookings",
     "notifications",
+    "consultations",
 ]
 
 MIDDLEWARE = [
