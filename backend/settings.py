@@ -232,4 +232,9 @@ CELERY_BEAT_SCHEDULE = {
     # the day-before reminder: hourly in office hours, so a booking approved late still gets one
     "send-booking-reminders": {"task": "bookings.send_reminders", "schedule": crontab(minute=5, hour="9-18")},
     "send-morning-digests": {"task": "bookings.send_digests", "schedule": crontab(minute=0, hour=8)},
+    # coordinators: consultations not referred within 2 business days, each reminded once
+    "remind-unreferred-consultations": {
+        "task": "consultations.remind_unreferred",
+        "schedule": crontab(minute=20, hour="9-18"),
+    },
 }
