@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("consortia.urls")),
     path("", include("equipment.urls")),
     path("", include("bookings.urls")),
+    path("", include("consultations.urls")),
 ]
 
 urlpatterns = [
