@@ -9,6 +9,7 @@ conditional update in consultations.services.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
@@ -85,7 +86,7 @@ class Consultation(models.Model):
     outcome = models.CharField(_("結果 (outcome)"), max_length=20, choices=Outcome.choices, blank=True)
     # What the matcher suggested when the company asked: a snapshot (see docs/consultations.md).
     suggestions = models.JSONField(_("候補 (suggestions)"), default=list, blank=True)
-    created_at = models.DateTimeField(_("受付日時 (received at)"))
+    created_at = models.DateTimeField(_("受付日時 (received at)"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     first_referred_at = models.DateTimeField(_("初回紹介日時 (first referred at)"), null=True, blank=True)
     first_answered_at = models.DateTimeField(_("初回回答日時 (first answered at)"), null=True, blank=True)
@@ -148,7 +149,7 @@ class Referral(models.Model):
     experts = models.ManyToManyField(
         ExpertProfile, blank=True, related_name="referrals", verbose_name=_("紹介専門家 (experts)")
     )
-    created_at = models.DateTimeField(_("紹介日時 (referred at)"))
+    created_at = models.DateTimeField(_("紹介日時 (referred at)"), default=timezone.now)
     first_answered_at = models.DateTimeField(
         _("機関の初回回答日時 (institution's first answer)"), null=True, blank=True
     )
@@ -191,7 +192,7 @@ class Message(models.Model):
         verbose_name=_("機関 (institution)"),
     )
     body = models.TextField(_("本文 (message)"))
-    created_at = models.DateTimeField(_("投稿日時 (posted at)"))
+    created_at = models.DateTimeField(_("投稿日時 (posted at)"), default=timezone.now)
 
     class Meta:
         ordering = ["consultation_id", "created_at", "id"]
