@@ -325,7 +325,8 @@ def test_every_message_emails_the_others_in_the_thread(world, people, ask, clien
     Notification.objects.all().delete()
     client_for(world.staff_a).post(f"{detail(consultation)}messages/", {"body": "回答します"}, format="json")
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"company_a", "coordinator"}
-    assert "回答します" in mail_to(world.user_a).get().body
+    mail = mail_to(world.user_a).get()
+    assert "回答します" in mail.body and f"{world.inst_a.name}の担当者から" in mail.body
 
 
 def test_staff_cannot_write_before_the_referral_and_outsiders_never(world, people, ask, client_for):
