@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bookings",
     "notifications",
     "reports",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -239,4 +240,9 @@ CELERY_BEAT_SCHEDULE = {
     "send-morning-digests": {"task": "bookings.send_digests", "schedule": crontab(minute=0, hour=8)},
     # Last month's utilization report for every consortium, e-mailed to its secretariat (reports.tasks).
     "monthly-utilization-reports": {"task": "reports.monthly", "schedule": crontab(minute=0, hour=6, day_of_month=1)},
+    # coordinators: consultations not referred within 2 business days, each reminded once
+    "remind-unreferred-consultations": {
+        "task": "consultations.remind_unreferred",
+        "schedule": crontab(minute=20, hour="9-18"),
+    },
 }

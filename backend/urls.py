@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("equipment.urls")),
     path("", include("bookings.urls")),
     path("", include("reports.urls")),
+    path("", include("consultations.urls")),
 ]
 
 urlpatterns = [

@@ -6,13 +6,20 @@ transaction. Files go to MEDIA_ROOT.
 
 The past 15 months of bookings (demo_history) are historical fixtures: bulk-inserted in their final state,
 with no event log, since no service acts on them; an instrument that already has its history is skipped.
+
+Apps that build on bookings add their own demo data after these stages without bookings importing
+them (dependencies flow one way): an installed app with a `demo_seed` module gets `seed(seeder)`
+called with this seeder (see `DemoSeeder.seed_extensions`), and must be just as idempotent.
 """
 
+import importlib
+import importlib.util
 import secrets
 import time as clock
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -135,10 +142,18 @@ class DemoSeeder:
         self.seed_qualifications()
         self.seed_downtimes()
         self.seed_history()
+        self.seed_extensions()
         return self.logins
 
     def report(self, stage: str, total: int, created: int, extra: str = ""):
         self.say(f"  {stage}: {total} 件（新規 {created} 件）{extra}")
+
+    def seed_extensions(self):
+        """Demo data of the apps built on top (e.g. consultations/demo_seed.py), in INSTALLED_APPS order."""
+        for config in apps.get_app_configs():
+            module = f"{config.name}.demo_seed"
+            if importlib.util.find_spec(module) is not None:
+                importlib.import_module(module).seed(self)
 
     # --- stages ---------------------------------------------------------------------------------
 

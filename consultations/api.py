@@ -1,0 +1,420 @@
+"""REST endpoints for consultations and the expert directory. Parse input, call a service or selector, render."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from backend.errors import PermissionDenied
+from bookings.api import BookingRequestSerializer, BookingSerializer
+from bookings.selectors import bookings_visible_to
+from consortia.models import Consortium, Institution
+from consortia.selectors import access_for
+from equipment.models import Instrument
+
+from . import selectors, services
+from .models import Consultation, ExpertProfile, Message, Referral, display_name
+
+# Consultations are private to their parties. Session authentication is asked first so that a request
+# without credentials is refused with 403 (DRF answers 401 only when the first scheme names a challenge).
+PRIVATE_AUTHENTICATION = [SessionAuthentication, TokenAuthentication]
+
+
+def _ref(obj, name: str | None = None) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": name if name is not None else str(obj)}
+
+
+def _id_param(params, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
+    return int(value)
+
+
+# --- Serializers -----------------------------------------------------------------------------------------------
+class ConsultationCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=services.TITLE_MAX)
+    description = serializers.CharField(max_length=services.TEXT_MAX)
+    consortium = serializers.PrimaryKeyRelatedField(queryset=Consortium.objects.all(), required=False, allow_null=True)
+    confidential = serializers.BooleanField(required=False, default=False)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReferSerializer(serializers.Serializer):
+    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all())
+    note = serializers.CharField(max_length=services.TEXT_MAX)
+    instruments = serializers.PrimaryKeyRelatedField(
+        queryset=Instrument.objects.all(), many=True, required=False, default=list
+    )
+    experts = serializers.PrimaryKeyRelatedField(
+        queryset=ExpertProfile.objects.all(), many=True, required=False, default=list
+    )
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.TEXT_MAX)
+
+
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Consultation.Outcome.choices)
+
+
+class ConsultationBookingRequestSerializer(BookingRequestSerializer):
+    """The booking request body, without `company` (the consultation's company books)."""
+
+    company = None
+
+
+class LinkBookingSerializer(serializers.Serializer):
+    booking = serializers.IntegerField()
+
+
+class ConsultationListSerializer(serializers.ModelSerializer):
+    company = serializers.SerializerMethodField()
+    consortium = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "title",
+            "confidential",
+            "status",
+            "outcome",
+            "company",
+            "consortium",
+            "created_at",
+            "first_referred_at",
+            "first_answered_at",
+            "closed_at",
+            "overdue",
+        ]
+
+    def get_company(self, obj) -> dict:
+        return _ref(obj.company, obj.company.name)
+
+    def get_consortium(self, obj) -> dict:
+        return _ref(obj.consortium, obj.consortium.name)
+
+    def get_overdue(self, obj) -> bool:
+        """Not referred two business days after it arrived (the coordinators are reminded once)."""
+        return selectors.is_overdue(obj, self.context.get("now") or timezone.now())
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    institution = serializers.SerializerMethodField()
+    referred_by = serializers.SerializerMethodField()
+    instruments = serializers.SerializerMethodField()
+    experts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "institution",
+            "note",
+            "instruments",
+            "experts",
+            "referred_by",
+            "created_at",
+            "first_answered_at",
+        ]
+
+    def get_institution(self, obj) -> dict:
+        return _ref(obj.institution, obj.institution.name)
+
+    def get_referred_by(self, obj) -> str | None:
+        return display_name(obj.referred_by) if obj.referred_by_id else None
+
+    def get_instruments(self, obj) -> list[dict]:
+        return [_ref(i, i.name) for i in obj.instruments.all()]
+
+    def get_experts(self, obj) -> list[dict]:
+        return [_ref(e, display_name(e.user)) for e in obj.experts.all()]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    institution = serializers.SerializerMethodField()
+    side = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "side", "institution", "body", "created_at"]
+
+    def get_author(self, obj) -> str:
+        return display_name(obj.author)
+
+    def get_institution(self, obj) -> dict | None:
+        return _ref(obj.institution, obj.institution.name) if obj.institution_id else None
+
+
+class ConsultationDetailSerializer(ConsultationListSerializer):
+    requester = serializers.SerializerMethodField()
+    response_time_hours = serializers.SerializerMethodField()
+    suggestions = serializers.SerializerMethodField()
+    referrals = ReferralSerializer(many=True, read_only=True)
+    messages = MessageSerializer(many=True, read_only=True)
+    bookings = serializers.SerializerMethodField()
+    can = serializers.SerializerMethodField()
+
+    class Meta(ConsultationListSerializer.Meta):
+        fields = ConsultationListSerializer.Meta.fields + [
+            "description",
+            "requester",
+            "response_time_hours",
+            "response_business_days",
+            "suggestions",
+            "referrals",
+            "messages",
+            "bookings",
+            "can",
+        ]
+
+    def get_requester(self, obj) -> str:
+        return display_name(obj.requester)
+
+    def get_response_time_hours(self, obj) -> float | None:
+        return round(obj.response_time.total_seconds() / 3600, 1) if obj.response_time is not None else None
+
+    def get_suggestions(self, obj) -> list[dict]:
+        """The suggestions made when the company asked; experts who have since left the directory are left out."""
+        expert_ids = {e["id"] for s in obj.suggestions for e in s.get("experts", ())}
+        still_listed = selectors.listed_expert_ids(expert_ids) if expert_ids else set()
+        return [{**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]} for s in obj.suggestions]
+
+    def get_bookings(self, obj) -> list[dict]:
+        return [
+            {
+                "id": link.booking_id,
+                "instrument": _ref(link.booking.instrument, link.booking.instrument.name),
+                "institution": link.booking.instrument.institution_id,
+                "start": serializers.DateTimeField().to_representation(link.booking.start),
+                "end": serializers.DateTimeField().to_representation(link.booking.end),
+                "status": link.booking.status,
+            }
+            for link in obj.booking_links.all()
+        ]
+
+    def get_can(self, obj) -> dict:
+        """What the current user may do here (for pages and clients; the services decide in any case)."""
+        request = self.context.get("request")
+        if request is None:
+            return {}
+        sides = selectors.sides_of(request.user, obj, {r.institution_id for r in obj.referrals.all()})
+        is_open = obj.status in Consultation.OPEN
+        return {
+            "refer": is_open and "coordinator" in sides,
+            "write": is_open and bool(sides),
+            "close": is_open and bool(sides & {"company", "coordinator"}),
+            "book": "company" in sides,
+        }
+
+
+class ExpertSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    institution = serializers.SerializerMethodField()
+    instruments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["id", "name", "institution", "keywords", "bio", "instruments"]
+
+    def get_name(self, obj) -> str:
+        return display_name(obj.user)
+
+    def get_institution(self, obj) -> dict:
+        return _ref(obj.institution, obj.institution.name)
+
+    def get_instruments(self, obj) -> list[dict]:
+        return [_ref(i, i.name) for i in obj.instruments.all()]
+
+
+class OwnExpertSerializer(ExpertSerializer):
+    class Meta(ExpertSerializer.Meta):
+        fields = ExpertSerializer.Meta.fields + ["listed", "updated_at"]
+
+
+class ExpertUpdateSerializer(serializers.Serializer):
+    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all(), required=False)
+    listed = serializers.BooleanField(required=False)
+    keywords = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=services.TEXT_MAX, required=False, allow_blank=True)
+    instruments = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all(), many=True, required=False)
+
+
+# --- Views -------------------------------------------------------------------------------------------------------
+class ConsultationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Technical consultations (技術相談): the company asks, coordinators refer, everyone talks in the thread.
+    Only the company, the consortium's coordinators and the referred staff see one; to anyone else it does
+    not exist (404)."""
+
+    authentication_classes = PRIVATE_AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+    serializer_class = ConsultationDetailSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.consultation_detail_queryset(self.request.user)
+        qs = selectors.consultations_visible_to(self.request.user).select_related("company", "consortium")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("status"):
+            wanted = params["status"].split(",")
+            unknown = set(wanted) - set(Consultation.Status.values)
+            if unknown:
+                raise serializers.ValidationError(
+                    {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
+                )
+            qs = qs.filter(status__in=wanted)
+        consortium = _id_param(params, "consortium")
+        if consortium is not None:
+            qs = qs.filter(consortium_id=consortium)
+        if params.get("mine") in {"1", "true"}:
+            qs = qs.filter(requester=self.request.user)
+        return qs.order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        return ConsultationListSerializer if self.action in ("list", "inbox") else ConsultationDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _render(self, consultation, code=status.HTTP_200_OK):
+        fresh = selectors.consultation_detail_queryset(self.request.user).get(pk=consultation.pk)
+        return Response(ConsultationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        request=ConsultationCreateSerializer,
+        responses={201: ConsultationDetailSerializer},
+        description="Describe a problem in plain Japanese; the answer carries the suggestions.",
+    )
+    def create(self, request, *args, **kwargs):
+        form = ConsultationCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        consultation = services.submit_consultation(actor=request.user, company_id=data.pop("company"), **data)
+        return self._render(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ConsultationListSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def inbox(self, request):
+        """A coordinator's inbox: new consultations of their consortia, oldest first, with `overdue`."""
+        access = access_for(request.user)
+        if not access.coordinator_of:
+            raise PermissionDenied("not_coordinator", "コーディネータのみ利用できます。 (Coordinators only.)")
+        qs = (
+            selectors.consultations_visible_to(request.user)
+            .filter(consortium_id__in=access.coordinator_of, status=Consultation.Status.NEW)
+            .select_related("company", "consortium")
+            .order_by("created_at", "id")
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ReferSerializer, responses={201: ConsultationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        """A coordinator refers the consultation to an institution (of any consortium)."""
+        consultation = self.get_object()
+        form = ReferSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.refer(actor=request.user, consultation=consultation, **form.validated_data)
+        return self._render(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MessageCreateSerializer, responses={201: ConsultationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def messages(self, request, pk=None):
+        """Write in the thread (the company, the coordinators, referred staff)."""
+        consultation = self.get_object()
+        form = MessageCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.post_message(actor=request.user, consultation=consultation, **form.validated_data)
+        return self._render(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseSerializer, responses=ConsultationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The company or a coordinator closes the consultation with its outcome."""
+        consultation = self.get_object()
+        form = CloseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.close(actor=request.user, consultation=consultation, **form.validated_data)
+        return self._render(consultation)
+
+    @extend_schema(
+        request=ConsultationBookingRequestSerializer,
+        responses={201: BookingSerializer},
+        description=(
+            "The company requests a booking because of the consultation (the body of POST /bookings/ without "
+            '`company`), or links a booking it already requested with {"booking": id}.'
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def bookings(self, request, pk=None):
+        consultation = self.get_object()
+        if "booking" in request.data:
+            form = LinkBookingSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            booking = get_object_or_404(bookings_visible_to(request.user), pk=form.validated_data["booking"])
+            services.link_booking(actor=request.user, consultation=consultation, booking=booking)
+        else:
+            form = ConsultationBookingRequestSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            booking = services.request_booking_from(
+                actor=request.user, consultation=consultation, **form.validated_data
+            )
+        fresh = bookings_visible_to(request.user).get(pk=booking.pk)
+        return Response(BookingSerializer(fresh, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="terms that must all occur (width, case and kana do not matter)"),
+        OpenApiParameter("institution", int),
+        OpenApiParameter("consortium", int),
+    ]
+)
+class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
+    """The expert directory: staff who agreed to be listed, with their keywords and the instruments they run.
+    For logged-in users (it names people)."""
+
+    serializer_class = ExpertSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.expert_list(
+            q=params.get("q", ""),
+            institution_id=_id_param(params, "institution"),
+            consortium_id=_id_param(params, "consortium"),
+        )
+
+
+@extend_schema(methods=["GET"], responses=OwnExpertSerializer)
+@extend_schema(methods=["PUT", "PATCH"], request=ExpertUpdateSerializer, responses=OwnExpertSerializer)
+@api_view(["GET", "PUT", "PATCH"])
+@permission_classes([IsAuthenticated])
+def my_expert_profile(request):
+    """A staff member's own directory entry: GET it (404 before the first save); PUT or PATCH the fields to
+    change (`listed: true` agrees to be listed)."""
+    if request.method == "GET":
+        profile = get_object_or_404(ExpertProfile.objects.select_related("user", "institution"), user=request.user)
+        return Response(OwnExpertSerializer(profile).data)
+    form = ExpertUpdateSerializer(data=request.data, partial=True)
+    form.is_valid(raise_exception=True)
+    profile = services.save_expert_profile(actor=request.user, **form.validated_data)
+    fresh = ExpertProfile.objects.select_related("user", "institution").prefetch_related("instruments")
+    return Response(OwnExpertSerializer(fresh.get(pk=profile.pk)).data)

@@ -1,0 +1,281 @@
+"""Which institutions, instruments and experts fit a problem described in plain Japanese.
+
+Pure functions: no ORM, no request. `consultations.selectors.suggestions_for` loads the candidates in a
+fixed number of queries and calls `suggest`; the scoring is Python over texts normalised in advance.
+
+Japanese is written without spaces, so a description is not split into words. Instead:
+
+1. Normalisation (`normalize`): NFKC (full-width ＳＥＭ → SEM, half-width ｾﾑ → セム), casefold, and
+   katakana folded to hiragana (メッキ → めっき), applied alike to descriptions and stored texts.
+2. The features of a description: the character bigrams of each kanji run (破断面 → 破断, 断面), a
+   kanji standing alone (傷), each katakana word (ゴム), each Latin word (sem, icp-ms), and every known
+   keyword — the application keywords staff keep on categories, the experts' keywords — that occurs in
+   it as a substring (におい, 金属元素). Hiragana runs (particles and endings: の, を, したい) are not
+   features by themselves.
+3. A candidate has a feature when its text contains it. Where it is found decides its weight:
+   application or expertise keywords ×2, names (instrument, model, maker, category; an expert's
+   instruments) ×1.5, the rest of the catalogue text ×1. A feature that many kinds of instrument (categories)
+   or experts have counts less (inverse document frequency), so 観察 weighs less than 破断面.
+4. score = the candidate's weighted features / the weight of every feature some candidate has, in [0, 1].
+   An institution scores as its best instrument or expert.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST = 2.0, 1.5, 1.0
+MIN_SCORE = 0.1
+MAX_INSTITUTIONS = 5
+MAX_ITEMS = 3  # instruments and experts shown per institution
+MAX_FEATURES = 160  # a very long description is matched on its first features only
+
+# Katakana ァ..ヶ and the iteration marks ヽヾ sit 0x60 above their hiragana.
+_KANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
+_RUNS = re.compile(
+    r"(?P<kanji>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+)"
+    r"|(?P<kana>[\u30a1-\u30fa\u30fc-\u30fe]+)"
+    r"|(?P<latin>[a-z0-9](?:[a-z0-9+\-.]*[a-z0-9+])?)"
+)
+_KEYWORD_SEPARATORS = re.compile(r"[\s,、，;；/／|・]+")
+_LATIN = re.compile(r"[a-z0-9+\-.]+")
+_ENGLISH_STOP = frozenset("a an and are as at be by for from in is it of on or our the to we with want need".split())
+
+
+def fold_kana(text: str) -> str:
+    return text.translate(_KANA_TO_HIRAGANA)
+
+
+def normalize(text: str) -> str:
+    """NFKC, casefold and katakana → hiragana: ＩＣＰ‐ＭＳ, icp-ms and ｲｵﾝ, イオン, いおん all agree."""
+    return fold_kana(unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def split_keywords(text: str) -> list[str]:
+    """A keyword field's keywords (separated by spaces, commas, 、 or ・), normalised, two characters or more."""
+    return [k for k in _KEYWORD_SEPARATORS.split(normalize(text)) if len(k) >= 2]
+
+
+def _is_latin(term: str) -> bool:
+    return _LATIN.fullmatch(term) is not None
+
+
+def _has_latin_word(text: str, word: str) -> bool:
+    """`word` in `text` as a whole word (sem is in "fe-sem" but not in "semiconductor")."""
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def contains(text: str, feature: str) -> bool:
+    return _has_latin_word(text, feature) if _is_latin(feature) else feature in text
+
+
+# --- The description -------------------------------------------------------------------------------------------
+@dataclass
+class Query:
+    """A description's features (normalised text → weight), and the text to name matched words from."""
+
+    features: dict[str, float]
+    norm: str  # normalised: where features are looked up
+    display: str  # NFKC only, aligned with norm character by character: where matched words are cut from
+
+    def terms(self, matched: Iterable[str]) -> list[str]:
+        """The stretches of the description covered by matched features, as the user wrote them (in order)."""
+        covered = [False] * len(self.norm)
+        for feature in matched:
+            start = self.norm.find(feature)
+            while start != -1:
+                end = start + len(feature)
+                latin_ok = not _is_latin(feature) or _has_latin_word(self.norm[max(start - 1, 0) : end + 1], feature)
+                if latin_ok:
+                    covered[start:end] = [True] * len(feature)
+                start = self.norm.find(feature, start + 1)
+        terms, current = [], []
+        for char, on in zip(self.display, covered):
+            if on:
+                current.append(char)
+            elif current:
+                terms.append("".join(current))
+                current = []
+        if current:
+            terms.append("".join(current))
+        return list(dict.fromkeys(t for t in terms if t.strip()))
+
+
+def parse(text: str, keywords: Iterable[str] = ()) -> Query:
+    """The features of a description: bigrams of kanji runs, lone kanji, katakana and Latin words, and the
+    known keywords it contains."""
+    display = unicodedata.normalize("NFKC", text or "")
+    folded_case = display.casefold()
+    if len(folded_case) != len(display):  # a rare character grew under casefold (ß → ss): show normalised text
+        display = folded_case
+    norm = fold_kana(folded_case)
+    features: dict[str, float] = {}
+
+    def add(feature: str, weight: float) -> None:
+        if len(features) < MAX_FEATURES or feature in features:
+            features[feature] = max(features.get(feature, 0.0), weight)
+
+    for match in _RUNS.finditer(folded_case):
+        run = match.group()
+        if match.lastgroup == "kanji":
+            if len(run) == 1:
+                add(run, 0.5)
+            for i in range(len(run) - 1):
+                add(run[i : i + 2], 1.0)
+        elif match.lastgroup == "kana":
+            if len(run.strip("ー")) >= 2:
+                add(fold_kana(run), 1.5)
+        elif any(c.isalpha() for c in run) and len(run) >= 2 and run not in _ENGLISH_STOP:
+            add(run, 1.5)
+    for keyword in dict.fromkeys(keywords):
+        if contains(norm, keyword):
+            add(keyword, 1.5 if _is_latin(keyword) else min(0.5 * len(keyword), 3.0))
+    return Query(features=features, norm=norm, display=display)
+
+
+# --- Candidates ------------------------------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    """An instrument or a listed expert, with its texts normalised (see `normalize`)."""
+
+    kind: str  # "instrument" or "expert"
+    id: int
+    label: str
+    institution_id: int
+    keywords: str  # application keywords of the instrument's category, or the expert's own keywords
+    names: str  # instrument: name, model, maker, category names; expert: the instruments they run
+    text: str  # everything searchable, keywords and names included (the catalogue's search_text; the profile)
+    category: str = ""  # the instrument's category, as shown
+    group: str = ""  # what counts once for rarity (instruments: their category); empty: the candidate itself
+    boosts: dict[str, float] = field(default_factory=dict, repr=False)  # set by `suggest`
+
+    def weigh(self, features: Iterable[str], cache: dict) -> dict[str, float]:
+        """feature → where it was found (KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST); absent features are left out.
+        Keyword fields are shared by every instrument of a category, so their look-ups are cached."""
+        found = {}
+        key_hits = cache.get(self.keywords)
+        if key_hits is None:
+            key_hits = cache[self.keywords] = {f for f in features if contains(self.keywords, f)}
+        for feature in features:
+            if feature in key_hits:
+                found[feature] = KEYWORD_BOOST
+            elif contains(self.text, feature):
+                found[feature] = NAME_BOOST if contains(self.names, feature) else TEXT_BOOST
+        return found
+
+
+def suggest(
+    text: str,
+    candidates: list[Candidate],
+    *,
+    institutions: dict[int, str],
+    home_institutions: Iterable[int] = (),
+    keywords: Iterable[str] = (),
+    limit: int = MAX_INSTITUTIONS,
+) -> list[dict]:
+    """Institutions that fit the description, best first, each with its instruments and experts that fit,
+    a score in [0, 1] and a reason naming what matched. `institutions` maps ids to names; institutions in
+    `home_institutions` (the consortium asked) come first among equal scores; `keywords` are the known
+    keywords (see `parse`)."""
+    query = parse(text, keywords)
+    if not query.features:
+        return []
+    cache: dict = {}
+    having: dict[str, set] = {f: set() for f in query.features}
+    groups = set()
+    for candidate in candidates:
+        group = candidate.group or (candidate.kind, candidate.id)
+        groups.add(group)
+        candidate.boosts = candidate.weigh(query.features, cache)
+        for feature in candidate.boosts:
+            having[feature].add(group)
+    # Rarity counts kinds of instrument, not instruments: forty FT-IRs do not make 異物 a common word.
+    idf = {f: math.log(1 + len(groups) / len(g)) for f, g in having.items() if g}
+    denominator = sum(query.features[f] * idf[f] * KEYWORD_BOOST for f in idf)
+    if not denominator:
+        return []
+
+    scored: dict[int, list[tuple[float, Candidate]]] = {}
+    for candidate in candidates:
+        if not candidate.boosts:
+            continue
+        score = sum(query.features[f] * idf[f] * boost for f, boost in candidate.boosts.items()) / denominator
+        if score >= MIN_SCORE:
+            scored.setdefault(candidate.institution_id, []).append((score, candidate))
+
+    home = set(home_institutions)
+    ranked = []
+    for institution_id, items in scored.items():
+        items.sort(key=lambda pair: (-pair[0], pair[1].kind != "instrument", pair[1].id))
+        best_score, best = items[0]
+        ranked.append((-best_score, institution_id not in home, -len(items), institution_id, items))
+    ranked.sort(key=lambda row: row[:4])
+
+    suggestions = []
+    for _neg, _away, _n, institution_id, items in ranked[:limit]:
+        best_score, best = items[0]
+        rendered = {kind: [] for kind in ("instrument", "expert")}
+        for score, candidate in items:
+            if len(rendered[candidate.kind]) < MAX_ITEMS:
+                rendered[candidate.kind].append(_item(candidate, score, query))
+        best_item = next(i for i in rendered[best.kind] if i["id"] == best.id)
+        suggestions.append(
+            {
+                "institution": {
+                    "id": institution_id,
+                    "name": institutions.get(institution_id, ""),
+                    "in_consortium": institution_id in home,
+                },
+                "score": round(best_score, 2),
+                "reason": f"{best.label}: {best_item['reason']}",
+                "instruments": rendered["instrument"],
+                "experts": rendered["expert"],
+            }
+        )
+    return suggestions
+
+
+_GROUPS = {
+    "instrument": {
+        KEYWORD_BOOST: ("用途キーワード", "application keywords"),
+        NAME_BOOST: ("機器名", "instrument name"),
+        TEXT_BOOST: ("機器情報", "catalogue text"),
+    },
+    "expert": {
+        KEYWORD_BOOST: ("専門キーワード", "expertise keywords"),
+        NAME_BOOST: ("担当機器", "instruments run"),
+        TEXT_BOOST: ("紹介文", "profile"),
+    },
+}
+
+
+def _item(candidate: Candidate, score: float, query: Query) -> dict:
+    """One instrument or expert of a suggestion, with the words that matched grouped by where they matched."""
+    by_boost: dict[float, list[str]] = {}
+    for boost in (KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST):
+        features = [f for f, b in candidate.boosts.items() if b == boost]
+        seen = {t for terms in by_boost.values() for t in terms}
+        by_boost[boost] = [t for t in query.terms(features) if t not in seen]
+    groups = [(labels, by_boost[boost]) for boost, labels in _GROUPS[candidate.kind].items() if by_boost[boost]]
+    ja = "・".join(f"{ja_label}{''.join(f'「{t}」' for t in terms)}" for (ja_label, _en), terms in groups)
+    en = "; ".join(f"{en_label} {', '.join(terms)}" for (_ja, en_label), terms in groups)
+    item = {
+        "id": candidate.id,
+        "name": candidate.label,
+        "score": round(score, 2),
+        "matched": [t for _labels, terms in groups for t in terms],
+        "reason": f"{ja}に一致 (matched {en})",
+    }
+    if candidate.kind == "instrument":
+        item["category"] = candidate.category
+    return item

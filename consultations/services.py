@@ -1,0 +1,416 @@
+"""Every change to consultations, referrals, messages, booking links and expert profiles.
+
+One function per verb, in a transaction, permission checked inside, refusals as domain errors. A write to an
+open consultation first claims its row with a conditional update (`UPDATE … WHERE status <> 'closed'`), so a
+referral or a message can never slip in after a concurrent close, and the status moves only forward:
+`new → referred` on the first referral, `referred → answered` on the first message of referred staff.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
+from backend.plumbing import user_or_none
+from bookings import services as booking_services
+from bookings.models import Booking
+from bookings.rules import TOKYO
+from consortia.models import Company, Consortium, Institution
+from consortia.selectors import access_for, active_memberships
+from equipment.models import Instrument
+
+from . import notices, selectors
+from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
+from .workdays import business_days_between, is_business_day
+
+logger = logging.getLogger(__name__)
+
+Status = Consultation.Status
+Side = Message.Side
+TITLE_MAX, TEXT_MAX = 200, 4000
+
+
+# --- Helpers ---------------------------------------------------------------------------------------------------
+def _required_text(value: str, field: str, *, max_length: int = TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError("required", "入力してください。 (This field is required.)", field=field)
+    if len(value) > max_length:
+        raise DomainError(
+            "too_long", f"{max_length}文字以内にしてください。 (At most {max_length} characters.)", field=field
+        )
+    return value
+
+
+def _company_of(actor, company_id: int | None) -> Company:
+    """The company the actor asks for: theirs, or the one named when they belong to several."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
+    access = access_for(actor)
+    if company_id is not None:
+        if company_id not in access.member_of:
+            raise PermissionDenied(
+                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
+            )
+        return Company.objects.get(pk=company_id)
+    if len(access.member_of) == 1:
+        return Company.objects.get(pk=next(iter(access.member_of)))
+    if access.member_of:
+        raise DomainError(
+            "company_required", "どの企業としての相談か指定してください。 (Choose the company.)", field="company"
+        )
+    raise PermissionDenied(
+        "not_company_user",
+        "技術相談は企業の利用者が申し込めます。 (Technical consultations are asked by company users.)",
+    )
+
+
+def _consortium_for(company: Company) -> Consortium:
+    """The consortium of the company's prefecture when exactly one covers it; otherwise the company must choose."""
+    covering = [
+        c for c in Consortium.objects.order_by("id") if company.prefecture and company.prefecture in c.prefectures
+    ]
+    if len(covering) == 1:
+        return covering[0]
+    raise DomainError(
+        "consortium_required",
+        "相談先の協議会を選んでください。 (Choose the consortium to ask.)",
+        field="consortium",
+    )
+
+
+def _claim_open(consultation: Consultation, now: datetime) -> None:
+    """Take the consultation's row for this transaction if it is still open; a closed one refuses."""
+    if not Consultation.objects.filter(pk=consultation.pk, status__in=Consultation.OPEN).update(updated_at=now):
+        raise Conflict(
+            "consultation_closed",
+            "この相談は終了しています。 (The consultation is closed.)",
+            status_now=Consultation.objects.filter(pk=consultation.pk).values_list("status", flat=True).first(),
+        )
+
+
+def _sides(actor, consultation: Consultation) -> tuple[set[str], set[int]]:
+    referred = selectors.referred_institution_ids(consultation)
+    return selectors.sides_of(actor, consultation, referred), referred
+
+
+def _ensure_coordinator(actor, consultation: Consultation) -> None:
+    if consultation.consortium_id not in access_for(actor).coordinator_of:
+        raise PermissionDenied(
+            "not_coordinator",
+            "この協議会のコーディネータのみ紹介できます。 (Only the consortium's coordinators may refer.)",
+        )
+
+
+def _ensure_company_side(actor, consultation: Consultation) -> None:
+    sides, _referred = _sides(actor, consultation)
+    if Side.COMPANY not in sides:
+        raise PermissionDenied(
+            "not_consultation_company",
+            "相談した企業の利用者のみ操作できます。 (Only the company that asked may do this.)",
+        )
+
+
+# --- Verbs -----------------------------------------------------------------------------------------------------
+@transaction.atomic
+def submit_consultation(
+    *,
+    actor,
+    title: str,
+    description: str,
+    consortium: Consortium | None = None,
+    confidential: bool = False,
+    company_id: int | None = None,
+    now: datetime | None = None,
+) -> Consultation:
+    """A company user describes a problem; the matcher's suggestions are kept with it and the consortium's
+    coordinators are e-mailed."""
+    company = _company_of(actor, company_id)
+    title = _required_text(title, "title", max_length=TITLE_MAX)
+    description = _required_text(description, "description")
+    consortium = consortium or _consortium_for(company)
+    now = now or timezone.now()
+    consultation = Consultation(
+        company=company,
+        requester=actor,
+        consortium=consortium,
+        title=title,
+        description=description,
+        confidential=bool(confidential),
+        status=Status.NEW,
+        created_at=now,
+        suggestions=selectors.suggestions_for(f"{title}\n{description}", consortium_id=consortium.id),
+    )
+    consultation.save()
+    if not notices.consultation_received(consultation):
+        logger.warning("consultation %s: consortium %s has no coordinator to tell", consultation.pk, consortium.pk)
+    return consultation
+
+
+@transaction.atomic
+def refer(
+    *,
+    actor,
+    consultation: Consultation,
+    institution: Institution,
+    note: str,
+    instruments: list[Instrument] = (),
+    experts: list[ExpertProfile] = (),
+    now: datetime | None = None,
+) -> Referral:
+    """A coordinator refers the consultation to an institution of any consortium (広域連携), optionally naming
+    instruments and listed experts there. Its staff are e-mailed and may read the consultation from now on."""
+    _ensure_coordinator(actor, consultation)
+    note = _required_text(note, "note")
+    if not active_memberships().filter(institution=institution).exists():
+        raise DomainError(
+            "institution_not_member",
+            "協議会に加入している機関を選んでください。 (Choose an institution that belongs to a consortium.)",
+            field="institution",
+        )
+    instruments, experts = list(instruments), list(experts)
+    for instrument in instruments:
+        if instrument.institution_id != institution.id or instrument.status == Instrument.Status.RETIRED:
+            raise DomainError(
+                "instrument_not_at_institution",
+                f"紹介先機関の利用可能な機器を選んでください: {instrument.name} "
+                "(Instruments must be in service at the institution referred to.)",
+                field="instruments",
+            )
+    for expert in experts:
+        if expert.institution_id != institution.id or not expert.listed:
+            raise DomainError(
+                "expert_not_at_institution",
+                "紹介先機関の掲載中の専門家を選んでください。 (Experts must be listed at the institution referred to.)",
+                field="experts",
+            )
+    now = now or timezone.now()
+    _claim_open(consultation, now)
+    already = Conflict(
+        "already_referred",
+        "この機関には既に紹介しています。 (The consultation was already referred to this institution.)",
+        field="institution",
+    )
+    if Referral.objects.filter(consultation=consultation, institution=institution).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                consultation=consultation,
+                institution=institution,
+                referred_by=user_or_none(actor),
+                note=note,
+                created_at=now,
+            )
+    except IntegrityError:
+        raise already from None
+    referral.instruments.set(instruments)
+    referral.experts.set(experts)
+    Consultation.objects.filter(pk=consultation.pk, status=Status.NEW).update(
+        status=Status.REFERRED, first_referred_at=now
+    )
+    consultation.refresh_from_db()
+    notices.referred(referral)
+    return referral
+
+
+@transaction.atomic
+def post_message(*, actor, consultation: Consultation, body: str, now: datetime | None = None) -> Message:
+    """The company, a coordinator or referred staff write in the thread. The first message of referred staff
+    answers the consultation: `referred → answered`, with the response time."""
+    sides, referred = _sides(actor, consultation)
+    if not sides:
+        raise PermissionDenied(
+            "not_participant",
+            "この相談の当事者のみ投稿できます。 (Only the company, the coordinators and referred staff may write.)",
+        )
+    body = _required_text(body, "body")
+    now = now or timezone.now()
+    _claim_open(consultation, now)
+    institution_id = None
+    if Side.COMPANY in sides:
+        side = Side.COMPANY
+    elif Side.STAFF in sides:
+        side = Side.STAFF
+        institution_id = min(access_for(actor).staff_of & referred)
+    else:
+        side = Side.COORDINATOR
+    message = Message.objects.create(
+        consultation=consultation,
+        author=actor,
+        side=side,
+        institution_id=institution_id,
+        body=body,
+        created_at=now,
+    )
+    if side == Side.STAFF:
+        _record_answer(consultation, institution_id, now)
+    notices.message_posted(message, referred)
+    return message
+
+
+def _record_answer(consultation: Consultation, institution_id: int, now: datetime) -> None:
+    """The first answer of an institution, and the consultation's first answer; each recorded once."""
+    referral = Referral.objects.get(consultation=consultation, institution_id=institution_id)
+    Referral.objects.filter(pk=referral.pk, first_answered_at__isnull=True).update(
+        first_answered_at=now, response_business_days=business_days_between(referral.created_at, now)
+    )
+    Consultation.objects.filter(pk=consultation.pk, status=Status.REFERRED, first_answered_at__isnull=True).update(
+        status=Status.ANSWERED,
+        first_answered_at=now,
+        response_time=now - consultation.created_at,
+        response_business_days=business_days_between(consultation.created_at, now),
+    )
+    consultation.refresh_from_db()
+
+
+@transaction.atomic
+def close(*, actor, consultation: Consultation, outcome: str, now: datetime | None = None) -> Consultation:
+    """The company or a coordinator closes the consultation, saying how it ended."""
+    sides, _referred = _sides(actor, consultation)
+    if not sides & {Side.COMPANY, Side.COORDINATOR}:
+        raise PermissionDenied(
+            "not_allowed_to_close",
+            "相談した企業またはコーディネータのみ終了できます。 (Only the company or a coordinator may close it.)",
+        )
+    if outcome not in Consultation.Outcome.values:
+        raise DomainError(
+            "invalid_outcome",
+            f"結果は {' / '.join(Consultation.Outcome.values)} から選んでください。 (Choose the outcome.)",
+            field="outcome",
+        )
+    now = now or timezone.now()
+    if not Consultation.objects.filter(pk=consultation.pk, status__in=Consultation.OPEN).update(
+        status=Status.CLOSED, outcome=outcome, closed_at=now, updated_at=now
+    ):
+        raise Conflict("consultation_closed", "この相談は終了しています。 (The consultation is closed.)")
+    consultation.refresh_from_db()
+    return consultation
+
+
+@transaction.atomic
+def request_booking_from(*, actor, consultation: Consultation, **request) -> Booking:
+    """The company asks for an instrument slot because of the consultation: the same request as
+    bookings.services.request_booking, for the consultation's company, linked to the consultation."""
+    _ensure_company_side(actor, consultation)
+    booking = booking_services.request_booking(actor=actor, company_id=consultation.company_id, **request)
+    ConsultationBooking.objects.create(consultation=consultation, booking=booking, linked_by=user_or_none(actor))
+    return booking
+
+
+@transaction.atomic
+def link_booking(*, actor, consultation: Consultation, booking: Booking) -> ConsultationBooking:
+    """The company says that a booking it already requested came from the consultation."""
+    _ensure_company_side(actor, consultation)
+    access = access_for(actor)
+    own = booking.requester_id == actor.pk or booking.company_id in access.admin_of
+    if booking.company_id != consultation.company_id or not own:
+        raise DomainError(
+            "booking_not_yours",
+            "この相談の企業の、ご自身の予約を指定してください。 (Name a booking of yours for the consultation's company.)",
+            field="booking",
+        )
+    if ConsultationBooking.objects.filter(booking=booking).exists():
+        raise Conflict(
+            "booking_already_linked", "この予約は既に相談に紐付いています。 (Already linked.)", field="booking"
+        )
+    return ConsultationBooking.objects.create(consultation=consultation, booking=booking, linked_by=user_or_none(actor))
+
+
+def remind_unreferred(*, now: datetime | None = None) -> int:
+    """Coordinators are reminded, once, of each consultation still not referred two business days after it
+    arrived. Runs on business days only (beat calls it hourly in office hours). Each consultation is claimed
+    by a conditional update (`reminded_at IS NULL`) before its e-mails are queued, so a repeated or concurrent
+    run never reminds twice. One without coordinators is left unclaimed until the consortium has one.
+    Returns the number of consultations reminded."""
+    now = now or timezone.now()
+    if not is_business_day(now.astimezone(TOKYO).date()):
+        return 0
+    candidates = Consultation.objects.filter(
+        status=Status.NEW, reminded_at__isnull=True, created_at__lte=now - timedelta(days=2)
+    ).select_related("company", "consortium")
+    reminded = 0
+    for consultation in candidates.order_by("created_at", "id"):
+        due_at = selectors.reminder_due_at(consultation)
+        if now < due_at:
+            continue
+        coordinators = notices.coordinators_of(consultation)
+        if not coordinators:
+            logger.warning("consultation %s unreferred, but no coordinator to remind", consultation.pk)
+            continue
+        with transaction.atomic():
+            if _claim_for_reminder(consultation, now):
+                notices.unreferred_reminder(consultation, coordinators, due_at=due_at)
+                reminded += 1
+    return reminded
+
+
+def _claim_for_reminder(consultation: Consultation, now: datetime) -> bool:
+    """True for the one run that marks the consultation reminded; every other run, concurrent or later, False."""
+    return bool(
+        Consultation.objects.filter(pk=consultation.pk, status=Status.NEW, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+    )
+
+
+# --- The expert directory ----------------------------------------------------------------------------------------
+EXPERT_FIELDS = {"listed", "keywords", "bio"}
+
+
+@transaction.atomic
+def save_expert_profile(
+    *, actor, institution: Institution | None = None, instruments: list[Instrument] | None = None, **fields
+) -> ExpertProfile:
+    """A staff member creates or changes their own directory entry; `listed` says they agree to be listed."""
+    access = access_for(actor)
+    if not access.staff_of:
+        raise PermissionDenied(
+            "not_institution_staff",
+            "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
+        )
+    refuse_unknown_fields(fields, EXPERT_FIELDS)
+    profile = ExpertProfile.objects.filter(user=actor).first()
+    if institution is None:
+        if profile is not None:
+            institution = profile.institution
+        elif len(access.staff_of) == 1:
+            institution = Institution.objects.get(pk=next(iter(access.staff_of)))
+        else:
+            raise DomainError(
+                "institution_required", "所属機関を選んでください。 (Choose your institution.)", field="institution"
+            )
+    if institution.id not in access.staff_of:
+        raise PermissionDenied(
+            "not_institution_staff", "所属する機関を選んでください。 (Choose an institution you work at.)"
+        )
+    if instruments is not None:
+        for instrument in instruments:
+            if instrument.institution_id != institution.id:
+                raise DomainError(
+                    "instrument_not_at_institution",
+                    f"所属機関の機器を選んでください: {instrument.name} (Choose instruments of your institution.)",
+                    field="instruments",
+                )
+    moved = profile is not None and profile.institution_id != institution.id
+    profile = profile or ExpertProfile(user=actor)
+    profile.institution = institution
+    for key, value in fields.items():
+        setattr(profile, key, value.strip() if isinstance(value, str) else value)
+    full_clean_or_refuse(profile, exclude=["user", "institution", "search_text", "instruments"])
+    profile.save()
+    if instruments is not None:
+        profile.instruments.set(instruments)
+    elif moved:  # the instruments run were those of the former institution
+        profile.instruments.clear()
+    refresh_expert_search_text(profile)
+    return profile
+
+
+def refresh_expert_search_text(profile: ExpertProfile) -> None:
+    """The profile's searchable text follows its name, keywords, institution and instruments."""
+    names = list(profile.instruments.order_by("id").values_list("name", flat=True))
+    profile.search_text = selectors.expert_search_text(profile, names)
+    ExpertProfile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)
