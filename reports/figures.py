@@ -115,6 +115,7 @@ class UtilizationReport:
     totals: Row
     breakdowns: dict[str, list[Row]]
     generated_at: datetime
+    consultations: dict | None = None  # the technical-consultation block (consultations.selectors)
 
     def as_dict(self) -> dict:
         """The JSON shape of the API (also what the exports render)."""
@@ -134,6 +135,7 @@ class UtilizationReport:
             rows = self.breakdowns[name]
             hours = apportioned_hours(rows, self.totals)
             body[name] = [row_dict(row, h) for row, h in zip(rows, hours, strict=True)]
+        body["consultations"] = self.consultations
         return body
 
 

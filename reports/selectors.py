@@ -44,6 +44,7 @@ from bookings.models import Booking
 from bookings.selectors import policy_of
 from consortia.models import Company, Consortium, ConsortiumMembership
 from consortia.selectors import access_for
+from consultations.selectors import consultation_summary
 from equipment.models import Downtime, Instrument, UsageMode, UserCategory
 
 from .figures import BREAKDOWNS, US, Figures, Row, UtilizationReport
@@ -372,6 +373,7 @@ def utilization(
         totals=totals,
         breakdowns={name: list(rows[name].values()) for name in BREAKDOWNS},
         generated_at=timezone.now(),
+        consultations=consultation_summary(consortium.id, period.start, period.end, institution_ids=institution_ids),
     )
 
 
