@@ -66,3 +66,10 @@ def test_a_large_report_is_built_in_the_background_with_its_progress_page(
     assert "作成が完了しました" in page and f"/api/v1/reports/{report.pk}/pdf/" in page
     client.force_login(data.secretariat_t)
     assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_the_report_carries_the_consultations_block(data, client):
+    client.force_login(data.secretariat_h)
+    body = client.get(f"/api/v1/consortia/{data.h.id}/reports/utilization/", {"fy": "2025"}).json()
+    assert body["consultations"]["received"] == 0 and body["consultations"]["converted_to_bookings"] == 0
+    assert 'id="consultations"' in client.get(PAGE.format(data.h.id), {"kind": "fy", "fy": "2025"}).content.decode()
