@@ -6,6 +6,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import Company, Consortium, Institution, User
@@ -170,7 +171,10 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}."""
+    """POST {"username", "password"} → {"token"}. Throttled per client address (password guessing)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
 
     @extend_schema(
         request=ObtainAuthToken.serializer_class,

@@ -22,6 +22,22 @@ def test_wrong_password_gets_no_token(world, api):
     assert response.status_code == 400 and "token" not in response.data
 
 
+def test_password_guessing_on_the_token_endpoint_is_throttled(world, api):
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        codes = [
+            api.post(
+                "/api/v1/auth/token/", {"username": "company_a", "password": f"guess{n}"}, format="json"
+            ).status_code
+            for n in range(21)
+        ]
+        assert codes[:20] == [400] * 20 and codes[20] == 429
+    finally:
+        cache.clear()
+
+
 def test_consortia_list_their_current_member_institutions(world, api):
     data = api.get(f"/api/v1/consortia/{world.tama.id}/").data
     assert sorted(i["name"] for i in data["institutions"]) == sorted([world.inst_b.name, world.inst_c.name])
