@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from backend.plumbing import require_aware
 from bookings.models import Booking
-from consortia.models import Company, Consortium
+from consortia.models import Company, Consortium, Institution
 from consortia.selectors import access_for, active_memberships
 from equipment.models import Category, Instrument
 
@@ -124,6 +124,37 @@ def current_suggestions(consultation: Consultation) -> list[dict]:
     return [
         {**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]} for s in consultation.suggestions
     ]
+
+
+def referable_institutions() -> QuerySet[Institution]:
+    """Institutions a coordinator can refer to (members of a consortium today, of any consortium: 広域連携), each
+    with `memberships_in_force`."""
+    memberships = active_memberships()
+    return (
+        Institution.objects.filter(id__in=memberships.values("institution_id"))
+        .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="memberships_in_force"))
+        .order_by("id")
+    )
+
+
+def referable_instruments() -> QuerySet[Instrument]:
+    """Instruments in service at those institutions, by institution."""
+    return (
+        Instrument.objects.exclude(status=Instrument.Status.RETIRED)
+        .filter(institution_id__in=active_memberships().values("institution_id"))
+        .select_related("institution")
+        .order_by("institution_id", "id")
+    )
+
+
+def referable_experts() -> QuerySet[ExpertProfile]:
+    """Listed experts at those institutions, by institution."""
+    return (
+        ExpertProfile.objects.filter(listed=True, user__is_active=True)
+        .filter(institution_id__in=active_memberships().values("institution_id"))
+        .select_related("user", "institution")
+        .order_by("institution_id", "id")
+    )
 
 
 def referred_institution_ids(consultation: Consultation) -> set[int]:
