@@ -69,6 +69,20 @@ def assert_labelled_with_csrf(body: str, where: str) -> None:
     for form in body.split("<form")[1:]:
         if 'method="post"' in form.split(">")[0]:
             assert "csrfmiddlewaretoken" in form.split("</form>")[0], where
+            assert 'action="/api/' not in form.split(">")[0], where  # the pages' own URLs, not the API's
+
+
+def test_the_thread_forms_post_to_the_pages_own_urls(world, people, ask, sem, day):
+    consultation = ask()
+    booking_services.request_booking(
+        actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted"
+    )
+    actions = set()
+    for user in (world.user_a, people.coordinator):
+        body = html(as_user(user).get(page(consultation)))
+        actions |= {form.split('action="')[1].split('"')[0] for form in body.split("<form")[1:] if 'action="' in form}
+    wanted = {f"{page(consultation)}{verb}/" for verb in ("messages", "refer", "close", "bookings")}
+    assert wanted <= actions
 
 
 # --- Each page for each role ----------------------------------------------------------------------------------
