@@ -11,6 +11,7 @@ from . import services
 from .models import Consultation, ExpertProfile, display_name
 
 TEXT = {"max_length": services.TEXT_MAX}
+SEVERAL = "Ctrl（Macは⌘）を押しながらクリックすると複数選べます。 (Hold Ctrl or ⌘ to pick several.)"
 
 
 def label(model, name: str) -> str:
@@ -114,10 +115,14 @@ class ReferForm(forms.Form):
         **TEXT,
     )
     instruments = IdsField(
-        label="紹介する機器（任意） (instruments, optional)", widget=forms.SelectMultiple(attrs={"size": 6})
+        label="紹介する機器（任意） (instruments, optional)",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=SEVERAL,
     )
     experts = IdsField(
-        label="紹介する専門家（任意） (experts, optional)", widget=forms.SelectMultiple(attrs={"size": 4})
+        label="紹介する専門家（任意） (experts, optional)",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=SEVERAL,
     )
 
     def __init__(self, *args, consultation: Consultation, institutions, instruments, experts, **kwargs):

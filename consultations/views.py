@@ -162,8 +162,9 @@ def _linkable_bookings(request, consultation):
     )
 
 
-def _instruments_to_book(suggestions, referrals) -> list[dict]:
-    """The instruments the consultation pointed to — referred ones first, then suggested ones — each once."""
+def _instruments_to_book(suggestions, referrals, limit: int = 5) -> list[dict]:
+    """The instruments the consultation pointed to — referred ones first, then suggested ones — each once, the
+    first `limit` (the suggestions list them all)."""
     seen, found = set(), []
     for referral in referrals:
         for instrument in referral.instruments.all():
@@ -175,7 +176,7 @@ def _instruments_to_book(suggestions, referrals) -> list[dict]:
             if item["id"] not in seen:
                 seen.add(item["id"])
                 found.append({"id": item["id"], "name": item["name"], "institution": suggestion["institution"]["name"]})
-    return found
+    return found[:limit]
 
 
 def _detail(request, consultation: Consultation, forms: dict | None = None, status: int = 200):
