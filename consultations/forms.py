@@ -219,7 +219,8 @@ class ExpertProfileForm(forms.Form):
 
     def __init__(self, *args, institutions, instruments, **kwargs):
         super().__init__(*args, **kwargs)
-        if len(institutions) > 1:
+        self.institutions = list(institutions)
+        if len(self.institutions) > 1:
             self.fields["institution"].choices = [("", "")] + [(i.id, i.name) for i in institutions]
             self.fields["instruments"].choices = _grouped(instruments, lambda i: i.name)
         else:
@@ -237,4 +238,6 @@ class ExpertProfileForm(forms.Form):
         }
         if data.get("institution"):
             kwargs["institution"] = Institution.objects.get(pk=data["institution"])
+        elif len(self.institutions) == 1:  # staff of one institution: theirs (also after moving to another)
+            kwargs["institution"] = self.institutions[0]
         return kwargs

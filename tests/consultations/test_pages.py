@@ -648,3 +648,13 @@ def test_csrf_is_checked_on_the_consultation_forms(world, people):
     client.force_login(world.user_a)
     assert client.post(NEW, {**SEM_PROBLEM, "action": "send"}).status_code == 403
     assert not Consultation.objects.exists()
+
+
+def test_staff_who_moved_to_another_institution_list_themselves_there(world):
+    services.save_expert_profile(actor=world.staff_a, listed=True, keywords="破断面", instruments=[world.sem])
+    world.staff_a.roles.all().delete()
+    give_role(world.staff_a, "staff", institution=world.inst_b)
+    client = as_user(world.staff_a)
+    assert client.post(ME, {"listed": "on", "keywords": "X線回折", "instruments": [world.xrd.pk]}).status_code == 302
+    profile = ExpertProfile.objects.get()
+    assert profile.institution == world.inst_b and list(profile.instruments.all()) == [world.xrd]
