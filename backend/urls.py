@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("bookings.pages")),
     path("", include("equipment.pages")),
     path("", include("reports.pages")),
+    path("", include("consultations.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),

@@ -188,9 +188,7 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
 
     def get_suggestions(self, obj) -> list[dict]:
         """The suggestions made when the company asked; experts who have since left the directory are left out."""
-        expert_ids = {e["id"] for s in obj.suggestions for e in s.get("experts", ())}
-        still_listed = selectors.listed_expert_ids(expert_ids) if expert_ids else set()
-        return [{**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]} for s in obj.suggestions]
+        return selectors.current_suggestions(obj)
 
     def get_bookings(self, obj) -> list[dict]:
         return [
@@ -208,16 +206,7 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
     def get_can(self, obj) -> dict:
         """What the current user may do here (for pages and clients; the services decide in any case)."""
         request = self.context.get("request")
-        if request is None:
-            return {}
-        sides = selectors.sides_of(request.user, obj, {r.institution_id for r in obj.referrals.all()})
-        is_open = obj.status in Consultation.OPEN
-        return {
-            "refer": is_open and "coordinator" in sides,
-            "write": is_open and bool(sides),
-            "close": is_open and bool(sides & {"company", "coordinator"}),
-            "book": "company" in sides,
-        }
+        return selectors.permitted_actions(request.user, obj) if request is not None else {}
 
 
 class ExpertSerializer(serializers.ModelSerializer):
@@ -271,19 +260,16 @@ class ConsultationViewSet(
         if self.action != "list":
             return qs
         params = self.request.query_params
-        if params.get("status"):
-            wanted = params["status"].split(",")
-            unknown = set(wanted) - set(Consultation.Status.values)
-            if unknown:
-                raise serializers.ValidationError(
-                    {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
-                )
-            qs = qs.filter(status__in=wanted)
-        consortium = _id_param(params, "consortium")
-        if consortium is not None:
-            qs = qs.filter(consortium_id=consortium)
-        if params.get("mine") in {"1", "true"}:
-            qs = qs.filter(requester=self.request.user)
+        wanted = params["status"].split(",") if params.get("status") else []
+        unknown = set(wanted) - set(Consultation.Status.values)
+        if unknown:
+            raise serializers.ValidationError({"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]})
+        qs = selectors.filter_consultations(
+            qs,
+            statuses=wanted,
+            consortium_id=_id_param(params, "consortium"),
+            requester=self.request.user if params.get("mine") in {"1", "true"} else None,
+        )
         return qs.order_by("-created_at", "-id")
 
     def get_serializer_class(self):

@@ -196,7 +196,9 @@ def _seed_consultations(seeder) -> None:
             description=row["description"],
             confidential=row.get("confidential", False),
             created_at=received,
-            suggestions=selectors.suggestions_for(f"{row['title']}\n{row['description']}", consortium_id=consortium.id),
+            suggestions=selectors.suggestions_for(
+                selectors.problem_text(row["title"], row["description"]), consortium_id=consortium.id
+            ),
         )
         _history(seeder, consultation, row, now)
         created += 1

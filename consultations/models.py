@@ -16,6 +16,8 @@ from bookings.models import Booking
 from consortia.models import Company, Consortium, Institution
 from equipment.models import Instrument
 
+from .matching import normalize
+
 
 class ExpertProfile(models.Model):
     """A staff member who agreed to be listed in the expert directory (専門家), with what they know."""
@@ -96,6 +98,8 @@ class Consultation(models.Model):
     )
     closed_at = models.DateTimeField(_("終了日時 (closed at)"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("未紹介の督促日時 (unreferred reminder sent at)"), null=True, blank=True)
+    # Title, description and company name, normalised like the catalogue's: what the pages' search looks in.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,6 +129,17 @@ class Consultation(models.Model):
 
     def __str__(self):  # shown in the admin and in logs: a confidential one only by its number
         return f"#{self.pk} （非公開 confidential）" if self.confidential else f"#{self.pk} {self.title}"
+
+    def build_search_text(self) -> str:
+        """The searchable text (derived; kept in search_text). Title and description never change after the
+        consultation is asked; a company renamed later is found under its new name only in new ones."""
+        return normalize(" ".join([self.title, self.description, self.company.name]))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
+        super().save(*args, **kwargs)
 
 
 class Referral(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from backend.plumbing import require_aware
 from bookings.models import Booking
+from consortia.models import Company, Consortium, Institution
 from consortia.selectors import access_for, active_memberships
 from equipment.models import Category, Instrument
 
@@ -31,6 +32,45 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
     if access.staff_of:
         scope |= Q(id__in=Referral.objects.filter(institution_id__in=access.staff_of).values("consultation_id"))
     return Consultation.objects.filter(scope)
+
+
+def consultation_list(user) -> QuerySet[Consultation]:
+    """Visible consultations, newest first, with what a list row shows (company, consortium, the institutions
+    referred to), in a fixed number of queries whatever the number of rows."""
+    return (
+        consultations_visible_to(user)
+        .select_related("company", "consortium")
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("institution")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def filter_consultations(
+    qs: QuerySet[Consultation],
+    *,
+    statuses: Collection[str] = (),
+    consortium_id: int | None = None,
+    requester=None,
+    confidential: bool | None = None,
+    unreferred: bool = False,
+    q: str = "",
+) -> QuerySet[Consultation]:
+    """The filters of the API's list and of the pages' inbox. `unreferred`: never referred (new, or closed
+    before any referral). `q`: every term must occur in the title, description or company name, width, case
+    and katakana/hiragana ignored (like the catalogue)."""
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if consortium_id is not None:
+        qs = qs.filter(consortium_id=consortium_id)
+    if requester is not None:
+        qs = qs.filter(requester=requester)
+    if confidential is not None:
+        qs = qs.filter(confidential=confidential)
+    if unreferred:
+        qs = qs.filter(first_referred_at__isnull=True)
+    for term in matching.normalize(q).split():
+        qs = qs.filter(search_text__contains=term)
+    return qs
 
 
 def consultation_detail_queryset(user) -> QuerySet[Consultation]:
@@ -64,6 +104,59 @@ def sides_of(user, consultation: Consultation, referred_institution_ids: Collect
     return sides
 
 
+def permitted_actions(user, consultation: Consultation) -> dict[str, bool]:
+    """What the user may do on a consultation of `consultation_detail_queryset` (its referrals prefetched), for
+    the API's `can` and the pages' forms. The services decide in any case."""
+    sides = sides_of(user, consultation, {r.institution_id for r in consultation.referrals.all()})
+    is_open = consultation.status in Consultation.OPEN
+    return {
+        "refer": is_open and Message.Side.COORDINATOR in sides,
+        "write": is_open and bool(sides),
+        "close": is_open and bool(sides & {Message.Side.COMPANY, Message.Side.COORDINATOR}),
+        "book": Message.Side.COMPANY in sides,
+    }
+
+
+def current_suggestions(consultation: Consultation) -> list[dict]:
+    """The suggestions made when the company asked; experts who have since left the directory are left out."""
+    expert_ids = {e["id"] for s in consultation.suggestions for e in s.get("experts", ())}
+    still_listed = listed_expert_ids(expert_ids) if expert_ids else set()
+    return [
+        {**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]} for s in consultation.suggestions
+    ]
+
+
+def referable_institutions() -> QuerySet[Institution]:
+    """Institutions a coordinator can refer to (members of a consortium today, of any consortium: 広域連携), each
+    with `memberships_in_force`."""
+    memberships = active_memberships()
+    return (
+        Institution.objects.filter(id__in=memberships.values("institution_id"))
+        .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="memberships_in_force"))
+        .order_by("id")
+    )
+
+
+def referable_instruments() -> QuerySet[Instrument]:
+    """Instruments in service at those institutions, by institution."""
+    return (
+        Instrument.objects.exclude(status=Instrument.Status.RETIRED)
+        .filter(institution_id__in=active_memberships().values("institution_id"))
+        .select_related("institution")
+        .order_by("institution_id", "id")
+    )
+
+
+def referable_experts() -> QuerySet[ExpertProfile]:
+    """Listed experts at those institutions, by institution."""
+    return (
+        ExpertProfile.objects.filter(listed=True, user__is_active=True)
+        .filter(institution_id__in=active_memberships().values("institution_id"))
+        .select_related("user", "institution")
+        .order_by("institution_id", "id")
+    )
+
+
 def referred_institution_ids(consultation: Consultation) -> set[int]:
     return set(Referral.objects.filter(consultation=consultation).values_list("institution_id", flat=True))
 
@@ -82,6 +175,19 @@ def listed_expert_ids(ids: Collection[int]) -> set[int]:
 
 
 # --- The matcher's candidates ---------------------------------------------------------------------------------------
+def problem_text(title: str, description: str) -> str:
+    """What the matcher reads of a consultation."""
+    return f"{title}\n{description}"
+
+
+def home_consortium(company: Company) -> Consortium | None:
+    """The consortium covering the company's prefecture, when exactly one does."""
+    covering = [
+        c for c in Consortium.objects.order_by("id") if company.prefecture and company.prefecture in c.prefectures
+    ]
+    return covering[0] if len(covering) == 1 else None
+
+
 def _names(*parts) -> str:
     return matching.normalize(" ".join(p for p in parts if p))
 

@@ -69,16 +69,14 @@ def _company_of(actor, company_id: int | None) -> Company:
 
 def _consortium_for(company: Company) -> Consortium:
     """The consortium of the company's prefecture when exactly one covers it; otherwise the company must choose."""
-    covering = [
-        c for c in Consortium.objects.order_by("id") if company.prefecture and company.prefecture in c.prefectures
-    ]
-    if len(covering) == 1:
-        return covering[0]
-    raise DomainError(
-        "consortium_required",
-        "相談先の協議会を選んでください。 (Choose the consortium to ask.)",
-        field="consortium",
-    )
+    consortium = selectors.home_consortium(company)
+    if consortium is None:
+        raise DomainError(
+            "consortium_required",
+            "相談先の協議会を選んでください。 (Choose the consortium to ask.)",
+            field="consortium",
+        )
+    return consortium
 
 
 def _claim_open(consultation: Consultation, now: datetime) -> None:
@@ -114,6 +112,16 @@ def _ensure_company_side(actor, consultation: Consultation) -> None:
 
 
 # --- Verbs -----------------------------------------------------------------------------------------------------
+def _checked_request(
+    actor, title: str, description: str, consortium: Consortium | None, company_id: int | None
+) -> tuple[Company, str, str, Consortium]:
+    """What asking a consultation checks: who asks for which company, the texts, the consortium asked."""
+    company = _company_of(actor, company_id)
+    title = _required_text(title, "title", max_length=TITLE_MAX)
+    description = _required_text(description, "description")
+    return company, title, description, consortium or _consortium_for(company)
+
+
 @transaction.atomic
 def submit_consultation(
     *,
@@ -127,10 +135,7 @@ def submit_consultation(
 ) -> Consultation:
     """A company user describes a problem; the matcher's suggestions are kept with it and the consortium's
     coordinators are e-mailed."""
-    company = _company_of(actor, company_id)
-    title = _required_text(title, "title", max_length=TITLE_MAX)
-    description = _required_text(description, "description")
-    consortium = consortium or _consortium_for(company)
+    company, title, description, consortium = _checked_request(actor, title, description, consortium, company_id)
     now = now or timezone.now()
     consultation = Consultation(
         company=company,
@@ -141,12 +146,25 @@ def submit_consultation(
         confidential=bool(confidential),
         status=Status.NEW,
         created_at=now,
-        suggestions=selectors.suggestions_for(f"{title}\n{description}", consortium_id=consortium.id),
+        suggestions=selectors.suggestions_for(selectors.problem_text(title, description), consortium_id=consortium.id),
     )
     consultation.save()
     if not notices.consultation_received(consultation):
         logger.warning("consultation %s: consortium %s has no coordinator to tell", consultation.pk, consortium.pk)
     return consultation
+
+
+def preview_suggestions(
+    *,
+    actor,
+    title: str,
+    description: str,
+    consortium: Consortium | None = None,
+    company_id: int | None = None,
+) -> list[dict]:
+    """What `submit_consultation` would suggest, and the same refusals, with nothing stored and nobody told."""
+    _company, title, description, consortium = _checked_request(actor, title, description, consortium, company_id)
+    return selectors.suggestions_for(selectors.problem_text(title, description), consortium_id=consortium.id)
 
 
 @transaction.atomic

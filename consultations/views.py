@@ -1,0 +1,356 @@
+"""Web pages of technical consultations and the expert directory: the same selectors and services as the API.
+
+Who sees what is `selectors.consultations_visible_to` (anyone else gets a 404); what one may do there is
+`selectors.permitted_actions`; the services check it again. A refusal on input is shown next to its field with
+the input kept (400); a refused permission is a 403 page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend import errors
+from backend.web import call_service
+from bookings.selectors import own_bookings
+from consortia.models import Institution
+from consortia.selectors import access_for
+from equipment.models import Instrument
+
+from . import selectors, services
+from .forms import (
+    CloseForm,
+    ConsultationForm,
+    ExpertFilter,
+    ExpertProfileForm,
+    LinkBookingForm,
+    ListFilter,
+    MessageForm,
+    ReferForm,
+    companies_of,
+)
+from .models import Consultation, ExpertProfile
+
+PAGE_SIZE = 30
+
+
+def _call(request, form, service, *, success: str = "", **kwargs):
+    """`call_service`, except that a refused permission is a 403 page rather than a remark on the form."""
+
+    def run(**arguments):
+        try:
+            return service(**arguments)
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(error.message) from error
+
+    return call_service(request, form, run, success=success, **kwargs)
+
+
+def _takes_part(access) -> bool:
+    """Company users ask; coordinators refer; staff answer what was referred to them."""
+    return bool(access.member_of or access.coordinator_of or access.staff_of)
+
+
+# --- The list ------------------------------------------------------------------------------------------------------
+@login_required
+def consultation_list(request):
+    """The company's own consultations, the coordinators' inbox of their consortia, the staff's referred ones
+    (one list: what the user may see), with filters. A fixed number of queries whatever the number of rows."""
+    access = access_for(request.user)
+    if not _takes_part(access):
+        raise PermissionDenied("技術相談の当事者のみ利用できます。 (For the parties of consultations only.)")
+    form = ListFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+    filters = form.selector_kwargs()
+    consultations = selectors.filter_consultations(selectors.consultation_list(request.user), **filters)
+    if filters["unreferred"]:  # an inbox: the longest waiting first
+        consultations = consultations.order_by("created_at", "id")
+    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [{"consultation": c, "overdue": selectors.is_overdue(c, now)} for c in page]
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "consultations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "querystring_base": f"{kept.urlencode()}&" if kept else "",
+            "filtered": any(filters.values()),
+            "statuses": Consultation.Status.choices,
+        },
+    )
+
+
+# --- Asking --------------------------------------------------------------------------------------------------------
+@login_required
+def consultation_new(request):
+    """The low-threshold form. "Preview" shows what the matcher suggests without sending; "send" asks, and the
+    consultation's page shows the suggestions at once."""
+    access = access_for(request.user)
+    if not access.member_of:
+        raise PermissionDenied("技術相談は企業の利用者が申し込めます。 (Consultations are asked by company users.)")
+    form = ConsultationForm(request.POST or None, companies=companies_of(access))
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = _call(request, form, services.preview_suggestions, actor=request.user, **form.service_kwargs())
+        else:
+            consultation = _call(
+                request,
+                form,
+                services.submit_consultation,
+                success="相談を受け付けました。コーディネータからの連絡をお待ちください。 "
+                "(Consultation sent; a coordinator will be in touch.)",
+                actor=request.user,
+                confidential=form.cleaned_data["confidential"],
+                **form.service_kwargs(),
+            )
+            if consultation is not None:
+                return redirect("consultation-page", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/new.html",
+        {"form": form, "preview": preview},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- One consultation: the thread ----------------------------------------------------------------------------------
+def _visible(request, pk: int) -> Consultation:
+    consultation = selectors.consultation_detail_queryset(request.user).filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("no such consultation")
+    return consultation
+
+
+def _refer_form(consultation, data=None, initial=None) -> ReferForm:
+    return ReferForm(
+        data,
+        initial=initial,
+        consultation=consultation,
+        institutions=selectors.referable_institutions(),
+        instruments=selectors.referable_instruments(),
+        experts=selectors.referable_experts(),
+    )
+
+
+def _refer_initial(request, suggestions) -> dict | None:
+    """ "Refer here" on a suggestion: the institution with its suggested instruments and experts picked."""
+    wanted = request.GET.get("refer_to", "")
+    for suggestion in suggestions:
+        if str(suggestion["institution"]["id"]) == wanted:
+            return {
+                "institution": suggestion["institution"]["id"],
+                "instruments": [i["id"] for i in suggestion["instruments"]],
+                "experts": [e["id"] for e in suggestion["experts"]],
+            }
+    return None
+
+
+def _linkable_bookings(request, consultation):
+    """The user's own bookings for the consultation's company that no consultation claims yet."""
+    return list(
+        own_bookings(request.user).filter(company_id=consultation.company_id, consultation_link__isnull=True)[:50]
+    )
+
+
+def _instruments_to_book(suggestions, referrals, limit: int = 5) -> list[dict]:
+    """The instruments the consultation pointed to — referred ones first, then suggested ones — each once, the
+    first `limit` (the suggestions list them all)."""
+    seen, found = set(), []
+    for referral in referrals:
+        for instrument in referral.instruments.all():
+            if instrument.id not in seen:
+                seen.add(instrument.id)
+                found.append({"id": instrument.id, "name": instrument.name, "institution": referral.institution.name})
+    for suggestion in suggestions:
+        for item in suggestion["instruments"]:
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                found.append({"id": item["id"], "name": item["name"], "institution": suggestion["institution"]["name"]})
+    return found[:limit]
+
+
+def _detail(request, consultation: Consultation, forms: dict | None = None, status: int = 200):
+    forms = forms or {}
+    can = selectors.permitted_actions(request.user, consultation)
+    suggestions = selectors.current_suggestions(consultation)
+    referrals = list(consultation.referrals.all())
+    context = {
+        "consultation": consultation,
+        "can": can,
+        "sides": selectors.sides_of(request.user, consultation, {r.institution_id for r in referrals}),
+        "suggestions": suggestions,
+        "referrals": referrals,
+        "thread": consultation.messages.all(),
+        "links": consultation.booking_links.all(),
+        "overdue": selectors.is_overdue(consultation, timezone.now()),
+        "message_form": forms.get("message") or MessageForm(prefix="message"),
+    }
+    if can["refer"]:
+        context["refer_form"] = forms.get("refer") or _refer_form(
+            consultation, initial=_refer_initial(request, suggestions)
+        )
+    if can["close"]:
+        context["close_form"] = forms.get("close") or CloseForm(prefix="close")
+    if can["book"]:
+        context["to_book"] = _instruments_to_book(suggestions, referrals)
+        context["link_form"] = forms.get("link") or LinkBookingForm(
+            prefix="link", bookings=_linkable_bookings(request, consultation)
+        )
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+@login_required
+def consultation_detail(request, pk: int):
+    return _detail(request, _visible(request, pk))
+
+
+# verb of the page → what `permitted_actions` calls it
+ACTIONS = {"message": "write", "refer": "refer", "close": "close", "link": "book"}
+
+
+def _act(request, consultation, name: str, form, service, *, success: str, anchor: str, **kwargs):
+    """Run one verb of the thread: back to the page on success, else the page again with the refusal beside its
+    field and the input kept (400). Someone who may not do it at all gets a 403 page, whatever they sent; on a
+    closed consultation the service says that it is closed."""
+    if (
+        consultation.status in Consultation.OPEN
+        and not selectors.permitted_actions(request.user, consultation)[ACTIONS[name]]
+    ):
+        raise PermissionDenied("この操作はできません。 (You may not do this here.)")
+    if form.is_valid():
+        done = _call(request, form, service, success=success, actor=request.user, consultation=consultation, **kwargs)
+        if done is not None:
+            return redirect(f"/consultations/{consultation.pk}/#{anchor}")
+        for error in form.non_field_errors():  # at the top too: the form may no longer be on the page
+            messages.error(request, error)
+    # The page shows what is stored now (a refusal may be a concurrent close); the form keeps the input.
+    return _detail(request, _visible(request, consultation.pk), {name: form}, status=400)
+
+
+@login_required
+@require_POST
+def post_message(request, pk: int):
+    consultation = _visible(request, pk)
+    form = MessageForm(request.POST, prefix="message")
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    return _act(
+        request, consultation, "message", form, services.post_message,
+        success="送信しました。 (Message sent.)", anchor="thread", body=body,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def refer(request, pk: int):
+    consultation = _visible(request, pk)
+    form = _refer_form(consultation, request.POST)
+    kwargs = form.service_kwargs() if form.is_valid() else {}
+    return _act(
+        request, consultation, "refer", form, services.refer,
+        success="紹介しました。紹介先と企業にメールで知らせます。 (Referred; the institution and the company are e-mailed.)",
+        anchor="referrals", **kwargs,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    consultation = _visible(request, pk)
+    form = CloseForm(request.POST, prefix="close")
+    outcome = form.cleaned_data["outcome"] if form.is_valid() else ""
+    return _act(
+        request, consultation, "close", form, services.close,
+        success="相談を終了しました。 (Consultation closed.)", anchor="status", outcome=outcome,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def link_booking(request, pk: int):
+    consultation = _visible(request, pk)
+    bookings = _linkable_bookings(request, consultation)
+    form = LinkBookingForm(request.POST, prefix="link", bookings=bookings)
+    booking = next((b for b in bookings if form.is_valid() and b.id == form.cleaned_data["booking"]), None)
+    return _act(
+        request, consultation, "link", form, services.link_booking,
+        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)", anchor="bookings",
+        booking=booking,
+    )  # fmt: skip
+
+
+# --- The expert directory ------------------------------------------------------------------------------------------
+@login_required
+def expert_directory(request):
+    """Listed experts, searched like the catalogue; for logged-in users (it names people)."""
+    institutions = Institution.objects.filter(experts__listed=True).distinct().order_by("id")
+    form = ExpertFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+    experts = selectors.expert_list(q=filters.get("q", ""), institution_id=filters.get("institution"))
+    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "consultations/experts.html",
+        {
+            "form": form,
+            "page": page,
+            "institutions": institutions,
+            "querystring_base": f"{kept.urlencode()}&" if kept else "",
+        },
+    )
+
+
+@login_required
+def my_expert_entry(request):
+    """A staff member's own entry: listed or not, keywords, profile, the instruments they run."""
+    access = access_for(request.user)
+    if not access.staff_of:
+        raise PermissionDenied("機関の担当者のみ登録できます。 (Institution staff only.)")
+    profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("instruments").first()
+    institutions = list(Institution.objects.filter(id__in=access.staff_of).order_by("id"))
+    instruments = list(
+        Instrument.objects.filter(institution_id__in=access.staff_of)
+        .exclude(status=Instrument.Status.RETIRED)
+        .select_related("institution")
+        .order_by("institution_id", "id")
+    )
+    initial = None
+    if profile is not None:
+        initial = {
+            "institution": profile.institution_id,
+            "listed": profile.listed,
+            "keywords": profile.keywords,
+            "bio": profile.bio,
+            "instruments": [i.id for i in profile.instruments.all()],
+        }
+    form = ExpertProfileForm(request.POST or None, initial=initial, institutions=institutions, instruments=instruments)
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            request,
+            form,
+            services.save_expert_profile,
+            success="専門家情報を保存しました。 (Your entry is saved.)",
+            actor=request.user,
+            **form.service_kwargs(),
+        )
+        if saved is not None:
+            return redirect("expert-me-page")
+    return render(
+        request,
+        "consultations/expert_me.html",
+        {"form": form, "profile": profile},
+        status=400 if form.errors else 200,
+    )

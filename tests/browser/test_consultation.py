@@ -1,0 +1,117 @@
+"""A technical consultation in a real browser, on the demo data: a company writes 「樹脂の破断面を観察したい」,
+sees a scanning electron microscope suggested at once and follows its link to the instrument's page; the
+coordinator refers it from the suggestion; the referred staff answer in the thread; the company reads the
+answer. `shoot` checks every step at 360 px too."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from consultations.models import Consultation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "kyoyo-browser"
+TITLE = "樹脂の破断面を観察したい"
+AIST = "産業技術総合研究所"  # the demo's `staff` work there; it has the JSM-IT800 SEM
+
+
+@pytest.fixture
+def demo(browser, settings, tmp_path):  # after `browser`: Playwright's sync API switches greenlets
+    call_command("seed_demo", password=PASSWORD, stdout=open("/dev/null", "w"))
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
+    return page
+
+
+def test_a_company_asks_the_coordinator_refers_and_the_staff_answer(browser, live_server, demo, shoot):
+    # The company asks in everyday words and sees the suggestions at once.
+    company = log_in(browser, live_server, "company")
+    company.click("nav.main >> text=技術相談")
+    company.wait_for_selector("table#consultations")
+    shoot(company, "company-list")
+    company.click("text=新しく相談する")
+    company.wait_for_selector("#id_description")
+    shoot(company, "new-form")
+    company.fill("#id_title", TITLE)
+    company.fill("#id_description", "射出成形した部品が出荷後に割れました。" + TITLE + "。")
+    company.click("button[value=preview]")
+    company.wait_for_selector("#preview ol.suggestions")
+    assert "走査電子顕微鏡" in company.locator("#preview").inner_text()
+    shoot(company, "preview")
+    company.click("button[value=send]")
+    company.wait_for_selector("#suggestions")
+    assert re.search(r"/consultations/\d+/$", company.url), company.url
+    consultation_url = company.url
+    suggestions = company.locator("ol.suggestions")
+    sem = suggestions.locator("a[href^='/instruments/']", has_text="走査電子顕微鏡").first
+    assert sem.is_visible() and "一致度" in suggestions.inner_text()
+    shoot(company, "asked-with-suggestions")
+    href = sem.get_attribute("href")
+    sem.click()
+    company.wait_for_selector("#request")
+    assert company.url.endswith(href) and "走査電子顕微鏡" in company.locator("h1").inner_text()
+    shoot(company, "suggested-instrument")
+
+    # The coordinator finds it in the inbox and refers it to the institution suggested.
+    coordinator = log_in(browser, live_server, "coordinator")
+    coordinator.goto(f"{live_server.url}/consultations/?unreferred=on")
+    assert TITLE in coordinator.locator("table#consultations").inner_text()
+    shoot(coordinator, "inbox")
+    coordinator.goto(consultation_url)
+    suggestion = coordinator.locator("li.suggestion", has=coordinator.locator("h3", has_text=AIST)).first
+    suggestion.locator("a", has_text="この機関に紹介する").click()
+    coordinator.wait_for_selector("form#refer")
+    assert AIST in coordinator.locator("#id_institution option:checked").inner_text()
+    assert coordinator.locator("#id_instruments option:checked").count() >= 1
+    coordinator.fill("#id_note", "電子顕微鏡での破断面観察をお願いします。")
+    coordinator.click("form#refer button[type=submit]")
+    coordinator.wait_for_selector("ul.messages")
+    assert "紹介済み" in coordinator.locator("h1").inner_text()
+    assert AIST in coordinator.locator(".referral").first.inner_text()
+    shoot(coordinator, "referred")
+
+    # The referred staff answer in the thread.
+    staff = log_in(browser, live_server, "staff")
+    staff.click("nav.main >> text=技術相談")
+    staff.click(f"table#consultations >> text={TITLE}")
+    staff.wait_for_selector("#id_message-body")
+    staff.fill("#id_message-body", "SEMで破断面を観察できます。割れた部品を2点お送りください。")
+    staff.click("form[action$='/messages/'] button[type=submit]")
+    staff.wait_for_selector("ul.messages")
+    assert "回答あり" in staff.locator("h1").inner_text()
+    shoot(staff, "answered")
+
+    # The company reads the answer.
+    company.goto(consultation_url)
+    thread = company.locator("ol.thread").inner_text()
+    assert "割れた部品を2点お送りください" in thread and AIST in thread
+    assert "回答あり" in company.locator("h1").inner_text()
+    shoot(company, "company-reads-the-answer")
+    consultation = Consultation.objects.get(title=TITLE, requester__username="company")
+    assert consultation.status == "answered" and consultation.referrals.count() == 1
+
+
+def test_the_expert_directory_and_the_inbox_fit_a_phone_in_english(browser, live_server, demo, shoot):
+    coordinator = log_in(browser, live_server, "coordinator")
+    coordinator.goto(f"{live_server.url}/experts/?q=ＥＤＳ")
+    assert "鈴木 一郎" in coordinator.locator("ul.experts").inner_text()
+    shoot(coordinator, "experts")
+    with coordinator.expect_navigation():
+        coordinator.select_option("#language", "en")  # the header's switch
+    assert coordinator.locator("h1").inner_text().startswith("Experts")
+    coordinator.goto(f"{live_server.url}/consultations/")
+    assert coordinator.locator("h1").inner_text().startswith("Consultation inbox")
+    shoot(coordinator, "inbox-en")
+    confidential = Consultation.objects.get(confidential=True)
+    coordinator.goto(f"{live_server.url}/consultations/{confidential.pk}/")
+    assert "Confidential" in coordinator.locator("h1").inner_text() and "matched" in coordinator.content()
+    shoot(coordinator, "confidential-thread-en")
