@@ -58,12 +58,17 @@ def log_in(browser, live_server, username: str, locale: str):
 
 
 @pytest.mark.parametrize(
-    "locale, refusal", [("ja-JP", "最短予約時間が最長予約時間を超えています"), ("en-US", "The minimum")]
+    "language, refusal, menu",
+    [("ja", "最短予約時間が最長予約時間を超えています", "機器管理"), ("en", "The minimum", "Manage instruments")],
 )
 def test_every_staff_page_fits_a_phone_with_content_and_with_a_refusal(
-    browser, live_server, world, furnished, shoot, locale, refusal
+    browser, live_server, world, furnished, shoot, language, refusal, menu
 ):
-    page = log_in(browser, live_server, "staff_a", locale)
+    page = log_in(browser, live_server, "staff_a", "ja-JP")
+    if language == "en":  # the header's switch (logging in restores the profile's language, Japanese)
+        with page.expect_navigation():
+            page.select_option("#language", "en")
+    assert menu in page.locator("nav.main").inner_text()
     urls = [reverse("staff-instruments"), reverse("staff-instrument-new")]
     urls += [reverse(name, args=[furnished.pk]) for name in SECTIONS]
     for url in urls:
