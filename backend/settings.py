@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "consultations",
+    "invoices",
+    "usage_reports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("bookings.urls")),
     path("", include("reports.urls")),
     path("", include("consultations.urls")),
+    path("", include("invoices.urls")),
+    path("", include("usage_reports.urls")),
 ]
 
 urlpatterns = [
