@@ -247,4 +247,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.remind_unreferred",
         "schedule": crontab(minute=20, hour="9-18"),
     },
+    # companies: usage reports (利用報告書) due within a week, and overdue ones, each reminder once
+    "remind-usage-reports": {"task": "usage_reports.remind", "schedule": crontab(minute=30, hour=9)},
 }
