@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("bookings.pages")),
     path("", include("equipment.pages")),
     path("", include("reports.pages")),
+    path("", include("invoices.pages")),
+    path("", include("usage_reports.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
