@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "DowntimeKindEnum": "equipment.models.Downtime.Kind",
         "InstrumentStatusEnum": "equipment.models.Instrument.Status",
         "BookingStatusEnum": "bookings.models.Booking.Status",
+        "UsageReportOutcomeEnum": "usage_reports.models.Outcome",
     },
 }
 

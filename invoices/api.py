@@ -130,7 +130,10 @@ def invoice_run(request, pk: int):
     return Response(InvoiceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED if issued else 200)
 
 
-@extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")])
+@extend_schema(
+    parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+    responses={200: OpenApiTypes.OBJECT},
+)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def invoice_run_preview(request, pk: int):

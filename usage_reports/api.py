@@ -23,6 +23,33 @@ class UsageReportInput(serializers.Serializer):
     publications = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
+class ReportTextSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    publishable = serializers.BooleanField()
+    embargo_until = serializers.DateField(allow_null=True)
+    summary = serializers.CharField(allow_null=True, help_text="null for those who may not read it")
+    publications = serializers.CharField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+
+
+class UsageReportRowSerializer(serializers.Serializer):
+    """The shape of one obligation (documentation of `row`)."""
+
+    booking = serializers.IntegerField()
+    instrument = serializers.IntegerField()
+    instrument_name = serializers.CharField()
+    institution = serializers.IntegerField()
+    institution_name = serializers.CharField()
+    company = serializers.IntegerField()
+    company_name = serializers.CharField()
+    confidential = serializers.BooleanField()
+    used_on = serializers.DateField()
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=[(s, s) for s in selectors.STATUSES])
+    on_time = serializers.BooleanField(allow_null=True)
+    report = ReportTextSerializer(allow_null=True)
+
+
 def row(booking, user, today) -> dict:
     """One obligation: the booking, its deadline and status, and the report when there is one (its text only for
     those who may read it)."""
@@ -59,6 +86,7 @@ class UsageReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     consortium's (without the text of confidential or embargoed ones)."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = UsageReportRowSerializer
 
     def get_queryset(self):
         qs = selectors.rows_visible_to(self.request.user)
@@ -85,7 +113,7 @@ def _owing_booking(user, pk: int):
     return booking
 
 
-@extend_schema(request=UsageReportInput, responses={201: dict, 200: dict})
+@extend_schema(request=UsageReportInput, responses={201: UsageReportRowSerializer, 200: UsageReportRowSerializer})
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
 def booking_usage_report(request, pk: int):
