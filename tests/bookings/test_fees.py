@@ -241,3 +241,11 @@ def test_the_fee_policy_through_the_api(world, client_for, api):
     assert ok.status_code == 200, ok.data
     assert ok.data["large_company_multiplier"] == "1.30" and ok.data["usage_report_due_days"] == 14
     assert api.get(f"/api/v1/institutions/{world.inst_a.id}/").data["registration_number"] == "T8000020130001"
+
+
+def test_the_instrument_page_shows_the_policy_and_the_large_company_price_it_charges(world, sem, policy, client):
+    body = client.get(f"/instruments/{sem.id}/").content.decode()
+    table = body.split('id="fee-policy"')[0]
+    assert "5,850円" in table and "9,000円" not in table  # 4,500 × 1.3 replaces the instrument's 9,000 large rate
+    notes = body.split('id="fee-policy"')[1].split("</ul>")[0]
+    assert "×2" in notes and "×1.5" in notes and "×1.3" in notes and "3,000円" in notes
