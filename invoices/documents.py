@@ -74,7 +74,9 @@ def _document(title: str, story: list, *, subject: str) -> bytes:
 
     def page_number(canvas, document):
         canvas.setFont(MINCHO, 8)
-        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"{title} {subject}  {document.page}ページ")
+        canvas.drawString(18 * mm, 9 * mm, f"{title}（Kyoyo 共用機器）")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"{subject}  p. {document.page}")
 
     doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
     return out.getvalue()
@@ -242,8 +244,9 @@ def certificate_pdf(booking, *, issued_on: date) -> bytes:
     and the fee fixed at approval."""
     institution = booking.instrument.institution
     number = f"C-{institution.id}-{booking.id:06d}"
-    start, end = booking.actual_start.astimezone(TOKYO), booking.actual_end.astimezone(TOKYO)
-    minutes = int((booking.actual_end - booking.actual_start).total_seconds() // 60)
+    used_from, used_until = booking.actual_start or booking.start, booking.actual_end or booking.end
+    start, end = used_from.astimezone(TOKYO), used_until.astimezone(TOKYO)
+    minutes = int((used_until - used_from).total_seconds() // 60)
     story = _header("利 用 証 明 書", [("証明書番号", number), ("発行日", day(issued_on))])
     recipient = (_recipient(booking.company.name, booking.company.address) if booking.company
                  else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True))  # fmt: skip

@@ -7,6 +7,7 @@ which PostgreSQL locks until the transaction ends: numbers never repeat, and an 
 gives its number back.
 """
 
+import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from . import selectors
 from .models import Invoice, InvoiceCounter, InvoicedBooking, InvoiceLine
 from .totals import Line, end_of_next_month, tax_summary, totals
 
+logger = logging.getLogger(__name__)
 REPLACED_FOR_LATE_USE = "後から記録された利用を含めて再発行 (reissued to include use recorded later)"
 
 
@@ -114,8 +116,9 @@ def issue_invoices(*, actor, institution: Institution, month: date, today: date 
                     actor=actor, institution=institution, company=plan.company, month=month, lines=plan.lines,
                     booking_ids=[b.id for b in plan.bookings], today=today, replaces=plan.replaces,
                 )  # fmt: skip
-        except (IntegrityError, Conflict):
-            continue  # another run invoiced these bookings first: nothing to do for this company
+        except (IntegrityError, Conflict) as exc:  # another run invoiced these bookings first: nothing to do here
+            logger.info("invoice run %s %s: company %s skipped (%s)", institution.id, month, plan.company.id, exc)
+            continue
         issued.append(invoice)
     return issued
 

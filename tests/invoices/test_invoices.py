@@ -223,3 +223,23 @@ def test_the_service_and_the_api_agree_and_the_run_is_idempotent(world, billing)
     assert [i.due_on for i in first] == [date(2025, 12, 31)] * 2
     assert issue_invoices(actor=world.staff_a, institution=world.inst_a, month=MONTH, today=date(2025, 11, 5)) == []
     assert Booking.objects.filter(invoicings__live=True).distinct().count() == 5
+
+
+def test_the_invoice_list_uses_a_constant_number_of_queries(world, billing, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consortia.models import User
+
+    for n in range(11):  # eleven more months of use, each invoiced
+        completed(world.sem, requester=world.user_a, company=world.company_a, day=date(2024, 1 + n, 10),
+                  start=time(10), minutes=30)  # fmt: skip
+        issue_invoices(actor=world.staff_a, institution=world.inst_a, month=date(2024, 1 + n, 1))
+    run(client_for(world.staff_a), world.inst_a)
+    counts = []
+    for size in (2, 12):
+        client = client_for(User.objects.get(pk=world.user_a.pk))
+        with CaptureQueriesContext(connection) as context:
+            assert len(client.get("/api/v1/invoices/", {"page_size": size}).data["results"]) == size
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -1,6 +1,6 @@
 """Usage reports (利用報告書) through the API: the company submits, everyone sees what they may."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -108,3 +108,23 @@ def test_a_booking_completed_through_the_services_owes_a_report(world, sem, clie
                               actual_end=at(day, 12), now=at(day, 13))  # fmt: skip
     row = client_for(world.user_a).get(f"/api/v1/bookings/{booking_id}/usage-report/").data
     assert row["status"] == "owed" and row["due_on"] == day + timedelta(days=30)
+
+
+def test_the_list_uses_a_constant_number_of_queries(world, sem, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consortia.models import User
+    from tests.invoices.conftest import completed
+    from tests.usage_reports.conftest import days_ago
+
+    for n in range(12):
+        completed(sem, requester=world.user_a, company=world.company_a, day=days_ago(3 + 3 * n), start=time(10),
+                  minutes=60)  # fmt: skip
+    counts = []
+    for size in (2, 12):
+        client = client_for(User.objects.get(pk=world.staff_a.pk))
+        with CaptureQueriesContext(connection) as context:
+            assert len(client.get(LIST, {"page_size": size}).data["results"]) == size
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts
