@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "consultations",
+    "invoices",
+    "usage_reports",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "DowntimeKindEnum": "equipment.models.Downtime.Kind",
         "InstrumentStatusEnum": "equipment.models.Instrument.Status",
         "BookingStatusEnum": "bookings.models.Booking.Status",
+        "UsageReportOutcomeEnum": "usage_reports.models.Outcome",
     },
 }
 
@@ -245,4 +248,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.remind_unreferred",
         "schedule": crontab(minute=20, hour="9-18"),
     },
+    # companies: usage reports (利用報告書) due within a week, and overdue ones, each reminder once
+    "remind-usage-reports": {"task": "usage_reports.remind", "schedule": crontab(minute=30, hour=9)},
 }

@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("bookings.urls")),
     path("", include("reports.urls")),
     path("", include("consultations.urls")),
+    path("", include("invoices.urls")),
+    path("", include("usage_reports.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
     path("", include("equipment.pages")),
     path("", include("reports.pages")),
     path("", include("consultations.pages")),
+    path("", include("invoices.pages")),
+    path("", include("usage_reports.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),

@@ -95,6 +95,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "confidential",
             "status",
             "proposal_pending",
+            "consumables",
             "quote",
             "quote_fixed_at",
             "decision_reason",
@@ -141,6 +142,16 @@ class ReasonSerializer(serializers.Serializer):
 class ProposalSerializer(ReasonSerializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField()
+
+
+class ConsumableSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=100)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+    unit_price_jpy = serializers.IntegerField(min_value=0, max_value=10_000_000)
+
+
+class ConsumablesSerializer(serializers.Serializer):
+    consumables = ConsumableSerializer(many=True, max_length=20)
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -267,6 +278,12 @@ class BookingViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._act(request, services.complete, CompletionSerializer)
+
+    @extend_schema(request=ConsumablesSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def consumables(self, request, pk=None):
+        """Staff set the consumables of a pending booking (an empty list removes them); the quote follows."""
+        return self._act(request, services.set_consumables, ConsumablesSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"], url_path="no-show")

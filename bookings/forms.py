@@ -1,5 +1,7 @@
 """Forms of the booking pages: they parse input like the API serializers do; the rules stay in the services."""
 
+import re
+
 from django import forms
 
 from backend.web import TokyoDateTimeField
@@ -60,6 +62,40 @@ class ProposalForm(ReasonForm):
 class CompletionForm(forms.Form):
     actual_start = TokyoDateTimeField(label="実利用開始 (actual start)")
     actual_end = TokyoDateTimeField(label="実利用終了 (actual end)")
+
+
+# "液体窒素, 3, 250" or "試料台，1，1,200円": the item (it may contain commas), the quantity, the unit price in yen
+CONSUMABLE_LINE = re.compile(r"^\s*(.+?)\s*[,，]\s*(\d{1,6})\s*[,，]\s*(\d{1,3}(?:,\d{3})*|\d+)\s*円?\s*$")
+
+
+class ConsumablesForm(forms.Form):
+    """Consumables as lines of "品名, 数量, 単価" (the service checks the values and names the line at fault)."""
+
+    consumables = forms.CharField(
+        label="消耗品 (consumables)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "液体窒素, 3, 250"}),
+        help_text="1行に1品: 品名, 数量, 単価（円・税抜）。空にすると削除します。 "
+        "(One per line: item, quantity, unit price in yen before tax. Empty removes them.)",
+    )
+
+    @staticmethod
+    def as_text(items) -> str:
+        return "\n".join(f"{i['label']}, {i['quantity']}, {i['unit_price_jpy']}" for i in items or [])
+
+    def clean_consumables(self):
+        items = []
+        for n, line in enumerate((self.cleaned_data["consumables"] or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = CONSUMABLE_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"{n}行目: 「品名, 数量, 単価」の形で入力してください。 (Line {n}: item, quantity, unit price.)"
+                )
+            label, quantity, price = match.groups()
+            items.append({"label": label, "quantity": int(quantity), "unit_price_jpy": int(price.replace(",", ""))})
+        return items
 
 
 class CatalogueFilter(forms.Form):

@@ -58,6 +58,9 @@ class Booking(models.Model):
     sample = models.TextField(_("試料 (sample)"), blank=True)
     confidential = models.BooleanField(_("成果非公開 (results not to be published)"), default=False)
     status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    consumables = models.JSONField(
+        _("消耗品 (consumables)"), default=list, blank=True, help_text='[{"label", "quantity", "unit_price_jpy"}]'
+    )
     quote = models.JSONField(_("見積 (quote)"), default=dict)
     quote_fixed_at = models.DateTimeField(_("料金確定日時 (price fixed at)"), null=True, blank=True)
     proposal_pending = models.BooleanField(_("変更提案の回答待ち (counter-proposal awaiting answer)"), default=False)
@@ -130,6 +133,7 @@ class BookingEvent(models.Model):
         "expire": _("期限切れ (expired)"),
         "complete": _("利用実績の記録 (use recorded)"),
         "no_show": _("無断不使用 (no-show)"),
+        "consumables": _("消耗品の設定 (consumables set)"),
     }
 
     def __str__(self):

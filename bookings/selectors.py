@@ -234,7 +234,7 @@ def warnings_for(bookings: list[Booking], *, now: datetime) -> dict[int, list[st
             if s < booking.end and e > booking.start:
                 found[booking.id].append(f"停止期間と重複: {title or '—'} (overlaps downtime)")
     for booking in bookings:
-        if booking.expires_at <= now + timedelta(hours=24):
+        if booking.status == Booking.Status.PENDING and booking.expires_at <= now + timedelta(hours=24):
             found[booking.id].append(
                 f"回答期限 {booking.expires_at.astimezone(TOKYO):%m/%d %H:%M} (decide by then or it expires)"
             )

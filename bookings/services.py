@@ -16,11 +16,10 @@ from backend.plumbing import require_aware, user_or_none
 from consortia.models import Company
 from consortia.selectors import access_for, can_manage_institution
 from equipment import selectors as equipment_selectors
-from equipment.models import Instrument, UsageMode
+from equipment.models import Instrument
 
-from . import notices, rules, selectors
+from . import notices, pricing, rules, selectors
 from .errors import BookingConflict
-from .fees import build_quote
 from .models import Booking, BookingEvent, CalendarFeed, new_feed_token
 
 Status = Booking.Status
@@ -91,17 +90,17 @@ def _company_of(actor, company_id: int | None) -> Company | None:
     return None
 
 
-def _quote(instrument: Instrument, *, user_category: str, mode: str, start: datetime, end: datetime) -> dict:
-    rate = equipment_selectors.rate_for(
-        instrument, user_category=user_category, mode=mode, on=start.astimezone(rules.TOKYO).date()
-    )
-    label = f"{instrument.name} {UsageMode(mode).label}"
-    return build_quote(
-        rate_amount=rate.amount_jpy if rate else None,
-        rate_unit=rate.unit if rate else None,
-        start=start,
-        end=end,
-        label=label,
+def _quote(booking: Booking) -> dict:
+    """The booking's quote as the rate table and the institution's fee policy say now (bookings.pricing)."""
+    return pricing.quote_for(
+        booking.instrument,
+        user_category=booking.user_category,
+        mode=booking.mode,
+        start=booking.start,
+        end=booking.end,
+        confidential=booking.confidential,
+        company=booking.company,
+        consumables=booking.consumables,
     )
 
 
@@ -226,9 +225,7 @@ def _require_reason(reason: str, field: str = "reason") -> str:
 def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
     """pending → approved, with the quote recomputed once more and then fixed for good."""
     now = timezone.now()
-    quote = _quote(
-        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=booking.start, end=booking.end
-    )
+    quote = _quote(booking)
     return _transition(
         booking,
         to=Status.APPROVED,
@@ -261,7 +258,7 @@ def _checked_request(
     require_aware(start=start, end=end)
     company = _company_of(actor, company_id)
     user_category = equipment_selectors.user_category_for(
-        actor, instrument, company_size=company.size if company else None
+        actor, instrument, company_size=company.size if company else None, on=start.astimezone(rules.TOKYO).date()
     )
     if user_category is None:
         raise PermissionDenied(
@@ -270,7 +267,7 @@ def _checked_request(
             "(Only company users, member researchers and institution staff may book.)",
         )
     hold = _check_slot(instrument, start=start, end=end, mode=mode, requester=actor, company=company, now=now)
-    return Booking(
+    booking = Booking(
         instrument=instrument,
         requester=actor,
         company=company,
@@ -284,9 +281,10 @@ def _checked_request(
         sample=sample,
         confidential=confidential,
         status=Status.PENDING,
-        quote=_quote(instrument, user_category=user_category, mode=mode, start=start, end=end),
         expires_at=min(now + timedelta(hours=instrument.decision_limit_hours), start),
     )
+    booking.quote = _quote(booking)
+    return booking
 
 
 def preview_request(
@@ -393,9 +391,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     booking.start, booking.end, booking.hold_start, booking.hold_end = start, end, hold.start, hold.end
     booking.proposal_pending = True
     booking.sequence += 1
-    booking.quote = _quote(
-        booking.instrument, user_category=booking.user_category, mode=booking.mode, start=start, end=end
-    )
+    booking.quote = _quote(booking)
     _save_holding(booking)
     _record(
         booking,
@@ -507,6 +503,67 @@ def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | N
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )
+
+
+MAX_CONSUMABLES = 20
+
+
+def _clean_consumables(items) -> list[dict]:
+    """[{"label", "quantity", "unit_price_jpy"}]: a label, a quantity of 1–10,000 and a price of 0–10,000,000 yen."""
+    if not isinstance(items, list | tuple) or len(items) > MAX_CONSUMABLES:
+        raise DomainError(
+            "invalid_consumables",
+            f"消耗品は{MAX_CONSUMABLES}件までのリストです。 (At most 20 items.)",
+            field="consumables",
+        )
+    cleaned = []
+    for n, item in enumerate(items):
+        try:
+            label = str(item["label"]).strip()
+            quantity, price = item["quantity"], item["unit_price_jpy"]
+        except (KeyError, TypeError):
+            label, quantity, price = "", None, None
+        valid = (
+            0 < len(label) <= 100
+            and isinstance(quantity, int) and not isinstance(quantity, bool) and 1 <= quantity <= 10_000
+            and isinstance(price, int) and not isinstance(price, bool) and 0 <= price <= 10_000_000
+        )  # fmt: skip
+        if not valid:
+            raise DomainError(
+                "invalid_consumables",
+                f"{n + 1}件目: 品名（100字以内）・数量（1〜10,000）・単価（0〜10,000,000円）を指定してください。 "
+                "(Each item needs a label, a quantity of 1–10,000 and a unit price of 0–10,000,000 yen.)",
+                field="consumables",
+                index=n,
+            )
+        cleaned.append({"label": label, "quantity": quantity, "unit_price_jpy": price})
+    return cleaned
+
+
+@transaction.atomic
+def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Booking:
+    """Staff list the consumables a pending booking will use (液体窒素, 試料台, …); the quote is recomputed.
+    Once approved the price is fixed, so the list can no longer change."""
+    _ensure_staff(actor, booking)
+    cleaned = _clean_consumables(consumables)
+    if booking.status != Status.PENDING:
+        raise Conflict(
+            "price_fixed",
+            "承認済みの予約は料金が確定しているため変更できません。 (The price is fixed once approved.)",
+            field="consumables",
+        )
+    booking.consumables = cleaned
+    quote = _quote(booking)
+    changed = Booking.objects.filter(pk=booking.pk, status=Status.PENDING).update(
+        consumables=cleaned, quote=quote, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise Conflict(
+            "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
+        )
+    booking.refresh_from_db()
+    _record(booking, actor=actor, action="consumables", from_status=booking.status, consumables=cleaned)
+    return booking
 
 
 def send_reminders(*, now: datetime | None = None) -> int:

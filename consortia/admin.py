@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from .models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 
 
 class RoleInline(admin.TabularInline):
@@ -32,12 +32,18 @@ class ConsortiumAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
+class FeePolicyInline(admin.StackedInline):
+    model = FeePolicy
+    extra = 0
+    max_num = 1
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "prefecture"]
+    list_display = ["name", "kind", "prefecture", "registration_number"]
     list_filter = ["kind", "prefecture"]
     search_fields = ["name", "name_en"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, FeePolicyInline]
 
 
 @admin.register(ConsortiumMembership)
@@ -59,3 +65,15 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user", "institution", "consortium", "company"]
+
+
+@admin.register(FeePolicy)
+class FeePolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "institution",
+        "confidential_multiplier",
+        "outside_region_multiplier",
+        "large_company_multiplier",
+        "staff_rate_jpy",
+    ]
+    autocomplete_fields = ["institution"]

@@ -1,15 +1,18 @@
 """REST endpoints for consortia, institutions, companies and the current user."""
 
+from decimal import Decimal
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import selectors, services
-from .models import Company, Consortium, Institution, User
+from .models import Company, Consortium, FeePolicy, Institution, User
 from .selectors import access_for
 from .validators import validate_corporate_number
 
@@ -44,10 +47,43 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Institution
-        fields = ["id", "name", "name_en", "kind", "prefecture", "address", "website", "consortia"]
+        fields = ["id", "name", "name_en", "kind", "prefecture", "address", "website", "registration_number",
+                  "consortia"]  # fmt: skip
 
     def get_consortia(self, obj) -> list[dict]:
         return [{"id": c.id, "name": c.name} for c in obj.consortia.all()]
+
+
+def _multiplier(**kwargs):
+    return serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("10"), required=False, **kwargs
+    )
+
+
+class FeePolicySerializer(serializers.Serializer):
+    """An institution's fee policy with its registration number and usage-report deadline (docs/fees.md)."""
+
+    confidential_multiplier = _multiplier()
+    outside_region_multiplier = _multiplier()
+    large_company_multiplier = _multiplier(allow_null=True)
+    staff_rate_jpy = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
+    registration_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    usage_report_due_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+
+    @staticmethod
+    def of(institution: Institution) -> dict:
+        policy = FeePolicy.objects.filter(institution=institution).first() or FeePolicy(institution=institution)
+        return {
+            "institution": institution.id,
+            "confidential_multiplier": str(policy.confidential_multiplier),
+            "outside_region_multiplier": str(policy.outside_region_multiplier),
+            "large_company_multiplier": None
+            if policy.large_company_multiplier is None
+            else str(policy.large_company_multiplier),
+            "staff_rate_jpy": policy.staff_rate_jpy,
+            "registration_number": institution.registration_number,
+            "usage_report_due_days": institution.usage_report_due_days,
+        }
 
 
 class CompanySerializer(serializers.ModelSerializer):
@@ -118,6 +154,18 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
         if consortium is not None and not consortium.isdigit():
             raise serializers.ValidationError({"consortium": ["数値で指定してください。 (Must be an id.)"]})
         return selectors.institution_list(consortium_id=int(consortium) if consortium else None)
+
+    @extend_schema(request=FeePolicySerializer, responses=FeePolicySerializer)
+    @action(detail=True, methods=["get", "put", "patch"], url_path="fee-policy")
+    def fee_policy(self, request, pk=None):
+        """The institution's fee policy (public); its staff change it. Approved bookings keep their price."""
+        institution = self.get_object()
+        if request.method != "GET":
+            form = FeePolicySerializer(data=request.data, partial=request.method == "PATCH")
+            form.is_valid(raise_exception=True)
+            services.update_fee_policy(actor=request.user, institution=institution, **form.validated_data)
+            institution.refresh_from_db()
+        return Response(FeePolicySerializer.of(institution))
 
 
 class CompanyViewSet(

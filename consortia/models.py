@@ -1,11 +1,14 @@
 """Consortia, their member institutions, companies, users and the roles that scope them."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_corporate_number
+from .validators import validate_corporate_number, validate_registration_number
 
 PREFECTURES = [
     "北海道",
@@ -112,6 +115,18 @@ class Institution(models.Model):
     address = models.CharField(_("所在地 (address)"), max_length=300, blank=True)
     website = models.URLField(_("ウェブサイト (website)"), blank=True)
     contact_email = models.EmailField(_("連絡先 (contact e-mail)"), blank=True)
+    registration_number = models.CharField(
+        _("適格請求書発行事業者登録番号 (qualified-invoice registration number)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_registration_number],
+        help_text=_("「T」と法人番号13桁 (T and the 13-digit corporate number)"),
+    )
+    usage_report_due_days = models.PositiveIntegerField(
+        _("利用報告書の提出期限（利用後の日数） (usage report due, days after use)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     consortia = models.ManyToManyField(
         Consortium, through="ConsortiumMembership", related_name="institutions", verbose_name=_("協議会 (consortia)")
     )
@@ -123,6 +138,66 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+
+MULTIPLIER_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))]
+
+
+class FeePolicy(models.Model):
+    """How an institution charges on top of an instrument's base rate (see docs/fees.md).
+
+    Multipliers apply to the instrument's fee only, never to staff time or consumables. An institution
+    without a policy charges the rate table as it stands.
+    """
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="fee_policy", verbose_name=_("機関 (institution)")
+    )
+    confidential_multiplier = models.DecimalField(
+        _("成果非公開の倍率 (multiplier for results not to be published)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=MULTIPLIER_VALIDATORS,
+    )
+    outside_region_multiplier = models.DecimalField(
+        _("地域外企業の倍率 (multiplier for companies outside the region)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=MULTIPLIER_VALIDATORS,
+    )
+    large_company_multiplier = models.DecimalField(
+        _("大企業の倍率（中小企業料金に対して） (large companies, times the SME rate)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=MULTIPLIER_VALIDATORS,
+        help_text=_("空欄: 機器の大企業料金を適用 (empty: the instrument's large-company rate applies)"),
+    )
+    staff_rate_jpy = models.PositiveIntegerField(
+        _("技術職員の時間単価（円・税抜） (staff rate per hour, JPY excl. tax)"),
+        null=True,
+        blank=True,
+        help_text=_("技術補助・依頼分析に加算。空欄: 加算なし (added to assisted and commissioned use; empty: none)"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("料金規程 (fee policy)")
+        verbose_name_plural = _("料金規程 (fee policies)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidential_multiplier__gt=0)
+                & Q(outside_region_multiplier__gt=0)
+                & (Q(large_company_multiplier__isnull=True) | Q(large_company_multiplier__gt=0)),
+                name="fee_policy_multipliers_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} の料金規程"
 
 
 class ConsortiumMembership(models.Model):

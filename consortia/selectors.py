@@ -80,6 +80,27 @@ def institution_list(*, consortium_id: int | None = None) -> QuerySet[Institutio
     return qs
 
 
+def fellow_member_ids(institution_id: int, on=None) -> set[int]:
+    """Institutions that share a consortium with this one on a day (itself included if it is a member):
+    their researchers may use its instruments at the academic rate (相互活用)."""
+    memberships = active_memberships(on)
+    return set(
+        memberships.filter(
+            consortium_id__in=memberships.filter(institution_id=institution_id).values("consortium_id")
+        ).values_list("institution_id", flat=True)
+    )
+
+
+def region_of(institution_id: int, on=None) -> set[str]:
+    """The prefectures of every consortium the institution belongs to on a day (広域連携: their union)."""
+    prefectures: set[str] = set()
+    for listed in Consortium.objects.filter(
+        id__in=active_memberships(on).filter(institution_id=institution_id).values("consortium_id")
+    ).values_list("prefectures", flat=True):
+        prefectures.update(listed or [])
+    return prefectures
+
+
 def institution_ids_of_consortia(consortium_ids) -> set[int]:
     return set(active_memberships().filter(consortium_id__in=consortium_ids).values_list("institution_id", flat=True))
 

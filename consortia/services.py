@@ -7,11 +7,18 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 
-from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
-from .selectors import can_manage_company, can_manage_consortium, forget_access
+from .models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from .selectors import can_manage_company, can_manage_consortium, can_manage_institution, forget_access
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
 COMPANY_FIELDS = {"name", "size", "industry", "prefecture", "address"}
+FEE_POLICY_FIELDS = {
+    "confidential_multiplier",
+    "outside_region_multiplier",
+    "large_company_multiplier",
+    "staff_rate_jpy",
+}
+INSTITUTION_BILLING_FIELDS = {"registration_number", "usage_report_due_days"}
 
 
 @transaction.atomic
@@ -163,3 +170,24 @@ def create_company(*, actor, name: str, corporate_number: str, size: str, **fiel
     full_clean_or_refuse(company)
     company.save()
     return company
+
+
+@transaction.atomic
+def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy:
+    """The institution's staff set how it charges: the multipliers and staff rate of its fee policy, and
+    its registration number and usage-report deadline. Bookings already approved keep their price."""
+    if not can_manage_institution(actor, institution.id):
+        raise PermissionDenied(
+            "not_institution_staff",
+            "この機関の担当者のみ変更できます。 (Only the institution's staff may change this.)",
+        )
+    refuse_unknown_fields(fields, FEE_POLICY_FIELDS | INSTITUTION_BILLING_FIELDS)
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)  # the caller's copy stays clean
+    policy = FeePolicy.objects.filter(institution=institution).first() or FeePolicy(institution=institution)
+    for key, value in fields.items():
+        setattr(institution if key in INSTITUTION_BILLING_FIELDS else policy, key, value)
+    full_clean_or_refuse(institution)
+    full_clean_or_refuse(policy, exclude=["institution"])
+    institution.save()
+    policy.save()
+    return policy

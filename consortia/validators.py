@@ -27,3 +27,27 @@ def validate_corporate_number(value: str) -> None:
             _("法人番号のチェックデジットが正しくありません。 (The corporate number's check digit is wrong.)"),
             code="corporate_number_check_digit",
         )
+
+
+def validate_registration_number(value: str) -> None:
+    """An 適格請求書発行事業者登録番号 (qualified-invoice issuer number) is `T` and 13 half-width digits.
+
+    For a corporation — every institution here is one — the digits are its 法人番号, so the first is the
+    check digit of the other twelve.
+    """
+    if (
+        not isinstance(value, str)
+        or len(value) != 14
+        or value[0] != "T"
+        or not value[1:].isascii()
+        or not value[1:].isdigit()
+    ):
+        raise ValidationError(
+            _("登録番号は「T」と半角数字13桁です（例: T1234567890123）。 (A registration number is T and 13 digits.)"),
+            code="registration_number_format",
+        )
+    if int(value[1]) != corporate_number_check_digit(value[2:]):
+        raise ValidationError(
+            _("登録番号のチェックデジットが正しくありません。 (The registration number's check digit is wrong.)"),
+            code="registration_number_check_digit",
+        )

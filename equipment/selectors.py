@@ -6,7 +6,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Query
 from django.utils import timezone
 
 from consortia.models import Institution
-from consortia.selectors import access_for, active_memberships
+from consortia.selectors import access_for, active_memberships, fellow_member_ids
 
 from .models import Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
 from .text import search_terms
@@ -95,16 +95,19 @@ def rate_for(instrument: Instrument, *, user_category: str, mode: str, on: date)
     )
 
 
-def user_category_for(user, instrument: Instrument, *, company_size: str | None = None) -> str | None:
+def user_category_for(
+    user, instrument: Instrument, *, company_size: str | None = None, on: date | None = None
+) -> str | None:
     """Whose rate applies when this user books this instrument.
 
-    Staff of the owning institution pay the internal rate; researchers of member institutions the
-    academic rate; company users the rate of their company's size. None: the user may not book.
+    Staff of the owning institution pay the internal rate; researchers of an institution that shares a
+    consortium with the owning one (相互活用, memberships in force on `on`, today by default) the academic
+    rate; company users the rate of their company's size. None: the user may not book.
     """
     access = access_for(user)
     if instrument.institution_id in access.staff_of or instrument.institution_id in access.researcher_of:
         return UserCategory.INTERNAL
-    if access.researcher_of:
+    if access.researcher_of and access.researcher_of & fellow_member_ids(instrument.institution_id, on):
         return UserCategory.ACADEMIC
     if company_size is not None:
         return UserCategory.SME if company_size == "sme" else UserCategory.LARGE

@@ -116,6 +116,7 @@ class UtilizationReport:
     breakdowns: dict[str, list[Row]]
     generated_at: datetime
     consultations: dict | None = None  # the technical-consultation block (consultations.selectors)
+    usage_reports: dict | None = None  # the usage-report (利用報告書) block (usage_reports.selectors)
 
     def as_dict(self) -> dict:
         """The JSON shape of the API (also what the exports render)."""
@@ -136,6 +137,7 @@ class UtilizationReport:
             hours = apportioned_hours(rows, self.totals)
             body[name] = [row_dict(row, h) for row, h in zip(rows, hours, strict=True)]
         body["consultations"] = self.consultations
+        body["usage_reports"] = self.usage_reports
         return body
 
 

@@ -46,6 +46,7 @@ from consortia.models import Company, Consortium, ConsortiumMembership
 from consortia.selectors import access_for
 from consultations.selectors import consultation_summary
 from equipment.models import Downtime, Instrument, UsageMode, UserCategory
+from usage_reports.selectors import usage_report_summary
 
 from .figures import BREAKDOWNS, US, Figures, Row, UtilizationReport
 from .models import Report
@@ -374,6 +375,7 @@ def utilization(
         breakdowns={name: list(rows[name].values()) for name in BREAKDOWNS},
         generated_at=timezone.now(),
         consultations=consultation_summary(consortium.id, period.start, period.end, institution_ids=institution_ids),
+        usage_reports=usage_report_summary(bookings, period.start, period.end),
     )
 
 

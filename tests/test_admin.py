@@ -4,7 +4,16 @@ from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("consortia", "equipment", "bookings", "notifications", "reports", "consultations")
+OUR_APPS = (
+    "consortia",
+    "equipment",
+    "bookings",
+    "notifications",
+    "reports",
+    "consultations",
+    "invoices",
+    "usage_reports",
+)
 
 
 def test_every_model_has_an_admin_with_a_japanese_label():

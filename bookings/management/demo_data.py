@@ -179,6 +179,25 @@ INSTITUTIONS = {
     ),
 }
 
+# The fee policy of each institution (docs/fees.md): the 12-digit body of its fictional corporate number (the
+# registration number is T + the number with its check digit), multipliers for 成果非公開, companies outside the
+# consortium's region and large companies (None: the instrument's large-company rate applies), the staff rate
+# per hour for assisted and commissioned use (None: not charged), and the usage-report deadline in days.
+FEE_POLICIES = {
+    "aist": ("999902000001", "2.0", "1.0", "1.3", 6000, 30),
+    "hokudai": ("999902000002", "1.5", "1.0", "1.3", 5000, 30),
+    "muroran": ("999902000003", "1.5", "1.2", None, 4000, 30),
+    "tomakomai": ("999902000004", "1.5", "1.2", None, 3000, 30),
+    "doken": ("999902000005", "2.0", "1.5", "1.3", 4400, 14),  # 公設試: outside the region ×1.5
+    "hokkaido_tlo": ("999902000006", "1.0", "1.0", None, None, 30),
+    "tuat": ("999902000007", "1.5", "1.0", "1.3", 5000, 30),
+    "tiri": ("999902000008", "2.0", "1.5", "1.3", 4400, 14),
+    "kistec": ("999902000009", "2.0", "1.5", None, 4200, 14),
+    "saitec": ("999902000010", "2.0", "1.5", "1.3", 4000, 14),
+    "tokyo_kosen": ("999902000011", "1.5", "1.2", None, 3000, 30),
+    "tama_kyokai": ("999902000012", "1.0", "1.0", None, None, 30),
+}
+
 CATEGORIES = [
     ("sem", "走査電子顕微鏡", "Scanning electron microscope (SEM)",
      "表面観察 破断面 微細構造 形状 異物 元素分析 EDS 拡大 ミクロ 断面 めっき 割れ 傷 腐食"),
@@ -967,8 +986,10 @@ HISTORY_USERS = [
 HISTORY_CUSTOMERS = {
     "hokkaido": [("company", 4), ("hist-sapporo-foods", 3), ("hist-tomakomai-metal", 2), ("hist-hokkai-chem", 2),
                  ("company2", 1), ("researcher", 2)],
+    # The researcher (室蘭工大, 北海道 only) books in TAMA only at AIST, the member of both (相互活用 is between fellow
+    # members, see equipment.selectors.user_category_for): so not listed here.
     "tama": [("company2", 3), ("hist-hachioji-optics", 3), ("hist-sagamihara-materials", 3), ("hist-tama-motors", 2),
-             ("company", 1), ("researcher", 1)],
+             ("company", 1)],
 }  # fmt: skip
 # Institution staff also book their own instruments (internal use): username → institution key.
 HISTORY_INTERNAL = {"staff": "aist", "staff2": "tiri"}

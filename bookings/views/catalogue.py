@@ -2,6 +2,8 @@
 request form. The same selectors and services as the API."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -11,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.web import call_service
-from consortia.models import Company
+from consortia.models import Company, FeePolicy
 from consortia.selectors import access_for, consortium_list, institution_list
 from equipment import selectors as equipment_selectors
 from equipment.models import Category, UsageMode, UserCategory
 
 from .. import selectors, services
+from ..fees import yen
 from ..forms import CatalogueFilter, RequestForm
 
 TOKYO = selectors.TOKYO
@@ -68,13 +71,21 @@ def _companies_of(user):
     return list(Company.objects.filter(id__in=access_for(user).member_of).order_by("name"))
 
 
-def _fee_table(instrument):
-    """Rates in force as rows per user category with a cell per mode the instrument offers."""
+def _fee_table(instrument, policy=None):
+    """Rates in force as rows per user category with a cell per mode the instrument offers. Where the institution's
+    fee policy prices large companies from the SME rate (docs/fees.md), their row shows that price."""
     rates = {(r.user_category, r.mode): r for r in equipment_selectors.rates_in_force(instrument)}
     modes = [UsageMode(m) for m in instrument.modes]
+    large = policy.large_company_multiplier if policy else None
     rows = []
     for category in UserCategory:
-        cells = [(mode, rates.get((category.value, mode.value))) for mode in modes]
+        cells = []
+        for mode in modes:
+            rate = rates.get((category.value, mode.value))
+            sme = rates.get((UserCategory.SME.value, mode.value))
+            if category == UserCategory.LARGE and large is not None and sme is not None:
+                rate = SimpleNamespace(amount_jpy=yen(Decimal(sme.amount_jpy) * large), unit=sme.unit)
+            cells.append((mode, rate))
         if any(rate for _mode, rate in cells):
             rows.append({"category": category, "cells": cells})
     return modes, rows
@@ -127,7 +138,8 @@ def instrument_page(request, pk: int):
     week_start = _week_start(request)
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
-    modes, fee_rows = _fee_table(instrument)
+    policy = FeePolicy.objects.filter(institution_id=instrument.institution_id).first()
+    modes, fee_rows = _fee_table(instrument, policy)
     return render(
         request,
         "bookings/instrument.html",
@@ -141,6 +153,7 @@ def instrument_page(request, pk: int):
             "older_manuals": [m for m in manuals if m.id not in current],
             "fee_modes": modes,
             "fee_rows": fee_rows,
+            "fee_policy": policy,
             "form": form,
             "preview": preview,
             "can_request": can_request,

@@ -15,7 +15,7 @@ from consortia.selectors import can_manage_institution
 
 from .. import calendar, selectors, services
 from ..feeds import ics_response
-from ..forms import CompletionForm, ProposalForm, ReasonForm
+from ..forms import CompletionForm, ConsumablesForm, ProposalForm, ReasonForm
 from ..models import Booking
 
 Status = Booking.Status
@@ -75,6 +75,8 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
         "no_show_form": forms.get("no-show") or ReasonForm(prefix="no-show"),
+        "consumables_form": forms.get("consumables")
+        or ConsumablesForm(prefix="consumables", initial={"consumables": ConsumablesForm.as_text(booking.consumables)}),
         "complete_form": forms.get("complete")
         or CompletionForm(
             prefix="complete",
@@ -107,6 +109,12 @@ ACTIONS = {
         "利用実績を記録しました。 (Use recorded.)",
     ),
     "no-show": (ReasonForm, services.mark_no_show, ("reason",), "無断不使用を記録しました。 (No-show recorded.)"),
+    "consumables": (
+        ConsumablesForm,
+        services.set_consumables,
+        ("consumables",),
+        "消耗品を設定し、見積を更新しました。 (Consumables set; the quote is updated.)",
+    ),
 }
 
 

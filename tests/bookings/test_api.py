@@ -323,8 +323,14 @@ def test_staff_of_the_institution_book_at_the_internal_rate(world, sem, client_f
 
 
 def test_researchers_of_member_institutions_book_at_the_academic_rate(world, sem, client_for, request_body):
+    # #8: 相互活用 is for researchers of an institution sharing a consortium with the instrument's (inst_b is in
+    # hokkaido with inst_a); a researcher of inst_c (TAMA only) was given the academic rate before and is now refused.
     researcher = UserFactory()
-    give_role(researcher, "researcher", institution=world.inst_c)
+    give_role(researcher, "researcher", institution=world.inst_b)
     response = book(client_for(researcher), request_body)
     assert response.status_code == 201 and response.data["user_category"] == "academic"
     assert response.data["quote"]["subtotal_jpy"] == 6000
+    outsider = UserFactory()
+    give_role(outsider, "researcher", institution=world.inst_c)
+    response = book(client_for(outsider), request_body)
+    assert response.status_code == 403 and response.data["code"] == "cannot_book"

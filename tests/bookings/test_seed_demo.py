@@ -6,6 +6,7 @@ that is rolled back afterwards; each test runs in a savepoint inside it.
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -18,16 +19,18 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.rules import TOKYO
-from consortia.models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from consortia.selectors import access_for
-from consortia.validators import validate_corporate_number
+from consortia.validators import validate_corporate_number, validate_registration_number
 from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
+from invoices.models import Invoice, InvoicedBooking
 from reports.periods import Period
 from reports.selectors import utilization
+from usage_reports.models import UsageReport
 
 PASSWORD = "pw-test-123"
 MODELS = [Consortium, Institution, ConsortiumMembership, Company, User, Role, Category, Instrument, OpeningHours,
-          Rate, Photo, Manual, Qualification, Downtime, Booking]  # fmt: skip
+          Rate, Photo, Manual, Qualification, Downtime, Booking, FeePolicy, Invoice, UsageReport]  # fmt: skip
 
 
 def counts() -> dict[str, int]:
@@ -143,6 +146,45 @@ def test_the_history_gives_every_consortium_a_meaningful_monthly_report(seeded):
         assert body["totals"]["companies"] >= 3 and body["totals"]["revenue_jpy"] > 0
         for row in body["by_instrument"]:
             assert row["used_hours"] <= row["booked_hours"] + 1 <= row["available_hours"] + 1, row["label"]
+
+
+def test_every_institution_has_a_fee_policy_and_a_registration_number(seeded):
+    for institution in Institution.objects.select_related("fee_policy"):
+        validate_registration_number(institution.registration_number)
+        policy = institution.fee_policy
+        assert policy.confidential_multiplier >= 1 and policy.outside_region_multiplier >= 1
+    policies = FeePolicy.objects.all()
+    assert policies.filter(confidential_multiplier=2, outside_region_multiplier=Decimal("1.5")).exists()
+    assert policies.filter(large_company_multiplier=Decimal("1.3")).exists()
+    assert policies.filter(large_company_multiplier__isnull=True).exists()
+    assert policies.filter(staff_rate_jpy__gt=0).count() >= 8
+
+
+def test_last_months_use_is_invoiced_once_and_usage_reports_are_owed_and_submitted(seeded):
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    invoices = Invoice.objects.filter(month=last_month, status="issued")
+    assert invoices.count() >= 10
+    for invoice in invoices[:20]:
+        assert invoice.total_jpy == invoice.subtotal_jpy + invoice.tax_jpy > 0
+    live = InvoicedBooking.objects.filter(live=True)
+    assert live.count() == live.values("booking").distinct().count()
+    company = User.objects.get(username="company")
+    assert Invoice.objects.filter(company_id__in=access_for(company).member_of).exists()
+    reports = UsageReport.objects.filter(company_id__in=access_for(company).member_of)
+    assert reports.filter(on_time=True).exists() and reports.filter(on_time=False).exists()
+    completed = Booking.objects.filter(status="completed", company__isnull=False, requester=company)
+    assert completed.filter(usage_report__isnull=True).exists()  # something still owed or overdue
+
+
+def test_researchers_book_only_at_fellow_members(seeded):
+    researcher = User.objects.get(username="researcher")
+    home = _one(access_for(researcher).researcher_of)
+    fellows = set(ConsortiumMembership.objects.filter(
+        consortium__in=ConsortiumMembership.objects.filter(institution_id=home).values("consortium")
+    ).values_list("institution_id", flat=True))  # fmt: skip
+    booked_at = set(Booking.objects.filter(requester=researcher).values_list("instrument__institution", flat=True))
+    assert booked_at and booked_at <= fellows
 
 
 def test_the_logins_table_lists_every_demo_user(seeded):

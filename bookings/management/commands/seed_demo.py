@@ -17,6 +17,7 @@ import importlib.util
 import secrets
 import time as clock
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -27,7 +28,7 @@ from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
 from consortia import services as consortia_services
-from consortia.models import Company, Consortium, ConsortiumMembership, Institution, User
+from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
 from equipment import services as equipment_services
 from equipment.models import Category, Downtime, Instrument, Manual, Rate, UsageMode
@@ -135,6 +136,7 @@ class DemoSeeder:
         self.seed_admin()
         self.seed_consortia()
         self.seed_institutions()
+        self.seed_fee_policies()
         self.seed_categories()
         self.seed_instruments()
         self.seed_companies()
@@ -206,6 +208,23 @@ class DemoSeeder:
         both = [i.name for i in self.institutions.values() if i.consortia.count() > 1]
         self.report("機関 (institutions)", len(self.institutions), created,
                     f"、加入追加 {joined} 件、複数協議会に加入: {'・'.join(both) or 'なし'}")  # fmt: skip
+
+    def seed_fee_policies(self):
+        """Every institution's fee policy and registration number, through the staff's service; an institution that
+        already has a policy keeps it (its staff may have changed it)."""
+        created = 0
+        for key, (body, confidential, outside, large, staff_rate, due_days) in data.FEE_POLICIES.items():
+            institution = self.institutions[key]
+            if FeePolicy.objects.filter(institution=institution).exists():
+                continue
+            consortia_services.update_fee_policy(
+                actor=self.admin, institution=institution, registration_number=f"T{corporate_number(body)}",
+                confidential_multiplier=Decimal(confidential), outside_region_multiplier=Decimal(outside),
+                large_company_multiplier=Decimal(large) if large else None, staff_rate_jpy=staff_rate,
+                usage_report_due_days=due_days,
+            )  # fmt: skip
+            created += 1
+        self.report("料金規程・登録番号 (fee policies, registration numbers)", len(data.FEE_POLICIES), created)
 
     def seed_categories(self):
         created = 0

@@ -1,0 +1,201 @@
+"""REST endpoints: invoices and the invoice run, and the booking documents (quotation, certificate) as PDFs."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from backend.errors import Conflict
+from bookings.models import Booking
+from bookings.pricing import quote_of
+from consortia.models import Institution
+from consortia.selectors import can_manage_institution
+
+from . import documents, selectors, services
+from .models import Invoice, InvoiceLine
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = ["position", "booking", "used_on", "description", "amount_jpy", "tax_rate"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    month = serializers.CharField(source="month_text", read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    replaces = serializers.SerializerMethodField()
+    replaced_by = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "status", "month", "issued_on", "due_on", "institution", "institution_name",
+                  "company", "company_name", "issuer_name", "issuer_address", "registration_number", "recipient_name",
+                  "recipient_address", "lines", "tax_summary", "subtotal_jpy", "tax_jpy", "total_jpy", "replaces",
+                  "replaced_by", "cancelled_at", "cancel_reason", "pdf"]  # fmt: skip
+
+    def get_replaces(self, obj) -> dict | None:
+        return {"id": obj.replaces_id, "number": obj.replaces.number} if obj.replaces_id else None
+
+    def get_replaced_by(self, obj) -> dict | None:
+        replacement = getattr(obj, "replaced_by", None)
+        return {"id": replacement.id, "number": replacement.number} if replacement else None
+
+    def get_pdf(self, obj) -> str:
+        return f"/api/v1/invoices/{obj.id}/pdf/"
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.CharField(max_length=7)
+
+    def validate_month(self, value):
+        return selectors.parse_month(value)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    reissue = serializers.BooleanField(required=False, default=True)
+
+
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Invoices: a company's users see its own, staff their institution's (`?month=2026-10`, `?status=`)."""
+
+    serializer_class = InvoiceSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        qs = selectors.invoices_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("month"):
+            qs = qs.filter(month=selectors.parse_month(params["month"]))
+        if params.get("status"):
+            if params["status"] not in Invoice.Status.values:
+                raise serializers.ValidationError({"status": ["issued または cancelled (issued or cancelled)"]})
+            qs = qs.filter(status=params["status"])
+        for name in ("institution", "company"):
+            if params.get(name):
+                if not params[name].isdigit():
+                    raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
+                qs = qs.filter(**{f"{name}_id": int(params[name])})
+        return qs.order_by("-month", "-issued_on", "-id")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        invoice = self.get_object()
+        return pdf_response(documents.invoice_pdf(invoice), f"{invoice.number}.pdf")
+
+    @extend_schema(request=CancelSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """A correction: cancel with a reason and (by default) issue the replacement, which is returned."""
+        invoice = self.get_object()
+        form = CancelSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        replacement = services.cancel_invoice(actor=request.user, invoice=invoice, **form.validated_data)
+        shown = replacement or invoice
+        return Response(InvoiceSerializer(self.get_queryset().get(pk=shown.pk)).data)
+
+
+def _institution(pk: int) -> Institution:
+    return get_object_or_404(Institution, pk=pk)
+
+
+@extend_schema(request=MonthSerializer, responses={201: InvoiceSerializer(many=True)})
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def invoice_run(request, pk: int):
+    """Staff issue the month's invoices: one per company for its completed bookings not yet invoiced. Answers with
+    the invoices this call issued (201), or an empty list (200) when there was nothing left to invoice."""
+    institution = _institution(pk)
+    form = MonthSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    issued = services.issue_invoices(actor=request.user, institution=institution, month=form.validated_data["month"])
+    rows = selectors.invoices_visible_to(request.user).filter(pk__in=[i.pk for i in issued]).order_by("number")
+    return Response(InvoiceSerializer(rows, many=True).data, status=status.HTTP_201_CREATED if issued else 200)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def invoice_run_preview(request, pk: int):
+    """What a run would issue now, without issuing (staff of the institution)."""
+    institution = _institution(pk)
+    if not can_manage_institution(request.user, institution.id):
+        return Response({"code": "not_institution_staff", "detail": "機関の担当者のみ (staff only)"}, status=403)
+    month = selectors.parse_month(request.query_params.get("month"))
+    plans = selectors.plan_invoice_run(institution, month)
+    return Response(
+        {
+            "month": f"{month:%Y-%m}",
+            "registration_number": institution.registration_number,
+            "invoices": [
+                {
+                    "company": plan.company.id,
+                    "company_name": plan.company.name,
+                    "bookings": [b.id for b in plan.bookings],
+                    "replaces": plan.replaces.number if plan.replaces else None,
+                    "lines": [
+                        {
+                            "booking": line.booking_id,
+                            "used_on": line.used_on,
+                            "description": line.description,
+                            "amount_jpy": line.amount_jpy,
+                            "tax_rate": str(line.tax_rate),
+                        }
+                        for line in plan.lines
+                    ],  # fmt: skip
+                    "tax_summary": plan.summary,
+                    "subtotal_jpy": plan.totals[0],
+                    "tax_jpy": plan.totals[1],
+                    "total_jpy": plan.totals[2],
+                    "warnings": plan.warnings,
+                }
+                for plan in plans
+            ],
+        }
+    )
+
+
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def quotation(request, pk: int):
+    """見積書 of a pending booking (today's prices) or an approved one (the price fixed at approval)."""
+    booking = selectors.booking_for_documents(request.user, pk)
+    if booking.status not in Booking.HOLDING:
+        raise Conflict(
+            "no_quotation", "見積書は承認待ち・承認済みの予約のみです。 (Pending or approved bookings only.)"
+        )
+    content = documents.quotation_pdf(booking, quote_of(booking), issued_on=timezone.localdate())
+    return pdf_response(content, f"quotation-{booking.id}.pdf")
+
+
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def certificate(request, pk: int):
+    """利用証明書 of a completed booking."""
+    booking = selectors.booking_for_documents(request.user, pk)
+    if booking.status != Booking.Status.COMPLETED:
+        raise Conflict("not_completed", "利用証明書は利用完了の予約のみです。 (Completed bookings only.)")
+    return pdf_response(documents.certificate_pdf(booking, issued_on=timezone.localdate()),
+                        f"certificate-{booking.id}.pdf")  # fmt: skip

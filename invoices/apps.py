@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InvoicesConfig(AppConfig):
+    name = "invoices"
+    verbose_name = _("請求 (invoices and documents)")

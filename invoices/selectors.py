@@ -1,0 +1,172 @@
+"""Reads: which bookings a month's run would invoice, who may read which invoice or booking document."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backend.errors import DomainError, NotFound, PermissionDenied
+from bookings.models import Booking
+from bookings.rules import TOKYO
+from bookings.selectors import bookings_visible_to
+from consortia.models import Company, Institution
+from consortia.selectors import access_for
+
+from .models import Invoice, InvoiceLine
+from .totals import Line, month_bounds, tax_summary, totals
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DEFAULT_TAX_RATE = Decimal("0.10")
+
+
+def parse_month(text) -> date:
+    """'2026-10' → date(2026, 10, 1); anything else is a 400 naming `month`."""
+    match = MONTH.match(str(text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise DomainError(
+            "invalid_month", "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
+            field="month",
+        )  # fmt: skip
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def used_on(booking: Booking) -> date:
+    """The transaction date of a booking: the day its use began (Tokyo)."""
+    return (booking.actual_start or booking.start).astimezone(TOKYO).date()
+
+
+def lines_of(booking: Booking) -> list[Line]:
+    """The invoice lines of one booking: its fixed quote's lines, each named with the booking's number."""
+    quote = booking.quote or {}
+    rate = Decimal(str(quote.get("tax_rate", DEFAULT_TAX_RATE)))
+    day = used_on(booking)
+    rows = quote.get("lines") or [{"label": f"{booking.instrument.name} 料金未設定", "amount_jpy": 0}]
+    return [
+        Line(booking_id=booking.id, used_on=day, description=f"予約#{booking.id} {row['label']}"[:300],
+             amount_jpy=int(row["amount_jpy"]), tax_rate=rate)
+        for row in rows
+    ]  # fmt: skip
+
+
+def completed_in(institution_id: int, month: date) -> QuerySet[Booking]:
+    """Completed company bookings of the institution that start in the month (as in the reports)."""
+    start, end = month_bounds(month)
+    return Booking.objects.filter(
+        instrument__institution_id=institution_id,
+        status=Booking.Status.COMPLETED,
+        company__isnull=False,
+        start__gte=start,
+        start__lt=end,
+    )
+
+
+def uninvoiced_in(institution_id: int, month: date) -> QuerySet[Booking]:
+    return (
+        completed_in(institution_id, month)
+        .exclude(invoicings__live=True)
+        .select_related("instrument", "company")
+        .order_by("company_id", "start", "id")
+    )
+
+
+@dataclass
+class PlannedInvoice:
+    """What a run would issue to one company: its new bookings and, if the company already has a live invoice for
+    the month (use recorded after it was issued), that invoice, which the new one replaces with every booking."""
+
+    company: Company
+    bookings: list[Booking]
+    replaces: Invoice | None = None
+    lines: list[Line] = field(default_factory=list)
+    summary: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> tuple[int, int, int]:
+        return totals(self.summary)
+
+
+def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoice]:
+    """The invoices a run for the month would issue now, one per company (a preview changes nothing)."""
+    new = list(uninvoiced_in(institution.id, month))
+    if not new:
+        return []
+    companies = sorted({b.company_id for b in new})
+    live = {
+        invoice.company_id: invoice
+        for invoice in Invoice.objects.filter(
+            institution=institution, month=month, status=Invoice.Status.ISSUED, company_id__in=companies
+        ).prefetch_related(
+            Prefetch("invoiced__booking", queryset=Booking.objects.select_related("instrument", "company"))
+        )
+    }
+    plans = []
+    for company_id in companies:
+        bookings = [b for b in new if b.company_id == company_id]
+        replaces = live.get(company_id)
+        earlier = [row.booking for row in replaces.invoiced.all()] if replaces else []
+        everything = sorted(earlier + bookings, key=lambda b: (used_on(b), b.start, b.id))
+        lines = [line for booking in everything for line in lines_of(booking)]
+        warnings = [
+            f"予約#{b.id}: 料金が未設定です (no rate was set; invoiced at 0 yen)"
+            for b in bookings
+            if (b.quote or {}).get("rate_missing") or not (b.quote or {}).get("lines")
+        ]
+        plans.append(
+            PlannedInvoice(
+                company=bookings[0].company,
+                bookings=everything,
+                replaces=replaces,
+                lines=lines,
+                summary=tax_summary(lines),
+                warnings=warnings,
+            )  # fmt: skip
+        )
+    return plans
+
+
+# --- Who may read what ------------------------------------------------------------------------------------------
+def invoices_visible_to(user) -> QuerySet[Invoice]:
+    """A company's users see its invoices; staff their institution's; site admins all. Nobody else any."""
+    access = access_for(user)
+    qs = Invoice.objects.select_related("institution", "company", "replaces", "replaced_by").prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position"))
+    )
+    if access.is_superuser:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(Q(company_id__in=access.member_of) | Q(institution_id__in=access.staff_of))
+
+
+def booking_for_documents(user, pk: int) -> Booking:
+    """A booking whose quotation or certificate the user may download: its requester, its company's admins, the
+    institution's staff (and site admins). Others who may see the booking (the secretariat) get a 403; everyone
+    else, another company included, a 404."""
+    booking = (
+        bookings_visible_to(user)
+        .select_related("instrument__institution", "instrument__category", "company", "requester")
+        .filter(pk=pk)
+        .first()
+    )
+    if booking is None:
+        raise NotFound("not_found", "予約が見つかりません。 (No such booking.)")
+    access = access_for(user)
+    party = (
+        access.is_superuser
+        or booking.requester_id == user.id
+        or booking.company_id in access.admin_of
+        or booking.instrument.institution_id in access.staff_of
+    )
+    if not party:
+        raise PermissionDenied(
+            "not_a_party", "予約の申請者・企業・機器の機関のみ取得できます。 (Only the parties of the booking.)"
+        )
+    return booking
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,116 @@
+"""Invoice pages: the company's (and staff's) invoice list, one invoice with its correction, and the staff's
+monthly invoice run with a preview before issuing. The same selectors and services as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from backend.web import call_service, staff_only
+from consortia.selectors import access_for, can_manage_institution
+from equipment.selectors import institutions_managed_by
+
+from . import selectors, services
+from .forms import CancelForm, MonthFilter, RunForm, last_month
+
+PAGE_SIZE = 30
+
+
+def _may_have_invoices(user) -> bool:
+    access = access_for(user)
+    return bool(access.member_of or access.staff_of or access.is_superuser)
+
+
+@login_required
+def invoice_list(request):
+    """A company's invoices (its users), the institution's (its staff); newest month first, by month."""
+    if not _may_have_invoices(request.user):
+        raise PermissionDenied("企業の利用者・機関の担当者のみ利用できます。 (Company users and staff only.)")
+    form = MonthFilter(request.GET or None)
+    invoices = selectors.invoices_visible_to(request.user).order_by("-month", "-issued_on", "-id")
+    if form.is_bound and form.is_valid() and form.cleaned_data["month"]:
+        invoices = invoices.filter(month=form.cleaned_data["month"])
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    access = access_for(request.user)
+    return render(
+        request,
+        "invoices/list.html",
+        {"form": form, "page": page, "is_staff": bool(access.staff_of or access.is_superuser),
+         "month": request.GET.get("month", "")},
+    )  # fmt: skip
+
+
+def _visible_invoice(request, pk: int):
+    invoice = selectors.invoices_visible_to(request.user).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404("no such invoice")
+    return invoice
+
+
+def _detail(request, invoice, cancel_form=None, status=200):
+    return render(
+        request,
+        "invoices/detail.html",
+        {"invoice": invoice, "is_staff": can_manage_institution(request.user, invoice.institution_id),
+         "cancel_form": cancel_form or CancelForm()},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def invoice_detail(request, pk: int):
+    return _detail(request, _visible_invoice(request, pk))
+
+
+@login_required
+@require_POST
+def invoice_cancel(request, pk: int):
+    """Staff correct an invoice: it is cancelled with the reason and (by default) reissued."""
+    invoice = _visible_invoice(request, pk)
+    if not can_manage_institution(request.user, invoice.institution_id):
+        raise PermissionDenied("発行した機関の担当者のみ訂正できます。 (Only the issuing institution's staff.)")
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, invoice, form, status=400)
+    replacement = call_service(request, form, services.cancel_invoice, actor=request.user, invoice=invoice,
+                               reason=form.cleaned_data["reason"], reissue=form.cleaned_data["reissue"])  # fmt: skip
+    if form.errors:
+        return _detail(request, _visible_invoice(request, pk), form, status=400)
+    if replacement is not None:
+        messages.success(request, f"{invoice.number} を取り消し、{replacement.number} を発行しました。 (Reissued.)")
+        return redirect("invoice-page", pk=replacement.pk)
+    messages.success(request, f"{invoice.number} を取り消しました。 (Cancelled.)")
+    return redirect("invoice-page", pk=invoice.pk)
+
+
+@staff_only
+def invoice_run(request):
+    """Pick an institution and a month, see what would be issued, then issue it."""
+    institutions = list(institutions_managed_by(request.user))
+    if not institutions:
+        raise PermissionDenied("機関の担当者のみ利用できます。 (Institution staff only.)")
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RunForm(data, institutions=institutions,
+                   initial={"institution": institutions[0].id, "month": last_month()})  # fmt: skip
+    plans, institution, status = None, None, 200
+    if form.is_bound and form.is_valid():
+        institution = next(i for i in institutions if i.id == form.cleaned_data["institution"])
+        month = form.cleaned_data["month"]
+        if month is None:
+            form.add_error("month", "対象月を指定してください。 (Choose a month.)")
+        elif request.method == "POST":
+            issued = call_service(request, form, services.issue_invoices, actor=request.user,
+                                  institution=institution, month=month)  # fmt: skip
+            if issued is not None:
+                messages.success(request, f"{len(issued)}件の請求書を発行しました。 ({len(issued)} invoices issued.)")
+                return redirect(f"{reverse('invoice-list-page')}?month={month:%Y-%m}")
+        if not form.errors:
+            plans = selectors.plan_invoice_run(institution, month)
+    if form.errors:
+        status = 400
+    return render(request, "invoices/run.html",
+                  {"form": form, "plans": plans, "institution": institution}, status=status)  # fmt: skip

@@ -1,0 +1,38 @@
+"""Usage reports in the admin: read-only, and a confidential booking's report text is not shown."""
+
+from django.contrib import admin
+
+from .models import UsageReport
+
+
+@admin.register(UsageReport)
+class UsageReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "booking",
+        "company",
+        "outcome",
+        "publishable",
+        "embargo_until",
+        "due_on",
+        "on_time",
+        "submitted_at",
+    ]
+    list_filter = ["outcome", "publishable", "on_time"]
+    fields = ["booking", "company", "outcome", "publishable", "embargo_until", "due_on", "on_time", "submitted_by",
+              "submitted_at", "text"]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="概要・発表 (summary, publications)")
+    def text(self, obj):
+        if obj.booking.confidential:
+            return "（成果非公開のため表示しません — not shown: results not to be published）"
+        return f"{obj.summary}\n\n{obj.publications}".strip()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

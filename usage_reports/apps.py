@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UsageReportsConfig(AppConfig):
+    name = "usage_reports"
+    verbose_name = _("利用報告書 (usage reports)")

@@ -1,0 +1,87 @@
+"""Usage-report pages: the list of owed, submitted and overdue reports (company, staff, secretariat) and one
+booking's report — the form for its company, read-only for the others. The same selectors and service as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from backend.web import call_service
+from consortia.selectors import access_for
+
+from . import selectors, services
+from .forms import UsageReportForm
+
+PAGE_SIZE = 30
+TABS = [("", "すべて", "All"), ("owed", "提出待ち", "Owed"), ("overdue", "期限超過", "Overdue"),
+        ("submitted", "提出済み", "Submitted")]  # fmt: skip
+
+
+def _may_list(user) -> bool:
+    access = access_for(user)
+    return bool(access.member_of or access.staff_of or access.secretariat_of or access.is_superuser)
+
+
+@login_required
+def report_list(request):
+    if not _may_list(request.user):
+        raise PermissionDenied(
+            "企業・機関の担当者・事務局のみ利用できます。 (Companies, staff and the secretariat only.)"
+        )
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    rows = selectors.rows_visible_to(request.user)
+    if status in selectors.STATUSES:
+        rows = selectors.with_status(rows, status, today)
+    page = Paginator(rows.order_by("-used_until", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for booking in page:
+        booking.report_status = selectors.status_of(booking, today)
+        booking.report_due_on = selectors.due_on(booking)
+        booking.may_submit = selectors.may_submit(request.user, booking)
+    return render(request, "usage_reports/list.html", {"page": page, "status": status, "tabs": TABS})
+
+
+def _owing(request, pk: int):
+    booking = selectors.rows_visible_to(request.user).filter(pk=pk).first()
+    if booking is None:
+        raise Http404("no usage report is owed for this booking")
+    return booking
+
+
+@login_required
+def report_page(request, pk: int):
+    """The company fills in (or amends) the report; staff and the secretariat read it."""
+    booking = _owing(request, pk)
+    today = timezone.localdate()
+    report = getattr(booking, "usage_report", None)
+    may_submit = selectors.may_submit(request.user, booking)
+    if report is not None:
+        initial = {"summary": report.summary, "outcome": report.outcome, "publishable": report.publishable,
+                   "embargo_until": report.embargo_until, "publications": report.publications}  # fmt: skip
+    else:
+        initial = {"publishable": not booking.confidential}
+    form = UsageReportForm(initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not may_submit:
+            raise PermissionDenied("利用した企業のみ提出できます。 (Only the booking's company may submit.)")
+        form = UsageReportForm(request.POST)
+        if form.is_valid():
+            result = call_service(request, form, services.submit_usage_report, actor=request.user, booking=booking,
+                                  **form.cleaned_data)  # fmt: skip
+            if result is not None:
+                messages.success(request, "利用報告書を提出しました。 (Usage report submitted.)" if result[1]
+                                 else "利用報告書を更新しました。 (Usage report updated.)")  # fmt: skip
+                return redirect("usage-report-page", pk=booking.pk)
+        status = 400
+    return render(
+        request,
+        "usage_reports/report.html",
+        {"booking": booking, "report": report, "form": form, "may_submit": may_submit,
+         "report_status": selectors.status_of(booking, today), "due_on": selectors.due_on(booking),
+         "sees_text": selectors.sees_text(request.user, booking, today)},
+        status=status,
+    )  # fmt: skip
