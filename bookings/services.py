@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import require_aware, user_or_none
-from consortia.models import Company
-from consortia.selectors import access_for, can_manage_institution
+from consortia.selectors import access_for, acting_company, can_manage_institution
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 
@@ -71,37 +70,6 @@ def _transition(
     booking.refresh_from_db()
     _record(booking, actor=actor, action=action, from_status=from_status, reason=reason, **(data or {}))
     return booking
-
-
-def _company_of(actor, company_id: int | None) -> Company | None:
-    access = access_for(actor)
-    if company_id is not None:
-        if company_id not in access.member_of:
-            raise PermissionDenied(
-                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
-            )
-        return Company.objects.get(pk=company_id)
-    if len(access.member_of) == 1:
-        return Company.objects.get(pk=next(iter(access.member_of)))
-    if len(access.member_of) > 1:
-        raise DomainError(
-            "company_required", "どの企業としての申請か指定してください。 (Choose the company.)", field="company"
-        )
-    return None
-
-
-def _quote(booking: Booking) -> dict:
-    """The booking's quote as the rate table and the institution's fee policy say now (bookings.pricing)."""
-    return pricing.quote_for(
-        booking.instrument,
-        user_category=booking.user_category,
-        mode=booking.mode,
-        start=booking.start,
-        end=booking.end,
-        confidential=booking.confidential,
-        company=booking.company,
-        consumables=booking.consumables,
-    )
 
 
 def _check_slot(
@@ -225,7 +193,7 @@ def _require_reason(reason: str, field: str = "reason") -> str:
 def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
     """pending → approved, with the quote recomputed once more and then fixed for good."""
     now = timezone.now()
-    quote = _quote(booking)
+    quote = pricing.current_quote(booking)
     return _transition(
         booking,
         to=Status.APPROVED,
@@ -256,7 +224,7 @@ def _checked_request(
 ) -> Booking:
     """Every rule of a request, then the unsaved booking with its quote (shared by request and preview)."""
     require_aware(start=start, end=end)
-    company = _company_of(actor, company_id)
+    company = acting_company(actor, company_id)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=start.astimezone(rules.TOKYO).date()
     )
@@ -283,7 +251,7 @@ def _checked_request(
         status=Status.PENDING,
         expires_at=min(now + timedelta(hours=instrument.decision_limit_hours), start),
     )
-    booking.quote = _quote(booking)
+    booking.quote = pricing.current_quote(booking)
     return booking
 
 
@@ -391,7 +359,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     booking.start, booking.end, booking.hold_start, booking.hold_end = start, end, hold.start, hold.end
     booking.proposal_pending = True
     booking.sequence += 1
-    booking.quote = _quote(booking)
+    booking.quote = pricing.current_quote(booking)
     _save_holding(booking)
     _record(
         booking,
@@ -553,7 +521,7 @@ def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Book
             field="consumables",
         )
     booking.consumables = cleaned
-    quote = _quote(booking)
+    quote = pricing.current_quote(booking)
     changed = Booking.objects.filter(pk=booking.pk, status=Status.PENDING).update(
         consumables=cleaned, quote=quote, updated_at=timezone.now()
     )

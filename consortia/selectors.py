@@ -133,3 +133,24 @@ def users_with_role(kind: str, *, institution_id: int | None = None, consortium_
     """Active users holding a role of `kind` on one institution or consortium (e.g. whom to e-mail)."""
     scope = {"roles__institution_id": institution_id} if institution_id else {"roles__consortium_id": consortium_id}
     return User.objects.filter(is_active=True, roles__kind=kind, **scope).distinct().order_by("id")
+
+
+def acting_company(actor, company_id: int | None) -> Company | None:
+    """The company a user acts for: the one named (which must be theirs), their only one, or None for a
+    user of no company. A user of several companies must name one."""
+    from backend.errors import DomainError, PermissionDenied
+
+    access = access_for(actor)
+    if company_id is not None:
+        if company_id not in access.member_of:
+            raise PermissionDenied(
+                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
+            )
+        return Company.objects.get(pk=company_id)
+    if len(access.member_of) == 1:
+        return Company.objects.get(pk=next(iter(access.member_of)))
+    if access.member_of:
+        raise DomainError(
+            "company_required", "どの企業として行うか指定してください。 (Choose the company.)", field="company"
+        )
+    return None

@@ -18,7 +18,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, Institution
-from consortia.selectors import access_for, active_memberships
+from consortia.selectors import access_for, acting_company, active_memberships
 from equipment.models import Instrument
 
 from . import notices, selectors
@@ -48,19 +48,9 @@ def _company_of(actor, company_id: int | None) -> Company:
     """The company the actor asks for: theirs, or the one named when they belong to several."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
-    access = access_for(actor)
-    if company_id is not None:
-        if company_id not in access.member_of:
-            raise PermissionDenied(
-                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
-            )
-        return Company.objects.get(pk=company_id)
-    if len(access.member_of) == 1:
-        return Company.objects.get(pk=next(iter(access.member_of)))
-    if access.member_of:
-        raise DomainError(
-            "company_required", "どの企業としての相談か指定してください。 (Choose the company.)", field="company"
-        )
+    company = acting_company(actor, company_id)
+    if company is not None:
+        return company
     raise PermissionDenied(
         "not_company_user",
         "技術相談は企業の利用者が申し込めます。 (Technical consultations are asked by company users.)",
