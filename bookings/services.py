@@ -209,20 +209,22 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
 
 
 # --- Verbs -----------------------------------------------------------------------------------------
-def _checked_request(
+def preview_request(
     *,
     actor,
     instrument: Instrument,
     start: datetime,
     end: datetime,
     mode: str,
-    purpose: str,
-    sample: str,
-    confidential: bool,
-    company_id: int | None,
-    now: datetime,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+    now: datetime | None = None,
 ) -> Booking:
-    """Every rule of a request, then the unsaved booking with its quote (shared by request and preview)."""
+    """What `request_booking` would do, without doing it: every rule of a request, then the unsaved booking
+    with its quote (the request form shows it before the user sends; `request_booking` saves it)."""
+    now = now or timezone.now()
     require_aware(start=start, end=end)
     company = acting_company(actor, company_id)
     user_category = equipment_selectors.user_category_for(
@@ -255,27 +257,6 @@ def _checked_request(
     return booking
 
 
-def preview_request(
-    *,
-    actor,
-    instrument: Instrument,
-    start: datetime,
-    end: datetime,
-    mode: str,
-    purpose: str = "",
-    sample: str = "",
-    confidential: bool = False,
-    company_id: int | None = None,
-    now: datetime | None = None,
-) -> Booking:
-    """What `request_booking` would do, without doing it: the same refusals, or the unsaved booking with
-    its quote (the request form shows it before the user sends)."""
-    return _checked_request(
-        actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
-        confidential=confidential, company_id=company_id, now=now or timezone.now(),
-    )  # fmt: skip
-
-
 @transaction.atomic
 def request_booking(
     *,
@@ -293,7 +274,7 @@ def request_booking(
     """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
     now = now or timezone.now()
     expire_overdue(instrument_id=instrument.id, now=now)
-    booking = _checked_request(
+    booking = preview_request(
         actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
         confidential=confidential, company_id=company_id, now=now,
     )  # fmt: skip
