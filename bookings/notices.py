@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from consortia.models import Role
 from consortia.selectors import users_with_role
-from notifications.services import Attachment, notify
+from notifications.services import Attachment, notify, notify_once
 
 from . import calendar, rules
 from .models import Booking, BookingEvent
@@ -97,7 +97,7 @@ def send_reminders(*, now: datetime) -> int:
         for recipient, template in [(booking.requester, "reminder")] + [
             (u, "reminder_staff") for u in staff_of(booking)
         ]:
-            queued += _queue_new(
+            queued += notify_once(
                 key=f"booking:{booking.pk}:reminder:{day}:to:{recipient.pk}",
                 recipient=recipient,
                 template=f"{TEMPLATES}/{template}",
@@ -120,19 +120,10 @@ def send_digests(*, now: datetime) -> int:
     queued = 0
     for institution_id, bookings in by_institution.items():
         for user in users_with_role(Role.Kind.STAFF, institution_id=institution_id):
-            queued += _queue_new(
+            queued += notify_once(
                 key=f"digest:{institution_id}:{today.isoformat()}:to:{user.pk}",
                 recipient=user,
                 template=f"{TEMPLATES}/digest",
                 context={"bookings": bookings, "day": today, "count": len(bookings)},
             )
     return queued
-
-
-def _queue_new(**kwargs) -> int:
-    """Queue unless already queued (so a repeated run renders nothing); 1 if queued now."""
-    from notifications.models import Notification
-
-    if Notification.objects.filter(key=kwargs["key"]).exists():
-        return 0
-    return 1 if notify(**kwargs) else 0

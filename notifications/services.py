@@ -87,6 +87,14 @@ def notify(*, key: str, recipient, template: str, context: dict, attachments=())
     return notification
 
 
+def notify_once(*, key: str, **kwargs) -> bool:
+    """For work that runs again and again (reminders, digests): queue unless a row with this key exists,
+    in which case nothing is rendered. True if this call queued it."""
+    if Notification.objects.filter(key=key[:200]).exists():
+        return False
+    return notify(key=key, **kwargs) is not None
+
+
 def dispatch(notification_id: int) -> None:
     """Hand a committed row to Celery. A broker that is down is not an error: the drain sends it."""
     from celery.exceptions import Retry

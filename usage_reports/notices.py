@@ -3,8 +3,7 @@
 from django.conf import settings
 
 from consortia.models import Role, User
-from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify_once
 
 TEMPLATES = "usage_reports/email"
 
@@ -33,7 +32,5 @@ def remind(booking, *, kind: str, due, today) -> int:
     queued = 0
     for user in company_contacts(booking):
         key = f"usage-report:{booking.pk}:{kind}:to:{user.pk}"
-        if Notification.objects.filter(key=key).exists():  # sent before: notify would not queue it again anyway
-            continue
-        queued += bool(notify(key=key, recipient=user, template=f"{TEMPLATES}/reminder_{kind}", context=context))
+        queued += notify_once(key=key, recipient=user, template=f"{TEMPLATES}/reminder_{kind}", context=context)
     return queued
