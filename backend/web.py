@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from consortia.selectors import access_for
+
 from .errors import DomainError
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -17,7 +19,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def staff_only(view):
     """Pages for institution staff (and site operators): others get 403, anonymous users the login."""
-    from consortia.selectors import access_for
 
     @login_required
     @wraps(view)

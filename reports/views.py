@@ -16,7 +16,7 @@ from consortia.models import Consortium
 from consortia.selectors import access_for
 
 from . import charts, selectors, services
-from .forms import PeriodForm
+from .forms import PeriodForm, current_fiscal_year
 from .models import FORMATS
 
 TABLES = [
@@ -63,13 +63,9 @@ def report_page(request, consortium_id: int):
         scope = selectors.report_scope_for(request.user, consortium.id)
     except DomainError as error:
         raise PermissionDenied(error.message) from None
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or {"kind": "fy", "fy": str(current_fiscal_year())})  # default: this year
     report = None
-    if form.is_bound and form.is_valid():
-        report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
-    elif not form.is_bound:
-        form = PeriodForm({"kind": "fy", "fy": PeriodForm().fields["fy"].initial})
-        form.is_valid()
+    if form.is_valid():
         report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
     context = {"consortium": consortium, "form": form, "report": report, "scope": scope}
     if report:

@@ -144,8 +144,8 @@ def booking_action(request, pk: int, verb: str):
 def booking_ics(request, pk: int):
     """The booking as a calendar file to open or import (same UID as in the feeds)."""
     booking = _visible_booking(request, pk)
-    detailed = selectors.sees_full_details(request.user, booking)
-    content = calendar.personal_feed(booking.instrument.name, [booking]) if detailed else None
-    if content is None:
+    if selectors.sees_full_details(request.user, booking):
+        content = calendar.personal_feed(booking.instrument.name, [booking])
+    else:  # e.g. the secretariat and a confidential booking: busy time only
         content = calendar.instrument_feed(booking.instrument, [booking], [])
     return ics_response(content, f"kyoyo-booking-{booking.pk}.ics")
