@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "consultations",
     "invoices",
     "usage_reports",
+    "bench",  # bench_seed and bench (docs/benchmarks.md); no models
 ]
 
 MIDDLEWARE = [
