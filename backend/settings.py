@@ -236,6 +236,10 @@ LOGGING = {
 # Serve uploaded files from Django (embedded mode); production lets the web server do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
+# The benchmark's no-op endpoint (/api/v1/bench/noop/) exists only when this is on; `manage.py bench` turns it
+# on for the server it starts. Never needed in production.
+BENCH_NOOP = env_bool("KYOYO_BENCH_NOOP", False)
+
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-bookings": {"task": "bookings.expire_overdue", "schedule": 300.0},
     "drain-notification-outbox": {"task": "notifications.drain_outbox", "schedule": 60.0},

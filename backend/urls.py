@@ -36,6 +36,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
+if settings.BENCH_NOOP:
+    # The benchmark's floor (bench/views.py): out of the URL map unless the setting turns it on.
+    urlpatterns.append(path("api/v1/bench/", include("bench.urls")))
+
 if settings.SERVE_MEDIA:
     # Embedded mode serves uploads itself; production puts them behind the web server.
     urlpatterns.append(

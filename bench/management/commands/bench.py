@@ -1,0 +1,195 @@
+"""manage.py bench: measure Kyoyo on the current database against a real server it starts (docs/benchmarks.md)."""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from bench import floors, load, measure, subjects
+from bench.server import gunicorn
+
+MS = 1000.0
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure availability latency, booking throughput, the fiscal-year report and list query counts through "
+        "a gunicorn server started on loopback, each against its floor (no-op endpoint, hand-written SQL). "
+        "Run bench_seed first. 計測結果は表で、--json で JSON で出力します。"
+    )
+
+    def add_arguments(self, parser):
+        cores = os.cpu_count() or 1
+        parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers (default 2×cores+1)")
+        parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
+        parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
+        parser.add_argument("--requests", type=int, default=400, help="availability requests (at least 200)")
+        parser.add_argument("--clients", type=int, default=32, help="concurrent clients creating bookings")
+        parser.add_argument("--duration", type=float, default=10.0, help="seconds of each throughput phase")
+        parser.add_argument("--fiscal-year", type=int, default=None, help="report's fiscal year (default: last)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed of the instruments asked about")
+        parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+        parser.add_argument("--allow-small", action="store_true", help=argparse.SUPPRESS)  # the smoke test
+        parser.add_argument("--report-only", nargs=2, type=int, metavar=("CONSORTIUM", "FY"), help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        if options["report_only"]:  # the child process of the report measurement
+            self.stdout.write(json.dumps(measure.report_here(*options["report_only"])))
+            return
+        if options["requests"] < 200 and not options["allow_small"]:
+            raise CommandError("--requests must be at least 200 (p95 over fewer is noise).")
+        if options["clients"] < 2:
+            raise CommandError("--clients must be at least 2 (half of them contend).")
+        figures = self.run(options)
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+        else:
+            self.stdout.write(render_table(figures))
+        if figures["double_bookings"] or figures["server_errors"]:
+            raise CommandError(
+                f"{figures['double_bookings']} double bookings, {figures['server_errors']} server errors"
+            )
+
+    def say(self, options, text: str) -> None:
+        if not options["json"]:
+            self.stderr.write(text)
+
+    def run(self, options) -> dict:
+        rng = random.Random(options["seed"])
+        cast = subjects.cast(clients=options["clients"])
+        fiscal_year = options["fiscal_year"] or subjects.last_fiscal_year(timezone.localdate())
+        figures = {
+            "database": connection.vendor,
+            "bookings_in_database": cast.bookings,
+            "instruments_in_database": len(cast.instrument_ids),
+            "workers": options["workers"],
+            "worker_class": options["worker_class"],
+            "clients": options["clients"],
+            "cores": os.cpu_count(),
+            "measured_at": timezone.now().isoformat(timespec="seconds"),
+        }
+        self.say(options, f"{cast.bookings:,} bookings, {len(cast.instrument_ids):,} instruments ({connection.vendor})")
+
+        log_path = Path(tempfile.gettempdir()) / f"kyoyo-bench-gunicorn-{os.getpid()}.log"
+        with gunicorn(
+            workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"],
+            log_path=log_path,
+        ) as base:  # fmt: skip
+            self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
+            figures.update(self.latency(base, cast, options["requests"], rng))
+            figures.update(self.creation(base, cast, options))
+        self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
+        report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
+        figures.update(report, report_fiscal_year=fiscal_year)
+        figures["list_queries"] = measure.list_queries(
+            instruments_token=cast.tokens[0], bookings_token=cast.staff_token
+        )
+        return figures
+
+    def latency(self, base: str, cast, count: int, rng: random.Random) -> dict:
+        token = cast.tokens[0]
+        calls, questions = measure.availability_calls(cast.instrument_ids, token, count + 10, rng)
+        api, api_statuses = load.sequential(base, calls)
+        noop, noop_statuses = load.sequential(base, [load.Call("GET", "/api/v1/bench/noop/", token)] * (count + 10))
+        sql = measure.sql_floor_latencies(questions)
+        for name, statuses in (("availability", api_statuses), ("no-op", noop_statuses)):
+            if set(statuses) != {200}:
+                raise CommandError(f"{name} requests answered {dict(statuses)}; see the server log")
+        api_p50, noop_p50, sql_p50 = (statistics.median(v) * MS for v in (api, noop, sql))
+        return {
+            "availability_requests": len(api),
+            "availability_p50_ms": round(api_p50, 2),
+            "availability_p95_ms": round(load.percentile(api, 95) * MS, 2),
+            "sql_floor_p50_ms": round(sql_p50, 3),
+            "noop_p50_ms": round(noop_p50, 2),
+            "availability_floor_ratio": round(api_p50 / (noop_p50 + sql_p50), 2),
+        }
+
+    def creation(self, base: str, cast, options) -> dict:
+        clients, duration = options["clients"], options["duration"]
+        run = uuid.uuid4().hex[:8]
+        per_client = max(50, int(duration * 150))  # more than a client can send in the time
+        queues, touched = measure.creation_queues(
+            subjects.instruments_for_creation(cast, clients // 2 + 4), cast.tokens,
+            clients=clients, per_client=per_client, run=run,
+        )  # fmt: skip
+        before = subjects.bookings_of_run(run)
+        created = load.concurrent(base, queues, duration=duration)
+        noop = load.concurrent(
+            base, measure.noop_queues(cast.tokens, clients=clients, per_client=per_client), duration=duration
+        )
+        rows = subjects.bookings_of_run(run) - before
+        statuses = created.statuses
+        if noop.server_errors or noop.errors:
+            raise CommandError(f"no-op POST failed: {dict(noop.statuses)} {noop.errors[:2]}")
+        unexpected = {s: n for s, n in statuses.items() if s not in (201, 409) and s < 500}
+        if unexpected:
+            raise CommandError(f"booking requests answered {unexpected}; the bench's requests are wrong")
+        if rows != statuses.get(201, 0):
+            raise CommandError(f"{statuses.get(201, 0)} answers 201 but {rows} new rows")
+        return {
+            "create_rps": round(created.per_second, 1),
+            "create_created": statuses.get(201, 0),
+            "create_refused_409": statuses.get(409, 0),
+            "noop_post_rps": round(noop.per_second, 1),
+            "create_floor_ratio": round(noop.per_second / created.per_second, 2) if created.per_second else None,
+            "double_bookings": floors.overlapping_holds(touched),
+            "server_errors": created.server_errors + len(created.errors),
+            "server_error_samples": created.errors[:3],
+        }
+
+
+ROWS = [
+    ("Availability, one instrument × one month (HTTP)", None),
+    ("  requests", "availability_requests"),
+    ("  p50 ms", "availability_p50_ms"),
+    ("  p95 ms", "availability_p95_ms"),
+    ("  floor: no-op endpoint p50 ms", "noop_p50_ms"),
+    ("  floor: hand-written SQL p50 ms", "sql_floor_p50_ms"),
+    ("  ratio p50 ÷ (no-op + SQL)", "availability_floor_ratio"),
+    ("Booking creation, concurrent clients (HTTP)", None),
+    ("  clients", "clients"),
+    ("  requests/s", "create_rps"),
+    ("  created (201) / refused (409)", ("create_created", "create_refused_409")),
+    ("  floor: no-op POST requests/s", "noop_post_rps"),
+    ("  ratio no-op ÷ creation", "create_floor_ratio"),
+    ("  double bookings", "double_bookings"),
+    ("  5xx answers", "server_errors"),
+    ("Fiscal-year utilization report, largest consortium", None),
+    ("  fiscal year / bookings in it", ("report_fiscal_year", "report_bookings")),
+    ("  seconds", "report_seconds"),
+    ("  peak memory MB (process; before: baseline)", ("report_peak_mb", "report_baseline_mb")),
+    ("  SQL queries", "report_queries"),
+    ("  floor: one GROUP BY seconds", "report_floor_seconds"),
+    ("  ratio report ÷ floor", "report_floor_ratio"),
+    ("  totals equal the floor's", "report_totals_match"),
+    ("List endpoints, SQL queries per request (page size 10, 100)", None),
+    ("  instruments", ("list_queries", "instruments")),
+    ("  bookings", ("list_queries", "bookings")),
+]
+
+
+def render_table(figures: dict) -> str:
+    lines = [
+        f"Kyoyo bench — {figures['database']}, {figures['bookings_in_database']:,} bookings, "
+        f"{figures['instruments_in_database']:,} instruments, {figures['workers']} {figures['worker_class']} "
+        f"workers, {figures['cores']} cores, {figures['measured_at']}"
+    ]
+    for label, key in ROWS:
+        if key is None:
+            lines.append(label)
+        elif isinstance(key, tuple) and key[0] == "list_queries":
+            lines.append(f"{label:<52} {figures['list_queries'][key[1]]}")
+        elif isinstance(key, tuple):
+            lines.append(f"{label:<52} {' / '.join(str(figures[k]) for k in key)}")
+        else:
+            lines.append(f"{label:<52} {figures[key]}")
+    return "\n".join(lines) + "\n"
