@@ -13,7 +13,6 @@ from consortia.models import ConsortiumMembership
 from equipment.models import Downtime, Instrument, OpeningHours
 
 HOLDING = tuple(Booking.HOLDING)
-BOOKED = (Booking.Status.APPROVED, Booking.Status.COMPLETED)
 COMPLETED = Booking.Status.COMPLETED
 
 
@@ -73,7 +72,7 @@ def report_totals_sql() -> str:
         f"SELECT i.institution_id, "
         f"COUNT(*) FILTER (WHERE {starts}) AS requests, "
         f"COUNT(*) FILTER (WHERE {starts} AND b.status = %(completed)s) AS uses, "
-        f'SUM({booked}) FILTER (WHERE b.status IN %(booked)s AND b.start < {hi} AND b."end" > {lo}) AS booked_s, '
+        f'SUM({booked}) FILTER (WHERE b.status IN (%(approved)s, %(completed)s) AND b.start < {hi} AND b."end" > {lo}) AS booked_s, '
         f"SUM({used}) FILTER (WHERE b.status = %(completed)s AND b.actual_start < {hi} AND b.actual_end > {lo})"
         f" AS used_s, "
         f"SUM({_yen('total_jpy')}) FILTER (WHERE {starts} AND b.status = %(completed)s) AS revenue_jpy "
@@ -92,14 +91,10 @@ def report_totals(consortium_id: int, start: datetime, end: datetime) -> dict:
     params = {
         "lo": _dt(start),
         "hi": _dt(end),
+        "approved": Booking.Status.APPROVED,
         "completed": COMPLETED,
-        "booked": BOOKED,
         "consortium": consortium_id,
     }
-    if connection.vendor != "postgresql":  # sqlite3 takes no tuple for IN: spell the two statuses out
-        sql = sql.replace("IN %(booked)s", "IN (%(booked0)s, %(booked1)s)")
-        params.update(booked0=BOOKED[0], booked1=BOOKED[1])
-        del params["booked"]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

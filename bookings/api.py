@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,6 +10,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import PrebuiltFields
 from equipment.models import Instrument, UsageMode
 
 from . import selectors, services
@@ -52,7 +54,7 @@ class AvailabilityQuery(serializers.Serializer):
         return data
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PrebuiltFields, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     from_status = serializers.CharField()
 
@@ -64,7 +66,7 @@ class EventSerializer(serializers.ModelSerializer):
         return obj.actor.username if obj.actor_id and obj.actor else None
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
     institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
@@ -128,7 +130,7 @@ class BookingRequestSerializer(serializers.Serializer):
 
     def validate_instrument(self, value):
         try:
-            return Instrument.objects.prefetch_related("opening_hours").get(pk=value)
+            return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=value)
         except Instrument.DoesNotExist:
             raise serializers.ValidationError(
                 "指定された機器はありません。 (No such instrument.)", code="unknown_instrument"
@@ -233,7 +235,10 @@ class BookingViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         booking = services.request_booking(actor=request.user, company_id=data.pop("company"), **data)
-        return self._render(booking, status.HTTP_201_CREATED)
+        # The requester sees their own booking, and every relation is already loaded: only its events are read.
+        prefetch_related_objects([booking], selectors.events_prefetch())
+        data = BookingSerializer(booking, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, verb, form_class=None):
         booking = self.get_object()

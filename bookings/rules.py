@@ -297,6 +297,11 @@ def refusal(code: str, message: str = "", *, field: str | None = None, params: d
     return BookingRuleError(code, str(MESSAGES[message or code]) % (params or {}), field=field, **extra)
 
 
+def needs_qualification(policy: InstrumentPolicy, mode: str) -> bool:
+    """Whether a request in this mode is only open to qualified users (operating the instrument alone)."""
+    return mode == "self" and policy.requires_qualification
+
+
 def _local_text(moment: datetime) -> str:
     return f"{moment.astimezone(TOKYO):%Y-%m-%d %H:%M}"
 
@@ -360,7 +365,7 @@ def check_request(
             clash={"start": clash.start.astimezone(TOKYO).isoformat(), "end": clash.end.astimezone(TOKYO).isoformat()},
         )
 
-    if mode == "self" and policy.requires_qualification and not is_qualified:
+    if needs_qualification(policy, mode) and not is_qualified:
         message = "qualification_required_try_assisted" if "assisted" in policy.modes else ""
         raise refusal("qualification_required", message, field="mode")
 

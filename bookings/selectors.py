@@ -81,12 +81,17 @@ def company_hours_in_month(company_id: int, start: datetime, *, exclude_id: int 
     return total
 
 
+def events_prefetch() -> Prefetch:
+    """A booking's events, oldest first, with who did each."""
+    return Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("at", "id"))
+
+
 def bookings_visible_to(user) -> QuerySet[Booking]:
     """Staff see their institution's bookings; company admins their company's; others their own;
     the secretariat the bookings at its member institutions (confidential details redacted on output)."""
     access = access_for(user)
     qs = Booking.objects.select_related("instrument__institution", "requester", "company").prefetch_related(
-        Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("at", "id"))
+        events_prefetch()
     )
     if access.is_superuser:
         return qs

@@ -93,7 +93,8 @@ def _check_slot(
         mode=mode,
         now=now,
         downtimes=selectors.downtimes_between(instrument, start, end),
-        is_qualified=equipment_selectors.is_qualified(requester, instrument, start.astimezone(rules.TOKYO).date()),
+        is_qualified=not rules.needs_qualification(policy, mode)  # only then is the answer read: spare the query
+        or equipment_selectors.is_qualified(requester, instrument, start.astimezone(rules.TOKYO).date()),
         quota_hours=quota,
         used_hours_in_month=selectors.company_hours_in_month(company.id, start, exclude_id=exclude_id)
         if quota is not None
