@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -172,13 +172,15 @@ class CompletionSerializer(serializers.Serializer):
 @permission_classes([AllowAny])
 def availability(request, pk: int):
     """Free and busy time of an instrument: free is what a new request may use; busy says nothing of whose."""
-    instrument = get_object_or_404(Instrument.objects.prefetch_related("opening_hours"), pk=pk)
+    policy = selectors.policy_of_id(pk)
+    if policy is None:
+        raise Http404
     query = AvailabilityQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
-    free, busy = selectors.availability(instrument, query.validated_data["start"], query.validated_data["end"])
+    free, busy = selectors.availability_of(pk, policy, query.validated_data["start"], query.validated_data["end"])
     return Response(
         {
-            "instrument": instrument.id,
+            "instrument": pk,
             "free": [
                 {
                     "start": i.start.astimezone(selectors.TOKYO).isoformat(),

@@ -191,10 +191,15 @@ def availability(
     [e, e + cleanup), must not run into other holds either (they may fall outside opening hours or in downtime).
     `requestable_intervals` gives the exact answer.
     """
-    window = Interval(start.astimezone(UTC), end.astimezone(UTC))
-    busy = intersect(in_utc([*downtimes, *holds]), [window])
+    busy = busy_intervals(start, end, downtimes=downtimes, holds=holds)
     free = subtract(opening_intervals(policy, start, end, is_holiday=is_holiday), busy)
     return free, busy
+
+
+def busy_intervals(start: datetime, end: datetime, *, downtimes: Iterable[Interval], holds: Iterable[Interval]):
+    """Downtimes and holds clipped to [start, end), merged, in UTC: what a calendar shows as taken."""
+    window = Interval(start.astimezone(UTC), end.astimezone(UTC))
+    return intersect(in_utc([*downtimes, *holds]), [window])
 
 
 def requestable_intervals(
