@@ -195,18 +195,25 @@ def available_us_by_month(
         instrument__in=instruments, start__lt=period.end, end__gt=period.start
     ).values_list("instrument_id", "start", "end"):
         downtimes[instrument_id].append(rules.Interval(start, end))
+    # Instruments mostly share their weekly hours: the open time of one pattern in one span is computed once.
+    opening_of: dict[tuple, tuple[list[rules.Interval], int]] = {}
     result: dict[int, dict[tuple[int, int], int]] = {}
     for instrument in instruments:
         policy = policy_of(instrument)
         spans = windows[instrument.institution_id]
+        own_downtimes = downtimes.get(instrument.id)
         per_month = result[instrument.id] = {}
         for key, lo, hi in period.months():
             total = 0
             for joined, left in spans:
                 start, end = max(lo, joined), min(hi, left) if left else hi
                 if start < end:
-                    opening = rules.opening_intervals(policy, start, end, is_holiday=is_holiday)
-                    total += _seconds_us(rules.subtract(opening, downtimes[instrument.id]))
+                    pattern = (policy.weekly_hours, start, end)
+                    if pattern not in opening_of:
+                        opening = rules.opening_intervals(policy, start, end, is_holiday=is_holiday)
+                        opening_of[pattern] = opening, _seconds_us(opening)
+                    opening, seconds = opening_of[pattern]
+                    total += _seconds_us(rules.subtract(opening, own_downtimes)) if own_downtimes else seconds
             per_month[key] = total
     return result
 
