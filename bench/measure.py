@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +26,7 @@ from equipment.models import Instrument
 
 from . import floors
 from .load import Call
+from .server import child_environment
 
 TOKYO = rules.TOKYO
 MS = 1000.0
@@ -159,9 +161,9 @@ def noop_queues(tokens: list[str], *, clients: int, per_client: int) -> list[lis
 def report_in_child(consortium_id: int, fiscal_year: int) -> dict:
     """Run `bench --report-only` in a fresh process and read its figures, with that process's peak RSS."""
     command = [sys.executable, "manage.py", "bench", "--report-only", str(consortium_id), str(fiscal_year)]
-    from django.conf import settings
-
-    done = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=settings.BASE_DIR, env=child_environment(), capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"the report run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -15,8 +15,11 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import connection
 
 
 def free_port() -> int:
@@ -25,8 +28,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def database_url() -> str:
+    """The URL of the database this process is connected to (under pytest, the test database), so the server and
+    the report's child process measure exactly what this process sees."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    if connection.vendor == "postgresql":
+        user = quote(db.get("USER") or "", safe="")
+        password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+        credentials = f"{user}{password}@" if user else ""
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{credentials}{db.get('HOST') or ''}{port}/{db['NAME']}"
+    raise CommandError(f"bench knows SQLite and PostgreSQL, not {connection.vendor}")
+
+
+def child_environment() -> dict[str, str]:
+    """The environment of a process that must use this process's database."""
+    return {**os.environ, "DATABASE_URL": database_url()}
+
+
 def server_environment() -> dict[str, str]:
-    env = dict(os.environ)
+    env = child_environment()
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(40),

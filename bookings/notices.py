@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from consortia.models import Role
 from consortia.selectors import users_with_role
-from notifications.services import Attachment, notify, notify_once
+from notifications.services import Attachment, Message, notify_new, notify_once
 
 from . import calendar, rules
 from .models import Booking, BookingEvent
@@ -68,14 +68,18 @@ def announce(event: BookingEvent) -> None:
     """Queue the e-mails one booking event owes."""
     booking = event.booking
     context = context_of(booking, event)
-    for recipient, template, method in recipients_of(event):
-        notify(
-            key=f"booking-event:{event.pk}:to:{recipient.pk}",
-            recipient=recipient,
-            template=f"{TEMPLATES}/{template}",
-            context=context,
-            attachments=_invitation(booking, method, recipient) if method else (),
-        )
+    notify_new(
+        [
+            Message(
+                key=f"booking-event:{event.pk}:to:{recipient.pk}",  # new: the event was created just now
+                recipient=recipient,
+                template=f"{TEMPLATES}/{template}",
+                context=context,
+                attachments=tuple(_invitation(booking, method, recipient)) if method else (),
+            )
+            for recipient, template, method in recipients_of(event)
+        ]
+    )
 
 
 def tomorrow_window(now: datetime) -> tuple[datetime, datetime]:

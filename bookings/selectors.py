@@ -64,9 +64,13 @@ HOLD, DOWNTIME = 0, 1
 
 def busy_between(instrument_id: int, start: datetime, end: datetime, *, holds_from: datetime, holds_until: datetime):
     """(downtimes in [start, end), holds in [holds_from, holds_until)) of an instrument in one query (UNION ALL)."""
-    holds = Booking.objects.filter(
-        instrument_id=instrument_id, status__in=Booking.HOLDING, hold_start__lt=holds_until, hold_end__gt=holds_from
-    ).order_by().values_list("hold_start", "hold_end", Value(HOLD))
+    holds = (
+        Booking.objects.filter(
+            instrument_id=instrument_id, status__in=Booking.HOLDING, hold_start__lt=holds_until, hold_end__gt=holds_from
+        )
+        .order_by()
+        .values_list("hold_start", "hold_end", Value(HOLD))
+    )
     downtimes = (
         Downtime.objects.filter(instrument_id=instrument_id, start__lt=end, end__gt=start)
         .order_by()

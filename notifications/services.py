@@ -64,27 +64,62 @@ def render(template: str, context: dict, *, language: str) -> tuple[str, str]:
     return subject.strip()[:255], body.strip() + "\n"
 
 
+def _fields(recipient, template: str, context: dict, attachments) -> dict:
+    """The columns of a queued row: the message rendered now, in the recipient's language."""
+    subject, body = render(template, context, language=language_of(recipient))
+    return {
+        "recipient": recipient,
+        "to_email": recipient.email,
+        "subject": subject,
+        "body": body,
+        "attachments": [vars(a) if isinstance(a, Attachment) else dict(a) for a in attachments],
+        "next_attempt_at": timezone.now() + DRAIN_GRACE,
+    }
+
+
+def _has_address(key: str, recipient) -> bool:
+    if not recipient.email:
+        logger.info("notification %s skipped: user %s has no e-mail address", key, recipient.pk)
+    return bool(recipient.email)
+
+
 def notify(*, key: str, recipient, template: str, context: dict, attachments=()) -> Notification | None:
     """Queue one e-mail to `recipient`; the same key never queues a second one. None if the user has
     no address."""
-    if not recipient.email:
-        logger.info("notification %s skipped: user %s has no e-mail address", key, recipient.pk)
+    if not _has_address(key, recipient):
         return None
-    subject, body = render(template, context, language=language_of(recipient))
     notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "recipient": recipient,
-            "to_email": recipient.email,
-            "subject": subject,
-            "body": body,
-            "attachments": [vars(a) if isinstance(a, Attachment) else dict(a) for a in attachments],
-            "next_attempt_at": timezone.now() + DRAIN_GRACE,
-        },
+        key=key[:200], defaults=_fields(recipient, template, context, attachments)
     )
     if created:
         transaction.on_commit(lambda: dispatch(notification.pk), robust=True)
     return notification
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    recipient: object
+    template: str
+    context: dict
+    attachments: tuple = ()
+
+
+def notify_new(messages: list[Message]) -> list[Notification]:
+    """Queue e-mails whose keys are new by construction, because they name a row this transaction has just
+    created (a booking event): one INSERT for all of them and no look-up first. Were a key to exist after
+    all, the unique constraint refuses and the transaction fails rather than sending twice."""
+    rows = [
+        Notification(key=m.key[:200], **_fields(m.recipient, m.template, m.context, m.attachments))
+        for m in messages
+        if _has_address(m.key, m.recipient)
+    ]
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    for notification in created:
+        transaction.on_commit(lambda pk=notification.pk: dispatch(pk), robust=True)
+    return created
 
 
 def notify_once(*, key: str, **kwargs) -> bool:

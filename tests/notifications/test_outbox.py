@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -62,6 +62,33 @@ def test_the_same_event_never_queues_a_second_mail(mailoutbox):
     user = UserFactory()
     first, again = queue(user), queue(user)
     assert first.pk == again.pk and Notification.objects.count() == 1
+
+
+def test_new_messages_are_queued_in_one_insert_and_each_sent_after_commit(
+    django_capture_on_commit_callbacks, django_assert_num_queries, mailoutbox
+):
+    users = [UserFactory(), UserFactory(), UserFactory(email="")]
+    messages = [
+        services.Message(key=f"event-1:to:{u.pk}", recipient=u, template="bookings/email/expired", context={})
+        for u in users
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        with django_assert_num_queries(1):  # no look-up first: the keys are new by construction
+            created = services.notify_new(messages)
+        assert not mailoutbox
+    assert len(created) == 2 and len(hooks) == 2  # the user without an address is skipped
+    assert sorted(m.to for m in mailoutbox) == sorted([[u.email] for u in users[:2]])
+
+
+def test_a_new_message_whose_key_exists_after_all_fails_instead_of_sending_twice(mailoutbox):
+    user = UserFactory()
+    queue(user, key="event-2:to:1")
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            services.notify_new(
+                [services.Message(key="event-2:to:1", recipient=user, template="bookings/email/expired", context={})]
+            )
+    assert Notification.objects.count() == 1
 
 
 def test_a_repeated_task_sends_once(mailoutbox):
