@@ -43,6 +43,15 @@ class Phases:
     def __init__(self, stream):
         self.stream = stream
         self.seconds: dict[str, float] = {}
+        self.started: dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        """For a phase that is the end of a `with` block (a commit): start(name) inside it, stop(name) after."""
+        self.started[name] = time.monotonic()
+
+    def stop(self, name: str) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.monotonic() - self.started.pop(name)
+        self.stream.write(f"  {name}: {self.seconds[name]:.1f} s\n")
 
     @contextmanager
     def __call__(self, name: str, total: int | None = None):

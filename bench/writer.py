@@ -109,6 +109,32 @@ def fast_sqlite_writes():
         execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
+@contextmanager
+def foreign_keys_checked_once(tables: Iterable[str]):
+    """PostgreSQL: drop the tables' foreign keys for a bulk load and add them back after, inside the caller's
+    transaction. Django's foreign keys are deferred, so otherwise every copied row queues a trigger that runs at
+    commit (minutes for millions of rows); adding a key back checks the whole table in one join. Nothing on SQLite
+    (it checks at commit in one pass)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the checks queued so far: no ALTER TABLE with them
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote_name(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 # --- Events ---------------------------------------------------------------------------------------------------------
 
 EVENT_COLUMNS = "booking_id, actor_id, action, from_status, to_status, reason, data, at"

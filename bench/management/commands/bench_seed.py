@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from bench import seed, writer
 from bench.progress import Phases
 from bookings.management.demo_data import CATEGORIES
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from equipment.models import Category, Instrument, OpeningHours, Rate
 
@@ -89,19 +89,25 @@ class Command(BaseCommand):
                 bookable = self.write_instruments(world, ids, bar)
             stats = seed.Stats()
             first_id = writer.next_booking_id()
-            with phases("bookings", total=sizes.bookings) as bar:
-                rows = seed.generate_bookings(
-                    bookable, ids["customers"], total=sizes.bookings, span=span, seed=sizes.seed, first_id=first_id,
-                    timestamp_suffix="+00" if connection.vendor == "postgresql" else "", stats=stats,
-                )  # fmt: skip
-                writer.write_rows(Booking._meta.db_table, seed.BOOKING_COLUMNS, rows, on_chunk=bar.update)
-            with phases("events"):
-                events = writer.insert_events(first_id, first_id + stats.bookings - 1, level=options["events"])
+            with writer.foreign_keys_checked_once([Booking._meta.db_table, BookingEvent._meta.db_table]):
+                with phases("bookings", total=sizes.bookings) as bar:
+                    rows = seed.generate_bookings(
+                        bookable, ids["customers"], total=sizes.bookings, span=span, seed=sizes.seed,
+                        first_id=first_id, timestamp_suffix="+00" if connection.vendor == "postgresql" else "",
+                        stats=stats,
+                    )  # fmt: skip
+                    writer.write_rows(Booking._meta.db_table, seed.BOOKING_COLUMNS, rows, on_chunk=bar.update)
+                with phases("events"):
+                    events = writer.insert_events(first_id, first_id + stats.bookings - 1, level=options["events"])
+                phases.start("foreign keys")
+            phases.stop("foreign keys")
             with phases("check"):
                 overlaps = writer.overlapping_holds()
                 if overlaps:
                     raise CommandError(f"{overlaps} holding bookings overlap another: nothing was written (a bug).")
                 writer.reset_sequences([Booking])
+            phases.start("commit")
+        phases.stop("commit")
         with phases("analyze"):
             writer.analyze(["bookings_booking", "bookings_bookingevent", "equipment_instrument", "equipment_rate",
                             "equipment_openinghours", "consortia_user", "consortia_role", "consortia_company"])  # fmt: skip
