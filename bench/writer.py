@@ -109,30 +109,31 @@ def fast_sqlite_writes():
         execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-@contextmanager
-def foreign_keys_checked_once(tables: Iterable[str]):
-    """PostgreSQL: drop the tables' foreign keys for a bulk load and add them back after, inside the caller's
-    transaction. Django's foreign keys are deferred, so otherwise every copied row queues a trigger that runs at
-    commit (minutes for millions of rows); adding a key back checks the whole table in one join. Nothing on SQLite
-    (it checks at commit in one pass)."""
+def drop_foreign_keys(tables: Iterable[str]) -> list[tuple[str, str, str]]:
+    """PostgreSQL: drop the foreign keys of and to the tables for a bulk load or delete, inside the caller's
+    transaction, and return them for `restore_foreign_keys`. Django's foreign keys are deferred, so otherwise every
+    copied or deleted row queues a check that runs at commit (about a minute per million rows); adding a key back
+    checks the whole table in one join. Nothing on SQLite (it checks once at commit)."""
     if connection.vendor != "postgresql":
-        yield
-        return
+        return []
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the checks queued so far: no ALTER TABLE with them
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-            [list(tables)],
+            "WHERE contype = 'f' AND (conrelid = ANY(%s::regclass[]) OR confrelid = ANY(%s::regclass[]))",
+            [list(tables), list(tables)],
         )
         keys = cursor.fetchall()
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote_name(name)}")
-    yield
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return keys
+
+
+def restore_foreign_keys(keys: list[tuple[str, str, str]]) -> None:
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote_name(name)} {definition}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 # --- Events ---------------------------------------------------------------------------------------------------------
@@ -228,6 +229,7 @@ def delete_bench_data() -> dict[str, int]:
     deleted = {}
     deleted["invoices"] = Invoice.objects.filter(institution_id__in=institution_ids).delete()[0]
     deleted["invoices"] += Invoice.objects.filter(company_id__in=company_ids).delete()[0]
+    keys = drop_foreign_keys([Booking._meta.db_table])
     execute(f"CREATE TEMPORARY TABLE bench_doomed AS {BENCH_BOOKINGS}")
     try:
         for relation in Booking._meta.related_objects:
@@ -238,6 +240,7 @@ def delete_bench_data() -> dict[str, int]:
         deleted["bookings_booking"] = execute("DELETE FROM bookings_booking WHERE id IN (SELECT id FROM bench_doomed)")
     finally:
         execute("DROP TABLE bench_doomed")
+    restore_foreign_keys(keys)
     for label, queryset in (
         ("instruments", Instrument.objects.filter(institution_id__in=institution_ids)),
         ("users", User.objects.filter(id__in=_ids(BENCH_USERS))),
