@@ -64,6 +64,7 @@ class Command(BaseCommand):
 
     def run(self, options) -> dict:
         rng = random.Random(options["seed"])
+        self.workers = options["workers"]
         cast = subjects.cast(clients=options["clients"])
         fiscal_year = options["fiscal_year"] or subjects.last_fiscal_year(timezone.localdate())
         figures = {
@@ -96,10 +97,12 @@ class Command(BaseCommand):
 
     def latency(self, base: str, cast, count: int, rng: random.Random) -> dict:
         token = cast.tokens[0]
-        calls, questions = measure.availability_calls(cast.instrument_ids, token, count + 10, rng)
-        api, api_statuses = load.sequential(base, calls)
-        noop, noop_statuses = load.sequential(base, [load.Call("GET", "/api/v1/bench/noop/", token)] * (count + 10))
-        sql = measure.sql_floor_latencies(questions)
+        warmup = 10 + 5 * self.workers  # a sync worker takes whichever request comes: warm them all
+        calls, questions = measure.availability_calls(cast.instrument_ids, token, count + warmup, rng)
+        api, api_statuses = load.sequential(base, calls, warmup=warmup)
+        noop_calls = [load.Call("GET", "/api/v1/bench/noop/", token)] * (count + warmup)
+        noop, noop_statuses = load.sequential(base, noop_calls, warmup=warmup)
+        sql = measure.sql_floor_latencies(questions, warmup=warmup)
         for name, statuses in (("availability", api_statuses), ("no-op", noop_statuses)):
             if set(statuses) != {200}:
                 raise CommandError(f"{name} requests answered {dict(statuses)}; see the server log")
@@ -121,11 +124,16 @@ class Command(BaseCommand):
             subjects.instruments_for_creation(cast, clients // 2 + 4), cast.tokens,
             clients=clients, per_client=per_client, run=run,
         )  # fmt: skip
+        # Warm every worker first (imports, templates, connections happen on a worker's first requests), on
+        # the first slots of each queue; the measured run goes on from where the warm-up stopped.
+        warmup = max(5, options["workers"] * 8 // clients + 1)
+        load.concurrent(base, [q[:warmup] for q in queues], duration=duration)
+        queues = [q[warmup:] for q in queues]
         before = subjects.bookings_of_run(run)
         created = load.concurrent(base, queues, duration=duration)
-        noop = load.concurrent(
-            base, measure.noop_queues(cast.tokens, clients=clients, per_client=per_client), duration=duration
-        )
+        noop_queues = measure.noop_queues(cast.tokens, clients=clients, per_client=per_client)
+        load.concurrent(base, [q[:warmup] for q in noop_queues], duration=duration)
+        noop = load.concurrent(base, noop_queues, duration=duration)
         rows = subjects.bookings_of_run(run) - before
         statuses = created.statuses
         if noop.server_errors or noop.errors:
