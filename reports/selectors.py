@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import jpholiday
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -270,6 +271,48 @@ def _median_lead_times(bookings: QuerySet[Booking], period: Period) -> dict[str,
     return {name: {k: sum(v, ZERO) / len(v) for k, v in groups_.items()} for name, groups_ in leads.items()}
 
 
+def _companies_and_medians_in_one_scan(bookings: QuerySet[Booking], period: Period) -> tuple[dict, dict]:
+    """PostgreSQL: what `_distinct_companies` and `_median_lead_times` give (same shapes), from one scan of the
+    bookings that start in the period grouped by GROUPING SETS, with COUNT(DISTINCT …) and percentile_cont(0.5) —
+    the median, averaging the two middle values of an even count. The generic versions take seven scans."""
+    dimensions = {"totals": None, **_dimensions(), "by_month": TruncMonth("start", tzinfo=TOKYO)}
+    names = [name for name in dimensions if name != "totals"]
+    rows = (
+        bookings.filter(_starts_in(period.start, period.end))
+        .annotate(**{f"k{i}": dimensions[name] for i, name in enumerate(names)})
+        .annotate(lead=ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField()))
+        .values(*(f"k{i}" for i in range(len(names))), "company_id", "status", "lead")
+        .order_by()
+    )
+    inner, params = rows.query.sql_with_params()
+    keys = ", ".join(f"k{i}" for i in range(len(names)))
+    sets = ", ".join(["()", *(f"(k{i})" for i in range(len(names)))])
+    sql = (
+        f"SELECT GROUPING({keys}), {keys}, "
+        f"COUNT(DISTINCT company_id) FILTER (WHERE status = %s AND company_id IS NOT NULL), "
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY lead) FILTER (WHERE lead IS NOT NULL) "
+        f"FROM ({inner}) AS b GROUP BY GROUPING SETS ({sets})"
+    )
+    companies: dict[str, dict] = {name: {} for name in dimensions}
+    leads: dict[str, dict] = {name: {} for name in dimensions}
+    everything = (1 << len(names)) - 1  # GROUPING() has a bit set for each key not grouped by
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (Status.COMPLETED, *params))  # in the order of the text: the SELECT list first
+        for grouping, *values in cursor.fetchall():
+            served, median = values[-2], values[-1]
+            if grouping == everything:
+                name, key = "totals", None
+            else:
+                i = len(names) - 1 - (everything ^ grouping).bit_length() + 1
+                name, key = names[i], values[i]
+                if name == "by_month":  # DATE_TRUNC of the Tokyo wall-clock time: naive, already Tokyo's month
+                    key = (key.year, key.month)
+            companies[name][key] = served
+            if median is not None:
+                leads[name][key] = median
+    return companies, leads
+
+
 def utilization(
     *, consortium: Consortium, period: Period, institution_ids: Collection[int] | None = None
 ) -> UtilizationReport:
@@ -357,8 +400,10 @@ def utilization(
         for i, (key, _lo, _hi) in enumerate(months):
             rows["by_month"][key].figures.add(_hour_figures(values, f"_{i}"))
 
-    companies = _distinct_companies(bookings, period)
-    leads = _median_lead_times(bookings, period)
+    if connection.vendor == "postgresql":
+        companies, leads = _companies_and_medians_in_one_scan(bookings, period)
+    else:
+        companies, leads = _distinct_companies(bookings, period), _median_lead_times(bookings, period)
     totals.figures.companies = companies["totals"][None] or 0
     totals.figures.median_lead_time = leads["totals"].get(None)
     for name in BREAKDOWNS:

@@ -141,6 +141,7 @@ def test_the_number_of_queries_does_not_grow_with_the_bookings(data, django_asse
     assert few == many
     with django_assert_num_queries(few):
         utilization(consortium=data.h, period=Period.fiscal_year(2025))
-    # 13 for the figures, 2 for the consultations block (its median needs no query: none answered), 3 for the
-    # usage-report block (the institutions' deadlines, the counts, the publishable outcomes)
-    assert few == 18, few
+    # 13 for the figures (7 on PostgreSQL: distinct companies and medians come from one GROUPING SETS scan), 2 for
+    # the consultations block (its median needs no query: none answered), 3 for the usage-report block (the
+    # institutions' deadlines, the counts, the publishable outcomes)
+    assert few == (12 if connection.vendor == "postgresql" else 18), few
