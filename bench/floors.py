@@ -11,6 +11,7 @@ from django.db import connection
 from bookings.models import Booking
 from consortia.models import ConsortiumMembership
 from equipment.models import Downtime, Instrument, OpeningHours
+from reports.selectors import tuned_for_aggregation
 
 HOLDING = tuple(Booking.HOLDING)
 COMPLETED = Booking.Status.COMPLETED
@@ -95,7 +96,7 @@ def report_totals(consortium_id: int, start: datetime, end: datetime) -> dict:
         "completed": COMPLETED,
         "consortium": consortium_id,
     }
-    with connection.cursor() as cursor:
+    with tuned_for_aggregation(), connection.cursor() as cursor:  # the same session settings as the report's
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
