@@ -54,23 +54,26 @@ def holds_between(instrument_id: int, start: datetime, end: datetime, *, exclude
     return [rules.Interval(s, e) for s, e in qs.order_by("hold_start").values_list("hold_start", "hold_end")]
 
 
-def downtimes_between(instrument: Instrument, start: datetime, end: datetime) -> list[rules.Interval]:
-    rows = instrument.downtimes.filter(start__lt=end, end__gt=start).order_by("start").values_list("start", "end")
-    return [rules.Interval(s, e) for s, e in rows]
-
-
 HOLD, DOWNTIME = 0, 1
 
 
-def busy_between(instrument_id: int, start: datetime, end: datetime, *, holds_from: datetime, holds_until: datetime):
-    """(downtimes in [start, end), holds in [holds_from, holds_until)) of an instrument in one query (UNION ALL)."""
-    holds = (
-        Booking.objects.filter(
-            instrument_id=instrument_id, status__in=Booking.HOLDING, hold_start__lt=holds_until, hold_end__gt=holds_from
-        )
-        .order_by()
-        .values_list("hold_start", "hold_end", Value(HOLD))
+def busy_between(
+    instrument_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    holds_from: datetime,
+    holds_until: datetime,
+    exclude_id: int | None = None,
+):
+    """(downtimes in [start, end), holds in [holds_from, holds_until)) of an instrument in one query (UNION ALL);
+    the holds leave out booking `exclude_id` (the one being moved)."""
+    holds = Booking.objects.filter(
+        instrument_id=instrument_id, status__in=Booking.HOLDING, hold_start__lt=holds_until, hold_end__gt=holds_from
     )
+    if exclude_id is not None:
+        holds = holds.exclude(pk=exclude_id)
+    holds = holds.order_by().values_list("hold_start", "hold_end", Value(HOLD))
     downtimes = (
         Downtime.objects.filter(instrument_id=instrument_id, start__lt=end, end__gt=start)
         .order_by()

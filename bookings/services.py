@@ -86,13 +86,18 @@ def _check_slot(
     """Run every rule and the overlap check; return the interval the booking will hold."""
     policy = selectors.policy_of(instrument)
     quota = company.monthly_quota_hours if company else None
+    downtimes, holds = selectors.busy_between(  # one query for both; the hold is [start − setup, end + cleanup)
+        instrument.id, start, end, exclude_id=exclude_id,
+        holds_from=start - timedelta(minutes=policy.setup_minutes),
+        holds_until=end + timedelta(minutes=policy.cleanup_minutes),
+    )  # fmt: skip
     rules.check_request(
         policy=policy,
         start=start,
         end=end,
         mode=mode,
         now=now,
-        downtimes=selectors.downtimes_between(instrument, start, end),
+        downtimes=downtimes,
         is_qualified=not rules.needs_qualification(policy, mode)  # only then is the answer read: spare the query
         or equipment_selectors.is_qualified(requester, instrument, start.astimezone(rules.TOKYO).date()),
         quota_hours=quota,
@@ -101,7 +106,7 @@ def _check_slot(
         else 0.0,
     )
     hold = rules.held_interval(rules.Interval(start, end), policy)
-    clash = rules.find_clash(hold, selectors.holds_between(instrument.id, hold.start, hold.end, exclude_id=exclude_id))
+    clash = rules.find_clash(hold, holds)
     if clash:
         raise _conflict(clash)
     return hold
