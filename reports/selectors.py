@@ -405,29 +405,30 @@ def _utilization(
             row.figures.add(figures)
 
     # By month: counts by the month a booking starts; hours clipped to each month, one column each (1 query).
+    # Distinct companies by month come from here too, except on PostgreSQL, where the GROUPING SETS scan below has
+    # them and leaving COUNT(DISTINCT) out lets this query aggregate in parallel.
+    one_scan = connection.vendor == "postgresql"
     months = list(period.months())
     month_hours = {}
     for i, (_key, lo, hi) in enumerate(months):
         month_hours.update(hour_sums(lo, hi, suffix=f"_{i}"))
+    month_companies = {}
+    if not one_scan:
+        served = _starts_in(period.start, period.end) & Q(status=Status.COMPLETED)
+        month_companies["companies"] = Count("company", distinct=True, filter=served)
     for values in (
         bookings.values(month=TruncMonth("start", tzinfo=TOKYO))
-        .annotate(
-            **month_hours,
-            **counts(period.start, period.end),
-            companies=Count(
-                "company", distinct=True, filter=_starts_in(period.start, period.end) & Q(status=Status.COMPLETED)
-            ),
-        )
+        .annotate(**month_hours, **counts(period.start, period.end), **month_companies)
         .order_by()
     ):
         started = rows["by_month"].get(_month_key(values["month"]))
         if started is not None:
             started.figures.add(_count_figures(values))
-            started.figures.companies = values["companies"]
+            started.figures.companies = values.get("companies", 0)
         for i, (key, _lo, _hi) in enumerate(months):
             rows["by_month"][key].figures.add(_hour_figures(values, f"_{i}"))
 
-    if connection.vendor == "postgresql":
+    if one_scan:
         companies, leads = _companies_and_medians_in_one_scan(bookings, period)
     else:
         companies, leads = _distinct_companies(bookings, period), _median_lead_times(bookings, period)
@@ -435,7 +436,7 @@ def _utilization(
     totals.figures.median_lead_time = leads["totals"].get(None)
     for name in BREAKDOWNS:
         for key, row in rows[name].items():
-            if name != "by_month":
+            if name != "by_month" or one_scan:
                 row.figures.companies = companies[name].get(key, 0)
             row.figures.median_lead_time = leads[name].get(key)
             own = row.figures.available_us
