@@ -43,7 +43,7 @@ from django.utils import timezone
 from backend.errors import DomainError, PermissionDenied
 from bookings import rules
 from bookings.models import Booking
-from bookings.selectors import policy_of
+from bookings.selectors import policies_of
 from consortia.models import Company, Consortium, ConsortiumMembership
 from consortia.selectors import access_for
 from consultations.selectors import consultation_summary
@@ -191,7 +191,8 @@ def available_us_by_month(
     instruments: list[Instrument], windows: dict, period: Period
 ) -> dict[int, dict[tuple[int, int], int]]:
     """Open time of each instrument in each month: opening hours on Tokyo dates that are not public holidays,
-    minus downtime, within the period and the institution's membership (1 query, for the downtimes)."""
+    minus downtime, within the period and the institution's membership (2 queries: opening hours, downtimes)."""
+    policies = policies_of(instruments)
     downtimes: dict[int, list[rules.Interval]] = defaultdict(list)
     for instrument_id, start, end in Downtime.objects.filter(
         instrument__in=instruments, start__lt=period.end, end__gt=period.start
@@ -201,7 +202,7 @@ def available_us_by_month(
     opening_of: dict[tuple, tuple[list[rules.Interval], int]] = {}
     result: dict[int, dict[tuple[int, int], int]] = {}
     for instrument in instruments:
-        policy = policy_of(instrument)
+        policy = policies[instrument.id]
         spans = windows[instrument.institution_id]
         own_downtimes = downtimes.get(instrument.id)
         per_month = result[instrument.id] = {}
@@ -343,7 +344,6 @@ def _utilization(
     instruments = list(
         Instrument.objects.filter(institution_id__in=windows)
         .select_related("institution", "category")
-        .prefetch_related("opening_hours")
         .order_by("institution_id", "id")
     )
     available = available_us_by_month(instruments, windows, period)
