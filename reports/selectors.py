@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Collection
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 import jpholiday
 from django.db import connection, transaction
@@ -59,7 +58,6 @@ Status = Booking.Status
 BOOKED = (Status.APPROVED, Status.COMPLETED)
 ZERO = timedelta(0)
 SIZE_ORDER = (UserCategory.SME, UserCategory.LARGE, UserCategory.ACADEMIC, UserCategory.INTERNAL)
-is_holiday = lru_cache(maxsize=None)(jpholiday.is_holiday)
 
 
 # --- Expressions ---------------------------------------------------------------------------------------------------
@@ -193,6 +191,9 @@ def available_us_by_month(
     """Open time of each instrument in each month: opening hours on Tokyo dates that are not public holidays,
     minus downtime, within the period and the institution's membership (2 queries: opening hours, downtimes)."""
     policies = policies_of(instruments)
+    # One call for the period's public holidays: jpholiday works each day out afresh the first time it is asked.
+    first, last = period.local_start.date(), period.local_end.date()
+    is_holiday = {day for day, _name in jpholiday.between(first, last)}.__contains__
     downtimes: dict[int, list[rules.Interval]] = defaultdict(list)
     for instrument_id, start, end in Downtime.objects.filter(
         instrument__in=instruments, start__lt=period.end, end__gt=period.start
