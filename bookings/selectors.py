@@ -1,10 +1,12 @@
 """Read queries over bookings, shared by the API, the pages, the services and (later) reports."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
@@ -77,6 +79,25 @@ def holds_between(instrument_id: int, start: datetime, end: datetime, *, exclude
 HOLD, DOWNTIME = 0, 1
 
 
+def _busy_sql(*, excluding: bool) -> str:
+    q = connection.ops.quote_name
+    booking, downtime = q(Booking._meta.db_table), q(Downtime._meta.db_table)
+    return (
+        f"SELECT {HOLD}, {q('hold_start')}, {q('hold_end')} FROM {booking} WHERE {q('instrument_id')} = %s "
+        f"AND {q('status')} IN (%s, %s) AND {q('hold_start')} < %s AND {q('hold_end')} > %s"
+        + (f" AND {q('id')} <> %s" if excluding else "")
+        + f" UNION ALL SELECT {DOWNTIME}, {q('start')}, {q('end')} FROM {downtime} WHERE {q('instrument_id')} = %s "
+        f"AND {q('start')} < %s AND {q('end')} > %s"
+    )
+
+
+def _aware(value) -> datetime:
+    """A datetime column read by a plain cursor: aware on PostgreSQL; on SQLite naive UTC, or its text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def busy_between(
     instrument_id: int,
     start: datetime,
@@ -87,21 +108,20 @@ def busy_between(
     exclude_id: int | None = None,
 ):
     """(downtimes in [start, end), holds in [holds_from, holds_until)) of an instrument in one query (UNION ALL);
-    the holds leave out booking `exclude_id` (the one being moved)."""
-    holds = Booking.objects.filter(
-        instrument_id=instrument_id, status__in=Booking.HOLDING, hold_start__lt=holds_until, hold_end__gt=holds_from
-    )
+    the holds leave out booking `exclude_id` (the one being moved).
+
+    Written as SQL because every availability request and every booking request runs it: the ORM took 1.6 ms to
+    build the same union, the statement itself 0.4 ms (docs/benchmarks.md)."""
+    dt = connection.ops.adapt_datetimefield_value
+    params = [instrument_id, *Booking.HOLDING, dt(holds_until), dt(holds_from)]
     if exclude_id is not None:
-        holds = holds.exclude(pk=exclude_id)
-    holds = holds.order_by().values_list("hold_start", "hold_end", Value(HOLD))
-    downtimes = (
-        Downtime.objects.filter(instrument_id=instrument_id, start__lt=end, end__gt=start)
-        .order_by()
-        .values_list("start", "end", Value(DOWNTIME))
-    )
+        params.append(exclude_id)
+    params += [instrument_id, dt(end), dt(start)]
     found: dict[int, list] = {HOLD: [], DOWNTIME: []}
-    for s, e, kind in holds.union(downtimes, all=True):
-        found[kind].append(rules.Interval(s, e))
+    with connection.cursor() as cursor:
+        cursor.execute(_busy_sql(excluding=exclude_id is not None), params)
+        for kind, s, e in cursor.fetchall():
+            found[kind].append(rules.Interval(_aware(s), _aware(e)))
     return found[DOWNTIME], found[HOLD]
 
 
