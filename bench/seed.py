@@ -27,6 +27,7 @@ import jpholiday
 from bookings import fees
 from bookings.management.demo_data import CATEGORIES, PROFILES, RATE_FACTORS
 from consortia.validators import corporate_number_check_digit
+from reports.periods import fiscal_year_of
 
 from . import names
 
@@ -69,10 +70,6 @@ class Span:
     @property
     def now_minute(self) -> int:
         return int(self.now.timestamp() // 60)
-
-
-def fiscal_year_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def span_for(now: datetime, ahead_days: int) -> Span:

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from bookings.models import Booking
 from consortia.models import Consortium, Role, User
 from equipment.models import Instrument
+from reports.periods import fiscal_year_of
 
 BENCH_MARK = "ベンチマーク"  # in the purpose of every booking `bench` creates (bench.measure.booking_call)
 
@@ -25,7 +26,7 @@ class Cast:
 
 def last_fiscal_year(today: date) -> int:
     """The last whole Japanese fiscal year (April–March) before today."""
-    return today.year - 2 if today.month < 4 else today.year - 1
+    return fiscal_year_of(today) - 1
 
 
 def bookable_instruments():

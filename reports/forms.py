@@ -5,12 +5,11 @@ from django.utils import timezone
 
 from backend.errors import DomainError
 
-from .periods import Period, parse_period
+from .periods import Period, fiscal_year_of, parse_period
 
 
 def current_fiscal_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return fiscal_year_of(timezone.localdate())
 
 
 class PeriodForm(forms.Form):

@@ -18,6 +18,11 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
+def fiscal_year_of(day: date) -> int:
+    """The Japanese fiscal year (年度) a day falls in: April to March, named by the year it starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def tokyo_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=TOKYO)
 
