@@ -21,13 +21,18 @@ POLICY_FIELDS = ("slot_minutes", "min_minutes", "max_minutes", "lead_time_hours"
                  "cleanup_minutes", "modes", "requires_qualification", "status")  # fmt: skip
 
 
+def _policy(values: dict, weekly_hours) -> rules.InstrumentPolicy:
+    """An InstrumentPolicy from the instrument's POLICY_FIELDS values and its (weekday, opens, closes) rows."""
+    return rules.InstrumentPolicy(**{**values, "modes": tuple(values["modes"])}, weekly_hours=tuple(weekly_hours))
+
+
+def _values_of(instrument: Instrument) -> dict:
+    return {name: getattr(instrument, name) for name in POLICY_FIELDS}
+
+
 def policy_of(instrument: Instrument) -> rules.InstrumentPolicy:
     """The instrument's booking rules as the pure rule functions take them (uses prefetched opening hours)."""
-    return rules.InstrumentPolicy(
-        **{name: getattr(instrument, name) for name in POLICY_FIELDS if name != "modes"},
-        modes=tuple(instrument.modes),
-        weekly_hours=tuple((h.weekday, h.opens, h.closes) for h in instrument.opening_hours.all()),
-    )
+    return _policy(_values_of(instrument), ((h.weekday, h.opens, h.closes) for h in instrument.opening_hours.all()))
 
 
 def policies_of(instruments) -> dict[int, rules.InstrumentPolicy]:
@@ -40,14 +45,7 @@ def policies_of(instruments) -> dict[int, rules.InstrumentPolicy]:
         .values_list("instrument_id", "weekday", "opens", "closes")
     ):
         hours[instrument_id].append(tuple(row))
-    return {
-        i.id: rules.InstrumentPolicy(
-            **{name: getattr(i, name) for name in POLICY_FIELDS if name != "modes"},
-            modes=tuple(i.modes),
-            weekly_hours=tuple(hours[i.id]),
-        )
-        for i in instruments
-    }
+    return {i.id: _policy(_values_of(i), hours[i.id]) for i in instruments}
 
 
 def policy_of_id(instrument_id: int) -> rules.InstrumentPolicy | None:
@@ -60,10 +58,8 @@ def policy_of_id(instrument_id: int) -> rules.InstrumentPolicy | None:
     )
     if not rows:
         return None
-    fields = dict(zip(POLICY_FIELDS, rows[0], strict=False))
-    fields["modes"] = tuple(fields["modes"])
-    hours = tuple(row[-3:] for row in rows if row[-3] is not None)
-    return rules.InstrumentPolicy(**fields, weekly_hours=hours)
+    values = dict(zip(POLICY_FIELDS, rows[0], strict=False))
+    return _policy(values, (row[-3:] for row in rows if row[-3] is not None))
 
 
 def holds_between(instrument_id: int, start: datetime, end: datetime, *, exclude_id: int | None = None):
