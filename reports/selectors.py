@@ -250,11 +250,21 @@ def _month_key(moment) -> tuple[int, int]:
     return local.year, local.month
 
 
+def _lead_time():
+    """How long a request waited for its decision: decided_at − created_at (None while undecided)."""
+    return ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+
+
+def _lead_time_groups() -> dict:
+    """The groups a median lead time is given for: the totals (None), every breakdown, and the start month."""
+    return {"totals": None, **_dimensions(), "by_month": TruncMonth("start", tzinfo=TOKYO)}
+
+
 def _median_lead_times(bookings: QuerySet[Booking], period: Period) -> dict[str, dict]:
     """Median of decided_at − created_at per group, in one query: window functions number the decided bookings
     of each group by lead time and only the one or two middle rows of some group come back."""
-    lead = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
-    groups = {"totals": None, **_dimensions(), "by_month": TruncMonth("start", tzinfo=TOKYO)}
+    lead = _lead_time()
+    groups = _lead_time_groups()
     annotations, middle = {"lead": lead}, Q()
     for i, (name, expression) in enumerate(groups.items()):
         partition = {} if expression is None else {"partition_by": [expression]}
@@ -278,12 +288,12 @@ def _companies_and_medians_in_one_scan(bookings: QuerySet[Booking], period: Peri
     """PostgreSQL: what `_distinct_companies` and `_median_lead_times` give (same shapes), from one scan of the
     bookings that start in the period grouped by GROUPING SETS, with COUNT(DISTINCT …) and percentile_cont(0.5) —
     the median, averaging the two middle values of an even count. The generic versions take seven scans."""
-    dimensions = {"totals": None, **_dimensions(), "by_month": TruncMonth("start", tzinfo=TOKYO)}
+    dimensions = _lead_time_groups()
     names = [name for name in dimensions if name != "totals"]
     rows = (
         bookings.filter(_starts_in(period.start, period.end))
         .annotate(**{f"k{i}": dimensions[name] for i, name in enumerate(names)})
-        .annotate(lead=ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField()))
+        .annotate(lead=_lead_time())
         .values(*(f"k{i}" for i in range(len(names))), "company_id", "status", "lead")
         .order_by()
     )
@@ -306,7 +316,7 @@ def _companies_and_medians_in_one_scan(bookings: QuerySet[Booking], period: Peri
             if grouping == everything:
                 name, key = "totals", None
             else:
-                i = len(names) - 1 - (everything ^ grouping).bit_length() + 1
+                i = len(names) - (everything ^ grouping).bit_length()  # the one key grouped by (its bit is clear)
                 name, key = names[i], values[i]
                 if name == "by_month":  # DATE_TRUNC of the Tokyo wall-clock time: naive, already Tokyo's month
                     key = (key.year, key.month)
