@@ -12,7 +12,7 @@ from consortia.models import Consortium, Role, User
 from equipment.models import Instrument
 from reports.periods import fiscal_year_of
 
-BENCH_MARK = "ベンチマーク"  # in the purpose of every booking `bench` creates (bench.measure.booking_call)
+BENCH_MARK = "ベンチマーク"  # starts the purpose of every booking `bench` creates (bench.measure.booking_call)
 
 
 @dataclass(frozen=True)
