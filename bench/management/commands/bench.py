@@ -64,7 +64,6 @@ class Command(BaseCommand):
 
     def run(self, options) -> dict:
         rng = random.Random(options["seed"])
-        self.workers = options["workers"]
         cast = subjects.cast(clients=options["clients"])
         fiscal_year = options["fiscal_year"] or subjects.last_fiscal_year(timezone.localdate())
         figures = {
@@ -85,7 +84,7 @@ class Command(BaseCommand):
             log_path=log_path,
         ) as base:  # fmt: skip
             self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
-            figures.update(self.latency(base, cast, options["requests"], rng))
+            figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
             figures.update(self.creation(base, cast, options))
         self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
         report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
@@ -95,9 +94,9 @@ class Command(BaseCommand):
         )
         return figures
 
-    def latency(self, base: str, cast, count: int, rng: random.Random) -> dict:
+    def latency(self, base: str, cast, count: int, rng: random.Random, *, workers: int) -> dict:
         token = cast.tokens[0]
-        warmup = 10 + 5 * self.workers  # a sync worker takes whichever request comes: warm them all
+        warmup = 10 + 5 * workers  # a sync worker takes whichever request comes: warm them all
         calls, questions = measure.availability_calls(cast.instrument_ids, token, count + warmup, rng)
         api, api_statuses = load.sequential(base, calls, warmup=warmup)
         noop_calls = [load.Call("GET", "/api/v1/bench/noop/", token)] * (count + warmup)
