@@ -182,16 +182,21 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     return qs.filter(scope)
 
 
-def sees_full_details(user, booking: Booking) -> bool:
-    """Whether purpose and sample of a confidential booking may be shown to this user."""
+def is_party_to(user, booking: Booking) -> bool:
+    """The requester, their company's admins and the instrument's staff (and site operators): who may read
+    everything about a booking, confidential or not."""
     access = access_for(user)
     return (
         access.is_superuser
         or booking.requester_id == user.id
         or booking.company_id in access.admin_of
         or booking.instrument.institution_id in access.staff_of
-        or not booking.confidential
     )
+
+
+def sees_full_details(user, booking: Booking) -> bool:
+    """Whether purpose and sample of a confidential booking may be shown to this user."""
+    return is_party_to(user, booking) or not booking.confidential
 
 
 FEED_PAST = timedelta(days=90)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.rules import TOKYO
+from bookings.selectors import is_party_to
 from consortia.models import Institution
 from consortia.selectors import access_for, institution_ids_of_consortia
 
@@ -97,13 +98,7 @@ def rows_visible_to(user) -> QuerySet[Booking]:
 def sees_text(user, booking: Booking, today: date) -> bool:
     """The company and the institution's staff read every report; others (the secretariat) only a report whose
     booking was not confidential (成果非公開) and whose embargo has passed."""
-    access = access_for(user)
-    if (
-        access.is_superuser
-        or booking.requester_id == user.id
-        or booking.company_id in access.admin_of
-        or booking.instrument.institution_id in access.staff_of
-    ):
+    if is_party_to(user, booking):
         return True
     report = getattr(booking, "usage_report", None)
     embargoed = report is not None and report.embargo_until is not None and report.embargo_until > today
