@@ -5,17 +5,21 @@ Skipped (with the reason on one line of pytest's summary) where Chromium or Play
 KYOYO_SCREENSHOTS (default <project>/test-artifacts/screenshots), printed at the start of the run.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(
     os.environ.get("KYOYO_SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots")
 )
 DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "kyoyo-browser"
+FACTORY_PASSWORD = "pw"  # tests.factories.UserFactory
 PHONE = {"width": 360, "height": 740}
 
 try:
@@ -79,3 +83,21 @@ def shoot(request):
 
     print(f"\nscreenshots: {folder}")
     return take
+
+
+@pytest.fixture
+def demo(browser):  # after `browser`: Playwright's sync API switches greenlets
+    """The demo data (seed_demo), every demo user with DEMO_PASSWORD."""
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+
+
+def log_in(browser, live_server, username: str, *, password: str = DEMO_PASSWORD, locale: str = "ja-JP"):
+    """A page of a new browser context (downloads allowed) logged in as `username`, on the home page."""
+    context = browser.new_context(viewport=DESKTOP, locale=locale, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
+    return page

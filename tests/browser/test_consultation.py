@@ -6,30 +6,13 @@ answer. `shoot` checks every step at 360 px too."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from consultations.models import Consultation
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kyoyo-browser"
 TITLE = "樹脂の破断面を観察したい"
 AIST = "産業技術総合研究所"  # the demo's `staff` work there; it has the JSM-IT800 SEM
-
-
-@pytest.fixture
-def demo(browser, settings, tmp_path):  # after `browser`: Playwright's sync API switches greenlets
-    call_command("seed_demo", password=PASSWORD, stdout=open("/dev/null", "w"))
-
-
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
-    return page
 
 
 def test_a_company_asks_the_coordinator_refers_and_the_staff_answer(browser, live_server, demo, shoot):

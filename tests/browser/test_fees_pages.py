@@ -4,7 +4,8 @@ Japanese and English; `shoot` checks that none scrolls sideways at 360 px."""
 
 import pytest
 
-from tests.browser.test_staff_instruments import log_in as log_in_with_locale
+from tests.browser.conftest import FACTORY_PASSWORD
+from tests.browser.conftest import log_in as log_in_as
 from tests.invoices.conftest import billing  # noqa: F401 (fixtures used below)
 from tests.usage_reports.conftest import uses  # noqa: F401
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def log_in(browser, live_server, username, locale):
     """Logged in, the page in the locale's language (the header's switch: a login keeps the user's own language)."""
-    page = log_in_with_locale(browser, live_server, username, locale)
+    page = log_in_as(browser, live_server, username, password=FACTORY_PASSWORD, locale=locale)
     if locale.startswith("en"):
         with page.expect_navigation():
             page.select_option("#language", "en")

@@ -5,28 +5,11 @@ rule beside the form; staff approve in the queue; the company sees the approval 
 import re
 
 import pytest
-from django.core.management import call_command
 
 from bookings.models import Booking
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "kyoyo-browser"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    call_command("seed_demo", password=PASSWORD, stdout=open("/dev/null", "w"))
-
-
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
-    return page
 
 
 def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(browser, live_server, demo, shoot):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from equipment import services
 from tests.bookings.conftest import at, working_day
+from tests.browser.conftest import FACTORY_PASSWORD, log_in
 from tests.equipment.helpers import image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,17 +47,6 @@ def furnished(browser, world):
     return sem
 
 
-def log_in(browser, live_server, username: str, locale: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")  # the factories' password
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
-    return page
-
-
 @pytest.mark.parametrize(
     "language, refusal, menu",
     [("ja", "最短予約時間が最長予約時間を超えています", "機器管理"), ("en", "The minimum", "Manage instruments")],
@@ -64,7 +54,7 @@ def log_in(browser, live_server, username: str, locale: str):
 def test_every_staff_page_fits_a_phone_with_content_and_with_a_refusal(
     browser, live_server, world, furnished, shoot, language, refusal, menu
 ):
-    page = log_in(browser, live_server, "staff_a", "ja-JP")
+    page = log_in(browser, live_server, "staff_a", password=FACTORY_PASSWORD, locale="ja-JP")
     if language == "en":  # the header's switch (logging in restores the profile's language, Japanese)
         with page.expect_navigation():
             page.select_option("#language", "en")
