@@ -126,6 +126,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Cache: shared by every process, since rate limits count in it ----------------------------
+# CACHE_URL=redis://host:6379/1 uses Redis; unset, the cache is a table of the database (created by the migration
+# backend/0001), shared by every web process that uses the same database, on one machine or many.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address (or unset).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kyoyo_cache",
+            # Culling deletes live entries too: keep it far above what the throttles hold in their windows.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+# --- Client addresses: how many reverse proxies in front of the app append to X-Forwarded-For -------------------
+# 0: the connection's address (REMOTE_ADDR) is the client and X-Forwarded-For is ignored (anyone can send it);
+# N: the Nth entry from the right of X-Forwarded-For is (backend.addresses.client_address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 # --- Language and time: Japanese first, Asia/Tokyo -------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -196,7 +221,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # Token endpoint: per client address and per username; password reset page: per address and per e-mail
+    # (backend.throttling, counted in the shared cache).
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "20/min",
+        "token_username": "30/hour",
+        "password_reset": "10/hour",
+        "password_reset_email": "3/hour",
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own get_ident agrees with backend.addresses
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kyoyo API",

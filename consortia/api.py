@@ -9,7 +9,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+
+from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 from . import selectors, services
 from .models import Company, Consortium, FeePolicy, Institution, User
@@ -219,10 +220,10 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Throttled per client address (password guessing)."""
+    """POST {"username", "password"} → {"token"}. Throttled per client address and per username, so that neither
+    one address nor many addresses guessing at one account get far."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
 
     @extend_schema(
         request=ObtainAuthToken.serializer_class,

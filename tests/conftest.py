@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import global_settings
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -28,6 +29,25 @@ def _test_settings(settings, tmp_path):
     """Uploaded files of a test go to its own folder; passwords hash fast."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Every test starts with an empty cache, so no throttle count leaks from one test into the next. The cache is
+    a table of the database (settings: CACHE_URL unset), so only a test that may use the database can have filled
+    it; such a test gets its database first (as it would anyway), then the cache is cleared."""
+    if request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("db")  # the test's own flavour: pytest-django reads its marker and fixtures
+        cache.clear()
 
 
 @pytest.fixture
