@@ -37,6 +37,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # shared templates, static files and template tags of the pages; first, so that its registration/ templates
+    # (log in, password reset) take the place of the admin's
+    "backend",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,7 +51,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
-    "backend",  # shared templates, static files and template tags of the pages
     "consortia",
     "equipment",
     "bookings",

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import LoginView, healthz, set_language
+from .views import LoginView, PasswordResetView, healthz, set_language
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("invoices.pages")),
     path("", include("usage_reports.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

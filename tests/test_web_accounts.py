@@ -62,3 +62,44 @@ def test_an_unknown_language_changes_nothing(client):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     user.refresh_from_db()
     assert user.language == "ja"
+
+
+def ask_reset(client, email, **extra):
+    return client.post("/accounts/password_reset/", {"email": email}, **extra)
+
+
+@pytest.mark.parametrize("has_account", [True, False])
+def test_resets_for_one_e_mail_are_limited_alike_whether_or_not_it_has_an_account(client, mailoutbox, has_account):
+    if has_account:
+        UserFactory(username="tanaka", email="tanaka@example.jp")
+    spellings = ["tanaka@example.jp", "TANAKA@example.jp", " Tanaka@Example.jp ", "tanaka@example.jp"]
+    answers = [ask_reset(client, email, REMOTE_ADDR=f"10.0.0.{n}") for n, email in enumerate(spellings)]
+    assert [a.status_code for a in answers[:3]] == [302] * 3
+    assert {a["Location"] for a in answers[:3]} == {"/accounts/password_reset/done/"}
+    refused = answers[3]
+    assert refused.status_code == 429
+    assert "再設定の依頼が多すぎます" in refused.content.decode()
+    assert len(mailoutbox) == (3 if has_account else 0)
+
+
+def test_one_address_asking_resets_for_many_e_mails_is_limited_whatever_x_forwarded_for_says(client, mailoutbox):
+    codes = [
+        ask_reset(client, f"guess{n}@example.jp", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(11)
+    ]
+    assert codes[:10] == [302] * 10 and codes[10] == 429
+    assert ask_reset(client, "other@example.jp", REMOTE_ADDR="192.0.2.77").status_code == 302  # another client
+
+
+def test_a_refused_reset_keeps_the_form_with_what_was_typed(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "password_reset_email": "1/hour",
+        },
+    }
+    ask_reset(client, "tanaka@example.jp")
+    refused = ask_reset(client, "tanaka@example.jp")
+    page = refused.content.decode()
+    assert refused.status_code == 429 and 'value="tanaka@example.jp"' in page and 'role="alert"' in page
+    assert "60分ほど後" in page or "59分ほど後" in page
