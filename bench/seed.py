@@ -9,8 +9,8 @@ Bench data is marked so it can be found, refused twice and replaced without touc
 consortia by the slug prefix `bench-`, institutions and users by the e-mail domain `bench.example.jp` (users also
 by the username prefix `bench-`), companies by the 法人番号 body prefix `7700`, and everything else through them.
 
-The read helpers at the end (`bench_consortia`, `largest_bench_consortium`, `bench_booker_tokens`,
-`bench_instrument_ids`, …) are what the `bench` command uses to find its users, tokens and instruments.
+The read helpers at the end (`bench_consortia`, `largest_bench_consortium`, `bench_instrument_ids`, …) find the bench
+data again. No API token is written: only a key's hash is stored, so `bench` issues its own (bench.subjects).
 """
 
 import json
@@ -54,7 +54,6 @@ class Sizes:
     instruments: int = 5000
     bookings: int = 1_000_000
     companies: int = 3000
-    tokens: int = 128
     seed: int = 2026
     ahead_days: int = 60
 
@@ -695,47 +694,4 @@ def bench_company_ids() -> list[int]:
         Company.objects.filter(corporate_number__regex=rf"^[0-9]{COMPANY_BODY_PREFIX}")
         .order_by("id")
         .values_list("id", flat=True)
-    )
-
-
-def bench_booker_tokens(n: int) -> list[tuple[str, int]]:
-    """Up to n (token key, company id) of bench company users who have an API token: each acts for exactly one
-    company, without a monthly quota, and may book any bench instrument (`Authorization: Token <key>`)."""
-    from consortia.models import Role
-
-    rows = (
-        Role.objects.filter(
-            kind__in=(Role.Kind.COMPANY_MEMBER, Role.Kind.COMPANY_ADMIN),
-            user__username__startswith=USERNAME_PREFIX,
-            user__auth_token__isnull=False,
-            company__corporate_number__regex=rf"^[0-9]{COMPANY_BODY_PREFIX}",
-        )
-        .order_by("user_id")
-        .values_list("user__auth_token__key", "company_id")
-    )
-    return [(key, company_id) for key, company_id in rows[:n]]
-
-
-def bench_staff_tokens(n: int) -> list[tuple[str, int]]:
-    """Up to n (token key, institution id) of bench institution staff (they may approve that institution's bookings)."""
-    from consortia.models import Role
-
-    rows = (
-        Role.objects.filter(
-            kind=Role.Kind.STAFF, user__username__startswith=USERNAME_PREFIX, user__auth_token__isnull=False
-        )
-        .order_by("user_id")
-        .values_list("user__auth_token__key", "institution_id")
-    )
-    return list(rows[:n])
-
-
-def bench_secretariat_token(consortium) -> str | None:
-    """The token of the bench consortium's secretariat user (it may read the consortium's reports)."""
-    from consortia.models import Role
-
-    return (
-        Role.objects.filter(kind=Role.Kind.SECRETARIAT, consortium=consortium, user__auth_token__isnull=False)
-        .values_list("user__auth_token__key", flat=True)
-        .first()
     )

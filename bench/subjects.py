@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
-from rest_framework.authtoken.models import Token
 
 from bookings.models import Booking
 from consortia.models import Consortium, Role, User
+from consortia.services import issue_api_token
 from equipment.models import Instrument
 from reports.periods import fiscal_year_of
 
@@ -69,8 +69,10 @@ def cast(*, clients: int) -> Cast:
 
 
 def token_of(user) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """A fresh API key for the run: only a hash of a key is stored, so none can be read back from the database.
+    It expires as every key does (API_TOKEN_TTL_DAYS)."""
+    _token, key = issue_api_token(user=user, name="bench")
+    return key
 
 
 def instruments_for_creation(cast: Cast, count: int) -> list[Instrument]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from .models import ApiToken, Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 
 
 class RoleInline(admin.TabularInline):
@@ -77,3 +77,19 @@ class FeePolicyAdmin(admin.ModelAdmin):
         "staff_rate_jpy",
     ]
     autocomplete_fields = ["institution"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Site operators see who holds which API token and may revoke one; keys are issued by the API alone."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at"]
+    search_fields = ["user__username", "prefix", "name"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 from . import selectors, services
-from .models import Company, Consortium, FeePolicy, Institution, User
+from .models import ApiToken, Company, Consortium, FeePolicy, Institution, User
 from .selectors import access_for
 from .validators import validate_corporate_number
 
@@ -219,15 +220,57 @@ class MeView(generics.RetrieveUpdateAPIView):
         return Response(MeSerializer(user).data)
 
 
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Throttled per client address and per username, so that neither
-    one address nor many addresses guessing at one account get far."""
+class TokenRequestSerializer(AuthTokenSerializer):
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="トークンの名前 (a name to tell it apart)"
+    )
 
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}: a new key, shown this once, valid for API_TOKEN_TTL_DAYS.
+    Throttled per client address and per username, so that neither one address nor many addresses guessing at
+    one account get far."""
+
+    serializer_class = TokenRequestSerializer
     throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
 
     @extend_schema(
-        request=ObtainAuthToken.serializer_class,
+        request=TokenRequestSerializer,
         responses={200: {"type": "object", "properties": {"token": {"type": "string"}}}},
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        _token, key = services.issue_api_token(
+            user=form.validated_data["user"], name=form.validated_data.get("name", "")
+        )
+        return Response({"token": key})
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your API tokens in force (a prefix of each key, never the key)"),
+    destroy=extend_schema(
+        summary="Revoke one of your API tokens",
+        responses={204: OpenApiResponse(description="revoked"), 404: OpenApiResponse(description="not yours")},
+    ),
+)
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The current user's own API tokens: list them and revoke one. A new one comes from POST auth/token/."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.api_tokens_of(self.request.user)
+
+    def destroy(self, request, *args, **kwargs):
+        services.revoke_api_token(actor=request.user, token_id=int(kwargs["pk"]))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,9 +1,10 @@
 """Consortia, their member institutions, companies, users and the roles that scope them."""
 
+import hashlib
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,18 @@ class User(AbstractUser):
     def __str__(self):
         full = f"{self.last_name} {self.first_name}".strip()
         return f"{full} ({self.username})" if full else self.username
+
+    def save(self, *args, **kwargs):
+        # A new password revokes every API token of the user, whichever way it was set: the reset and change
+        # pages, the admin, `manage.py changepassword`, a service. They all call set_password() then save(), and
+        # set_password() leaves the new password in _password until save() hands it to Django's own
+        # password_changed hook, as we do here; a hash upgrade on log in clears it first, so it revokes nothing.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .services import revoke_api_tokens  # services import the models
+
+            revoke_api_tokens(user=self)
 
 
 class Consortium(models.Model):
@@ -315,3 +328,39 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()} @ {self.institution or self.consortium or self.company}"
+
+
+def hash_api_key(key: str) -> str:
+    """What is stored of an API key: its SHA-256 (a random 160-bit key needs no slow hash)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A key for `Authorization: Token …`. Only its hash is stored: the key is shown once, when issued, and lists
+    show its first characters. It expires (settings.API_TOKEN_TTL_DAYS after issue) and dies when the user's
+    password changes (User.save)."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("名前 (name)"),
+        max_length=100,
+        validators=[RegexValidator(r"^[^\x00-\x1f\x7f]*$", _("制御文字は使えません。 (No control characters.)"))],
+    )
+    prefix = models.CharField(_("キーの先頭 (key prefix)"), max_length=PREFIX_LENGTH)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("発行 (created)"))
+    last_used_at = models.DateTimeField(_("最終使用 (last used)"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("有効期限 (expires)"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("APIトークン (API token)")
+        verbose_name_plural = _("APIトークン (API tokens)")
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.name} ({self.prefix}…)"

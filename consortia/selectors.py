@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Company, Consortium, ConsortiumMembership, Institution, Role, User
+from .models import ApiToken, Company, Consortium, ConsortiumMembership, Institution, Role, User, hash_api_key
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,17 @@ def acting_company(actor, company_id: int | None) -> Company | None:
             "company_required", "どの企業として行うか指定してください。 (Choose the company.)", field="company"
         )
     return None
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    """The user's API tokens still in force, newest first."""
+    return ApiToken.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-id")
+
+
+def api_token_for_key(key: str) -> ApiToken | None:
+    """The live token a presented key names, with its user; None for an unknown, revoked or expired key."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_api_key(key), expires_at__gt=timezone.now())
+        .first()
+    )

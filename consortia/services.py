@@ -1,13 +1,32 @@
 """Every change to consortia, memberships, companies and roles."""
 
-from datetime import date
+import secrets
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
+from backend.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    full_clean_or_refuse,
+    refuse_unknown_fields,
+)
 
-from .models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from .models import (
+    ApiToken,
+    Company,
+    Consortium,
+    ConsortiumMembership,
+    FeePolicy,
+    Institution,
+    Role,
+    User,
+    hash_api_key,
+)
 from .selectors import can_manage_company, can_manage_consortium, can_manage_institution, forget_access
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
@@ -191,3 +210,55 @@ def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy
     institution.save()
     policy.save()
     return policy
+
+
+# --- API tokens ------------------------------------------------------------------------------------------------
+API_TOKENS_PER_USER = 100  # beyond this many live tokens, issuing one revokes the oldest
+API_TOKEN_DEFAULT_NAME = "API"
+API_TOKEN_USE_PRECISION = timedelta(minutes=1)  # last_used_at is written at most this often per token
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API key for the user, valid for API_TOKEN_TTL_DAYS. The key is returned here and never again (only
+    its hash is kept). The user's expired tokens are deleted, and the oldest beyond API_TOKENS_PER_USER revoked."""
+    if not getattr(user, "is_active", False):
+        raise PermissionDenied("inactive_user", "この利用者は無効です。 (This user is inactive.)")
+    key = secrets.token_hex(20)  # 40 characters, as DRF's keys were
+    now = timezone.now()
+    token = ApiToken(
+        user=user,
+        name=name.strip() or API_TOKEN_DEFAULT_NAME,
+        prefix=key[: ApiToken.PREFIX_LENGTH],
+        key_hash=hash_api_key(key),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    full_clean_or_refuse(token, exclude=["user", "key_hash"])
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    token.save()
+    surplus = ApiToken.objects.filter(user=user).values_list("pk", flat=True)[API_TOKENS_PER_USER:]
+    ApiToken.objects.filter(pk__in=list(surplus)).delete()
+    return token, key
+
+
+def record_api_token_use(*, token: ApiToken, at: datetime) -> None:
+    """Note that a token was used: at most once per API_TOKEN_USE_PRECISION, so that reads stay reads."""
+    if token.last_used_at is None or at - token.last_used_at >= API_TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+        token.last_used_at = at
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token_id: int) -> None:
+    """The actor revokes one of their own tokens; another's is as unknown as a missing one."""
+    deleted, _rows = ApiToken.objects.filter(pk=token_id, user_id=getattr(actor, "pk", None)).delete()
+    if not deleted:
+        raise NotFound("token_not_found", "このトークンはありません。 (No such token.)")
+
+
+@transaction.atomic
+def revoke_api_tokens(*, user: User) -> int:
+    """Revoke every API token of the user (their password changed: User.save). Returns how many there were."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    return deleted

@@ -8,6 +8,7 @@ router.include_root_view = False
 router.register("consortia", api.ConsortiumViewSet, basename="consortium")
 router.register("institutions", api.InstitutionViewSet, basename="institution")
 router.register("companies", api.CompanyViewSet, basename="company")
+router.register("auth/tokens", api.ApiTokenViewSet, basename="api-token-key")
 
 urlpatterns = [
     path("", include(router.urls)),

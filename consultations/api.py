@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.authentication import ApiTokenAuthentication
 from backend.errors import PermissionDenied
 from bookings.api import BookingRequestSerializer, BookingSerializer
 from bookings.selectors import bookings_visible_to
@@ -21,7 +22,7 @@ from .models import Consultation, ExpertProfile, Message, Referral, display_name
 
 # Consultations are private to their parties. Session authentication is asked first so that a request
 # without credentials is refused with 403 (DRF answers 401 only when the first scheme names a challenge).
-PRIVATE_AUTHENTICATION = [SessionAuthentication, TokenAuthentication]
+PRIVATE_AUTHENTICATION = [SessionAuthentication, ApiTokenAuthentication]
 
 
 def _ref(obj, name: str | None = None) -> dict | None:

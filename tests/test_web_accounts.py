@@ -103,3 +103,15 @@ def test_a_refused_reset_keeps_the_form_with_what_was_typed(client, settings):
     page = refused.content.decode()
     assert refused.status_code == 429 and 'value="tanaka@example.jp"' in page and 'role="alert"' in page
     assert "60分ほど後" in page or "59分ほど後" in page
+
+
+def test_a_password_reset_revokes_the_users_api_tokens(client, mailoutbox):
+    from consortia.services import issue_api_token
+
+    user = UserFactory(username="tanaka", email="tanaka@example.jp")
+    _token, key = issue_api_token(user=user)
+    client.post("/accounts/password_reset/", {"email": "tanaka@example.jp"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    client.post(form.redirect_chain[-1][0], {"new_password1": "Kyoyo-2026-new", "new_password2": "Kyoyo-2026-new"})
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401

@@ -79,13 +79,14 @@ def test_the_noop_endpoint_is_not_routed_by_default(client, db):
 
 
 def test_the_noop_endpoint_answers_an_authenticated_user_when_switched_on(noop_switched_on, db):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from consortia.services import issue_api_token
+
     user = UserFactory()
-    token = Token.objects.create(user=user)
+    _token, key = issue_api_token(user=user)
     api = APIClient()
     assert api.get("/api/v1/bench/noop/").status_code == 401  # authenticates like every endpoint
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/bench/noop/").json() == {"ok": True, "user": user.id}
     assert api.post("/api/v1/bench/noop/", {"x": 1}, format="json").status_code == 200

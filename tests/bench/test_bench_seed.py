@@ -8,7 +8,6 @@ import jpholiday
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from bench import seed, writer
 from bookings.models import Booking, BookingEvent
@@ -19,7 +18,7 @@ from reports.periods import Period
 from reports.selectors import utilization
 from tests.factories import CompanyFactory, ConsortiumFactory, InstitutionFactory, InstrumentFactory, UserFactory
 
-SMALL = dict(institutions=4, instruments=12, bookings=600, companies=20, tokens=16)
+SMALL = dict(institutions=4, instruments=12, bookings=600, companies=20)
 
 
 def bench_seed(**options):
@@ -35,7 +34,7 @@ def bench_bookings():
 def snapshot() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Consortium, Institution, Company, User, Instrument, Booking, BookingEvent, Token)
+        for model in (Consortium, Institution, Company, User, Instrument, Booking, BookingEvent)
     }
 
 
@@ -65,15 +64,18 @@ def test_bench_instruments_are_open_to_any_company_user(seeded):
     assert not Company.objects.filter(id__in=seed.bench_company_ids(), monthly_quota_hours__isnull=False).exists()
 
 
-def test_booker_tokens_belong_to_company_users_of_distinct_companies(seeded):
-    tokens = seed.bench_booker_tokens(16)
-    assert len(tokens) == 16
-    assert len({company for _key, company in tokens}) == 16
-    for key, company_id in tokens:
-        user = Token.objects.get(key=key).user
-        assert user.roles.filter(company_id=company_id, kind__in=["company_member", "company_admin"]).exists()
-    assert seed.bench_secretariat_token(seed.largest_bench_consortium())
-    assert seed.bench_staff_tokens(3)
+def test_the_bench_issues_working_tokens_of_company_users_and_of_staff(seeded):
+    from rest_framework.test import APIClient
+
+    from bench import subjects
+
+    cast = subjects.cast(clients=4)
+    assert len(cast.tokens) == 4
+    for key, roles in [*((key, "member_of") for key in cast.tokens), (cast.staff_token, "staff_of")]:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        me = api.get("/api/v1/me/")
+        assert me.status_code == 200 and me.data["roles"][roles]
 
 
 def test_no_two_holding_bookings_of_an_instrument_overlap_buffers_included(seeded):

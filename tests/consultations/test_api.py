@@ -143,6 +143,16 @@ def test_anonymous_users_see_nothing(world, people, ask, api):
     assert api.post(f"{detail(consultation)}messages/", {"body": "x"}, format="json").status_code == 403
 
 
+def test_the_requester_reads_it_with_an_api_token_and_a_revoked_one_reads_nothing(world, people, ask, api):
+    consultation = ask()
+    key = api.post("/api/v1/auth/token/", {"username": "company_a", "password": "pw"}, format="json").data["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get(detail(consultation)).status_code == 200
+    (token,) = api.get("/api/v1/auth/tokens/").data["results"]
+    assert api.delete(f"/api/v1/auth/tokens/{token['id']}/").status_code == 204
+    assert api.get(detail(consultation)).status_code == 403  # session first: no challenge, so 403
+
+
 def test_staff_see_it_once_it_is_referred_to_their_institution_and_only_then(world, people, ask, client_for):
     consultation = ask()
     assert client_for(world.staff_a).get(detail(consultation)).status_code == 404

@@ -3,7 +3,6 @@
 The data is drawn by bench.seed (plain data) and written by bench.writer (COPY / executemany); see their docstrings.
 """
 
-import secrets
 import time
 from decimal import Decimal
 
@@ -11,7 +10,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from bench import seed, writer
 from bench.progress import Phases
@@ -28,9 +26,9 @@ past ones mostly completed (with actual times, decision and a fixed quote), late
 overlapping per instrument with their buffers. A busy instrument gets several bookings a day, packed one after
 another; a request that does not fit the span at all is refused before anything is written. Booking events: with
 --events all (default) each booking has its request, its decision and its closing transition (about 2.8 per
-booking, derived in SQL: a few seconds per million); --events request keeps only the request. API tokens for
---tokens company users (see bench.seed.bench_booker_tokens), every staff and secretariat user. Refuses to run
-when bench data exists; --replace deletes it first (other data is left alone)."""
+booking, derived in SQL: a few seconds per million); --events request keeps only the request. No API tokens: a
+token's key is stored only as its hash, so `bench` issues its own (bench.subjects.token_of). Refuses to run when
+bench data exists; --replace deletes it first (other data is left alone)."""
 
 
 class Command(BaseCommand):
@@ -42,7 +40,6 @@ class Command(BaseCommand):
         parser.add_argument("--instruments", type=int, default=defaults.instruments)
         parser.add_argument("--bookings", type=int, default=defaults.bookings)
         parser.add_argument("--companies", type=int, default=defaults.companies)
-        parser.add_argument("--tokens", type=int, default=defaults.tokens, help="company users given an API token")
         parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the random stream")
         parser.add_argument("--ahead-days", type=int, default=defaults.ahead_days, help="bookings up to this far ahead")
         parser.add_argument("--events", choices=["all", "request"], default="all")
@@ -52,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sizes = seed.Sizes(
             institutions=options["institutions"], instruments=options["instruments"], bookings=options["bookings"],
-            companies=options["companies"], tokens=options["tokens"], seed=options["seed"],
+            companies=options["companies"], seed=options["seed"],
             ahead_days=options["ahead_days"],
         )  # fmt: skip
         if min(sizes.institutions, sizes.instruments, sizes.companies) < 1 or sizes.bookings < 0:
@@ -86,7 +83,7 @@ class Command(BaseCommand):
                         f"{capacity:,} in {span.first_day} – {span.last_day}. Use more instruments. Nothing was written."
                     )
             with phases("organisations"):
-                ids = self.write_world(world, options["password"], sizes.tokens)
+                ids = self.write_world(world, options["password"])
             with phases("instruments", total=len(world.instruments)) as bar:
                 bookable = self.write_instruments(world, ids, bar)
             stats = seed.Stats()
@@ -117,7 +114,7 @@ class Command(BaseCommand):
 
     # --- writing the world (a few thousand rows: the ORM's bulk_create) ------------------------------------------
 
-    def write_world(self, world: seed.World, password: str, tokens: int) -> dict:
+    def write_world(self, world: seed.World, password: str) -> dict:
         domain = seed.EMAIL_DOMAIN
         consortia = Consortium.objects.bulk_create(
             Consortium(slug=c.slug, name=c.name, name_en=c.name_en, region=c.region, prefectures=c.prefectures,
@@ -150,33 +147,25 @@ class Command(BaseCommand):
         )  # fmt: skip
 
         hashed = make_password(password)  # once: every bench user shares it
-        people = []  # (username, last, first, role kind, scope field, scope object, gets a token, rank)
+        people = []  # (username, last, first, role kind, scope field, scope object)
         for n, c in enumerate(world.consortia):
             username, last, first = world.secretariats[n]
-            people.append((username, last, first, Role.Kind.SECRETARIAT, "consortium", consortia[n], True))
+            people.append((username, last, first, Role.Kind.SECRETARIAT, "consortium", consortia[n]))
         for n, i in enumerate(world.institutions):
             for username, last, first in i.staff:
-                people.append((username, last, first, Role.Kind.STAFF, "institution", institutions[n], True))
+                people.append((username, last, first, Role.Kind.STAFF, "institution", institutions[n]))
             for username, last, first in i.researchers:
-                people.append((username, last, first, Role.Kind.RESEARCHER, "institution", institutions[n], False))
-        bookers = sorted(
-            ((rank, n, person) for n, c in enumerate(world.companies) for rank, person in enumerate(c.users)),
-        )[:tokens]  # the first user of as many companies as there are tokens, then second users, …
-        with_token = {person[0] for _rank, _n, person in bookers}
+                people.append((username, last, first, Role.Kind.RESEARCHER, "institution", institutions[n]))
         for n, c in enumerate(world.companies):
             for rank, (username, last, first) in enumerate(c.users):
                 kind = Role.Kind.COMPANY_ADMIN if rank == 0 else Role.Kind.COMPANY_MEMBER
-                people.append((username, last, first, kind, "company", companies[n], username in with_token))
+                people.append((username, last, first, kind, "company", companies[n]))
         users = User.objects.bulk_create(
             (User(username=p[0], last_name=p[1], first_name=p[2], email=f"{p[0]}@{domain}", password=hashed)
              for p in people), batch_size=2000,
         )  # fmt: skip
         Role.objects.bulk_create(
             (Role(user=u, kind=p[3], **{p[4]: p[5]}) for u, p in zip(users, people, strict=True)), batch_size=2000
-        )
-        Token.objects.bulk_create(
-            (Token(key=secrets.token_hex(20), user=u) for u, p in zip(users, people, strict=True) if p[6]),
-            batch_size=2000,
         )
         by_username = {u.username: u.id for u in users}
         customers = [
@@ -281,7 +270,6 @@ class Command(BaseCommand):
             ("companies", len(seed.bench_company_ids())),
             ("users", bench_users.count()),
             ("roles", Role.objects.filter(user__in=bench_users).count()),
-            ("api tokens", Token.objects.filter(user__in=bench_users).count()),
             ("instruments", instruments.count()),
             ("opening hours", OpeningHours.objects.filter(instrument__in=instruments).count()),
             ("rates", Rate.objects.filter(instrument__in=instruments).count()),
