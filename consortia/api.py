@@ -222,7 +222,10 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 class TokenRequestSerializer(AuthTokenSerializer):
     name = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="トークンの名前 (a name to tell it apart)"
+        required=False,
+        allow_blank=True,
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text="トークンの名前 (a name to tell it apart)",
     )
 
 
