@@ -31,8 +31,8 @@ def hostile_names(data, tmp_path):
         "inst_b": hostile("機関B", image),
         "a1": hostile("機器A", image),
         "b1": hostile("機器B", image),
-        "sem": hostile("分類S", image),
-        "xrd": hostile("分類X", image),
+        "sem": hostile("分類S", "/no/such.png"),  # a category's name has 100 characters at most
+        "xrd": hostile("分類X", "/no/such.png"),
     }
     Consortium.objects.filter(pk=data.h.pk).update(name=names["consortium"])
     for key, model in (("inst_a", Institution), ("inst_b", Institution), ("a1", Instrument), ("b1", Instrument),
