@@ -49,6 +49,17 @@ def full_clean_or_refuse(obj, exclude=None) -> None:
         raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from None
 
 
+def validate_field_or_refuse(model, field: str, value) -> None:
+    """Run one model field's own validators, as full_clean would, for a service that checks a value before it
+    builds the row; the first error becomes a 400 naming the field."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        model._meta.get_field(field).run_validators(value)
+    except ValidationError as exc:
+        raise DomainError("invalid", " ".join(exc.messages), field=field) from None
+
+
 def refuse_unknown_fields(fields, allowed) -> None:
     """Services take only the fields they know; anything else is a 400 naming it."""
     unknown = sorted(set(fields) - set(allowed))

@@ -2,14 +2,17 @@
 
 One booking is one VEVENT with a stable UID (`<booking.uid>@kyoyo`) in every feed and invitation,
 so calendar programs update the entry instead of adding a second one. SEQUENCE is the booking's
-`sequence`, which every change increments; times are written in UTC.
+`sequence`, which every change increments; times are written in UTC. Text is escaped by the icalendar library:
+every text value goes through `_text` and every parameter through `_param`, never into a hand-built line.
 """
 
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from backend.escaping import one_line, printable
 
 from .models import Booking
 
@@ -42,6 +45,18 @@ def booking_url(booking: Booking) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/bookings/{booking.pk}/"
 
 
+def _text(value) -> vText:
+    """A TEXT value the library escapes (backslash, `;`, `,`, line breaks), without the control characters RFC 5545
+    forbids. Typed explicitly: icalendar escapes SUMMARY or LOCATION by itself but writes X-WR-CALNAME as given, so a
+    line break in an instrument's or a user's name broke the feed and the approval's invitation."""
+    return vText(printable(value))
+
+
+def _param(value) -> str:
+    """A parameter value (CN): one line; the library quotes it and encodes what is left (RFC 6868)."""
+    return one_line(value)
+
+
 def _calendar(name: str, *, method: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -49,7 +64,7 @@ def _calendar(name: str, *, method: str | None = None) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 
@@ -72,9 +87,9 @@ def booking_event(booking: Booking, *, detailed: bool, stamp: datetime | None = 
     event.add("dtend", _utc(booking.end))
     event.add("status", STATUS[booking.status])
     event.add("transp", "OPAQUE")
-    event.add("location", location_of(instrument))
+    event.add("location", _text(location_of(instrument)))
     if detailed:
-        event.add("summary", f"{instrument.name}（{booking.get_status_display()}）")
+        event.add("summary", _text(f"{instrument.name}（{booking.get_status_display()}）"))
         lines = [f"利用形態 (mode): {booking.get_mode_display()}"]
         if booking.company_id:
             lines.append(f"企業 (company): {booking.company.name}")
@@ -83,10 +98,10 @@ def booking_event(booking: Booking, *, detailed: bool, stamp: datetime | None = 
         if booking.sample:
             lines.append(f"試料 (sample): {booking.sample}")
         lines.append(booking_url(booking))
-        event.add("description", "\n".join(lines))
+        event.add("description", _text("\n".join(lines)))
         event.add("url", booking_url(booking))
     else:
-        event.add("summary", f"{instrument.name} 予約済み (booked)")
+        event.add("summary", _text(f"{instrument.name} 予約済み (booked)"))
         event.add("class", "PRIVATE")
     return event
 
@@ -100,8 +115,10 @@ def downtime_event(downtime) -> Event:
     event.add("dtend", _utc(downtime.end))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("summary", f"{downtime.instrument.name} {downtime.get_kind_display()}: {downtime.title}".rstrip(": "))
-    event.add("location", location_of(downtime.instrument))
+    event.add(
+        "summary", _text(f"{downtime.instrument.name} {downtime.get_kind_display()}: {downtime.title}".rstrip(": "))
+    )
+    event.add("location", _text(location_of(downtime.instrument)))
     return event
 
 
@@ -130,10 +147,10 @@ def invitation(booking: Booking, *, method: str, attendee) -> bytes:
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     organizer = vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
-    organizer.params["cn"] = booking.instrument.institution.name
+    organizer.params["cn"] = _param(booking.instrument.institution.name)
     event.add("organizer", organizer)
     guest = vCalAddress(f"mailto:{attendee.email}")
-    guest.params["cn"] = attendee.get_full_name() or attendee.username
+    guest.params["cn"] = _param(attendee.get_full_name() or attendee.username)
     guest.params["role"] = "REQ-PARTICIPANT"
     guest.params["partstat"] = "ACCEPTED"
     event.add("attendee", guest)

@@ -8,12 +8,14 @@ SQLite the serialised write transaction) is the guarantee.
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import require_aware, user_or_none
 from consortia.selectors import access_for, acting_company, can_manage_institution
+from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 
@@ -491,6 +493,12 @@ def _clean_consumables(items) -> list[dict]:
                 field="consumables",
                 index=n,
             )
+        try:
+            validate_name(label)  # a label is a name: it reaches the quotation, the invoice and their PDFs
+        except ValidationError as error:
+            raise DomainError(
+                "invalid_consumables", f"{n + 1}件目: {error.messages[0]}", field="consumables", index=n
+            ) from None
         cleaned.append({"label": label, "quantity": quantity, "unit_price_jpy": price})
     return cleaned
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_corporate_number, validate_registration_number
+from .validators import validate_corporate_number, validate_name, validate_registration_number
 
 PREFECTURES = [
     "北海道",
@@ -66,6 +66,9 @@ PREFECTURE_CHOICES = [(p, p) for p in PREFECTURES]
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their roles."""
 
+    # Django's own fields, with the check every name gets.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
     language = models.CharField(
         _("表示言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
@@ -94,10 +97,10 @@ class User(AbstractUser):
 class Consortium(models.Model):
     """A regional operating council (運営協議会) of research institutions."""
 
-    name = models.CharField(_("名称 (name)"), max_length=200, unique=True)
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True)
+    name = models.CharField(_("名称 (name)"), max_length=200, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
     slug = models.SlugField(_("識別子 (slug)"), max_length=60, unique=True)
-    region = models.CharField(_("地域 (region)"), max_length=200, blank=True)
+    region = models.CharField(_("地域 (region)"), max_length=200, blank=True, validators=[validate_name])
     prefectures = models.JSONField(_("対象都道府県 (prefectures)"), default=list, blank=True)
     description = models.TextField(_("概要 (description)"), blank=True)
     contact_email = models.EmailField(_("事務局連絡先 (secretariat e-mail)"), blank=True)
@@ -121,11 +124,11 @@ class Institution(models.Model):
         TLO = "tlo", _("TLO (technology licensing office)")
         OTHER = "other", _("その他 (other)")
 
-    name = models.CharField(_("名称 (name)"), max_length=200, unique=True)
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True)
+    name = models.CharField(_("名称 (name)"), max_length=200, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
     kind = models.CharField(_("種別 (kind)"), max_length=20, choices=Kind.choices)
     prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
-    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True)
+    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True, validators=[validate_name])
     website = models.URLField(_("ウェブサイト (website)"), blank=True)
     contact_email = models.EmailField(_("連絡先 (contact e-mail)"), blank=True)
     registration_number = models.CharField(
@@ -242,14 +245,14 @@ class Company(models.Model):
         SME = "sme", _("中小企業 (SME)")
         LARGE = "large", _("大企業 (large company)")
 
-    name = models.CharField(_("名称 (name)"), max_length=200)
+    name = models.CharField(_("名称 (name)"), max_length=200, validators=[validate_name])
     corporate_number = models.CharField(
         _("法人番号 (corporate number)"), max_length=13, unique=True, validators=[validate_corporate_number]
     )
     size = models.CharField(_("企業規模 (size)"), max_length=10, choices=Size.choices)
-    industry = models.CharField(_("業種 (industry)"), max_length=100, blank=True)
+    industry = models.CharField(_("業種 (industry)"), max_length=100, blank=True, validators=[validate_name])
     prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
-    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True)
+    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True, validators=[validate_name])
     monthly_quota_hours = models.PositiveIntegerField(
         _("月間利用上限（時間） (monthly quota, hours)"), null=True, blank=True
     )

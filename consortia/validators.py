@@ -1,7 +1,27 @@
-"""Pure validators for Japanese identifiers (no ORM)."""
+"""Pure validators for names and Japanese identifiers (no ORM)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from backend.escaping import refused_in_names
+
+
+def validate_name(value: str) -> None:
+    """A name or title someone types (of a person, organisation, instrument, category, downtime, …) is one line of
+    visible text: no line break, tab or other control character, no format character (bidirectional overrides,
+    zero-width characters), no separator but the spaces. Names travel into calendar lines, e-mail subjects, CSV rows
+    and PDFs, where such characters break the file or hide what the name says. Every model field holding such a name
+    lists this validator; the services' full_clean turns its error into a 400 naming the field."""
+    refused = refused_in_names(str(value))
+    if refused:
+        raise ValidationError(
+            _(
+                "改行・タブなどの制御文字は使えません（%(chars)s）。 "
+                "(Line breaks, tabs and other control characters are not allowed: %(chars)s.)"
+            ),
+            code="control_characters",
+            params={"chars": ", ".join(f"U+{ord(char):04X}" for char in refused)},
+        )
 
 
 def corporate_number_check_digit(body: str) -> int:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from consortia.models import Company, Consortium, Institution
+from consortia.validators import validate_name
 from equipment.models import Instrument
 
 from .matching import normalize
@@ -81,7 +82,7 @@ class Consultation(models.Model):
     consortium = models.ForeignKey(
         Consortium, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("協議会 (consortium)")
     )
-    title = models.CharField(_("件名 (title)"), max_length=200)
+    title = models.CharField(_("件名 (title)"), max_length=200, validators=[validate_name])
     description = models.TextField(_("相談内容 (description)"))
     confidential = models.BooleanField(_("非公開 (confidential)"), default=False)
     status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.NEW)

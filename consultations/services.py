@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
+from backend.errors import (
+    Conflict,
+    DomainError,
+    PermissionDenied,
+    full_clean_or_refuse,
+    refuse_unknown_fields,
+    validate_field_or_refuse,
+)
 from backend.plumbing import user_or_none
 from bookings import services as booking_services
 from bookings.models import Booking
@@ -108,6 +115,7 @@ def _checked_request(
     """What asking a consultation checks: who asks for which company, the texts, the consortium asked."""
     company = _company_of(actor, company_id)
     title = _required_text(title, "title", max_length=TITLE_MAX)
+    validate_field_or_refuse(Consultation, "title", title)
     description = _required_text(description, "description")
     return company, title, description, consortium or _consortium_for(company)
 

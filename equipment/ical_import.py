@@ -3,7 +3,8 @@
 Pure parsing, no ORM: every VEVENT is checked first (a start, an end after it, readable values),
 then recurring events are expanded (recurring-ical-events) over the import window. Any fault
 refuses the whole file with an `IcsRejected` naming the event, so nothing is half-imported.
-All-day events become whole Tokyo days; floating times are read as Tokyo time.
+All-day events become whole Tokyo days; floating times are read as Tokyo time. A summary becomes the downtime's
+title as one line (its line breaks and tabs spaces, control characters dropped), as a name typed here would be.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from backend.errors import DomainError
+from backend.escaping import one_line
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_BYTES = 1024 * 1024
@@ -124,7 +126,7 @@ def parse_downtimes(data: bytes, *, window_start: datetime, window_end: datetime
                     source_uid=source_uid[:255],
                     start=start,
                     end=end,
-                    title=str(occurrence.get("SUMMARY", ""))[:TITLE_MAX],
+                    title=one_line(occurrence.get("SUMMARY", ""))[:TITLE_MAX],  # a title is one line
                     cancelled=str(occurrence.get("STATUS", "")).upper() == "CANCELLED",
                 )
             )

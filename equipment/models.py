@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from consortia.models import Institution
+from consortia.validators import validate_name
 
 from .text import normalize_for_search
 
@@ -29,8 +30,8 @@ class UserCategory(models.TextChoices):
 class Category(models.Model):
     """A technique (SEM, XRD, …) with the everyday words people use for what it does."""
 
-    name = models.CharField(_("名称 (name)"), max_length=100, unique=True)
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=100, blank=True)
+    name = models.CharField(_("名称 (name)"), max_length=100, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=100, blank=True, validators=[validate_name])
     code = models.SlugField(_("略称 (code)"), max_length=40, unique=True)
     keywords = models.TextField(_("用途キーワード (application keywords)"), blank=True)
 
@@ -55,13 +56,13 @@ class Instrument(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("分類 (category)")
     )
-    name = models.CharField(_("名称 (name)"), max_length=200)
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True)
-    maker = models.CharField(_("メーカー (maker)"), max_length=100, blank=True)
-    model = models.CharField(_("型式 (model)"), max_length=100, blank=True)
+    name = models.CharField(_("名称 (name)"), max_length=200, validators=[validate_name])
+    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
+    maker = models.CharField(_("メーカー (maker)"), max_length=100, blank=True, validators=[validate_name])
+    model = models.CharField(_("型式 (model)"), max_length=100, blank=True, validators=[validate_name])
     description = models.TextField(_("説明 (description)"), blank=True)
     specs = models.JSONField(_("仕様 (specifications)"), default=dict, blank=True)
-    location = models.CharField(_("設置場所 (location)"), max_length=200, blank=True)
+    location = models.CharField(_("設置場所 (location)"), max_length=200, blank=True, validators=[validate_name])
     status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     # Booking rules (used by bookings.rules).
     slot_minutes = models.PositiveIntegerField(
@@ -189,8 +190,8 @@ class Manual(models.Model):
     """A PDF manual. New versions are added; older ones are kept and listed."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="manuals")
-    title = models.CharField(_("題名 (title)"), max_length=200)
-    version = models.CharField(_("版 (version)"), max_length=40)
+    title = models.CharField(_("題名 (title)"), max_length=200, validators=[validate_name])
+    version = models.CharField(_("版 (version)"), max_length=40, validators=[validate_name])
     language = models.CharField(_("言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")])
     file = models.FileField(_("ファイル (file)"), upload_to=manual_upload_to)
     size_bytes = models.PositiveIntegerField(default=0)
@@ -219,7 +220,7 @@ class Photo(models.Model):
     thumbnail = models.ImageField(_("サムネイル (thumbnail)"), upload_to=photo_upload_to)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    caption = models.CharField(_("説明 (caption)"), max_length=200, blank=True)
+    caption = models.CharField(_("説明 (caption)"), max_length=200, blank=True, validators=[validate_name])
     position = models.PositiveIntegerField(_("表示順 (position)"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -246,7 +247,7 @@ class Downtime(models.Model):
     start = models.DateTimeField(_("開始 (start)"))
     end = models.DateTimeField(_("終了 (end)"))
     kind = models.CharField(_("種別 (kind)"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
-    title = models.CharField(_("件名 (title)"), max_length=200, blank=True)
+    title = models.CharField(_("件名 (title)"), max_length=200, blank=True, validators=[validate_name])
     note = models.TextField(_("内部メモ (internal note)"), blank=True)
     source_uid = models.CharField(_("取込元UID (imported UID)"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -8,7 +8,6 @@ Sizes are 9 pt and up, lines ruled, amounts right-aligned with thousands separat
 import io
 import re
 from datetime import date
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -19,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from backend.escaping import pdf_markup, printable
 from bookings.rules import TOKYO
 
 GOTHIC, MINCHO = "HeiseiKakuGo-W5", "HeiseiMin-W3"
@@ -53,14 +53,14 @@ ASCII_RUN = re.compile(r"([\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e])")
 
 
 def marked_up(text: str, style: ParagraphStyle) -> str:
-    """Escaped text with runs of ASCII (numbers, amounts, registration numbers) in Helvetica: the CID fonts' Latin
-    glyphs are spaced for Japanese text, Helvetica reads better in print."""
+    """Text as markup (backend.escaping.pdf_markup), with runs of ASCII (numbers, amounts, registration numbers) in
+    Helvetica: the CID fonts' Latin glyphs are spaced for Japanese text, Helvetica reads better in print."""
     latin = "Helvetica-Bold" if style.fontName == GOTHIC else "Helvetica"
-    parts = ASCII_RUN.split(str(text))
-    out = [
-        escape(part) if i % 2 == 0 else f'<font name="{latin}">{escape(part)}</font>' for i, part in enumerate(parts)
-    ]
-    return "".join(out).replace("\n", "<br/>")
+    parts = ASCII_RUN.split(printable(text))
+    return "".join(
+        pdf_markup(part) if i % 2 == 0 else f'<font name="{latin}">{pdf_markup(part)}</font>'
+        for i, part in enumerate(parts)
+    )
 
 
 def p(text, style=TEXT) -> Paragraph:

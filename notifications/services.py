@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.template.loader import select_template
 from django.utils import timezone, translation
 
+from backend.escaping import one_line
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def render(template: str, context: dict, *, language: str) -> tuple[str, str]:
             {**context, "site_url": settings.SITE_URL.rstrip("/")}
         )
     subject, _, body = text.lstrip().partition("\n")
-    return subject.strip()[:255], body.strip() + "\n"
+    return one_line(subject).strip()[:255], body.strip() + "\n"  # a header: a CR from a name would refuse to send
 
 
 def _fields(recipient, template: str, context: dict, attachments) -> dict:

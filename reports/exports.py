@@ -18,7 +18,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from backend.escaping import one_line, paragraph, sheet_cell
 
 from .figures import BREAKDOWN_TITLES, BREAKDOWNS, COLUMNS
 
@@ -58,10 +60,11 @@ def to_csv(body: dict) -> bytes:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["集計区分 (breakdown)", *(heading for _name, heading in COLUMNS)])
+    rows = [["集計区分 (breakdown)", *(heading for _name, heading in COLUMNS)]]
     for name in ("totals", *BREAKDOWNS):
         for row in [body["totals"]] if name == "totals" else body[name]:
-            writer.writerow([name, *("" if row[key] is None else row[key] for key, _heading in COLUMNS)])
+            rows.append([name, *("" if row[key] is None else row[key] for key, _heading in COLUMNS)])
+    writer.writerows([sheet_cell(value) for value in row] for row in rows)  # names are text, never formulas
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -78,8 +81,13 @@ def _number_format(key: str) -> str | None:
     return None
 
 
+def _append(sheet, values: list) -> None:
+    """Every row of every sheet goes in here: names are text, never formulas."""
+    sheet.append([sheet_cell(value) for value in values])
+
+
 def _header(sheet, headings: list[str]) -> None:
-    sheet.append(headings)
+    _append(sheet, headings)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -91,17 +99,19 @@ def to_xlsx(body: dict) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = "概要"
-    summary.append(["利用実績レポート (utilization report)"])
+    _append(summary, ["利用実績レポート (utilization report)"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["協議会 (consortium)", body["consortium"]["name"]])
-    summary.append(["期間 (period)", body["period"]["label"]])
+    _append(summary, ["協議会 (consortium)", body["consortium"]["name"]])
+    _append(summary, ["期間 (period)", body["period"]["label"]])
     scope = body["scope"]
-    summary.append(["対象機関 (institutions)", "協議会全体" if scope is None else "・".join(s["name"] for s in scope)])
-    summary.append(["作成日時 (generated at)", body["generated_at"]])
-    summary.append([])
+    _append(
+        summary, ["対象機関 (institutions)", "協議会全体" if scope is None else "・".join(s["name"] for s in scope)]
+    )
+    _append(summary, ["作成日時 (generated at)", body["generated_at"]])
+    _append(summary, [])
     _header(summary, ["項目 (figure)", "合計 (total)"])
     for key, heading in COLUMNS[2:]:
-        summary.append([heading, body["totals"][key]])
+        _append(summary, [heading, body["totals"][key]])
         fmt = _number_format(key)
         if fmt:
             summary.cell(summary.max_row, 2).number_format = fmt
@@ -112,7 +122,7 @@ def to_xlsx(body: dict) -> bytes:
         sheet = book.create_sheet(SHEET_NAMES[name])
         _header(sheet, [heading for _key, heading in COLUMNS])
         for row in [*body[name], {**body["totals"], "key": "", "label": "合計 (total)"}]:
-            sheet.append([row[key] for key, _heading in COLUMNS])
+            _append(sheet, [row[key] for key, _heading in COLUMNS])
         sheet.cell(sheet.max_row, 2).font = Font(bold=True)
         for index, (key, _heading) in enumerate(COLUMNS, start=1):
             letter = get_column_letter(index)
@@ -156,9 +166,9 @@ def _cell(key: str, value) -> str:
 
 
 def _table(rows: list[dict], totals: dict) -> Table:
-    data = [[Paragraph(h, CELL) for _k, h in PDF_COLUMNS]]
+    data = [[paragraph(h, CELL) for _k, h in PDF_COLUMNS]]
     for row in [*rows, {**totals, "label": "合計"}]:
-        data.append([Paragraph(_cell(k, row[k]), CELL) for k, _h in PDF_COLUMNS])
+        data.append([paragraph(_cell(k, row[k]), CELL) for k, _h in PDF_COLUMNS])
     widths = [70 * mm] + [(landscape(A4)[0] - 30 * mm - 70 * mm) / (len(PDF_COLUMNS) - 1)] * (len(PDF_COLUMNS) - 1)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -223,7 +233,7 @@ def institution_chart(body: dict) -> Drawing:
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 75 * mm, 5 * mm, 160 * mm, height - 20 * mm
     chart.data = [[(r["utilization_rate"] or 0) * 100 for r in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [r["label"][:24] for r in reversed(rows)]
+    chart.categoryAxis.categoryNames = [one_line(r["label"])[:24] for r in reversed(rows)]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -266,12 +276,12 @@ def to_pdf(body: dict) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=f"{body['consortium']['name']} 利用実績レポート {body['period']['label']}")  # fmt: skip
+                            title=one_line(f"{body['consortium']['name']} 利用実績レポート {body['period']['label']}"))  # fmt: skip
     scope = body["scope"]
     totals = body["totals"]
     story = [
-        Paragraph(f"{body['consortium']['name']} 利用実績レポート", TITLE),
-        Paragraph(
+        paragraph(f"{body['consortium']['name']} 利用実績レポート", TITLE),
+        paragraph(
             f"期間: {body['period']['label']}　対象: "
             f"{'協議会全体' if scope is None else '・'.join(s['name'] for s in scope)}　"
             f"作成: {body['generated_at'][:16].replace('T', ' ')}",
@@ -282,7 +292,7 @@ def to_pdf(body: dict) -> bytes:
     key_figures = [(h, _cell(k, totals[k])) for k, h in COLUMNS[2:]]
     half = (len(key_figures) + 1) // 2
     pairs = [
-        [Paragraph(a[0], CELL), Paragraph(a[1], CELL), *([Paragraph(b[0], CELL), Paragraph(b[1], CELL)] if b else [])]
+        [paragraph(a[0], CELL), paragraph(a[1], CELL), *([paragraph(b[0], CELL), paragraph(b[1], CELL)] if b else [])]
         for a, b in zip(key_figures[:half], key_figures[half:] + [None])
     ]
     summary = Table(pairs, colWidths=[75 * mm, 40 * mm, 75 * mm, 40 * mm])
@@ -290,10 +300,10 @@ def to_pdf(body: dict) -> bytes:
     story += [summary, PageBreak(), monthly_trend_chart(body), company_size_chart(body), PageBreak(),
               institution_chart(body)]  # fmt: skip
     for name in BREAKDOWNS:
-        story += [Paragraph(BREAKDOWN_TITLES[name], HEADING), _table(body[name], totals)]
+        story += [paragraph(BREAKDOWN_TITLES[name], HEADING), _table(body[name], totals)]
     story.append(Spacer(1, 4 * mm))
     story.append(
-        Paragraph(
+        paragraph(
             "稼働率 = 利用時間 ÷ 利用可能時間。利用形態別・利用者区分別の稼働率は協議会全体の利用可能時間に対する割合。"
             "件数と金額は予約開始日の属する期間・月に計上。定義は docs/reports.md を参照。",
             TEXT,

@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 
+import icalendar
 import pytest
 import vobject
 from django.utils import timezone
 
 from bookings import services
 from bookings.models import CalendarFeed
-from equipment.models import Downtime
+from consortia.models import Institution, User
+from equipment.models import Downtime, Instrument
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, give_role
 
@@ -161,3 +163,66 @@ def test_a_secretariat_member_who_is_also_staff_gets_both_parts(world, sem, day,
     give_role(world.secretariat, "staff", institution=world.inst_a)
     booking = ask(world, world.user_a, day, 9)
     assert f"{booking.uid}@kyoyo" in events_of(api.get(feed_url(world.secretariat)))
+
+
+# --- Names stored with line breaks (before names refused control characters) ---------------------
+# A name that, written unescaped, would end its line and start an event of its own.
+LEGACY = 'SEM\rBEGIN:VEVENT\r\nUID:evil\nSUMMARY;X="a":b\x1b,;\\'
+READ_BACK = 'SEM\nBEGIN:VEVENT\nUID:evil\nSUMMARY;X="a":b,;\\'  # line breaks as line feeds, the escape dropped
+
+
+def store_legacy_names(world, sem, *users):
+    """Write LEGACY where a feed or an invitation shows a name, bypassing validation as an old row would."""
+    Instrument.objects.filter(pk=sem.pk).update(name=LEGACY, location=LEGACY)
+    Institution.objects.filter(pk=world.inst_a.pk).update(name=LEGACY)
+    User.objects.filter(pk__in=[u.pk for u in users]).update(first_name=LEGACY, last_name=LEGACY)
+
+
+def parsed(response) -> dict:
+    """UID → VEVENT, read by icalendar (and by vobject in events_of): one event per UID, none injected."""
+    events_of(response)
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    assert len(events) == len(calendar.walk("VEVENT")) and "evil" not in events
+    return events
+
+
+def test_a_name_with_line_breaks_gives_a_valid_instrument_feed(world, sem, day, api):
+    booking = ask(world, world.user_a, day, 14)
+    downtime = Downtime.objects.create(instrument=sem, start=at(day, 12), end=at(day, 13), title=LEGACY)
+    store_legacy_names(world, sem)
+    events = parsed(api.get(f"/api/v1/instruments/{sem.pk}/calendar.ics"))
+    assert set(events) == {f"{booking.uid}@kyoyo", f"downtime-{downtime.pk}@kyoyo"}
+    assert str(events[f"{booking.uid}@kyoyo"]["SUMMARY"]) == f"{READ_BACK} 予約済み (booked)"
+    assert str(events[f"{booking.uid}@kyoyo"]["LOCATION"]) == f"{READ_BACK}、{READ_BACK}"
+    assert str(events[f"downtime-{downtime.pk}@kyoyo"]["SUMMARY"]).endswith(f": {READ_BACK}")
+
+
+def test_a_name_with_line_breaks_gives_a_valid_personal_feed(world, sem, day, api, feed_url):
+    booking = ask(world, world.user_a, day, 14, purpose="一行目\n二行目")
+    url = feed_url(world.user_a)
+    store_legacy_names(world, sem, world.user_a)
+    response = api.get(url)
+    (event,) = parsed(response).values()
+    assert str(event["UID"]) == f"{booking.uid}@kyoyo"
+    assert str(event["SUMMARY"]).startswith(READ_BACK) and "一行目\n二行目" in str(event["DESCRIPTION"])
+    assert vobject.readOne(response.content.decode()).x_wr_calname.value == f"Kyoyo 予約 ({READ_BACK} {READ_BACK})"
+
+
+def test_approving_a_booking_on_such_an_instrument_works_and_sends_a_valid_invitation(
+    world, sem, day, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = ask(world, world.user_a, day, 14)
+    store_legacy_names(world, sem, world.user_a, world.staff_a)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.staff_a).post(f"/api/v1/bookings/{booking.pk}/approve/", {}, format="json")
+    assert response.status_code == 200, response.data
+    (mail,) = mailoutbox
+    assert "\n" not in mail.subject and "\r" not in mail.subject and "承認されました" in mail.subject
+    (content,) = [content for _name, content, mimetype in mail.attachments if mimetype.startswith("text/calendar")]
+    calendar = vobject.readOne(content)
+    assert calendar.method.value == "REQUEST" and calendar.vevent.uid.value == f"{booking.uid}@kyoyo"
+    assert calendar.vevent.summary.value.startswith(READ_BACK)
+    (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")  # vobject leaves RFC 6868's ^' encoded
+    assert event["ATTENDEE"].params["CN"] == f"{READ_BACK} {READ_BACK}".replace("\n", " ")

@@ -65,6 +65,7 @@ def test_a_coordinator_reads_the_email_in_english_when_they_chose_it(world, peop
     [
         ({"title": "", "description": "x"}, "title"),
         ({"title": "x" * 201, "description": "x"}, "title"),
+        ({"title": "破断面\nの観察", "description": "x"}, "title"),  # a title is one line (it heads e-mails)
         ({"title": "件名"}, "description"),
         ({"title": "件名", "description": "   "}, "description"),
         ({**SEM_PROBLEM, "consortium": 999999}, "consortium"),

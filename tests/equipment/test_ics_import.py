@@ -52,6 +52,14 @@ def test_staff_import_single_all_day_floating_and_recurring_events(world, client
     assert len({d.source_uid for d in rows}) == 5
 
 
+def test_a_summary_of_several_lines_becomes_a_one_line_title(world, client_for):
+    """A title is a name (one line, no control characters), whichever calendar program wrote the summary."""
+    multi = event("lines@maint", f":{NEXT_YEAR}0301T130000", f":{NEXT_YEAR}0301T150000", "校正\\n担当:\t佐藤")
+    response = upload(client_for(world.staff_a), world.sem, ics(multi))
+    assert response.status_code == 200, response.data
+    assert world.sem.downtimes.get().title == "校正 担当: 佐藤"
+
+
 def test_importing_the_same_file_again_changes_nothing(world, client_for):
     client = client_for(world.staff_a)
     upload(client, world.sem, ics(MONTHLY, ALL_DAY))
