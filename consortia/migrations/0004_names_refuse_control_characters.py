@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consortia', '0002_fee_policy_and_registration_number'),
+        ('consortia', '0003_api_tokens'),
     ]
 
     operations = [
