@@ -4,7 +4,7 @@ import hashlib
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -349,7 +349,7 @@ class ApiToken(models.Model):
     name = models.CharField(
         _("名前 (name)"),
         max_length=100,
-        validators=[RegexValidator(r"^[^\x00-\x1f\x7f]*$", _("制御文字は使えません。 (No control characters.)"))],
+        validators=[validate_name],
     )
     prefix = models.CharField(_("キーの先頭 (key prefix)"), max_length=PREFIX_LENGTH)
     key_hash = models.CharField(max_length=64, unique=True)

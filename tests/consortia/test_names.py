@@ -85,6 +85,7 @@ def test_an_institution_and_a_category_made_by_the_site_operator_are_refused(db)
 # writes (copies of validated names, built descriptions, keys) and one free remark that only staff pages show.
 NOT_NAMES = {
     "consortia.User.username", "consortia.User.password", "consortia.User.language",
+    "consortia.ApiToken.prefix", "consortia.ApiToken.key_hash",
     "consortia.Company.corporate_number", "consortia.Institution.registration_number",
     "bookings.BookingEvent.action", "bookings.BookingEvent.from_status", "bookings.BookingEvent.to_status",
     "bookings.CalendarFeed.token",
