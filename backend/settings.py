@@ -151,6 +151,10 @@ STORAGES = {
 MANUAL_MAX_BYTES = int(os.environ.get("MANUAL_MAX_BYTES", 20 * 1024 * 1024))
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
+# A manual's pages, and what its streams may inflate to, each and all together (decompression bombs).
+MANUAL_MAX_PAGES = int(os.environ.get("MANUAL_MAX_PAGES", 3000))
+MANUAL_MAX_STREAM_BYTES = int(os.environ.get("MANUAL_MAX_STREAM_BYTES", 64 * 1024 * 1024))
+MANUAL_MAX_INFLATED_BYTES = int(os.environ.get("MANUAL_MAX_INFLATED_BYTES", 512 * 1024 * 1024))
 PHOTO_THUMBNAIL_SIZE = (480, 360)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
