@@ -7,8 +7,11 @@ import tracemalloc
 import zlib
 
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db import DatabaseError, IntegrityError
 from PIL import Image
 
+from equipment import services
 from equipment.models import Manual, Photo
 from equipment.uploads import UploadRejected, check_pdf
 from tests.equipment.helpers import deflated_zeros, image_bytes, pdf_bytes, stream_object, upload, written_pdf
@@ -327,3 +330,48 @@ def test_staff_delete_a_photo_and_its_files(world, staff_client, settings, djang
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.delete(f"/api/v1/instruments/{world.sem.id}/photos/{photo_id}/")
     assert response.status_code == 204 and Photo.objects.count() == 0 and stored_files(settings) == []
+
+
+# --- A rolled-back upload leaves no file -----------------------------------------------------------
+def database_fails(*args, **kwargs):
+    raise DatabaseError("disk I/O error")
+
+
+def test_a_manual_whose_transaction_rolls_back_leaves_no_file(world, settings, monkeypatch):
+    monkeypatch.setattr(Manual, "save", database_fails)  # after the PDF was written, before its row is
+    with pytest.raises(DatabaseError):
+        services.upload_manual(
+            actor=world.staff_a, instrument=world.sem, upload=upload("m.pdf", pdf_bytes()), title="手順", version="1"
+        )
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("failing", ["row", "thumbnail"])
+def test_a_photo_whose_transaction_rolls_back_leaves_neither_image_nor_thumbnail(world, settings, monkeypatch, failing):
+    if failing == "row":
+        monkeypatch.setattr(Photo, "save", database_fails)
+    else:  # the disk fills up between the image and its thumbnail
+        real_save = FileSystemStorage._save
+
+        def save(storage, name, content):
+            if "-thumb" in name:
+                raise OSError(28, "No space left on device")
+            return real_save(storage, name, content)
+
+        monkeypatch.setattr(FileSystemStorage, "_save", save)
+    with pytest.raises((DatabaseError, OSError)):
+        services.upload_photo(actor=world.staff_a, instrument=world.sem, upload=upload("p.png", image_bytes("PNG")))
+    assert stored_files(settings) == [] and Photo.objects.count() == 0
+
+
+def test_a_manual_refused_by_the_database_after_its_file_was_written_leaves_no_file(world, settings, monkeypatch):
+    monkeypatch.setattr(Manual.objects, "filter", lambda **kwargs: Manual.objects.none())  # the version check misses
+    services.upload_manual(
+        actor=world.staff_a, instrument=world.sem, upload=upload("a.pdf", pdf_bytes("a")), title="手順", version="1"
+    )
+    before = stored_files(settings)
+    with pytest.raises(IntegrityError):
+        services.upload_manual(
+            actor=world.staff_a, instrument=world.sem, upload=upload("b.pdf", pdf_bytes("b")), title="手順", version="1"
+        )
+    assert stored_files(settings) == before
