@@ -252,8 +252,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Serve uploaded files from Django (embedded mode); production lets the web server do it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Django serves manuals and photos itself, with the headers that keep them inert (backend.views.serve_upload), in
+# production too; turn off only behind a web server that sends the same headers (README, "Uploaded files").
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # The benchmark's no-op endpoint (/api/v1/bench/noop/) exists only when this is on; `manage.py bench` turns it
 # on for the server it starts. Never needed in production.

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import LoginView, healthz, set_language
+from .views import LoginView, healthz, serve_upload, set_language
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
@@ -46,7 +45,5 @@ if settings.BENCH_NOOP:
     urlpatterns.append(path("api/v1/bench/", include("bench.urls")))
 
 if settings.SERVE_MEDIA:
-    # Embedded mode serves uploads itself; production puts them behind the web server.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    # Manuals and photos, with the headers that keep them inert (README, "Uploaded files").
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload, name="upload"))

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from backend.headers import PAGE_POLICY, PERMISSIONS_POLICY
+from backend.headers import PAGE_POLICY, PERMISSIONS_POLICY, USER_FILE_POLICY
+from equipment import services
+from tests.equipment.helpers import image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,69 @@ def test_no_template_has_an_inline_script_handler_or_style_the_policy_would_refu
         if "<style" in text:
             offences.append((path.name, "<style>"))
     assert offences == []
+
+
+# --- Uploaded files -------------------------------------------------------------------------------
+@pytest.fixture
+def manual_and_photo(world):
+    manual = services.upload_manual(
+        actor=world.staff_a, instrument=world.sem, upload=upload("m.pdf", pdf_bytes()), title="手順書", version="1"
+    )
+    photo = services.upload_photo(actor=world.staff_a, instrument=world.sem, upload=upload("p.png", image_bytes("PNG")))
+    return manual, photo
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_a_manual_is_a_sandboxed_download_never_sniffed(client, manual_and_photo):
+    manual, _ = manual_and_photo
+    response = client.get(manual.file.url)
+    assert response.status_code == 200 and body(response) == manual.file.open("rb").read()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == "attachment"  # the page's link names it: download="手順書 v1.pdf"
+    assert response["Content-Security-Policy"] == USER_FILE_POLICY == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_photo_is_shown_but_sandboxed(client, manual_and_photo):
+    _, photo = manual_and_photo
+    for url in (photo.image.url, photo.thumbnail.url):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert response["Content-Disposition"].startswith("inline;")
+        assert response["Content-Security-Policy"] == USER_FILE_POLICY
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_instrument_page_names_the_manual_download(client, manual_and_photo, world):
+    html = client.get(f"/instruments/{world.sem.pk}/").content.decode()
+    assert 'download="手順書 v1.pdf"' in html
+
+
+def test_a_file_of_any_other_type_is_bytes_to_download(client, settings):
+    planted = Path(settings.MEDIA_ROOT) / "photos" / "1" / "page.html"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("<script>alert(document.cookie)</script>")
+    response = client.get("/media/photos/1/page.html")
+    assert response.status_code == 200 and response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == "attachment"
+    assert response["Content-Security-Policy"] == USER_FILE_POLICY
+
+
+def test_report_files_are_not_served_by_their_address(client, settings):
+    # reports/ hold a consortium's figures; the API serves them to those who may read them
+    report = Path(settings.MEDIA_ROOT) / "reports" / "5b1f0c3e-0000-4000-8000-000000000000" / "report.csv"
+    report.parent.mkdir(parents=True)
+    report.write_text("institution,revenue\n")
+    assert client.get("/media/reports/5b1f0c3e-0000-4000-8000-000000000000/report.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/media/photos/../../manage.py", "/media/photos/%2e%2e/%2e%2e/manage.py", "/media/photos/", "/media/x.png"]
+)
+def test_nothing_outside_the_upload_folders_is_served(client, settings, url):
+    (Path(settings.MEDIA_ROOT) / "photos").mkdir(parents=True)
+    (Path(settings.MEDIA_ROOT) / "x.png").write_bytes(image_bytes("PNG"))
+    assert client.get(url).status_code == 404
