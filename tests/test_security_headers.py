@@ -28,6 +28,14 @@ def test_pages_and_the_api_carry_the_content_security_policy_and_permissions_pol
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
 
 
+def test_the_browsable_api_may_style_inline_but_runs_no_inline_script(client, world):
+    response = client.get("/api/v1/instruments/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    assert client.get("/api/v1/instruments/")["Content-Security-Policy"] == PAGE_POLICY  # JSON: the strict one
+
+
 def test_the_policy_allows_scripts_and_styles_from_this_site_only():
     directives = dict(d.strip().split(" ", 1) for d in PAGE_POLICY.split(";"))
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
