@@ -1,5 +1,6 @@
 """Small helpers the services of every app share."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -8,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def user_or_none(actor):
@@ -46,8 +49,12 @@ class WrittenFiles:
         self._written.append((field_file.storage, field_file.name))
 
     def delete(self) -> None:
+        """Delete them all; one that cannot be deleted is logged, and the error that rolled back stays the one raised."""
         for storage, name in self._written:
-            storage.delete(name)
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("could not delete %s after a rollback", name)
 
 
 @contextmanager
