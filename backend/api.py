@@ -5,11 +5,12 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import pagination, serializers
+from rest_framework import pagination, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .headers import PAGE_POLICY
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,20 @@ class PrebuiltFields:
             prototype = super().get_fields()
             cls._prebuilt_fields = prototype
         return copy.deepcopy(prototype)
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's HTML view of the API, whose templates style elements inline: the pages' policy, but with inline
+    styles allowed (never scripts), so that it is drawn as DRF means it to be."""
+
+    policy = PAGE_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        html = super().render(data, accepted_media_type, renderer_context)
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Security-Policy"] = self.policy
+        return html
 
 
 def exception_handler(exc, context):

@@ -1,10 +1,16 @@
 """Small helpers the services of every app share."""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from .errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def user_or_none(actor):
@@ -29,3 +35,41 @@ def require_order(start: datetime, end: datetime, *, field: str = "end") -> None
         raise DomainError(
             "end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field=field
         )
+
+
+class WrittenFiles:
+    """The files a transaction wrote (see atomic_with_files)."""
+
+    def __init__(self):
+        self._written: list = []
+
+    def save(self, field_file, name: str, content) -> None:
+        """Write `content` to the model's file field (the row is saved by the caller) and remember it."""
+        field_file.save(name, content, save=False)
+        self._written.append((field_file.storage, field_file.name))
+
+    def delete(self) -> None:
+        """Delete them all; one that cannot be deleted is logged, and the error that rolled back stays the one raised."""
+        for storage, name in self._written:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("could not delete %s after a rollback", name)
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[WrittenFiles]:
+    """transaction.atomic() for a service that writes files: when the block rolls back (any exception leaves
+    it), the files written through `files.save(...)` inside it are deleted, so no file outlives its row.
+
+    Django runs nothing on rollback, hence the try around the block. A rollback of a caller's transaction
+    after this block has ended is not seen: services are called outside any transaction by the API and the
+    pages; seed_demo, the one caller inside one, leaves files only if it fails.
+    """
+    files = WrittenFiles()
+    try:
+        with transaction.atomic():
+            yield files
+    except BaseException:
+        files.delete()
+        raise

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here rather than a CDN
     "consortia",
     "equipment",
     "bookings",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.headers.SecurityHeadersMiddleware",  # first, so that every response gets the headers, WhiteNoise's too
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,7 +75,10 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:  # runserver serves static files itself in DEBUG; WhiteNoise does in production
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -182,6 +187,10 @@ STORAGES = {
 MANUAL_MAX_BYTES = int(os.environ.get("MANUAL_MAX_BYTES", 20 * 1024 * 1024))
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
+# A manual's pages, and what its streams may inflate to, each and all together (decompression bombs).
+MANUAL_MAX_PAGES = int(os.environ.get("MANUAL_MAX_PAGES", 3000))
+MANUAL_MAX_STREAM_BYTES = int(os.environ.get("MANUAL_MAX_STREAM_BYTES", 64 * 1024 * 1024))
+MANUAL_MAX_INFLATED_BYTES = int(os.environ.get("MANUAL_MAX_INFLATED_BYTES", 512 * 1024 * 1024))
 PHOTO_THUMBNAIL_SIZE = (480, 360)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -223,6 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "backend.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "backend.api.BrowsableAPIRenderer"],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -242,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared research-instrument booking for regional consortia (共用機器予約).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl: no badge fetched from swagger.io (the Content-Security-Policy allows no other site)
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "UsageModeEnum": "equipment.models.UsageMode",
@@ -278,8 +292,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Serve uploaded files from Django (embedded mode); production lets the web server do it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Django serves manuals and photos itself, with the headers that keep them inert (backend.views.serve_upload), in
+# production too; turn off only behind a web server that sends the same headers (README, "Uploaded files").
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # The benchmark's no-op endpoint (/api/v1/bench/noop/) exists only when this is on; `manage.py bench` turns it
 # on for the server it starts. Never needed in production.

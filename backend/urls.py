@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import LoginView, PasswordResetView, healthz, set_language
+from .views import LoginView, PasswordResetView, healthz, serve_upload, set_language
 
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
@@ -33,7 +32,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Swagger UI's start-up script is a second request (?script), not inline: see backend/headers.py
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="swagger-ui",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
@@ -42,7 +46,5 @@ if settings.BENCH_NOOP:
     urlpatterns.append(path("api/v1/bench/", include("bench.urls")))
 
 if settings.SERVE_MEDIA:
-    # Embedded mode serves uploads itself; production puts them behind the web server.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    # Manuals and photos, with the headers that keep them inert (README, "Uploaded files").
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload, name="upload"))

@@ -1,11 +1,19 @@
+import posixpath
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.utils._os import safe_join
+from django.utils.http import http_date
 from django.views.i18n import set_language as django_set_language
+from django.views.static import was_modified_since
 
 from consortia import services as consortia_services
 
+from .headers import USER_FILE_POLICY
 from .throttling import PasswordResetAddressThrottle, PasswordResetEmailThrottle, first_refusal
 
 
@@ -54,4 +62,46 @@ def set_language(request):
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         consortia_services.update_profile(actor=request.user, language=language)
+    return response
+
+
+# Uploads anyone may fetch by their address: instruments' manuals and photos. Reports' files (reports/) are private
+# and reach only those who may read them, through the API; they are never served from here.
+PUBLIC_UPLOADS = ("manuals", "photos")
+# Served as what the services made them; (content type, shown in the browser). Anything else is bytes to download.
+# PDFs are downloads: a sandboxed document cannot be shown by the browser's PDF viewer, and the reader the file
+# opens in has been spared JavaScript and attachments by equipment.uploads.
+UPLOAD_TYPES = {
+    ".jpg": ("image/jpeg", True),
+    ".png": ("image/png", True),
+    ".webp": ("image/webp", True),
+    ".pdf": ("application/pdf", False),
+}
+
+
+def serve_upload(request, path: str):
+    """An uploaded file with headers that keep it inert whatever its bytes: its type from its extension (never
+    sniffed), a download unless it is a photo, and a sandbox with nothing allowed should a browser render it."""
+    path = posixpath.normpath(path).lstrip("/")
+    if path.partition("/")[0] not in PUBLIC_UPLOADS:
+        raise Http404
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except SuspiciousFileOperation:
+        raise Http404 from None
+    if not full_path.is_file():
+        raise Http404
+    modified = full_path.stat().st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        response = HttpResponseNotModified()
+    else:
+        content_type, inline = UPLOAD_TYPES.get(full_path.suffix.lower(), ("application/octet-stream", False))
+        response = FileResponse(full_path.open("rb"), content_type=content_type)
+        response["Last-Modified"] = http_date(modified)
+        if not inline:
+            # No filename: the browser takes the link's download="…" (the manual's title) or the address's name,
+            # which the services made of hex digits and an extension.
+            response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = USER_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
     return response

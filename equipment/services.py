@@ -7,11 +7,11 @@ transaction; refusals are DomainErrors with a code and the field at fault.
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
-from backend.plumbing import require_aware, require_order, user_or_none
+from backend.plumbing import atomic_with_files, require_aware, require_order, user_or_none
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -204,56 +204,52 @@ def delete_rate(*, actor, rate: Rate) -> None:
     rate.delete()
 
 
-@transaction.atomic
 def upload_manual(*, actor, instrument: Instrument, upload, title: str, version: str, language: str = "ja") -> Manual:
     ensure_can_manage(actor, instrument.institution_id)
-    checked = check_pdf(upload, field="file")
-    manual = Manual(
-        instrument=instrument,
-        title=title,
-        version=version,
-        language=language,
-        size_bytes=len(checked.content),
-        pages=checked.pages,
-        checksum=checked.checksum,
-        uploaded_by=user_or_none(actor),
-    )
-    full_clean_or_refuse(manual, exclude=["file", "instrument", "uploaded_by"])
-    if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
-        raise Conflict(
-            "manual_version_exists",
-            "この版のマニュアルは登録済みです。新しい版番号を指定してください。 "
-            "(This version is already registered; give a new version.)",
-            field="version",
+    checked = check_pdf(upload, field="file")  # outside the transaction: no write lock is held while parsing
+    with atomic_with_files() as files:
+        manual = Manual(
+            instrument=instrument,
+            title=title,
+            version=version,
+            language=language,
+            size_bytes=len(checked.content),
+            pages=checked.pages,
+            checksum=checked.checksum,
+            uploaded_by=user_or_none(actor),
         )
-    manual.file.save(f"{checked.checksum[:16]}.pdf", ContentFile(checked.content), save=False)
-    try:
+        full_clean_or_refuse(manual, exclude=["file", "instrument", "uploaded_by"])
+        if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
+            raise Conflict(
+                "manual_version_exists",
+                "この版のマニュアルは登録済みです。新しい版番号を指定してください。 "
+                "(This version is already registered; give a new version.)",
+                field="version",
+            )
+        files.save(manual.file, f"{checked.checksum[:16]}.pdf", ContentFile(checked.content))
         manual.save()
-    except IntegrityError:
-        manual.file.delete(save=False)
-        raise
     return manual
 
 
-@transaction.atomic
 def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", position: int | None = None) -> Photo:
     ensure_can_manage(actor, instrument.institution_id)
     checked = check_photo(upload, field="image")
-    if position is None:
-        position = instrument.photos.count()
-    photo = Photo(
-        instrument=instrument,
-        caption=caption,
-        position=position,
-        width=checked.width,
-        height=checked.height,
-        uploaded_by=user_or_none(actor),
-    )
-    full_clean_or_refuse(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
-    stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    photo.image.save(f"{stem}.{checked.extension}", ContentFile(checked.image), save=False)
-    photo.thumbnail.save(f"{stem}-thumb.{checked.extension}", ContentFile(checked.thumbnail), save=False)
-    photo.save()
+    with atomic_with_files() as files:
+        if position is None:
+            position = instrument.photos.count()
+        photo = Photo(
+            instrument=instrument,
+            caption=caption,
+            position=position,
+            width=checked.width,
+            height=checked.height,
+            uploaded_by=user_or_none(actor),
+        )
+        full_clean_or_refuse(photo, exclude=["image", "thumbnail", "instrument", "uploaded_by"])
+        stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        files.save(photo.image, f"{stem}.{checked.extension}", ContentFile(checked.image))
+        files.save(photo.thumbnail, f"{stem}-thumb.{checked.extension}", ContentFile(checked.thumbnail))
+        photo.save()
     return photo
 
 

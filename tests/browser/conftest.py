@@ -3,6 +3,8 @@
 Skipped (with the reason on one line of pytest's summary) where Chromium or Playwright is missing;
 .ci/run installs both. Screenshots of every step, at desktop and at phone width, go to
 KYOYO_SCREENSHOTS (default <project>/test-artifacts/screenshots), printed at the start of the run.
+Every page opened by log_in is watched: a Content-Security-Policy violation or an uncaught script error on it
+fails the test (no_violations).
 """
 
 import io
@@ -91,10 +93,41 @@ def demo(browser):  # after `browser`: Playwright's sync API switches greenlets
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
 
 
+# What the pages of the running test reported: Content-Security-Policy violations and uncaught script errors.
+VIOLATIONS: list[str] = []
+# Chromium also logs a violation itself ("Refused to … Content Security Policy …"); the event catches every kind.
+_REPORT_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', e => "
+    "console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')))"
+)
+
+
+def watch(page) -> list[str]:
+    """Record the page's policy violations and script errors in VIOLATIONS from now on."""
+
+    def console(message):
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            VIOLATIONS.append(f"{page.url}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: VIOLATIONS.append(f"{page.url}: script error: {error}"))
+    page.add_init_script(_REPORT_VIOLATIONS)
+    return VIOLATIONS
+
+
+@pytest.fixture(autouse=True)
+def no_violations():
+    """No page a browser test opened reported a Content-Security-Policy violation or a script error."""
+    VIOLATIONS.clear()
+    yield
+    assert VIOLATIONS == [], "\n".join(VIOLATIONS)
+
+
 def log_in(browser, live_server, username: str, *, password: str = DEMO_PASSWORD, locale: str = "ja-JP"):
-    """A page of a new browser context (downloads allowed) logged in as `username`, on the home page."""
+    """A page of a new browser context (downloads allowed) logged in as `username`, on the home page; watched."""
     context = browser.new_context(viewport=DESKTOP, locale=locale, accept_downloads=True)
     page = context.new_page()
+    watch(page)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

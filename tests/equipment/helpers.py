@@ -1,6 +1,7 @@
 """Real files made in memory for upload tests."""
 
 import io
+import zlib
 from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,43 @@ def pdf_bytes(text: str = "Manual") -> bytes:
     page.showPage()
     page.save()
     return out.getvalue()
+
+
+def written_pdf(*, catalog: bytes = b"", page: bytes = b"", contents: bytes | None = None, extra=(), pages=None):
+    """A one-page PDF written byte by byte, for what a PDF library would not write: `catalog` and `page` add
+    entries to those dictionaries, `contents` replaces the page's content stream object (dictionary and
+    stream), `extra` are objects 5, 6, … and `pages` replaces the page tree root (object 2)."""
+    text = b"BT 72 720 Td (Manual) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        pages or b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R " + page + b" >>",
+        contents or b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        *extra,
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def stream_object(data: bytes, filters: bytes = b"/FlateDecode") -> bytes:
+    return b"<< /Length %d /Filter %s >>\nstream\n%s\nendstream" % (len(data), filters, data)
+
+
+def deflated_zeros(size: int) -> bytes:
+    """`size` zero bytes deflated, made a megabyte at a time (200 MB become some 200 KB)."""
+    deflater = zlib.compressobj(9)
+    chunk = bytes(1024 * 1024)
+    parts = [deflater.compress(chunk) for _ in range(size // len(chunk))]
+    parts.append(deflater.compress(bytes(size % len(chunk))))
+    return b"".join([*parts, deflater.flush()])
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 30, 30), exif=None, mode="RGB") -> bytes:
