@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .outages import outage_of, report
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,14 @@ class PrebuiltFields:
 
 
 def exception_handler(exc, context):
-    """Render domain errors and Django validation errors as 4xx with a code and the field at fault."""
+    """Render domain errors and Django validation errors as 4xx with a code and the field at fault, and an
+    unavailable database or broker as 503 (backend.outages)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    outage = outage_of(exc)
+    if outage is not None:  # the database or the broker is down: 503, and the log names which and why
+        report(context["request"], exc, outage)
+        return Response(outage.as_dict(), status=503, headers=outage.headers)
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(_django_error_detail(exc))
     if isinstance(exc, IntegrityError):

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
 ]
 
 if not DEBUG:  # runserver serves static files itself in DEBUG; WhiteNoise does in production
