@@ -187,6 +187,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A web request must not hang on a dead broker: give up publishing quickly, the outbox keeps the work.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Without a broker there is no beat either: each web process runs CELERY_BEAT_SCHEDULE itself, in a thread
+# (backend.schedule). KYOYO_SCHEDULE=0 turns that off, e.g. for a server that is only measured.
+EMBEDDED_SCHEDULE = env_bool("KYOYO_SCHEDULE", True) and not CELERY_BROKER_URL
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -2,8 +2,8 @@
 
 The server gets the benchmark's own process environment (so the same DATABASE_URL, CELERY_BROKER_URL, …)
 plus what a measured production server has: DEBUG off (no query log growing in memory), a throwaway
-secret key, no HTTPS redirect (it listens on loopback), quiet logs, the no-op endpoint switched on, and
-e-mail handed to Django's dummy backend: we measure Kyoyo, not an SMTP server.
+secret key, no HTTPS redirect (it listens on loopback), quiet logs, the no-op endpoint switched on, no embedded
+schedule, and e-mail handed to Django's dummy backend: we measure Kyoyo, not an SMTP server.
 """
 
 import os
@@ -58,6 +58,7 @@ def server_environment() -> dict[str, str]:
         CSRF_COOKIE_SECURE="0",
         ALLOWED_HOSTS="127.0.0.1",
         KYOYO_BENCH_NOOP="1",
+        KYOYO_SCHEDULE="0",  # no periodic tasks in the measured server (embedded mode would run them)
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         LOG_LEVEL=os.environ.get("BENCH_SERVER_LOG_LEVEL", "WARNING"),
         PYTHONUNBUFFERED="1",
