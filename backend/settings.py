@@ -96,10 +96,14 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, default an SQLite file under the project -------------------------
+# A persistent connection can die while it waits for the next request (the server restarted, a proxy or an
+# operator closed it): with health checks a worker tries a reused connection once per request before its first
+# query and reconnects, instead of failing that request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
