@@ -67,8 +67,17 @@ def server_environment() -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(*, workers: int, worker_class: str = "sync", threads: int = 1, log_path: Path, ready_timeout: float = 60):
-    """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it."""
+def gunicorn(
+    *,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    log_path: Path,
+    ready_timeout: float = 60,
+    env: dict[str, str] | None = None,
+):
+    """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it. `env` adds to
+    or overrides the server's environment."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "backend.wsgi:application",
@@ -84,7 +93,11 @@ def gunicorn(*, workers: int, worker_class: str = "sync", threads: int = 1, log_
     ]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
-        command, cwd=settings.BASE_DIR, env=server_environment(), stdout=log, stderr=subprocess.STDOUT
+        command,
+        cwd=settings.BASE_DIR,
+        env={**server_environment(), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
