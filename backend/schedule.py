@@ -34,7 +34,9 @@ from .models import ScheduleEntry
 
 logger = logging.getLogger(__name__)
 
-CLAIM_FOR = timedelta(hours=1)  # longer than any scheduled task runs; after it, a dead process's claim lapses
+# After this a claim lapses, e.g. of a process that died mid-run. Longer than a scheduled task normally runs; one that
+# runs longer may be started again elsewhere, which the tasks' own claims make harmless (they are idempotent).
+CLAIM_FOR = timedelta(minutes=10)
 MAX_WAIT = 30.0  # seconds between two checks at most
 RETRY_WAIT = 10.0  # after a failed check (e.g. the database is restarting)
 
