@@ -28,6 +28,7 @@ seed: migrate
 ## make run: install, migrate the embedded SQLite database, load demo data, serve on http://127.0.0.1:8000/
 run: seed
 	@echo "Serving on http://$(HOST)/  (API: /api/v1/, docs: /api/docs/, admin: /admin/)"
+	@echo "Periodic tasks (expiry, reminders, digests, the e-mail outbox, reports) run inside the server: a 'schedule:' line per run"
 	$(PY) manage.py runserver $(HOST)
 
 ## make test: install test extras and run the whole suite with pytest (browser tests need Chromium)

@@ -5,12 +5,12 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import pagination, renderers, serializers
+from rest_framework import pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
-from .headers import PAGE_POLICY
+from .outages import outage_of, report
 
 logger = logging.getLogger(__name__)
 
@@ -35,24 +35,15 @@ class PrebuiltFields:
         return copy.deepcopy(prototype)
 
 
-class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
-    """DRF's HTML view of the API, whose templates style elements inline: the pages' policy, but with inline
-    styles allowed (never scripts), so that it is drawn as DRF means it to be."""
-
-    policy = PAGE_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        html = super().render(data, accepted_media_type, renderer_context)
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Security-Policy"] = self.policy
-        return html
-
-
 def exception_handler(exc, context):
-    """Render domain errors and Django validation errors as 4xx with a code and the field at fault."""
+    """Render domain errors and Django validation errors as 4xx with a code and the field at fault, and an
+    unavailable database or broker as 503 (backend.outages)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    outage = outage_of(exc)
+    if outage is not None:  # the database or the broker is down: 503, and the log names which and why
+        report(context["request"], exc, outage)
+        return Response(outage.as_dict(), status=503, headers=outage.headers)
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(_django_error_detail(exc))
     if isinstance(exc, IntegrityError):

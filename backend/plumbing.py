@@ -1,16 +1,19 @@
 """Small helpers the services of every app share."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from .errors import DomainError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+_UNFINISHED = object()
 
 
 def user_or_none(actor):
@@ -73,3 +76,32 @@ def atomic_with_files() -> Iterator[WrittenFiles]:
     except BaseException:
         files.delete()
         raise
+def atomic_confirmed(work: Callable[[], T], *, committed: Callable[[T], bool]) -> T:
+    """Run `work()` in a transaction and return what it returned, even when the connection is lost during the COMMIT.
+
+    A COMMIT whose answer never arrived may have been done or not, and only the database knows: `committed(result)`
+    asks it on a new connection, and if the change is there the result is returned as if nothing had happened (the
+    caller answers success, from what `work` returned; after-commit hooks did not run, so their work is left to
+    whatever drains it). Otherwise, and when the connection was lost before the COMMIT, the error goes on: nothing
+    was stored. Inside a caller's transaction nothing commits here and `work` runs in a savepoint."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return work()
+    result = _UNFINISHED
+    try:
+        with transaction.atomic():
+            result = work()
+    except (OperationalError, InterfaceError) as error:
+        if result is _UNFINISHED or not _confirmed(committed, result):
+            raise
+        logger.warning("the connection was lost while committing, and the change was committed: %s", error)
+    return result
+
+
+def _confirmed(committed: Callable, result) -> bool:
+    try:
+        connection.close_if_unusable_or_obsolete()  # a lost connection is dropped; the query below opens a new one
+        return bool(committed(result))
+    except DatabaseError as exc:
+        logger.warning("could not tell whether a lost COMMIT was done: %s", exc)
+        return False

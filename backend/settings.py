@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
 ]
 
 if not DEBUG:  # runserver serves static files itself in DEBUG; WhiteNoise does in production
@@ -101,10 +102,14 @@ TEMPLATES = [
 ]
 
 # --- Database: DATABASE_URL, default an SQLite file under the project -------------------------
+# A persistent connection can die while it waits for the next request (the server restarted, a proxy or an
+# operator closed it): with health checks a worker tries a reused connection once per request before its first
+# query and reconnects, instead of failing that request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -207,6 +212,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP connection may block: a send must end well within the outbox's STALE_AFTER (15 minutes), after
+# which a row still `sending` is taken for abandoned and queued again (notifications.services).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kyoyo <noreply@kyoyo.example.jp>")
 # Absolute address of the site, for links in e-mails and calendar events.
@@ -223,6 +231,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A web request must not hang on a dead broker: give up publishing quickly, the outbox keeps the work.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Without a broker there is no beat either: each web process runs CELERY_BEAT_SCHEDULE itself, in a thread
+# (backend.schedule). KYOYO_SCHEDULE=0 turns that off, e.g. for a server that is only measured.
+EMBEDDED_SCHEDULE = env_bool("KYOYO_SCHEDULE", True) and not CELERY_BROKER_URL
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,7 +243,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "backend.api.Pagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "backend.api.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "backend.renderers.BrowsableAPIRenderer"],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

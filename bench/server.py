@@ -2,8 +2,8 @@
 
 The server gets the benchmark's own process environment (so the same DATABASE_URL, CELERY_BROKER_URL, …)
 plus what a measured production server has: DEBUG off (no query log growing in memory), a throwaway
-secret key, no HTTPS redirect (it listens on loopback), quiet logs, the no-op endpoint switched on, and
-e-mail handed to Django's dummy backend: we measure Kyoyo, not an SMTP server.
+secret key, no HTTPS redirect (it listens on loopback), quiet logs, the no-op endpoint switched on, no embedded
+schedule, and e-mail handed to Django's dummy backend: we measure Kyoyo, not an SMTP server.
 """
 
 import os
@@ -58,6 +58,7 @@ def server_environment() -> dict[str, str]:
         CSRF_COOKIE_SECURE="0",
         ALLOWED_HOSTS="127.0.0.1",
         KYOYO_BENCH_NOOP="1",
+        KYOYO_SCHEDULE="0",  # no periodic tasks in the measured server (embedded mode would run them)
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         LOG_LEVEL=os.environ.get("BENCH_SERVER_LOG_LEVEL", "WARNING"),
         PYTHONUNBUFFERED="1",
@@ -66,8 +67,17 @@ def server_environment() -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(*, workers: int, worker_class: str = "sync", threads: int = 1, log_path: Path, ready_timeout: float = 60):
-    """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it."""
+def gunicorn(
+    *,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    log_path: Path,
+    ready_timeout: float = 60,
+    env: dict[str, str] | None = None,
+):
+    """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it. `env` adds to
+    or overrides the server's environment."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "backend.wsgi:application",
@@ -83,7 +93,11 @@ def gunicorn(*, workers: int, worker_class: str = "sync", threads: int = 1, log_
     ]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
-        command, cwd=settings.BASE_DIR, env=server_environment(), stdout=log, stderr=subprocess.STDOUT
+        command,
+        cwd=settings.BASE_DIR,
+        env={**server_environment(), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -165,13 +165,16 @@ def events_prefetch() -> Prefetch:
     return Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("at", "id"))
 
 
+def booking_rows() -> QuerySet[Booking]:
+    """Bookings with the rows every answer about one shows: its instrument and institution, requester, company."""
+    return Booking.objects.select_related("instrument__institution", "requester", "company")
+
+
 def bookings_visible_to(user) -> QuerySet[Booking]:
     """Staff see their institution's bookings; company admins their company's; others their own;
     the secretariat the bookings at its member institutions (confidential details redacted on output)."""
     access = access_for(user)
-    qs = Booking.objects.select_related("instrument__institution", "requester", "company").prefetch_related(
-        events_prefetch()
-    )
+    qs = booking_rows().prefetch_related(events_prefetch())
     if access.is_superuser:
         return qs
     if not user.is_authenticated:

@@ -7,13 +7,15 @@ SQLite the serialised write transaction) is the guarantee.
 """
 
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.plumbing import require_aware, user_or_none
+from backend.plumbing import atomic_confirmed, require_aware, user_or_none
 from consortia.selectors import access_for, acting_company, can_manage_institution
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
@@ -27,6 +29,34 @@ Status = Booking.Status
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
+def _verb(service):
+    """A verb's transaction, and the booking it returns loaded, inside that transaction, with everything an answer
+    shows (instrument, institution, requester, company, history): the API and the pages answer from it without a
+    query after the COMMIT, so a connection lost once the change is done cannot turn it into an error. A connection
+    lost during the COMMIT itself is settled by asking whether the verb's event was stored (atomic_confirmed)."""
+
+    @wraps(service)
+    def run(**kwargs) -> Booking:
+        return atomic_confirmed(lambda: _loaded(service(**kwargs)), committed=_recorded)
+
+    return run
+
+
+def _loaded(booking: Booking) -> Booking:
+    """Read its history, now that the verb has added to it, and whatever else the answer shows not loaded yet."""
+    getattr(booking, "_prefetched_objects_cache", {}).pop("events", None)
+    prefetch_related_objects(
+        [booking], "instrument__institution", "requester", "company", selectors.events_prefetch()
+    )  # fmt: skip
+    return booking
+
+
+def _recorded(booking: Booking) -> bool:
+    """Whether the last event of the booking's loaded history, the one its verb recorded, is in the database."""
+    latest = max(booking.events.all(), key=lambda event: event.pk)
+    return BookingEvent.objects.filter(pk=latest.pk).exists()
+
+
 def _record(booking: Booking, *, actor, action: str, from_status: str, reason: str = "", **data) -> None:
     """Log the transition and queue the e-mails it owes (they leave only if the transaction commits)."""
     event = BookingEvent.objects.create(
@@ -69,7 +99,7 @@ def _transition(
         raise Conflict(
             "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
         )
-    booking.refresh_from_db()
+    booking.refresh_from_db(from_queryset=selectors.booking_rows())
     _record(booking, actor=actor, action=action, from_status=from_status, reason=reason, **(data or {}))
     return booking
 
@@ -265,7 +295,7 @@ def preview_request(
     return booking
 
 
-@transaction.atomic
+@_verb
 def request_booking(
     *,
     actor,
@@ -291,7 +321,7 @@ def request_booking(
     return booking
 
 
-@transaction.atomic
+@_verb
 def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     """Staff approve: the price is fixed now, whatever the rate table says later."""
     _ensure_staff(actor, booking)
@@ -304,7 +334,7 @@ def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     )
 
 
-@transaction.atomic
+@_verb
 def reject(*, actor, booking: Booking, reason: str) -> Booking:
     """A rejected request is kept with its reason, never deleted."""
     _ensure_staff(actor, booking)
@@ -323,7 +353,7 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
     )
 
 
-@transaction.atomic
+@_verb
 def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
     """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
     _ensure_staff(actor, booking)
@@ -368,7 +398,7 @@ def _ensure_requester(actor, booking: Booking) -> None:
         raise PermissionDenied("not_requester", "申請者のみ操作できます。 (Only the requester may do this.)")
 
 
-@transaction.atomic
+@_verb
 def accept_proposal(*, actor, booking: Booking) -> Booking:
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
@@ -376,7 +406,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
 
 
-@transaction.atomic
+@_verb
 def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
@@ -392,7 +422,7 @@ def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
     )
 
 
-@transaction.atomic
+@_verb
 def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
     now = now or timezone.now()
@@ -419,7 +449,7 @@ def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = 
     )
 
 
-@transaction.atomic
+@_verb
 def complete(
     *, actor, booking: Booking, actual_start: datetime, actual_end: datetime, now: datetime | None = None
 ) -> Booking:
@@ -451,7 +481,7 @@ def complete(
     )
 
 
-@transaction.atomic
+@_verb
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     _ensure_staff(actor, booking)
     now = now or timezone.now()
@@ -503,7 +533,7 @@ def _clean_consumables(items) -> list[dict]:
     return cleaned
 
 
-@transaction.atomic
+@_verb
 def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Booking:
     """Staff list the consumables a pending booking will use (液体窒素, 試料台, …); the quote is recomputed.
     Once approved the price is fixed, so the list can no longer change."""
@@ -524,7 +554,7 @@ def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Book
         raise Conflict(
             "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
         )
-    booking.refresh_from_db()
+    booking.refresh_from_db(from_queryset=selectors.booking_rows())
     _record(booking, actor=actor, action="consumables", from_status=booking.status, consumables=cleaned)
     return booking
 

@@ -2,8 +2,9 @@
 
 A row is written in the same transaction as the change it reports, under a unique `key` that names
 the event and the recipient, so repeating the event cannot queue a second e-mail. Delivery claims
-the row with a conditional update (queued → sending) and only the claimer sends; a row whose
-Celery task never ran (broker down) is picked up by the periodic drain.
+the row with a conditional update (queued → sending, under a new `claim` token) and only the claimer
+sends, then records `sent` at once; a row whose Celery task never ran (broker down) is picked up by
+the periodic drain.
 """
 
 from django.conf import settings
@@ -39,6 +40,8 @@ class Notification(models.Model):
     last_error = models.TextField(_("直近のエラー (last error)"), blank=True)
     next_attempt_at = models.DateTimeField(_("次回試行 (next attempt)"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The token of the claim under which the row is being sent: only that sender may put it back in the queue.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("送信日時 (sent at)"), null=True, blank=True)
     created_at = models.DateTimeField(_("作成日時 (created at)"), auto_now_add=True)
 

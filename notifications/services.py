@@ -1,28 +1,34 @@
-"""Queue e-mails in the outbox and deliver them, each exactly once.
+"""Queue e-mails in the outbox and deliver them, each exactly once but for a crash mid-send.
 
 `notify` is called by other apps' services inside their transaction. It renders the message in the
 recipient's language now (so what is sent is what the event looked like), stores it under a unique
 key, and after commit hands its id to the Celery task `notifications.deliver`. If the broker cannot
-be reached the row simply stays queued and `drain` (Celery beat, every minute) delivers it later.
+be reached the row simply stays queued and `drain` (every minute: Celery beat, or the embedded
+schedule of backend.schedule) delivers it later.
 
-Delivery is at most once per row in normal operation: `deliver` claims the row with a conditional
-update and only the claimer sends. A worker that dies between sending and recording leaves the row
-`sending`; after STALE_AFTER it is retried, so a crash at that exact moment can repeat one e-mail,
-which is the price of never losing one.
+Delivery takes one row at a time, each step in its own transaction: claim it (`UPDATE … SET
+status='sending', claim=<token> WHERE status='queued'`; only the claimer sends), send it, and record
+`sent` at once, on a new connection if the old one was lost meanwhile. A row recorded sent is never
+sent again. A sender that dies between sending and recording leaves its row `sending`; after
+STALE_AFTER (longer than any send can take, see EMAIL_TIMEOUT) the drain queues it again, so a crash
+at that moment repeats that one e-mail, the price of never losing one; it never repeats another. The
+steps refuse to run inside a caller's transaction, whose rollback would forget what was sent.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
 from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from backend.escaping import one_line
+from backend.outages import BROKER, outage_of
 
 from .models import Notification
 
@@ -133,7 +139,9 @@ def notify_once(*, key: str, **kwargs) -> bool:
 
 
 def dispatch(notification_id: int) -> None:
-    """Hand a committed row to Celery. A broker that is down is not an error: the drain sends it."""
+    """Hand a committed row to Celery. A broker that is down is not an error: the drain sends it. In embedded mode
+    the task runs here and now, so a failure of the mail server or of the database shows up here too; each is
+    logged as what it is, and the row waits for its retry or the drain."""
     from celery.exceptions import Retry
 
     from .tasks import deliver_notification
@@ -142,8 +150,14 @@ def dispatch(notification_id: int) -> None:
         deliver_notification.delay(notification_id)
     except (Retry, DeliveryFailed) as exc:  # in-process mode: the send failed; its retries are queued
         logger.warning("notification %s not sent yet, will retry: %s", notification_id, exc)
-    except Exception as exc:  # kombu.exceptions.OperationalError and friends: the outbox keeps it
-        logger.warning("broker unavailable, notification %s stays queued for the drain: %s", notification_id, exc)
+    except Exception as exc:
+        outage = outage_of(exc)
+        if outage is BROKER:  # kombu.exceptions.OperationalError: the outbox keeps the row
+            logger.warning("broker unavailable, notification %s stays queued for the drain: %s", notification_id, exc)
+        elif outage is not None:
+            logger.warning("database unavailable, notification %s is left for the drain: %s", notification_id, exc)
+        else:
+            logger.exception("notification %s failed unexpectedly; it is left for the drain", notification_id)
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
@@ -156,36 +170,80 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
 def deliver(notification_id: int, *, now: datetime | None = None) -> bool:
     """Send one queued row. True if this call sent it; False if someone else has or is sending it."""
     now = now or timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
-    claimed = (
-        Notification.objects.filter(claimable, pk=notification_id)
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )  # fmt: skip
-    if not claimed:
+    claim = _claim(notification_id, now)
+    if claim is None:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
         _message(notification).send()
     except Exception as exc:
         failed = notification.attempts >= MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification_id, status=Status.SENDING).update(
-            status=Status.FAILED if failed else Status.QUEUED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + backoff(notification.attempts),
-        )
+        with transaction.atomic(durable=True):
+            Notification.objects.filter(pk=notification_id, claim=claim).update(
+                status=Status.FAILED if failed else Status.QUEUED,
+                claim=None,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                next_attempt_at=now + backoff(notification.attempts),
+            )
         (logger.error if failed else logger.warning)("notification %s not sent: %s", notification_id, exc)
         raise DeliveryFailed(str(exc)) from exc
-    Notification.objects.filter(pk=notification_id).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    _record_sent(notification_id)
     return True
 
 
+def _claim(notification_id: int, now: datetime) -> uuid.UUID | None:
+    """queued → sending under a new claim token, in a transaction of its own; None if the row is not queued."""
+    claim = uuid.uuid4()
+    with transaction.atomic(durable=True):
+        claimed = Notification.objects.filter(pk=notification_id, status=Status.QUEUED).update(
+            status=Status.SENDING, claim=claim, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return claim if claimed else None
+
+
+def _record_sent(notification_id: int) -> None:
+    """Record that the e-mail has left, in a transaction of its own, at once: no drain sends the row again. The
+    e-mail is out whatever happens now, so a connection lost meanwhile is replaced and the record made on the new
+    one, rather than leaving the row `sending` to be sent a second time."""
+
+    def record():
+        with transaction.atomic(durable=True):
+            Notification.objects.filter(pk=notification_id).exclude(status=Status.SENT).update(
+                status=Status.SENT, sent_at=timezone.now(), last_error="", claim=None
+            )
+
+    try:
+        record()
+    except (OperationalError, InterfaceError) as exc:
+        logger.warning("notification %s was sent; recording it again on a new connection: %s", notification_id, exc)
+        if not connection.in_atomic_block:  # (only a test's transaction) drop a lost connection; Django reconnects
+            connection.close_if_unusable_or_obsolete()
+        record()
+
+
+def requeue_stale(*, now: datetime) -> int:
+    """Queue again the rows left `sending` for longer than STALE_AFTER: their sender died (or lost the database
+    for good) between claiming and recording. Their e-mail may have left, so this may repeat it; a row recorded
+    sent is never touched. Returns how many were queued again."""
+    stale = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    ids = list(stale.values_list("id", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic(durable=True):
+        count = stale.filter(id__in=ids).update(status=Status.QUEUED, claim=None, next_attempt_at=now)
+    logger.warning("notifications %s were left sending since before %s; queued again", ids, now - STALE_AFTER)
+    return count
+
+
 def drain(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Deliver what is due: rows whose task never ran or failed, and rows stuck `sending`. Returns the
-    number sent. Safe to run beside the tasks: every row is claimed before it is sent."""
+    """Deliver what is due: rows whose task never ran or failed, and rows left `sending` by a dead sender (queued
+    again first). One row at a time, each claimed before it is sent, so it is safe beside the tasks and another
+    drain. Returns the number sent."""
     now = now or timezone.now()
-    due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    requeue_stale(now=now)
+    due = Notification.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now).order_by("id")
     sent = 0
-    for notification_id in Notification.objects.filter(due).order_by("id").values_list("id", flat=True)[:limit]:
+    for notification_id in list(due.values_list("id", flat=True)[:limit]):
         try:
             sent += deliver(notification_id, now=now)
         except DeliveryFailed:

@@ -121,6 +121,13 @@ def _tasks_in_process(request):
 
 
 def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_postgres = pytest.mark.skip(reason="needs PostgreSQL (.ci/run runs the suite on it too)")
+        for item in items:
+            if item.get_closest_marker("postgres_only"):
+                item.add_marker(skip_postgres)
     if os.environ.get("KYOYO_CELERY_WORKER"):
         return
     skip = pytest.mark.skip(

@@ -1,11 +1,13 @@
 """The outbox: queued after commit, sent once however often a task runs, retried with back-off,
 and not lost when the broker is down."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django import db
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -38,6 +40,31 @@ def failing_mail(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
     return state
+
+
+class Crash(BaseException):
+    """The worker process dies: nothing after this point runs (not even `except Exception`)."""
+
+
+@pytest.fixture
+def crash_after(monkeypatch):
+    """The worker dies right after its `n`-th e-mail has left, before anything is recorded."""
+    state = {"n": None, "sends": 0}
+    real_send = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        sent = real_send(self, messages)
+        state["sends"] += 1
+        if state["sends"] == state["n"]:
+            raise Crash("killed right after sending")
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return state
+
+
+def deliveries(mailoutbox) -> Counter:
+    return Counter(address for message in mailoutbox for address in message.to)
 
 
 def test_a_notification_is_sent_only_after_its_transaction_commits(django_capture_on_commit_callbacks, mailoutbox):
@@ -171,6 +198,81 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_again_after_a_while(mailout
     assert services.drain(now=timezone.now() + LATER) == 0  # maybe still being sent
     assert services.drain(now=timezone.now() + services.STALE_AFTER + LATER) == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_crash_mid_batch_repeats_at_most_the_mail_in_flight_and_never_one_recorded_sent(crash_after, mailoutbox):
+    users = [UserFactory() for _ in range(5)]
+    rows = [queue(user, key=f"batch:{n}") for n, user in enumerate(users)]
+    crash_after["n"] = 3
+    moment = timezone.now() + LATER
+    with pytest.raises(Crash):
+        services.drain(now=moment)
+    statuses = [Notification.objects.get(pk=row.pk).status for row in rows]
+    assert statuses == ["sent", "sent", "sending", "queued", "queued"]  # each send recorded at once
+
+    assert services.drain(now=moment + LATER) == 2  # the rest; the one in flight may still be on its way
+    assert services.drain(now=moment + services.STALE_AFTER + LATER) == 1  # abandoned: queued again and sent
+    for days in (1, 2, 3):
+        assert services.drain(now=moment + timedelta(days=days)) == 0
+    counts = deliveries(mailoutbox)
+    assert counts == {user.email: 2 if user == users[2] else 1 for user in users}
+
+
+def test_a_row_recorded_sent_is_never_queued_again_by_the_stale_drain(mailoutbox):
+    notification = queue(UserFactory())
+    assert services.drain(now=timezone.now() + LATER) == 1
+    Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now() - timedelta(days=1))
+    assert services.requeue_stale(now=timezone.now() + timedelta(days=2)) == 0
+    assert services.drain(now=timezone.now() + timedelta(days=2)) == 0
+    assert len(mailoutbox) == 1 and Notification.objects.get().status == "sent"
+
+
+def test_a_connection_lost_after_the_send_still_records_it_and_the_mail_is_not_repeated(mailoutbox):
+    """The database goes away between the send and its record: the record is made on a new connection instead of
+    leaving the row `sending`, which the stale drain would send a second time."""
+    notification = queue(UserFactory())
+    lost = []
+
+    def lose_the_record(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "sent" in (params or ()) and not lost:
+            lost.append(sql)
+            raise db.OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(lose_the_record):
+        assert services.drain(now=timezone.now() + LATER) == 1
+    assert lost and Notification.objects.get(pk=notification.pk).status == "sent"
+    assert services.drain(now=timezone.now() + services.STALE_AFTER + LATER) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_outbox_records_each_send_in_its_own_transaction_never_in_a_callers(crash_after, mailoutbox):
+    """Inside a caller's transaction a crash would roll back the records of mails already sent, and each would go
+    out again: the outbox refuses to run there at all."""
+    users = [UserFactory() for _ in range(3)]
+    for n, user in enumerate(users):
+        queue(user, key=f"caller:{n}")
+    crash_after["n"] = 2
+    moment = timezone.now() + LATER
+    with pytest.raises((Crash, RuntimeError)):
+        with transaction.atomic():
+            services.drain(now=moment)
+    crash_after["n"] = None
+    services.drain(now=moment + services.STALE_AFTER + LATER)
+    counts = deliveries(mailoutbox)
+    assert set(counts) == {user.email for user in users}
+    assert sum(n - 1 for n in counts.values()) <= 1, counts  # at most the one in flight twice
+
+
+def test_a_database_failure_of_an_in_process_delivery_is_logged_as_the_databases(monkeypatch, caplog):
+    def database_gone(*args, **kwargs):
+        raise db.OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(deliver_notification, "delay", database_gone)
+    services.dispatch(42)
+    [record] = [r for r in caplog.records if r.name == "notifications.services"]
+    assert "database unavailable" in record.getMessage() and "broker" not in record.getMessage()
+    assert "administrator command" in record.getMessage()
 
 
 def test_users_without_an_address_are_skipped():
