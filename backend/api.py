@@ -2,15 +2,19 @@
 
 import copy
 import logging
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 from rest_framework import pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 from .outages import outage_of, report
+from .plumbing import parse_aware_datetime, require_aware, require_in_range
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +37,41 @@ class PrebuiltFields:
             prototype = super().get_fields()
             cls._prebuilt_fields = prototype
         return copy.deepcopy(prototype)
+
+
+def rfc3339(moment: datetime) -> str:
+    """An aware datetime as RFC 3339 in the current zone (Asia/Tokyo): offset ±hh:mm, Z for UTC. Where that
+    zone's offset has seconds (Tokyo's local mean time, +09:18:59, before 1888) or the local year would
+    leave the calendar, the same moment is written in UTC."""
+    try:
+        local = timezone.localtime(moment)
+    except (OverflowError, ValueError):
+        local = moment.astimezone(dt_timezone.utc)
+    if local.utcoffset() % timedelta(minutes=1):
+        local = moment.astimezone(dt_timezone.utc)
+    text = local.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """Every datetime of the API. In: RFC 3339 with an offset, between the years backend.plumbing takes, read by
+    its parse_aware_datetime (a naive or out-of-range value is a 400 naming the field, never guessed or a 500).
+    Out: RFC 3339 (`rfc3339`). backend.apps makes it the field of every model DateTimeField."""
+
+    def to_internal_value(self, value):
+        try:
+            if isinstance(value, datetime):
+                require_aware(**{self.field_name: value})
+                require_in_range(**{self.field_name: value})
+                moment = value
+            else:
+                moment = parse_aware_datetime(value, field=self.field_name)
+        except DomainError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from None
+        return self.enforce_timezone(moment)
+
+    def to_representation(self, value):
+        return value if isinstance(value, str) else rfc3339(value)
 
 
 def exception_handler(exc, context):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from consortia.selectors import access_for
 
 from .errors import DomainError
+from .plumbing import require_in_range
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -58,7 +59,8 @@ class AwareDateTimeInput(forms.DateTimeInput):
 
 
 class TokyoDateTimeField(forms.DateTimeField):
-    """A `datetime-local` field read as Asia/Tokyo time (the browser sends no offset)."""
+    """A `datetime-local` field read as Asia/Tokyo time (the browser sends no offset), within the years the
+    API takes (backend.plumbing.require_in_range)."""
 
     widget = AwareDateTimeInput
 
@@ -67,4 +69,10 @@ class TokyoDateTimeField(forms.DateTimeField):
 
     def to_python(self, value):
         moment = super().to_python(value)  # Django reads naive input in the current zone…
-        return moment.astimezone(TOKYO) if moment else None  # …which is Asia/Tokyo; shown back in it
+        if moment is None:
+            return None
+        try:
+            require_in_range(value=moment)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return moment.astimezone(TOKYO)  # …which is Asia/Tokyo; shown back in it

@@ -9,7 +9,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from backend.api import PrebuiltFields
+from backend.api import AwareDateTimeField, PrebuiltFields, rfc3339
 from equipment.models import Instrument, UsageMode
 
 from . import selectors, services
@@ -18,27 +18,9 @@ from .models import Booking, BookingEvent
 MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with an offset; a naive datetime is refused instead of guessed."""
-
-    def to_internal_value(self, value):
-        if isinstance(value, str) and value and not _has_offset(value):
-            raise serializers.ValidationError(
-                "タイムゾーン付きの日時(ISO 8601、例: 2026-12-01T10:00:00+09:00)で指定してください。 "
-                "(Give an ISO 8601 datetime with a UTC offset.)",
-                code="naive_datetime",
-            )
-        return super().to_internal_value(value)
-
-
-def _has_offset(text: str) -> bool:
-    tail = text.strip()[10:]
-    return tail.endswith("Z") or tail.endswith("z") or "+" in tail or "-" in tail
-
-
 class IntervalSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -180,20 +162,8 @@ def availability(request, pk: int):
     return Response(
         {
             "instrument": pk,
-            "free": [
-                {
-                    "start": i.start.astimezone(selectors.TOKYO).isoformat(),
-                    "end": i.end.astimezone(selectors.TOKYO).isoformat(),
-                }
-                for i in free
-            ],
-            "busy": [
-                {
-                    "start": i.start.astimezone(selectors.TOKYO).isoformat(),
-                    "end": i.end.astimezone(selectors.TOKYO).isoformat(),
-                }
-                for i in busy
-            ],
+            "free": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in free],
+            "busy": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in busy],
         }
     )
 

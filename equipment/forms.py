@@ -304,7 +304,10 @@ class PhotoForm(forms.Form):
 # --- Downtime --------------------------------------------------------------------------------
 class DowntimeForm(forms.Form):
     start = TokyoDateTimeField(label=label(Downtime, "start"))
-    end = TokyoDateTimeField(label=label(Downtime, "end"))
+    end = TokyoDateTimeField(
+        label=label(Downtime, "end"),
+        help_text=f"開始から{Downtime.MAX_SPAN.days}日以内。 (At most {Downtime.MAX_SPAN.days} days after the start.)",
+    )
     kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
     title = forms.CharField(label=label(Downtime, "title"), max_length=200, required=False)
     note = forms.CharField(label=label(Downtime, "note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,11 +1,16 @@
 """Instruments and what belongs to them: opening hours, rates, manuals, photos, downtime, qualifications."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.errors import DomainError
+from backend.plumbing import require_aware, require_in_range, require_order
 from consortia.models import Institution
 from consortia.validators import validate_name
 
@@ -237,6 +242,10 @@ class Photo(models.Model):
 class Downtime(models.Model):
     """A period the instrument cannot be booked (maintenance, repair, internal use)."""
 
+    # The longest period: a year and a day. Longer is retiring the instrument (its status says so), or a typo
+    # that would silently block it for years. The service, the staff form and the .ics import read it here.
+    MAX_SPAN = timedelta(days=366)
+
     class Kind(models.TextChoices):
         MAINTENANCE = "maintenance", _("保守 (maintenance)")
         REPAIR = "repair", _("修理 (repair)")
@@ -266,6 +275,27 @@ class Downtime(models.Model):
 
     def __str__(self):
         return f"{self.instrument}: {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def check_period(cls, start: datetime, end: datetime) -> None:
+        """The times of a downtime: aware, within the years the product takes, in order, at most MAX_SPAN."""
+        require_aware(start=start, end=end)
+        require_in_range(start=start, end=end)
+        require_order(start, end)
+        if end - start > cls.MAX_SPAN:
+            raise DomainError(
+                "downtime_too_long",
+                f"停止期間は{cls.MAX_SPAN.days}日以内にしてください。 (A downtime lasts at most {cls.MAX_SPAN.days} days.)",
+                field="end",
+            )
+
+    def clean(self):
+        """The admin's check too (the services call check_period themselves, for its codes)."""
+        if isinstance(self.start, datetime) and isinstance(self.end, datetime):
+            try:
+                self.check_period(self.start, self.end)
+            except DomainError as error:
+                raise ValidationError({error.field or NON_FIELD_ERRORS: error.message}) from None
 
 
 class Qualification(models.Model):

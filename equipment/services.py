@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
-from backend.plumbing import atomic_with_files, require_aware, require_order, user_or_none
+from backend.plumbing import atomic_with_files, user_or_none
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -274,8 +274,7 @@ def add_downtime(
     source_uid: str = "",
 ) -> Downtime:
     ensure_can_manage(actor, instrument.institution_id)
-    require_aware(start=start, end=end)
-    require_order(start, end)
+    Downtime.check_period(start, end)
     downtime = Downtime(
         instrument=instrument,
         start=start,

@@ -1,7 +1,7 @@
 """Public pages: the catalogue across all consortia, and an instrument's page with its week view and
 request form. The same selectors and services as the API."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from backend.errors import DomainError
+from backend.plumbing import parse_aware_datetime
 from backend.web import call_service
 from consortia.models import Company, FeePolicy
 from consortia.selectors import access_for, consortium_list, institution_list
@@ -102,12 +104,13 @@ def _with_picks(week, instrument):
 
 
 def _initial_slot(request) -> dict:
-    """A free slot picked in the week view arrives as ?start=…&end=… (ISO with offset)."""
+    """A free slot picked in the week view arrives as ?start=…&end=… (RFC 3339). A link only suggests: a value
+    the API would refuse (naive, out of range, garbled) is left out and the form starts empty."""
     initial = {}
     for name in ("start", "end"):
         try:
-            initial[name] = datetime.fromisoformat(request.GET.get(name, "")).astimezone(TOKYO)
-        except (ValueError, TypeError):
+            initial[name] = parse_aware_datetime(request.GET.get(name, ""), field=name).astimezone(TOKYO)
+        except DomainError:
             pass
     return initial
 

@@ -1,10 +1,12 @@
 """Institution staff: the approval queue and the institution's calendar."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
 
+from backend.errors import DomainError
+from backend.plumbing import parse_day
 from backend.web import staff_only
 
 from .. import selectors
@@ -26,8 +28,8 @@ def institution_calendar(request):
     """Day or week of the institution's bookings and downtime, per instrument."""
     view = "day" if request.GET.get("view") == "day" else "week"
     try:
-        first = date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
+        first = parse_day(request.GET.get("day", ""), field="day")
+    except DomainError:  # a link, not a form: an unreadable or out-of-range day shows today
         first = timezone.localdate()
     if view == "week" and "day" not in request.GET:
         first -= timedelta(days=first.weekday())  # this week from Monday

@@ -1,6 +1,7 @@
 """Booking requests and decisions through the API, as users meet them."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import jpholiday
 import pytest
@@ -8,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.errors import DomainError
+from backend.plumbing import parse_aware_datetime, parse_day
 from bookings import services
 from bookings.models import Booking, BookingEvent
 from consortia.models import User
@@ -116,6 +119,77 @@ def test_malformed_input_is_400_naming_the_field(world, sem, client_for, request
     assert not Booking.objects.exists()
 
 
+def field_error(response) -> tuple[str, str]:
+    ((field, errors),) = response.data.items()
+    return field, errors[0].code
+
+
+@pytest.mark.parametrize(
+    "change, field, code",
+    [
+        ({"start": "0001-01-01T00:00:00+14:00"}, "start", "datetime_out_of_range"),  # overflowed converting
+        ({"end": "9999-12-31T23:59:59-12:00"}, "end", "datetime_out_of_range"),
+        ({"start": "2101-01-05T10:00:00+09:00"}, "start", "datetime_out_of_range"),
+        ({"start": "1999-12-31T23:59:59+09:00"}, "start", "datetime_out_of_range"),
+        ({"start": "2026-12-01"}, "start", "invalid_datetime"),
+        ({"start": "2026-12-01T10:00:00+09:18:59"}, "start", "invalid_datetime"),  # not RFC 3339
+        ({"start": "２０２６-12-01T10:00:00+09:00"}, "start", "invalid_datetime"),
+        ({"start": "2026-02-30T10:00:00+09:00"}, "start", "invalid_datetime"),
+        ({"start": 1767225600}, "start", "invalid_datetime"),
+    ],
+)
+def test_booking_datetimes_go_through_one_strict_parser(world, sem, client_for, request_body, change, field, code):
+    response = book(client_for(world.user_a), request_body, **change)
+    assert response.status_code == 400, response.data
+    assert field_error(response) == (field, code)
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text, moment",
+    [
+        ("2026-12-01T10:00:00+09:00", datetime(2026, 12, 1, 1, tzinfo=UTC)),
+        ("2026-12-01T10:00+09:00", datetime(2026, 12, 1, 1, tzinfo=UTC)),
+        ("2026-12-01 01:00:00.5Z", datetime(2026, 12, 1, 1, 0, 0, 500000, tzinfo=UTC)),
+        ("2026-12-01t01:00:00z", datetime(2026, 12, 1, 1, tzinfo=UTC)),
+        ("2000-01-01T00:00:00+09:00", datetime(1999, 12, 31, 15, tzinfo=UTC)),  # the first moment taken
+        (" 2100-12-31T23:59:59+09:00 ", datetime(2100, 12, 31, 14, 59, 59, tzinfo=UTC)),  # the last
+    ],
+)
+def test_the_shared_parser_reads_rfc3339_with_an_offset(text, moment):
+    parsed = parse_aware_datetime(text, field="start")
+    assert parsed == moment and parsed.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("2026-12-01T10:00:00", "naive_datetime"),
+        ("1999-12-31T23:59:59+09:00", "datetime_out_of_range"),
+        ("2101-01-01T00:00:00+09:00", "datetime_out_of_range"),
+        ("0001-01-01T00:00:00+14:00", "datetime_out_of_range"),
+        ("9999-12-31T23:59:59-23:59", "datetime_out_of_range"),
+        ("2026-12-01T10:00:00+24:00", "invalid_datetime"),
+        ("2026-13-01T10:00:00+09:00", "invalid_datetime"),
+        ("20261201T100000+0900", "invalid_datetime"),
+        ("2026-W49-2T10:00:00+09:00", "invalid_datetime"),
+        ("", "invalid_datetime"),
+        (None, "invalid_datetime"),
+    ],
+)
+def test_the_shared_parser_refuses_naive_out_of_range_and_garbled_input_naming_the_field(text, code):
+    with pytest.raises(DomainError) as refused:
+        parse_aware_datetime(text, field="end")
+    assert (refused.value.code, refused.value.field, refused.value.status) == (code, "end", 400)
+
+
+def test_days_use_the_same_years():
+    assert parse_day("2100-12-31", field="day").year == 2100
+    for text in ("1999-12-31", "2101-01-01", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-5", "x"):
+        with pytest.raises(DomainError):
+            parse_day(text, field="day")
+
+
 def test_roles_that_do_not_book_are_refused(world, sem, client_for, request_body, api):
     assert book(client_for(world.secretariat), request_body).status_code == 403
     assert book(api, request_body).status_code in (401, 403)
@@ -174,6 +248,29 @@ def test_availability_closes_on_public_holidays_and_checks_its_input(world, sem,
     assert api.get(url, {"start": "2026-12-01T00:00:00", "end": "2026-12-02T00:00:00+09:00"}).status_code == 400
     assert api.get(url, {"start": "2026-12-01T00:00:00+09:00", "end": "2027-06-01T00:00:00+09:00"}).status_code == 400
     assert api.get("/api/v1/instruments/999999/availability/", {"start": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "start, end, field",
+    [
+        ("0001-01-01T00:00:00+14:00", "0001-01-02T00:00:00+14:00", "start"),
+        ("9999-12-01T00:00:00+09:00", "9999-12-31T00:00:00+09:00", "start"),  # was a 500: the days overflowed
+        ("2100-12-30T00:00:00+09:00", "2101-01-02T00:00:00+09:00", "end"),
+    ],
+)
+def test_availability_refuses_dates_outside_the_years_naming_the_parameter(world, sem, api, start, end, field):
+    response = api.get(f"/api/v1/instruments/{sem.id}/availability/", {"start": start, "end": end})
+    assert response.status_code == 400, response.data
+    assert field in response.data and response.data[field][0].code == "datetime_out_of_range"
+
+
+def test_booking_datetimes_are_written_in_rfc3339(world, sem, client_for, request_body):
+    data = book(client_for(world.user_a), request_body).data
+    moments = [data[name] for name in ("start", "end", "hold_start", "hold_end", "expires_at", "created_at")]
+    moments += [event["at"] for event in data["events"]]
+    rfc3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+    assert all(rfc3339.fullmatch(m) for m in moments), moments
+    assert data["start"] == request_body["start"]  # read back as sent (Japan time)
 
 
 # --- Deciding ---------------------------------------------------------------------------------------

@@ -93,6 +93,15 @@ def test_the_instrument_page_shows_fees_manual_and_the_free_week(world, sem, cli
     assert 'class="slot free button"' in body and "9:00" in body.replace("09:00", "9:00")
 
 
+def test_a_picked_slot_prefills_the_form_and_a_bad_one_is_ignored(world, sem, client, day):
+    picked = client.get(f"/instruments/{sem.pk}/", {"start": at(day, 10).isoformat(), "end": at(day, 11).isoformat()})
+    assert picked.context["form"].initial == {"start": at(day, 10), "end": at(day, 11)}
+    for start in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-12-01T10:00:00", "x"):
+        response = client.get(f"/instruments/{sem.pk}/", {"start": start, "end": at(day, 11).isoformat()})
+        assert response.status_code == 200  # the first was a 500 (OverflowError)
+        assert "start" not in response.context["form"].initial
+
+
 def test_the_form_previews_the_quote_without_sending(world, sem, client, day):
     client = logged_in(client, world.user_a)
     response = client.post(f"/instruments/{sem.pk}/", form_body(day, action="preview"))
@@ -291,6 +300,14 @@ def test_the_staff_calendar_shows_the_day_with_company_names(world, sem, client,
     ask(world, world.user_a, day)
     body = logged_in(client, world.staff_a).get("/staff/calendar/", {"view": "day", "day": day.isoformat()}).content
     assert "札幌精密株式会社" in body.decode() and sem.name in body.decode()
+
+
+@pytest.mark.parametrize("day_param", ["9999-12-31", "0001-01-01", "2101-01-01", "2026-02-30"])
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_a_calendar_day_out_of_the_years_shows_today_instead_of_an_error(world, client, day_param, view):
+    response = logged_in(client, world.staff_a).get("/staff/calendar/", {"view": view, "day": day_param})
+    assert response.status_code == 200  # 9999-12-31 and 0001-01-01 were 500s (OverflowError)
+    assert response.context["first"] == timezone.localdate()
 
 
 def test_a_company_admin_sees_colleagues_bookings(world, sem, client, day):

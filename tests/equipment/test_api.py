@@ -1,10 +1,13 @@
 """The catalogue API: search, filters, who may change what, and designed queries."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from equipment.models import Instrument
+from equipment.models import Downtime, Instrument
 from tests.equipment.helpers import image_bytes, upload
 from tests.factories import InstitutionFactory, InstrumentFactory
 
@@ -219,6 +222,64 @@ def test_downtime_needs_aware_ordered_datetimes(world, client_for):
     )
     assert backwards.status_code == 400 and backwards.data["field"] == "end"
     assert world.sem.downtimes.count() == 0
+
+
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def refusal(response) -> tuple[str, str]:
+    """(field, code) of a 400: a service's refusal, or a serializer's error on one field."""
+    if "code" in response.data:
+        return response.data["field"], response.data["code"]
+    ((field, errors),) = response.data.items()
+    return field, errors[0].code
+
+
+@pytest.mark.parametrize(
+    "start, end, field, code",
+    [
+        ("2026-12-01T09:00:00", "2026-12-01T17:00:00+09:00", "start", "naive_datetime"),
+        ("2026-12-01T09:00:00+09:00", "2026-12-01 17:00", "end", "naive_datetime"),
+        ("0001-01-01T00:00:00+09:00", "2026-12-01T17:00:00+09:00", "start", "datetime_out_of_range"),
+        ("2026-12-01T09:00:00+09:00", "9999-12-31T00:00:00+09:00", "end", "datetime_out_of_range"),
+        ("2026-12-01T09:00:00+09:00", "2036-12-01T09:00:00+09:00", "end", "downtime_too_long"),
+        ("2026-12-01T09:00:00+09:00", "2027-12-02T09:00:01+09:00", "end", "downtime_too_long"),
+    ],
+)
+def test_downtime_times_are_aware_within_the_years_and_at_most_366_days(world, client_for, start, end, field, code):
+    response = client_for(world.staff_a).post(
+        f"/api/v1/instruments/{world.sem.id}/downtimes/", {"start": start, "end": end}, format="json"
+    )
+    assert response.status_code == 400, response.data
+    assert refusal(response) == (field, code)
+    if code == "downtime_too_long":
+        assert "366" in response.data["detail"]
+    assert not Downtime.objects.exists()
+
+
+def test_a_downtime_of_366_days_is_accepted(world, client_for):
+    body = {"start": "2026-12-01T09:00:00+09:00", "end": "2027-12-02T09:00:00+09:00"}
+    response = client_for(world.staff_a).post(f"/api/v1/instruments/{world.sem.id}/downtimes/", body, format="json")
+    assert response.status_code == 201, response.data
+    assert (response.data["start"], response.data["end"]) == (body["start"], body["end"])
+
+
+def test_api_datetimes_are_rfc3339_even_for_a_row_from_year_one(world, client_for):
+    """A row stored before the checks (or by hand) in year 1: Tokyo's offset then was +09:18:59, which is not
+    RFC 3339; the API writes such a moment in UTC instead."""
+    Downtime.objects.create(
+        instrument=world.sem, start=datetime(1, 1, 2, tzinfo=UTC), end=datetime(1, 1, 3, tzinfo=UTC)
+    )
+    Downtime.objects.create(
+        instrument=world.sem, start=datetime(2026, 12, 1, tzinfo=UTC), end=datetime(2026, 12, 2, tzinfo=UTC)
+    )
+    rows = client_for(world.staff_a).get(f"/api/v1/instruments/{world.sem.id}/downtimes/").data["results"]
+    assert [(r["start"], r["end"]) for r in rows] == [
+        ("0001-01-02T00:00:00Z", "0001-01-03T00:00:00Z"),
+        ("2026-12-01T09:00:00+09:00", "2026-12-02T09:00:00+09:00"),
+    ]
+    detail = client_for(world.staff_a).get(f"/api/v1/instruments/{world.sem.id}/").data
+    assert RFC3339.fullmatch(detail["created_at"]) and RFC3339.fullmatch(detail["updated_at"])
 
 
 def test_rates_in_force_cannot_be_deleted_but_future_ones_can(world, client_for):

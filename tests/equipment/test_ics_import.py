@@ -1,8 +1,9 @@
 """Downtime imported from an .ics export: all or nothing, repeatable, staff of the instrument only."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from dateutil.rrule import rrulestr
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bookings.rules import TOKYO
@@ -91,8 +92,36 @@ def test_a_moved_event_is_updated_and_a_cancelled_one_removed(world, client_for)
         (ics(ALL_DAY, "DTSTART:20270301T130000Z\r\nSUMMARY:no uid"), "ics_missing_uid"),
         (
             ics(event("r@x", ":20270105T090000Z", ":20270105T100000Z", extra="RRULE:FREQ=MINUTELY")),
-            "ics_too_many_events",
+            "ics_too_frequent",
         ),
+        (
+            ics(event("r@x", ":20270105T090000Z", ":20270105T100000Z", extra="RRULE:FREQ=DAILY;BYHOUR=9,17")),
+            "ics_too_frequent",
+        ),
+        (
+            ics(event("r@x", ":20270105T090000Z", ":20270105T100000Z", extra="RRULE:FREQ=YEARLY;BYWEEKNO=2")),
+            "ics_unsupported_rule",
+        ),
+        (
+            ics(event("r@x", ":20270105T090000Z", ":20270105T100000Z", extra="RRULE:FREQ=DAILY;INTERVAL=0")),
+            "ics_invalid_value",
+        ),
+        (
+            ics(event("r@x", ":20270105T090000Z", ":20270105T100000Z", extra="RRULE:FREQ=WEEKLY;BYDAY=XX")),
+            "ics_invalid_value",
+        ),
+        (
+            ics(
+                event(
+                    "r@x",
+                    ":20270105T090000Z",
+                    ":20270105T100000Z",
+                    extra="RRULE:FREQ=DAILY;COUNT=2\r\nRRULE:FREQ=WEEKLY;COUNT=2",
+                )
+            ),
+            "ics_unsupported_rule",
+        ),
+        (ics(event("long@x", ":20270105T090000Z", ":20370105T090000Z")), "ics_event_too_long"),
         (b"BEGIN:VCALENDAR\r\n" + b"X" * (1024 * 1024 + 10), "ics_too_large"),
     ],
 )
@@ -131,3 +160,99 @@ def test_imported_downtime_blocks_requests(world, sem, client_for):
     body = {"instrument": sem.pk, "start": at(day, 10).isoformat(), "end": at(day, 11).isoformat(), "mode": "assisted"}
     response = client_for(world.user_a).post("/api/v1/bookings/", body, format="json")
     assert response.status_code == 400 and response.data["code"] == "downtime", response.data
+
+
+# --- Bounded expansion: a small file must not take a worker down (issue #15) ---------------------------
+EVERY_SECOND = "RRULE:FREQ=DAILY;BYHOUR={};BYMINUTE={};BYSECOND={}".format(
+    ",".join(map(str, range(24))), ",".join(map(str, range(60))), ",".join(map(str, range(60)))
+)
+
+
+def test_a_rule_repeating_every_second_through_its_by_parts_is_refused_before_expanding(world, client_for):
+    """The probe's 1 KB file: DAILY, but BYHOUR × BYMINUTE × BYSECOND make it secondly from 2020. It ran until
+    gunicorn killed the worker (30 s, 4–5 GB); the rule's effective frequency refuses it unexpanded."""
+    content = ics(event("flood@x", ";TZID=Asia/Tokyo:20200101T000000", ";TZID=Asia/Tokyo:20200101T000001",
+                        extra=EVERY_SECOND))  # fmt: skip
+    assert len(content) < 1500
+    response = upload(client_for(world.staff_a), world.sem, content)
+    assert response.status_code == 400, response.data
+    assert response.data["code"] == "ics_too_frequent" and "BYSECOND" in response.data["detail"]
+    assert not Downtime.objects.exists()
+
+
+def test_a_daily_rule_from_year_one_is_expanded_from_the_window_not_from_year_one(world, client_for, monkeypatch):
+    """FREQ=DAILY from 0001 was expanded day by day from year 1. Now the walk starts at the import window: with
+    a budget of a few thousand days it answers at once, refusing the ~1,100 daily occurrences the window holds."""
+    monkeypatch.setattr("equipment.ical_import.MAX_EXPANSION_STEPS", 3_000)
+    daily = ics(event("daily@x", ":00010101T090000", ":00010101T100000", extra="RRULE:FREQ=DAILY"))
+    response = upload(client_for(world.staff_a), world.sem, daily)
+    assert response.status_code == 400 and response.data["code"] == "ics_too_many_events", response.data
+    assert not Downtime.objects.exists()
+
+
+def test_a_weekly_rule_from_year_one_imports_the_window_only(world, client_for, monkeypatch):
+    monkeypatch.setattr("equipment.ical_import.MAX_EXPANSION_STEPS", 3_000)  # year 1 to now is 740,000 days
+    weekly = event("weekly@x", ";TZID=Asia/Tokyo:00010103T090000", ";TZID=Asia/Tokyo:00010103T100000",
+                   extra="RRULE:FREQ=WEEKLY")  # fmt: skip
+    response = upload(client_for(world.staff_a), world.sem, ics(weekly))
+    assert response.status_code == 200, response.data
+    starts = [d.start.astimezone(TOKYO) for d in world.sem.downtimes.order_by("start")]
+    assert 150 < len(starts) < 160 and {(s.weekday(), s.hour) for s in starts} == {(date(1, 1, 3).weekday(), 9)}
+
+
+def test_rules_that_never_match_cost_the_window_and_are_paid_for_though_nothing_is_kept(world, client_for, monkeypatch):
+    """`Feb 30` never matches: dateutil walked each such rule to year 9999 (seconds of CPU apiece). Each now
+    costs the days of the window it covers (~550 here), counted whether kept or not, until the budget is spent."""
+    monkeypatch.setattr("equipment.ical_import.MAX_EXPANSION_STEPS", 10_000)
+    never = [
+        event(f"never{n}@x", f":{NEXT_YEAR}0105T090000", f":{NEXT_YEAR}0105T100000",
+              extra="RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
+        for n in range(30)
+    ]  # fmt: skip
+    client = client_for(world.staff_a)
+    few = upload(client, world.sem, ics(*never[:3]))
+    assert few.status_code == 200 and few.data["created"] == 3, few.data  # each DTSTART only
+    many = upload(client, world.sem, ics(*never))
+    assert many.status_code == 400 and many.data["code"] == "ics_too_costly", many.data
+    assert world.sem.downtimes.count() == 3
+
+
+def test_count_is_counted_from_dtstart_within_the_budget(world, client_for):
+    huge = event("count@x", ":00010101T090000", ":00010101T100000", extra="RRULE:FREQ=DAILY;COUNT=1000000")
+    response = upload(client_for(world.staff_a), world.sem, ics(huge))
+    assert response.status_code == 400 and response.data["code"] == "ics_too_costly", response.data
+    assert not Downtime.objects.exists()
+
+
+def test_the_expansion_has_a_time_budget(world, client_for, monkeypatch):
+    monkeypatch.setattr("equipment.ical_import.EXPANSION_SECONDS", 0)
+    response = upload(client_for(world.staff_a), world.sem, ics(MONTHLY))
+    assert response.status_code == 400 and response.data["code"] == "ics_too_costly", response.data
+    assert not Downtime.objects.exists()
+
+
+def test_a_weekly_maintenance_rule_still_imports_with_its_exceptions_and_moved_dates(world, client_for):
+    """Every Wednesday 9–12 since two years ago, one date cancelled (EXDATE), one moved to Thursday afternoon."""
+    today = datetime.now(TOKYO).date()
+    first = today - timedelta(days=730) + timedelta(days=(2 - (today - timedelta(days=730)).weekday()) % 7)
+    skipped = today + timedelta(days=14 + (2 - today.weekday()) % 7)
+    moved = skipped + timedelta(days=7)
+    series = event("weekly-maint@x", f";TZID=Asia/Tokyo:{first:%Y%m%d}T090000", f";TZID=Asia/Tokyo:{first:%Y%m%d}T120000",
+                   "週次点検", extra=f"RRULE:FREQ=WEEKLY;BYDAY=WE\r\nEXDATE;TZID=Asia/Tokyo:{skipped:%Y%m%d}T090000")  # fmt: skip
+    moved_one = event("weekly-maint@x", f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T130000",
+                      f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T160000", "週次点検（振替）",
+                      extra=f"RECURRENCE-ID;TZID=Asia/Tokyo:{moved:%Y%m%d}T090000")  # fmt: skip
+    now = datetime.now(TOKYO)
+    response = upload(client_for(world.staff_a), world.sem, ics(series, moved_one))
+    assert response.status_code == 200, response.data
+    window = (now - timedelta(days=366, hours=3), now + timedelta(days=732))  # touching: ending after its start
+    wednesdays = rrulestr("FREQ=WEEKLY", dtstart=datetime.combine(first, time(9), tzinfo=TOKYO)).between(*window)
+    assert response.data["created"] == len(wednesdays) - 1  # the EXDATE
+    rows = {d.start.astimezone(TOKYO): d for d in world.sem.downtimes.all()}
+    assert datetime.combine(skipped, time(9), tzinfo=TOKYO) not in rows
+    assert datetime.combine(moved, time(9), tzinfo=TOKYO) not in rows
+    thursday = rows[datetime.combine(moved + timedelta(days=1), time(13), tzinfo=TOKYO)]
+    assert thursday.title == "週次点検（振替）" and thursday.end - thursday.start == timedelta(hours=3)
+    assert {(s.weekday(), s.hour) for s in rows} == {(2, 9), (3, 13)}
+    again = upload(client_for(world.staff_a), world.sem, ics(series, moved_one))
+    assert again.data["unchanged"] == len(wednesdays) - 1 and again.data["created"] == 0

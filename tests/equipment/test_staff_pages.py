@@ -662,6 +662,24 @@ def test_a_refused_downtime_shows_next_to_its_field_and_keeps_the_input(world, s
     assert not Downtime.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "start, end, field, message",
+    [
+        ("0001-01-01T00:00", "0001-01-02T00:00", "id_add-start", "2000年から2100年"),  # was a 500 (overflow)
+        ("2026-12-01T09:00", "9999-12-31T23:59", "id_add-end", "2000年から2100年"),
+        ("2026-12-01T09:00", "2036-12-01T09:00", "id_add-end", "366日以内"),  # ten years, silently blocking
+    ],
+)
+def test_a_downtime_out_of_the_years_or_longer_than_366_days_is_refused_on_the_page(
+    world, staff, start, end, field, message
+):
+    url = reverse("staff-instrument-downtime", args=[world.sem.pk])
+    response = staff.post(url, {"add-start": start, "add-end": end, "add-kind": "maintenance", "add-title": "点検"})
+    assert response.status_code == 400
+    assert message in errors_next_to(response.content.decode(), field)
+    assert not Downtime.objects.exists()
+
+
 def test_staff_import_downtime_from_an_ics_file_and_see_the_counts(world, staff):
     url = reverse("staff-instrument-downtime-import", args=[world.sem.pk])
     file = upload("maintenance.ics", ics(MONTHLY, ALL_DAY), "text/calendar")
