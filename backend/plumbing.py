@@ -1,10 +1,15 @@
 """Small helpers the services of every app share."""
 
 from datetime import datetime
+from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.utils import timezone
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
+
+M = TypeVar("M", bound=Model)
 
 
 def user_or_none(actor):
@@ -29,3 +34,19 @@ def require_order(start: datetime, end: datetime, *, field: str = "end") -> None
         raise DomainError(
             "end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field=field
         )
+
+
+def lock_current(obj: M) -> M:
+    """Bring `obj` up to date from its row and lock the row until the transaction ends; returns `obj`.
+
+    A service decides on what the row is now, never on the caller's copy, which may have been loaded before
+    another transaction committed a change (a lost update: a cancelled booking proposed back to pending).
+    PostgreSQL: SELECT … FOR UPDATE, so a concurrent verb on the row waits for this one. SQLite: no row locks,
+    but every write transaction is exclusive from its start (settings: transaction_mode IMMEDIATE), so the read
+    is as fresh. Call it inside the service's transaction; a row deleted meanwhile is a 404.
+    """
+    try:
+        obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    except ObjectDoesNotExist:
+        raise NotFound("gone", "対象は既に削除されています。 (It no longer exists.)") from None
+    return obj

@@ -1,7 +1,9 @@
 """Every change to a booking, one function per verb; the API and the pages call these.
 
-Each runs in one transaction and records a BookingEvent. Status changes are conditional updates
-(`UPDATE … WHERE status = <expected>`), so two people acting at once cannot both succeed.
+Each runs in one transaction and records a BookingEvent. A verb first re-reads the booking from its locked
+row (`lock_current`) and decides on that, never on the caller's copy, which may predate another verb's commit;
+status changes are also conditional updates (`UPDATE … WHERE status = <expected>`), so two people acting at
+once cannot both succeed.
 Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
 SQLite the serialised write transaction) is the guarantee.
 """
@@ -9,10 +11,11 @@ SQLite the serialised write transaction) is the guarantee.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.plumbing import require_aware, user_or_none
+from backend.plumbing import lock_current, require_aware, user_or_none
 from consortia.selectors import access_for, acting_company, can_manage_institution
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
@@ -61,7 +64,7 @@ def _transition(
         )
     now = timezone.now()
     changed = Booking.objects.filter(pk=booking.pk, status=from_status).update(
-        status=to, sequence=booking.sequence + 1, updated_at=now, **fields
+        status=to, sequence=F("sequence") + 1, updated_at=now, **fields
     )
     if changed != 1:
         raise Conflict(
@@ -130,8 +133,8 @@ def _conflict(clash: rules.Interval | None) -> BookingConflict:
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for deadlock_detected
 
 
-def _save_holding(booking: Booking) -> None:
-    """Insert or update a holding row; the database refuses an overlap (PostgreSQL constraint).
+def _save_holding(booking: Booking, update_fields: list[str] | None = None) -> None:
+    """Insert a holding row, or update its `update_fields`; the database refuses an overlap (PostgreSQL constraint).
 
     Two transactions inserting overlapping rows wait for each other in the constraint check; when
     three or more overlap in a ring PostgreSQL breaks the deadlock by failing one of them, which is
@@ -139,7 +142,7 @@ def _save_holding(booking: Booking) -> None:
     """
     try:
         with transaction.atomic():
-            booking.save()
+            booking.save(update_fields=update_fields)
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK:
             raise _conflict(None) from None
@@ -179,6 +182,11 @@ def expire_overdue(*, instrument_id: int | None = None, now: datetime | None = N
                 )
                 count += 1
     return count
+
+
+def _current_instrument(instrument_id: int) -> Instrument:
+    """The instrument's rules as they are now (a caller's copy may predate its retirement or a rule change)."""
+    return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=instrument_id)
 
 
 def _ensure_staff(actor, booking: Booking) -> None:
@@ -232,6 +240,7 @@ def preview_request(
     with its quote (the request form shows it before the user sends; `request_booking` saves it)."""
     now = now or timezone.now()
     require_aware(start=start, end=end)
+    instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=start.astimezone(rules.TOKYO).date()
@@ -292,6 +301,7 @@ def request_booking(
 @transaction.atomic
 def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     """Staff approve: the price is fixed now, whatever the rate table says later."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     if expire_overdue(instrument_id=booking.instrument_id):
         booking.refresh_from_db()
@@ -305,6 +315,7 @@ def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
 @transaction.atomic
 def reject(*, actor, booking: Booking, reason: str) -> Booking:
     """A rejected request is kept with its reason, never deleted."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     reason = _require_reason(reason)
     now = timezone.now()
@@ -324,6 +335,7 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
 @transaction.atomic
 def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
     """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     require_aware(start=start, end=end)
     if booking.status != Status.PENDING:
@@ -333,7 +345,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     now = timezone.now()
     company = booking.company
     hold = _check_slot(
-        booking.instrument,
+        _current_instrument(booking.instrument_id),
         start=start,
         end=end,
         mode=booking.mode,
@@ -347,7 +359,10 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     booking.proposal_pending = True
     booking.sequence += 1
     booking.quote = pricing.current_quote(booking)
-    _save_holding(booking)
+    _save_holding(
+        booking,
+        update_fields=["start", "end", "hold_start", "hold_end", "proposal_pending", "sequence", "quote", "updated_at"],
+    )
     _record(
         booking,
         actor=actor,
@@ -368,6 +383,7 @@ def _ensure_requester(actor, booking: Booking) -> None:
 
 @transaction.atomic
 def accept_proposal(*, actor, booking: Booking) -> Booking:
+    lock_current(booking)
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
@@ -376,6 +392,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
 
 @transaction.atomic
 def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
+    lock_current(booking)
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
@@ -394,6 +411,7 @@ def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
 def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
     now = now or timezone.now()
+    lock_current(booking)
     if can_manage_institution(actor, booking.instrument.institution_id):
         reason = _require_reason(reason)
     else:
@@ -422,6 +440,7 @@ def complete(
     *, actor, booking: Booking, actual_start: datetime, actual_end: datetime, now: datetime | None = None
 ) -> Booking:
     """Staff record the actual use of an approved booking once it has begun."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
@@ -451,6 +470,7 @@ def complete(
 
 @transaction.atomic
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
+    lock_current(booking)
     _ensure_staff(actor, booking)
     now = now or timezone.now()
     if booking.status == Status.APPROVED and now < booking.start:
@@ -499,6 +519,7 @@ def _clean_consumables(items) -> list[dict]:
 def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Booking:
     """Staff list the consumables a pending booking will use (液体窒素, 試料台, …); the quote is recomputed.
     Once approved the price is fixed, so the list can no longer change."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     cleaned = _clean_consumables(consumables)
     if booking.status != Status.PENDING:
