@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
+from backend.search import refresh_search_text
 
 from .models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from .selectors import can_manage_company, can_manage_consortium, can_manage_institution, forget_access
@@ -121,6 +122,7 @@ def update_profile(*, actor: User, **fields) -> User:
         setattr(actor, key, value)
     full_clean_or_refuse(actor, exclude=["password"])
     actor.save(update_fields=sorted(fields) or None)
+    refresh_search_text(users=[actor])  # their name is in their expert entry
     return actor
 
 

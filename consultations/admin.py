@@ -4,7 +4,8 @@ of a confidential one — title, description, referral notes, messages — is no
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from backend.search import refresh_search_text
+
 from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
 
 HIDDEN = _("（非公開 confidential）")
@@ -138,4 +139,4 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.refresh_expert_search_text(form.instance)
+        refresh_search_text(experts=[form.instance])

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import user_or_none
+from backend.search import refresh_search_text
 from bookings import services as booking_services
 from bookings.models import Booking
 from bookings.rules import TOKYO
@@ -413,12 +414,6 @@ def save_expert_profile(
         profile.instruments.set(instruments)
     elif moved:  # the instruments run were those of the former institution
         profile.instruments.clear()
-    refresh_expert_search_text(profile)
+    refresh_search_text(experts=[profile])
+    profile.refresh_from_db(fields=["search_text"])
     return profile
-
-
-def refresh_expert_search_text(profile: ExpertProfile) -> None:
-    """The profile's searchable text follows its name, keywords, institution and instruments."""
-    names = list(profile.instruments.order_by("id").values_list("name", flat=True))
-    profile.search_text = selectors.expert_search_text(profile, names)
-    ExpertProfile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)

@@ -1,7 +1,8 @@
 """Every change to instruments and what belongs to them. API, admin and pages call these.
 
 Each function takes the acting user, checks that they may act, validates, and writes in one
-transaction; refusals are DomainErrors with a code and the field at fault.
+transaction; refusals are DomainErrors with a code and the field at fault. An edit of what the catalogue
+searches rebuilds the search text (backend.search).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import require_aware, require_order, user_or_none
+from backend.search import refresh_search_text
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -91,6 +93,7 @@ def create_instrument(
     _validate_lengths(instrument)
     full_clean_or_refuse(instrument, exclude=["search_text"])
     instrument.save()
+    refresh_search_text(instruments=[instrument])  # from the category and institution as they are now
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
     return instrument
@@ -109,6 +112,7 @@ def update_instrument(
     _validate_lengths(instrument)
     full_clean_or_refuse(instrument, exclude=["search_text"])
     instrument.save()
+    refresh_search_text(instruments=[instrument])
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
     return instrument
