@@ -179,7 +179,9 @@ def refer(
             "協議会に加入している機関を選んでください。 (Choose an institution that belongs to a consortium.)",
             field="institution",
         )
-    instruments, experts = list(instruments), list(experts)
+    # As they are now: a copy may predate a retirement or an expert leaving the directory.
+    instruments = list(Instrument.objects.filter(pk__in=[i.pk for i in instruments]).order_by("id"))
+    experts = list(ExpertProfile.objects.filter(pk__in=[e.pk for e in experts]).order_by("id"))
     for instrument in instruments:
         if instrument.institution_id != institution.id or instrument.status == Instrument.Status.RETIRED:
             raise DomainError(
@@ -381,7 +383,7 @@ def save_expert_profile(
             "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
         )
     refuse_unknown_fields(fields, EXPERT_FIELDS)
-    profile = ExpertProfile.objects.filter(user=actor).first()
+    profile = ExpertProfile.objects.select_for_update().filter(user=actor).first()
     if institution is None:
         if profile is not None:
             institution = profile.institution
@@ -409,7 +411,7 @@ def save_expert_profile(
     for key, value in fields.items():
         setattr(profile, key, value.strip() if isinstance(value, str) else value)
     full_clean_or_refuse(profile, exclude=["user", "institution", "search_text", "instruments"])
-    profile.save()
+    profile.save(update_fields=None if profile.pk is None else ["institution", *fields, "updated_at"])
     if instruments is not None:
         profile.instruments.set(instruments)
     elif moved:  # the instruments run were those of the former institution

@@ -1,8 +1,9 @@
 """Every change to instruments and what belongs to them. API, admin and pages call these.
 
 Each function takes the acting user, checks that they may act, validates, and writes in one
-transaction; refusals are DomainErrors with a code and the field at fault. An edit of what the catalogue
-searches rebuilds the search text (backend.search).
+transaction; refusals are DomainErrors with a code and the field at fault. A verb on an existing row first
+re-reads it from its locked row (`lock_current`) and writes only the fields it changes; an edit of what the
+catalogue searches rebuilds the search text (backend.search).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
-from backend.plumbing import require_aware, require_order, user_or_none
+from backend.plumbing import lock_current, require_aware, require_order, user_or_none
 from backend.search import refresh_search_text
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
@@ -107,11 +108,12 @@ def update_instrument(
     refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
     if "modes" in fields:
         fields["modes"] = _validate_modes(fields["modes"])
+    lock_current(instrument)
     for key, value in fields.items():
         setattr(instrument, key, value)
     _validate_lengths(instrument)
     full_clean_or_refuse(instrument, exclude=["search_text"])
-    instrument.save()
+    instrument.save(update_fields=[*fields, "updated_at"])
     refresh_search_text(instruments=[instrument])
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
@@ -157,6 +159,7 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
 def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
     """Instruments are retired, not deleted: bookings and reports keep pointing at them."""
     ensure_can_manage(actor, instrument.institution_id)
+    lock_current(instrument)
     instrument.status = Instrument.Status.RETIRED
     instrument.save(update_fields=["status", "updated_at"])
     return instrument
@@ -198,6 +201,7 @@ def add_rate(
 @transaction.atomic
 def delete_rate(*, actor, rate: Rate) -> None:
     """Only a rate not yet in force may be deleted; rates in force stay as history."""
+    lock_current(rate)
     ensure_can_manage(actor, rate.instrument.institution_id)
     if rate.valid_from <= timezone.localdate():
         raise Conflict(
@@ -263,6 +267,7 @@ def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", po
 
 @transaction.atomic
 def delete_photo(*, actor, photo: Photo) -> None:
+    lock_current(photo)
     ensure_can_manage(actor, photo.instrument.institution_id)
     files = [photo.image, photo.thumbnail]
     photo.delete()
@@ -345,6 +350,7 @@ def import_downtimes(
 
 @transaction.atomic
 def delete_downtime(*, actor, downtime: Downtime) -> None:
+    lock_current(downtime)
     ensure_can_manage(actor, downtime.instrument.institution_id)
     downtime.delete()
 
@@ -377,6 +383,7 @@ def grant_qualification(
 
 @transaction.atomic
 def revoke_qualification(*, actor, qualification: Qualification) -> Qualification:
+    lock_current(qualification)  # revoked meanwhile (or renewed): keep the time it was revoked
     ensure_can_manage(actor, qualification.instrument.institution_id)
     if qualification.revoked_at is None:
         qualification.revoked_at = timezone.now()
