@@ -15,9 +15,10 @@ from django.utils import timezone
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import lock_current, require_aware, require_order, user_or_none
 from backend.search import refresh_search_text
-from consortia.models import Institution
+from consortia.models import Institution, User
 from consortia.selectors import can_manage_institution
 
+from . import selectors
 from .ical_import import MAX_BYTES as ICS_MAX_BYTES
 from .ical_import import parse_downtimes
 from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate, UsageMode
@@ -355,15 +356,50 @@ def delete_downtime(*, actor, downtime: Downtime) -> None:
     downtime.delete()
 
 
+NO_SUCH_GRANTEE = (
+    "この機器の操作資格を付与できる利用者が見つかりません。ユーザー名またはメールアドレスを確認してください。 "
+    "(No user who may be qualified on this instrument has this username or e-mail.)"
+)
+
+
+def _grantee(instrument: Instrument, user: User | str) -> User:
+    """The user named — a user, or the username or e-mail staff typed — if they may be qualified on the instrument
+    (equipment.selectors.may_be_qualified). Nobody by that name and somebody staff may not qualify get the same
+    refusal, so the answer tells staff nothing about who has an account."""
+    users = User.objects
+    if isinstance(user, str):
+        text = user.strip()
+        named = [u for u in users.filter(username=text) if selectors.may_be_qualified(u, instrument)]
+        if not named and text:
+            named = [
+                u for u in users.filter(email__iexact=text).order_by("id") if selectors.may_be_qualified(u, instrument)
+            ]
+    else:  # as it is now: its roles and is_active may have changed since the caller loaded it
+        named = [u for u in users.filter(pk=user.pk) if selectors.may_be_qualified(u, instrument)]
+    if len(named) > 1:
+        raise DomainError(
+            "ambiguous_email",
+            "このメールアドレスの利用者が複数います。ユーザー名で指定してください。 "
+            "(Several users have this e-mail; give the username.)",
+            field="user",
+        )
+    if not named:
+        raise DomainError("unknown_user", NO_SUCH_GRANTEE, field="user")
+    return named[0]
+
+
 @transaction.atomic
 def grant_qualification(
-    *, actor, instrument: Instrument, user, expires_on: date | None = None, note: str = ""
+    *, actor, instrument: Instrument, user: User | str, expires_on: date | None = None, note: str = ""
 ) -> Qualification:
+    """Qualify a user (or the username or e-mail staff typed) to operate the instrument alone; a current grant is
+    renewed (kept as history, revoked)."""
     ensure_can_manage(actor, instrument.institution_id)
     if expires_on is not None and expires_on < timezone.localdate():
         raise DomainError(
             "expiry_in_past", "有効期限が過去の日付です。 (The expiry date is in the past.)", field="expires_on"
         )
+    user = _grantee(instrument, user)
     current = (
         Qualification.objects.select_for_update()
         .filter(instrument=instrument, user=user, revoked_at__isnull=True)
