@@ -46,7 +46,7 @@ def lock_current(obj: M) -> M:
     is as fresh. Call it inside the service's transaction; a row deleted meanwhile is a 404.
     """
     try:
-        obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+        obj.refresh_from_db(from_queryset=obj._meta.model._default_manager.select_for_update())
     except ObjectDoesNotExist:
         raise NotFound("gone", "対象は既に削除されています。 (It no longer exists.)") from None
     return obj
