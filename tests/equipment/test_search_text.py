@@ -1,9 +1,15 @@
 """The catalogue is searched in each instrument's stored search text, made of the instrument, its category and its
 institution: a change to any of those, through a service or the Django admin, is searchable at once."""
 
-import pytest
+import io
 
+import pytest
+from django.core.management import call_command
+
+from consultations.models import ExpertProfile
+from consultations.services import save_expert_profile
 from equipment import services
+from equipment.models import Category, Instrument
 from tests.admin_forms import change_in_admin
 from tests.factories import CategoryFactory, UserFactory
 
@@ -53,3 +59,14 @@ def test_a_new_instrument_is_searched_by_its_category_and_institution(world, api
     category = CategoryFactory(code="afm", name="原子間力顕微鏡", name_en="AFM", keywords="表面粗さ")
     services.create_instrument(actor=world.staff_a, institution=world.inst_a, category=category, name="AFM 5500")
     assert found(api, "原子間力 表面粗さ 北海道立") == ["AFM 5500"]
+
+
+def test_rebuild_search_text_repairs_texts_written_behind_the_services_back(world, api):
+    save_expert_profile(actor=world.staff_a, listed=True, instruments=[world.sem])
+    Instrument.objects.update(search_text="")
+    Category.objects.filter(pk=world.sem.category_id).update(code="fe-sem")  # SQL by hand
+    out = io.StringIO()
+    call_command("rebuild_search_text", stdout=out)
+    assert "search texts rebuilt: 3" in out.getvalue()  # two instruments, one expert entry
+    assert found(api, "fe-sem") == [world.sem.name] and found(api, "smartlab") == [world.xrd.name]
+    assert list(ExpertProfile.objects.filter(search_text__contains="fe-sem")) == [world.sem.experts.get()]
