@@ -41,12 +41,17 @@ def lock_current(obj: M) -> M:
 
     A service decides on what the row is now, never on the caller's copy, which may have been loaded before
     another transaction committed a change (a lost update: a cancelled booking proposed back to pending).
-    PostgreSQL: SELECT … FOR UPDATE, so a concurrent verb on the row waits for this one. SQLite: no row locks,
+    PostgreSQL: SELECT … FOR NO KEY UPDATE, so a concurrent verb on the row waits for this one. SQLite: no row locks,
     but every write transaction is exclusive from its start (settings: transaction_mode IMMEDIATE), so the read
     is as fresh. Call it inside the service's transaction; a row deleted meanwhile is a 404.
+
+    NO KEY UPDATE is the lock an UPDATE that keeps the key takes anyway; unlike FOR UPDATE it lets another
+    transaction insert a row referring to this one (a foreign key check takes KEY SHARE). So an expert entry
+    saved with an instrument (which locks the entry, then refers to the instrument) and an edit of that instrument
+    (which locks it, then rebuilds the entry's search text) cannot wait on each other in a ring.
     """
     try:
-        obj.refresh_from_db(from_queryset=obj._meta.model._default_manager.select_for_update())
+        obj.refresh_from_db(from_queryset=obj._meta.model._default_manager.select_for_update(no_key=True))
     except ObjectDoesNotExist:
         raise NotFound("gone", "対象は既に削除されています。 (It no longer exists.)") from None
     return obj

@@ -7,6 +7,10 @@ instruments it runs with their categories (`ExpertProfile.build_search_text`). W
 texts made of them are rebuilt from the rows as they are then, each locked first, so an edit of the same
 instrument or profile running at the same time waits and its text is rebuilt after it, not from before it.
 
+A writer that links a row to a new source (an instrument created in a category, an expert entry given an
+instrument) locks the source first (`lock_sources`). Rows are locked in one order everywhere — users, institutions,
+categories, instruments, expert entries — so two of these transactions never wait on each other in a ring.
+
 It lives here, not in an app, because it spans three of them (consortia ← equipment ← consultations) and the
 writers sit in all three.
 """
@@ -16,12 +20,29 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Model, Prefetch, Q, QuerySet
 
+from consortia.models import Institution, User
 from consultations.models import ExpertProfile
-from equipment.models import Instrument
+from equipment.models import Category, Instrument
 
 
 def _ids(rows: Iterable) -> set[int]:
     return {getattr(row, "pk", row) for row in rows}
+
+
+def lock_sources(*, users: Iterable = (), institutions: Iterable = (), categories: Iterable = (),
+                 instruments: Iterable = ()) -> None:  # fmt: skip
+    """Lock the rows a search text is about to be made of, before the row it belongs to is written.
+
+    A concurrent edit of a source rebuilds the texts it can find, and it cannot find a link not yet committed: an
+    expert entry given an instrument while staff rename it would keep the old name. With the source locked first,
+    the edit either commits before this transaction reads the source, or waits and then finds the link. Call it
+    inside the writer's transaction, before locking or writing the dependent row.
+    """
+    for model, rows in ((User, users), (Institution, institutions), (Category, categories), (Instrument, instruments)):
+        ids = _ids(rows)
+        if ids:
+            locked = model.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+            list(locked.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -64,7 +85,7 @@ def _rebuild(rows: QuerySet) -> int:
     """Lock the rows (in id order, so two refreshes never wait on each other in a ring) and store the texts that
     changed."""
     stale: list[Model] = []
-    for row in rows.select_for_update(of=("self",)).order_by("pk"):
+    for row in rows.select_for_update(of=("self",), no_key=True).order_by("pk"):  # as lock_current: no key lock
         text = row.build_search_text()
         if text != row.search_text:
             row.search_text = text

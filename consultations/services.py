@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import user_or_none
-from backend.search import refresh_search_text
+from backend.search import lock_sources, refresh_search_text
 from bookings import services as booking_services
 from bookings.models import Booking
 from bookings.rules import TOKYO
@@ -383,10 +383,11 @@ def save_expert_profile(
             "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
         )
     refuse_unknown_fields(fields, EXPERT_FIELDS)
-    profile = ExpertProfile.objects.select_for_update().filter(user=actor).first()
+    lock_sources(users=[actor])  # one save of a person's entry at a time; their name is in its search text
+    current = ExpertProfile.objects.filter(user=actor).first()
     if institution is None:
-        if profile is not None:
-            institution = profile.institution
+        if current is not None:
+            institution = current.institution
         elif len(access.staff_of) == 1:
             institution = Institution.objects.get(pk=next(iter(access.staff_of)))
         else:
@@ -405,6 +406,9 @@ def save_expert_profile(
                     f"所属機関の機器を選んでください: {instrument.name} (Choose instruments of your institution.)",
                     field="instruments",
                 )
+    # What the entry's search text is made of, locked before the entry (see backend.search.lock_sources).
+    lock_sources(institutions=[institution], instruments=instruments or ())
+    profile = ExpertProfile.objects.select_for_update(no_key=True).filter(user=actor).first()
     moved = profile is not None and profile.institution_id != institution.id
     profile = profile or ExpertProfile(user=actor)
     profile.institution = institution

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import lock_current, require_aware, require_order, user_or_none
-from backend.search import refresh_search_text
+from backend.search import lock_sources, refresh_search_text
 from consortia.models import Institution, User
 from consortia.selectors import can_manage_institution
 
@@ -89,6 +89,7 @@ def create_instrument(
 ) -> Instrument:
     ensure_can_manage(actor, institution.id)
     refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
+    lock_sources(institutions=[institution], categories=[category])  # its search text is made of them
     fields.setdefault("modes", [UsageMode.ASSISTED, UsageMode.COMMISSIONED])
     fields["modes"] = _validate_modes(fields["modes"])
     instrument = Instrument(institution=institution, category=category, name=name, **fields)
@@ -109,6 +110,8 @@ def update_instrument(
     refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
     if "modes" in fields:
         fields["modes"] = _validate_modes(fields["modes"])
+    if "category" in fields:
+        lock_sources(categories=[fields["category"]])  # before the instrument: see backend.search.lock_sources
     lock_current(instrument)
     for key, value in fields.items():
         setattr(instrument, key, value)
