@@ -4,7 +4,7 @@ of a confidential one — title, description, referral notes, messages — is no
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from backend.search import refresh_search_text
+from backend.search import lock_sources, refresh_search_text
 
 from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
 
@@ -136,6 +136,11 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "institution"]
     filter_horizontal = ["instruments"]
     exclude = ["search_text"]
+
+    def save_model(self, request, obj, form, change):
+        instruments = form.cleaned_data.get("instruments", ())
+        lock_sources(users=[obj.user_id], institutions=[obj.institution_id], instruments=instruments)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

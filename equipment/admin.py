@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from backend.search import refresh_search_text
+from backend.search import lock_sources, refresh_search_text
 
 from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
 
@@ -61,6 +61,7 @@ class InstrumentAdmin(admin.ModelAdmin):
     inlines = [OpeningHoursInline, RateInline, ManualInline, PhotoInline]
 
     def save_model(self, request, obj, form, change):
+        lock_sources(institutions=[obj.institution_id], categories=[obj.category_id])  # it may move to another
         super().save_model(request, obj, form, change)
         refresh_search_text(instruments=[obj])  # and the experts running it
 

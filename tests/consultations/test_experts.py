@@ -193,3 +193,13 @@ def test_the_directory_follows_the_experts_own_name_changed_by_them_or_in_the_ad
     assert change_in_admin(operator, user, last_name="佐藤").status_code == 302
     assert names(client.get(DIRECTORY, {"q": "佐藤"})) == ["佐藤 一郎"]
     assert names(client.get(DIRECTORY, {"q": "鈴木"})) == []
+
+
+def test_the_directory_follows_an_entry_corrected_in_the_admin(world, technician, client_for, operator):
+    assert (
+        change_in_admin(operator, technician, keywords="フラクトグラフィ", instruments=[world.xrd.pk]).status_code
+        == 302
+    )
+    client = client_for(world.user_b)
+    assert names(client.get(DIRECTORY, {"q": "ふらくとぐらふぃ smartlab"})) == ["staff_a"]
+    assert names(client.get(DIRECTORY, {"q": "JSM-IT800"})) == []
