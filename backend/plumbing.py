@@ -8,10 +8,14 @@ from datetime import date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
+
+M = TypeVar("M", bound=Model)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -145,6 +149,8 @@ def atomic_with_files() -> Iterator[WrittenFiles]:
     except BaseException:
         files.delete()
         raise
+
+
 def atomic_confirmed(work: Callable[[], T], *, committed: Callable[[T], bool]) -> T:
     """Run `work()` in a transaction and return what it returned, even when the connection is lost during the COMMIT.
 
@@ -174,3 +180,24 @@ def _confirmed(committed: Callable, result) -> bool:
     except DatabaseError as exc:
         logger.warning("could not tell whether a lost COMMIT was done: %s", exc)
         return False
+
+
+def lock_current(obj: M) -> M:
+    """Bring `obj` up to date from its row and lock the row until the transaction ends; returns `obj`.
+
+    A service decides on what the row is now, never on the caller's copy, which may have been loaded before
+    another transaction committed a change (a lost update: a cancelled booking proposed back to pending).
+    PostgreSQL: SELECT … FOR NO KEY UPDATE, so a concurrent verb on the row waits for this one. SQLite: no row locks,
+    but every write transaction is exclusive from its start (settings: transaction_mode IMMEDIATE), so the read
+    is as fresh. Call it inside the service's transaction; a row deleted meanwhile is a 404.
+
+    NO KEY UPDATE is the lock an UPDATE that keeps the key takes anyway; unlike FOR UPDATE it lets another
+    transaction insert a row referring to this one (a foreign key check takes KEY SHARE). So an expert entry
+    saved with an instrument (which locks the entry, then refers to the instrument) and an edit of that instrument
+    (which locks it, then rebuilds the entry's search text) cannot wait on each other in a ring.
+    """
+    try:
+        obj.refresh_from_db(from_queryset=obj._meta.model._default_manager.select_for_update(no_key=True))
+    except ObjectDoesNotExist:
+        raise NotFound("gone", "対象は既に削除されています。 (It no longer exists.)") from None
+    return obj

@@ -1,7 +1,9 @@
 """Every change to a booking, one function per verb; the API and the pages call these.
 
-Each runs in one transaction and records a BookingEvent. Status changes are conditional updates
-(`UPDATE … WHERE status = <expected>`), so two people acting at once cannot both succeed.
+Each runs in one transaction and records a BookingEvent. A verb first re-reads the booking from its locked
+row (`lock_current`) and decides on that, never on the caller's copy, which may predate another verb's commit;
+status changes are also conditional updates (`UPDATE … WHERE status = <expected>`), so two people acting at
+once cannot both succeed.
 Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
 SQLite the serialised write transaction) is the guarantee.
 """
@@ -11,11 +13,11 @@ from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.plumbing import atomic_confirmed, require_aware, user_or_none
+from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
 from consortia.selectors import access_for, acting_company, can_manage_institution
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
@@ -93,7 +95,7 @@ def _transition(
         )
     now = timezone.now()
     changed = Booking.objects.filter(pk=booking.pk, status=from_status).update(
-        status=to, sequence=booking.sequence + 1, updated_at=now, **fields
+        status=to, sequence=F("sequence") + 1, updated_at=now, **fields
     )
     if changed != 1:
         raise Conflict(
@@ -162,8 +164,8 @@ def _conflict(clash: rules.Interval | None) -> BookingConflict:
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for deadlock_detected
 
 
-def _save_holding(booking: Booking) -> None:
-    """Insert or update a holding row; the database refuses an overlap (PostgreSQL constraint).
+def _save_holding(booking: Booking, update_fields: list[str] | None = None) -> None:
+    """Insert a holding row, or update its `update_fields`; the database refuses an overlap (PostgreSQL constraint).
 
     Two transactions inserting overlapping rows wait for each other in the constraint check; when
     three or more overlap in a ring PostgreSQL breaks the deadlock by failing one of them, which is
@@ -171,7 +173,7 @@ def _save_holding(booking: Booking) -> None:
     """
     try:
         with transaction.atomic():
-            booking.save()
+            booking.save(update_fields=update_fields)
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK:
             raise _conflict(None) from None
@@ -211,6 +213,11 @@ def expire_overdue(*, instrument_id: int | None = None, now: datetime | None = N
                 )
                 count += 1
     return count
+
+
+def _current_instrument(instrument_id: int) -> Instrument:
+    """The instrument's rules as they are now (a caller's copy may predate its retirement or a rule change)."""
+    return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=instrument_id)
 
 
 def _ensure_staff(actor, booking: Booking) -> None:
@@ -264,6 +271,7 @@ def preview_request(
     with its quote (the request form shows it before the user sends; `request_booking` saves it)."""
     now = now or timezone.now()
     require_aware(start=start, end=end)
+    instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=start.astimezone(rules.TOKYO).date()
@@ -324,6 +332,7 @@ def request_booking(
 @_verb
 def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     """Staff approve: the price is fixed now, whatever the rate table says later."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     if expire_overdue(instrument_id=booking.instrument_id):
         booking.refresh_from_db()
@@ -337,6 +346,7 @@ def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
 @_verb
 def reject(*, actor, booking: Booking, reason: str) -> Booking:
     """A rejected request is kept with its reason, never deleted."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     reason = _require_reason(reason)
     now = timezone.now()
@@ -356,6 +366,7 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
 @_verb
 def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
     """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     require_aware(start=start, end=end)
     if booking.status != Status.PENDING:
@@ -365,7 +376,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     now = timezone.now()
     company = booking.company
     hold = _check_slot(
-        booking.instrument,
+        _current_instrument(booking.instrument_id),
         start=start,
         end=end,
         mode=booking.mode,
@@ -379,7 +390,10 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     booking.proposal_pending = True
     booking.sequence += 1
     booking.quote = pricing.current_quote(booking)
-    _save_holding(booking)
+    _save_holding(
+        booking,
+        update_fields=["start", "end", "hold_start", "hold_end", "proposal_pending", "sequence", "quote", "updated_at"],
+    )
     _record(
         booking,
         actor=actor,
@@ -400,6 +414,7 @@ def _ensure_requester(actor, booking: Booking) -> None:
 
 @_verb
 def accept_proposal(*, actor, booking: Booking) -> Booking:
+    lock_current(booking)
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
@@ -408,6 +423,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
 
 @_verb
 def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
+    lock_current(booking)
     _ensure_requester(actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
@@ -426,6 +442,7 @@ def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
 def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
     now = now or timezone.now()
+    lock_current(booking)
     if can_manage_institution(actor, booking.instrument.institution_id):
         reason = _require_reason(reason)
     else:
@@ -454,6 +471,7 @@ def complete(
     *, actor, booking: Booking, actual_start: datetime, actual_end: datetime, now: datetime | None = None
 ) -> Booking:
     """Staff record the actual use of an approved booking once it has begun."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
@@ -483,6 +501,7 @@ def complete(
 
 @_verb
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
+    lock_current(booking)
     _ensure_staff(actor, booking)
     now = now or timezone.now()
     if booking.status == Status.APPROVED and now < booking.start:
@@ -537,6 +556,7 @@ def _clean_consumables(items) -> list[dict]:
 def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Booking:
     """Staff list the consumables a pending booking will use (液体窒素, 試料台, …); the quote is recomputed.
     Once approved the price is fixed, so the list can no longer change."""
+    lock_current(booking)
     _ensure_staff(actor, booking)
     cleaned = _clean_consumables(consumables)
     if booking.status != Status.PENDING:

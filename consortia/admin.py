@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from backend.search import refresh_search_text
+
 from .models import ApiToken, Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 
 
@@ -16,6 +18,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Kyoyo"), {"fields": ["language"]}),)
     inlines = [RoleInline]
     list_display = ["username", "last_name", "first_name", "email", "is_superuser"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_text(users=[obj])  # their name is in their expert entry
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,6 +50,10 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "prefecture"]
     search_fields = ["name", "name_en"]
     inlines = [MembershipInline, FeePolicyInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_text(institutions=[obj])  # its name is in its instruments' and experts' search text
 
 
 @admin.register(ConsortiumMembership)

@@ -1,4 +1,8 @@
-"""Every change to consortia, memberships, companies and roles."""
+"""Every change to consortia, memberships, companies and roles.
+
+A verb on an existing row first re-reads it from its locked row (`lock_current`) and saves only the fields it
+changes, so an edit from a copy loaded earlier never reverts what another edit committed meanwhile.
+"""
 
 import secrets
 from datetime import date, datetime, timedelta
@@ -15,6 +19,8 @@ from backend.errors import (
     full_clean_or_refuse,
     refuse_unknown_fields,
 )
+from backend.plumbing import lock_current
+from backend.search import refresh_search_text
 
 from .models import (
     ApiToken,
@@ -48,10 +54,11 @@ def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
             "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)",
         )
     refuse_unknown_fields(fields, CONSORTIUM_FIELDS)
+    lock_current(consortium)
     for key, value in fields.items():
         setattr(consortium, key, value)
     full_clean_or_refuse(consortium)
-    consortium.save()
+    consortium.save(update_fields=list(fields))
     return consortium
 
 
@@ -79,6 +86,13 @@ def end_membership(*, actor, membership: ConsortiumMembership, left_on: date | N
             "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
         )
     left_on = left_on or timezone.localdate()
+    lock_current(membership)
+    if membership.left_on is not None:
+        raise Conflict(
+            "membership_ended",
+            f"この加入は{membership.left_on:%Y-%m-%d}に終了しています。 (The membership has already ended.)",
+            left_on=membership.left_on.isoformat(),
+        )
     if left_on < membership.joined_on:
         raise DomainError("left_before_joined", "脱退日が加入日より前です。 (Left before joined.)", field="left_on")
     membership.left_on = left_on
@@ -113,10 +127,11 @@ def update_company(*, actor, company: Company, **fields) -> Company:
             "not_company_admin", "企業管理者のみ変更できます。 (Only the company's admin may change it.)"
         )
     refuse_unknown_fields(fields, COMPANY_FIELDS)
+    lock_current(company)
     for key, value in fields.items():
         setattr(company, key, value)
     full_clean_or_refuse(company)
-    company.save()
+    company.save(update_fields=list(fields))
     return company
 
 
@@ -136,10 +151,14 @@ PROFILE_FIELDS = {"first_name", "last_name", "email", "language"}
 @transaction.atomic
 def update_profile(*, actor: User, **fields) -> User:
     refuse_unknown_fields(fields, PROFILE_FIELDS)
+    lock_current(actor)
+    if not fields:
+        return actor
     for key, value in fields.items():
         setattr(actor, key, value)
     full_clean_or_refuse(actor, exclude=["password"])
-    actor.save(update_fields=sorted(fields) or None)
+    actor.save(update_fields=sorted(fields))
+    refresh_search_text(users=[actor])  # their name is in their expert entry
     return actor
 
 
@@ -207,7 +226,7 @@ def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy
         setattr(institution if key in INSTITUTION_BILLING_FIELDS else policy, key, value)
     full_clean_or_refuse(institution)
     full_clean_or_refuse(policy, exclude=["institution"])
-    institution.save()
+    institution.save(update_fields=sorted(INSTITUTION_BILLING_FIELDS & set(fields)))
     policy.save()
     return policy
 

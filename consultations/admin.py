@@ -4,7 +4,8 @@ of a confidential one — title, description, referral notes, messages — is no
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from backend.search import lock_sources, refresh_search_text
+
 from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
 
 HIDDEN = _("（非公開 confidential）")
@@ -136,6 +137,11 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["instruments"]
     exclude = ["search_text"]
 
+    def save_model(self, request, obj, form, change):
+        instruments = form.cleaned_data.get("instruments", ())
+        lock_sources(users=[obj.user_id], institutions=[obj.institution_id], instruments=instruments)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.refresh_expert_search_text(form.instance)
+        refresh_search_text(experts=[form.instance])

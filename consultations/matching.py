@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from equipment.text import normalize_for_search
+
 KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST = 2.0, 1.5, 1.0
 MIN_SCORE = 0.1
 MAX_INSTITUTIONS = 5
@@ -49,8 +51,9 @@ def fold_kana(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC, casefold and katakana → hiragana: ＩＣＰ‐ＭＳ, icp-ms and ｲｵﾝ, イオン, いおん all agree."""
-    return fold_kana(unicodedata.normalize("NFKC", text or "").casefold())
+    """The catalogue's normalisation (NFKC and casefold: ＩＣＰ‐ＭＳ and icp-ms agree), then katakana → hiragana
+    (ｲｵﾝ, イオン and いおん agree): whatever the catalogue finds in a text, this finds too."""
+    return fold_kana(normalize_for_search(text))
 
 
 def split_keywords(text: str) -> list[str]:

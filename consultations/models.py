@@ -49,6 +49,19 @@ class ExpertProfile(models.Model):
     def __str__(self):
         return f"{display_name(self.user)} ({self.institution})"
 
+    def build_search_text(self) -> str:
+        """The searchable text, normalised like the catalogue's (see matching.normalize): the person, what they
+        say they know, their institution, and the instruments they run under the names the catalogue finds
+        those by — name, model, category name and code — so `SEM` finds the technician who runs the SEMs.
+        Derived; stored in search_text by backend.search.refresh_search_text whenever one of them changes."""
+        parts = [display_name(self.user), self.user.username, self.keywords, self.bio]
+        parts += [self.institution.name, self.institution.name_en]
+        for instrument in self.instruments.all():
+            category = instrument.category
+            parts += [instrument.name, instrument.name_en, instrument.model, category.name, category.name_en]
+            parts.append(category.code)
+        return normalize(" ".join(p for p in parts if p))
+
 
 def display_name(user) -> str:
     full = f"{user.last_name} {user.first_name}".strip()

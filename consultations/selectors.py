@@ -12,7 +12,7 @@ from consortia.selectors import access_for, active_memberships
 from equipment.models import Category, Instrument
 
 from . import matching
-from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral, display_name
+from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
 from .workdays import add_business_days
 
 REMINDER_AFTER_BUSINESS_DAYS = 2
@@ -237,8 +237,8 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
                 institution_id=institution_id,
                 keywords=keywords,
                 names=names,
-                # Built from the fields, not from search_text: that one keeps the category keywords of the day
-                # the instrument was last saved, and staff edit keywords on the category.
+                # Built from the fields, not from search_text: the matcher weighs keywords, names and the rest
+                # of the text apart.
                 text=f"{_names(description, location, spec_text)} {names} {keywords}",
                 category=categories[category_id]["name"],
                 group=f"category:{category_id}",
@@ -289,8 +289,9 @@ def suggestions_for(text: str, *, consortium_id: int | None = None) -> list[dict
 def expert_list(
     *, q: str = "", institution_id: int | None = None, consortium_id: int | None = None
 ) -> QuerySet[ExpertProfile]:
-    """Listed experts, searchable like the catalogue: every term of `q` must occur in the profile (width, case
-    and katakana/hiragana do not matter)."""
+    """Listed experts, searchable like the catalogue: every term of `q` must occur in the entry's search text
+    (ExpertProfile.build_search_text: the person, keywords, profile, institution, and the names, models and
+    categories of the instruments they run); width, case and katakana/hiragana do not matter."""
     qs = (
         ExpertProfile.objects.filter(listed=True, user__is_active=True)
         .select_related("user", "institution")
@@ -305,15 +306,6 @@ def expert_list(
             institution_id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id")
         )
     return qs.order_by("id")
-
-
-def expert_search_text(profile: ExpertProfile, instrument_names: list[str]) -> str:
-    return matching.normalize(
-        " ".join(
-            [display_name(profile.user), profile.user.username, profile.keywords, profile.bio, profile.institution.name]
-            + instrument_names
-        )
-    )
 
 
 # --- The report block -----------------------------------------------------------------------------------------------

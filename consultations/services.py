@@ -21,6 +21,7 @@ from backend.errors import (
     validate_field_or_refuse,
 )
 from backend.plumbing import user_or_none
+from backend.search import lock_sources, refresh_search_text
 from bookings import services as booking_services
 from bookings.models import Booking
 from bookings.rules import TOKYO
@@ -186,7 +187,9 @@ def refer(
             "協議会に加入している機関を選んでください。 (Choose an institution that belongs to a consortium.)",
             field="institution",
         )
-    instruments, experts = list(instruments), list(experts)
+    # As they are now: a copy may predate a retirement or an expert leaving the directory.
+    instruments = list(Instrument.objects.filter(pk__in=[i.pk for i in instruments]).order_by("id"))
+    experts = list(ExpertProfile.objects.filter(pk__in=[e.pk for e in experts]).order_by("id"))
     for instrument in instruments:
         if instrument.institution_id != institution.id or instrument.status == Instrument.Status.RETIRED:
             raise DomainError(
@@ -388,10 +391,11 @@ def save_expert_profile(
             "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
         )
     refuse_unknown_fields(fields, EXPERT_FIELDS)
-    profile = ExpertProfile.objects.filter(user=actor).first()
+    lock_sources(users=[actor])  # one save of a person's entry at a time; their name is in its search text
+    current = ExpertProfile.objects.filter(user=actor).first()
     if institution is None:
-        if profile is not None:
-            institution = profile.institution
+        if current is not None:
+            institution = current.institution
         elif len(access.staff_of) == 1:
             institution = Institution.objects.get(pk=next(iter(access.staff_of)))
         else:
@@ -410,23 +414,20 @@ def save_expert_profile(
                     f"所属機関の機器を選んでください: {instrument.name} (Choose instruments of your institution.)",
                     field="instruments",
                 )
+    # What the entry's search text is made of, locked before the entry (see backend.search.lock_sources).
+    lock_sources(institutions=[institution], instruments=instruments or ())
+    profile = ExpertProfile.objects.select_for_update(no_key=True).filter(user=actor).first()
     moved = profile is not None and profile.institution_id != institution.id
     profile = profile or ExpertProfile(user=actor)
     profile.institution = institution
     for key, value in fields.items():
         setattr(profile, key, value.strip() if isinstance(value, str) else value)
     full_clean_or_refuse(profile, exclude=["user", "institution", "search_text", "instruments"])
-    profile.save()
+    profile.save(update_fields=None if profile.pk is None else ["institution", *fields, "updated_at"])
     if instruments is not None:
         profile.instruments.set(instruments)
     elif moved:  # the instruments run were those of the former institution
         profile.instruments.clear()
-    refresh_expert_search_text(profile)
+    refresh_search_text(experts=[profile])
+    profile.refresh_from_db(fields=["search_text"])
     return profile
-
-
-def refresh_expert_search_text(profile: ExpertProfile) -> None:
-    """The profile's searchable text follows its name, keywords, institution and instruments."""
-    names = list(profile.instruments.order_by("id").values_list("name", flat=True))
-    profile.search_text = selectors.expert_search_text(profile, names)
-    ExpertProfile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from backend.search import lock_sources, refresh_search_text
+
 from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
 
 
@@ -40,8 +42,14 @@ class PhotoInline(ReadOnlyFileInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    """Its names and keywords are part of its instruments' search text (and of their experts'): a save rebuilds it."""
+
     list_display = ["name", "code", "name_en"]
     search_fields = ["name", "code", "keywords"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_text(categories=[obj])
 
 
 @admin.register(Instrument)
@@ -51,6 +59,22 @@ class InstrumentAdmin(admin.ModelAdmin):
     search_fields = ["name", "maker", "model", "search_text"]
     list_select_related = ["institution", "category"]
     inlines = [OpeningHoursInline, RateInline, ManualInline, PhotoInline]
+
+    def save_model(self, request, obj, form, change):
+        lock_sources(institutions=[obj.institution_id], categories=[obj.category_id])  # it may move to another
+        super().save_model(request, obj, form, change)
+        refresh_search_text(instruments=[obj])  # and the experts running it
+
+    # The experts who ran a deleted instrument are no longer found under its names.
+    def delete_model(self, request, obj):
+        experts = list(obj.experts.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        refresh_search_text(experts=experts)
+
+    def delete_queryset(self, request, queryset):
+        experts = list(queryset.values_list("experts", flat=True).exclude(experts=None))
+        super().delete_queryset(request, queryset)
+        refresh_search_text(experts=experts)
 
 
 class ReadOnlyFileAdmin(admin.ModelAdmin):

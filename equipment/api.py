@@ -1,7 +1,6 @@
 """REST endpoints for the catalogue. Parse input, call a service or selector, render output."""
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -117,8 +116,15 @@ class DowntimeImportResultSerializer(serializers.Serializer):
     deleted = serializers.IntegerField()
 
 
+class UsernameField(serializers.CharField):
+    """In: the username or e-mail staff typed (the service looks it up); out: the holder's username."""
+
+    def to_representation(self, value):
+        return value.username
+
+
 class QualificationSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    user = UsernameField(max_length=254)
     granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

@@ -4,8 +4,6 @@ the services, whose refusals the pages show next to the field they name."""
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from backend.errors import DomainError
 from backend.web import TokyoDateTimeField
@@ -325,6 +323,7 @@ class DowntimeImportForm(forms.Form):
 
 # --- Qualifications ----------------------------------------------------------------------------
 class QualificationForm(forms.Form):
+    # Plain text: the service looks the user up, with one answer for nobody and for somebody staff may not qualify.
     user = forms.CharField(label="利用者（ユーザー名またはメールアドレス） (user: username or e-mail)", max_length=254)
     expires_on = forms.DateField(
         label=label(Qualification, "expires_on"),
@@ -333,20 +332,3 @@ class QualificationForm(forms.Form):
         help_text="空欄なら無期限。 (Blank: no expiry.)",
     )
     note = forms.CharField(label=label(Qualification, "note"), max_length=200, required=False)
-
-    def clean_user(self):
-        """The user named by exact username, else by e-mail (which must then name one user)."""
-        text = self.cleaned_data["user"].strip()
-        users = get_user_model().objects
-        found = users.filter(username=text).first()
-        if found is None:
-            matches = list(users.filter(Q(email__iexact=text) & ~Q(email="")).order_by("id")[:2])
-            if len(matches) > 1:
-                raise forms.ValidationError(
-                    "このメールアドレスの利用者が複数います。ユーザー名で指定してください。 "
-                    "(Several users have this e-mail; give the username.)"
-                )
-            found = matches[0] if matches else None
-        if found is None:
-            raise forms.ValidationError("この利用者は登録されていません。 (No user with this username or e-mail.)")
-        return found

@@ -106,7 +106,8 @@ class Instrument(models.Model):
         return self.name
 
     def build_search_text(self) -> str:
-        """The row's searchable text, normalised (derived; kept in search_text)."""
+        """The row's searchable text, normalised: its own fields, its category's and its institution's. Derived;
+        stored in search_text by backend.search.refresh_search_text whenever one of them changes."""
         spec_text = " ".join(f"{k} {v}" for k, v in (self.specs or {}).items()) if isinstance(self.specs, dict) else ""
         parts = [
             self.name,
@@ -124,12 +125,6 @@ class Instrument(models.Model):
             self.institution.name_en,
         ]
         return normalize_for_search(" ".join(p for p in parts if p))
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
-        super().save(*args, **kwargs)
 
 
 class OpeningHours(models.Model):

@@ -114,6 +114,14 @@ def user_category_for(
     return None
 
 
+def may_be_qualified(user, instrument: Instrument) -> bool:
+    """Whom staff may qualify to operate the instrument alone: an active user who may book it (a company user, a
+    researcher of an institution sharing a consortium with its own, its institution's staff)."""
+    if not user.is_active:
+        return False
+    return access_for(user).is_company_user or user_category_for(user, instrument) is not None
+
+
 def _qualification_valid_on(day: date) -> Q:
     return Q(revoked_at__isnull=True) & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
 

@@ -1,7 +1,9 @@
 """Every change to instruments and what belongs to them. API, admin and pages call these.
 
 Each function takes the acting user, checks that they may act, validates, and writes in one
-transaction; refusals are DomainErrors with a code and the field at fault.
+transaction; refusals are DomainErrors with a code and the field at fault. A verb on an existing row first
+re-reads it from its locked row (`lock_current`) and writes only the fields it changes; an edit of what the
+catalogue searches rebuilds the search text (backend.search).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -11,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
-from backend.plumbing import atomic_with_files, user_or_none
-from consortia.models import Institution
+from backend.plumbing import atomic_with_files, lock_current, user_or_none
+from backend.search import lock_sources, refresh_search_text
+from consortia.models import Institution, User
 from consortia.selectors import can_manage_institution
 
+from . import selectors
 from .ical_import import MAX_BYTES as ICS_MAX_BYTES
 from .ical_import import parse_downtimes
 from .models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate, UsageMode
@@ -85,12 +89,14 @@ def create_instrument(
 ) -> Instrument:
     ensure_can_manage(actor, institution.id)
     refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
+    lock_sources(institutions=[institution], categories=[category])  # its search text is made of them
     fields.setdefault("modes", [UsageMode.ASSISTED, UsageMode.COMMISSIONED])
     fields["modes"] = _validate_modes(fields["modes"])
     instrument = Instrument(institution=institution, category=category, name=name, **fields)
     _validate_lengths(instrument)
     full_clean_or_refuse(instrument, exclude=["search_text"])
     instrument.save()
+    refresh_search_text(instruments=[instrument])  # from the category and institution as they are now
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
     return instrument
@@ -104,11 +110,15 @@ def update_instrument(
     refuse_unknown_fields(fields, INSTRUMENT_FIELDS)
     if "modes" in fields:
         fields["modes"] = _validate_modes(fields["modes"])
+    if "category" in fields:
+        lock_sources(categories=[fields["category"]])  # before the instrument: see backend.search.lock_sources
+    lock_current(instrument)
     for key, value in fields.items():
         setattr(instrument, key, value)
     _validate_lengths(instrument)
     full_clean_or_refuse(instrument, exclude=["search_text"])
-    instrument.save()
+    instrument.save(update_fields=[*fields, "updated_at"])
+    refresh_search_text(instruments=[instrument])
     if opening_hours is not None:
         _replace_opening_hours(instrument, opening_hours)
     return instrument
@@ -153,6 +163,7 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
 def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
     """Instruments are retired, not deleted: bookings and reports keep pointing at them."""
     ensure_can_manage(actor, instrument.institution_id)
+    lock_current(instrument)
     instrument.status = Instrument.Status.RETIRED
     instrument.save(update_fields=["status", "updated_at"])
     return instrument
@@ -194,6 +205,7 @@ def add_rate(
 @transaction.atomic
 def delete_rate(*, actor, rate: Rate) -> None:
     """Only a rate not yet in force may be deleted; rates in force stay as history."""
+    lock_current(rate)
     ensure_can_manage(actor, rate.instrument.institution_id)
     if rate.valid_from <= timezone.localdate():
         raise Conflict(
@@ -255,6 +267,7 @@ def upload_photo(*, actor, instrument: Instrument, upload, caption: str = "", po
 
 @transaction.atomic
 def delete_photo(*, actor, photo: Photo) -> None:
+    lock_current(photo)
     ensure_can_manage(actor, photo.instrument.institution_id)
     files = [photo.image, photo.thumbnail]
     photo.delete()
@@ -336,19 +349,55 @@ def import_downtimes(
 
 @transaction.atomic
 def delete_downtime(*, actor, downtime: Downtime) -> None:
+    lock_current(downtime)
     ensure_can_manage(actor, downtime.instrument.institution_id)
     downtime.delete()
 
 
+NO_SUCH_GRANTEE = (
+    "この機器の操作資格を付与できる利用者が見つかりません。ユーザー名またはメールアドレスを確認してください。 "
+    "(No user who may be qualified on this instrument has this username or e-mail.)"
+)
+
+
+def _grantee(instrument: Instrument, user: User | str) -> User:
+    """The user named — a user, or the username or e-mail staff typed — if they may be qualified on the instrument
+    (equipment.selectors.may_be_qualified). Nobody by that name and somebody staff may not qualify get the same
+    refusal, so the answer tells staff nothing about who has an account."""
+    users = User.objects
+    if isinstance(user, str):
+        text = user.strip()
+        named = [u for u in users.filter(username=text) if selectors.may_be_qualified(u, instrument)]
+        if not named and text:
+            named = [
+                u for u in users.filter(email__iexact=text).order_by("id") if selectors.may_be_qualified(u, instrument)
+            ]
+    else:  # as it is now: its roles and is_active may have changed since the caller loaded it
+        named = [u for u in users.filter(pk=user.pk) if selectors.may_be_qualified(u, instrument)]
+    if len(named) > 1:
+        raise DomainError(
+            "ambiguous_email",
+            "このメールアドレスの利用者が複数います。ユーザー名で指定してください。 "
+            "(Several users have this e-mail; give the username.)",
+            field="user",
+        )
+    if not named:
+        raise DomainError("unknown_user", NO_SUCH_GRANTEE, field="user")
+    return named[0]
+
+
 @transaction.atomic
 def grant_qualification(
-    *, actor, instrument: Instrument, user, expires_on: date | None = None, note: str = ""
+    *, actor, instrument: Instrument, user: User | str, expires_on: date | None = None, note: str = ""
 ) -> Qualification:
+    """Qualify a user (or the username or e-mail staff typed) to operate the instrument alone; a current grant is
+    renewed (kept as history, revoked)."""
     ensure_can_manage(actor, instrument.institution_id)
     if expires_on is not None and expires_on < timezone.localdate():
         raise DomainError(
             "expiry_in_past", "有効期限が過去の日付です。 (The expiry date is in the past.)", field="expires_on"
         )
+    user = _grantee(instrument, user)
     current = (
         Qualification.objects.select_for_update()
         .filter(instrument=instrument, user=user, revoked_at__isnull=True)
@@ -368,6 +417,7 @@ def grant_qualification(
 
 @transaction.atomic
 def revoke_qualification(*, actor, qualification: Qualification) -> Qualification:
+    lock_current(qualification)  # revoked meanwhile (or renewed): keep the time it was revoked
     ensure_can_manage(actor, qualification.instrument.institution_id)
     if qualification.revoked_at is None:
         qualification.revoked_at = timezone.now()

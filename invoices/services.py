@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.plumbing import user_or_none
+from backend.plumbing import lock_current, user_or_none
 from bookings.models import Booking
 from consortia.models import Company, Institution
 from consortia.selectors import can_manage_institution
@@ -131,6 +131,7 @@ def cancel_invoice(
     one is issued for the same bookings with today's issuer and recipient details, naming the one it replaces.
     Without reissue the bookings are invoiced again by the next run. Returns the replacement, if any."""
     _ensure_staff(actor, invoice.institution_id)
+    lock_current(invoice)  # a second cancellation waits for the first, then finds it cancelled
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required", "取消の理由を入力してください。 (A reason is required.)", field="reason")

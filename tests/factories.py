@@ -5,6 +5,7 @@ from datetime import date, time
 import factory
 from factory.django import DjangoModelFactory
 
+from backend.search import refresh_search_text
 from consortia.models import Company, Consortium, ConsortiumMembership, Institution, Role, User
 from consortia.validators import corporate_number_check_digit
 from equipment.models import Category, Instrument, OpeningHours, Rate
@@ -105,6 +106,13 @@ class InstrumentFactory(DjangoModelFactory):
         OpeningHours.objects.bulk_create(
             [OpeningHours(instrument=obj, weekday=d, opens=o, closes=c) for d, o, c in hours]
         )
+
+    @factory.post_generation
+    def searchable(obj, create, extracted, **kwargs):
+        """Its search text, made as every writer makes it (backend.search)."""
+        if create:
+            refresh_search_text(instruments=[obj])
+            obj.refresh_from_db(fields=["search_text"])
 
 
 class RateFactory(DjangoModelFactory):

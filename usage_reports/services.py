@@ -54,11 +54,11 @@ def submit_usage_report(
         "embargo_until": embargo_until,
         "publications": (publications or "").strip()[:4000],
     }
-    report = UsageReport.objects.filter(booking=booking).first()
+    report = UsageReport.objects.filter(booking=booking).first()  # read under the booking's lock: current
     if report is not None:
         for key, value in fields.items():
             setattr(report, key, value)
-        report.save()
+        report.save(update_fields=[*fields, "updated_at"])
         return report, False
     due = selectors.due_on(booking)
     report = UsageReport.objects.create(

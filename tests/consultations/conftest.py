@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from backend.search import refresh_search_text
 from bookings.rules import TOKYO
 from consultations import services
 from tests.factories import CategoryFactory, InstrumentFactory, UserFactory, give_role
@@ -27,6 +28,7 @@ def _xrd_keywords_of_its_own(request):
         world = request.getfixturevalue("world")
         world.xrd.category.keywords = "結晶構造 結晶相 同定 残留応力"
         world.xrd.category.save()
+        refresh_search_text(categories=[world.xrd.category])
 
 
 @pytest.fixture

@@ -2,8 +2,11 @@
 
 import pytest
 
+from consortia import services as consortia_services
 from consultations import services
 from consultations.models import ExpertProfile
+from equipment import services as equipment_services
+from tests.admin_forms import change_in_admin, delete_in_admin
 from tests.factories import InstrumentFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +89,7 @@ def test_the_directory_filters_by_institution_and_consortium(world, suzuki, clie
     assert client.get(DIRECTORY, {"consortium": "x"}).status_code == 400
 
 
-def test_renamed_instruments_and_changed_keywords_are_searchable_after_the_next_save(world, suzuki, client_for):
+def test_changed_keywords_are_searchable_at_once(world, suzuki, client_for):
     services.save_expert_profile(actor=world.staff_a, keywords="表面粗さ")
     client = client_for(world.user_b)
     assert names(client.get(DIRECTORY, {"q": "表面粗さ"})) == ["鈴木 一郎"]
@@ -124,3 +127,79 @@ def test_moving_to_another_institution_drops_the_former_instruments(world, suzuk
     assert list(profile.instruments.all()) == []
     profile = services.save_expert_profile(actor=world.staff_a, instruments=[other])
     assert list(profile.instruments.all()) == [other]
+
+
+# --- The directory finds what the catalogue finds, and follows every change ----------------------------------------
+@pytest.fixture
+def technician(world):
+    """The staff member who runs the SEM, with keywords of their own that say nothing of SEMs."""
+    return services.save_expert_profile(actor=world.staff_a, listed=True, keywords="破断面", instruments=[world.sem])
+
+
+@pytest.fixture
+def operator(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def catalogue(api, q: str) -> list[str]:
+    return [row["name"] for row in api.get("/api/v1/instruments/", {"q": q}).data["results"]]
+
+
+@pytest.mark.parametrize("q", ["SEM", "ｓｅｍ", "Scanning electron microscope", "走査電子顕微鏡", "jsm-it800"])
+def test_asked_for_sem_the_directory_finds_the_technician_who_runs_the_sems(world, technician, client_for, api, q):
+    """The category names and code of the instruments an expert runs are searched as the catalogue searches them."""
+    assert world.sem.name in catalogue(api, q)
+    assert names(client_for(world.user_b).get(DIRECTORY, {"q": q})) == ["staff_a"]
+
+
+def test_the_directory_follows_a_category_edited_in_the_admin(world, technician, client_for, operator):
+    assert change_in_admin(operator, world.sem.category, code="fe-sem", name_en="FE-SEM").status_code == 302
+    client = client_for(world.user_b)
+    assert names(client.get(DIRECTORY, {"q": "fe-sem"})) == ["staff_a"]
+    assert names(client.get(DIRECTORY, {"q": "scanning"})) == []
+
+
+def test_the_directory_follows_an_institution_renamed_in_the_admin(world, technician, client_for, operator):
+    assert change_in_admin(operator, world.inst_a, name="道総研 工業試験場").status_code == 302
+    client = client_for(world.user_b)
+    assert names(client.get(DIRECTORY, {"q": "工業試験場"})) == ["staff_a"]
+    assert names(client.get(DIRECTORY, {"q": "北海道立"})) == []
+
+
+def test_the_directory_follows_an_instrument_renamed_by_its_staff_or_in_the_admin(
+    world, technician, client_for, operator
+):
+    client = client_for(world.user_b)
+    equipment_services.update_instrument(actor=world.staff_a, instrument=world.sem, name="卓上SEM", model="TM4000")
+    assert names(client.get(DIRECTORY, {"q": "卓上 tm4000"})) == ["staff_a"]
+    assert names(client.get(DIRECTORY, {"q": "JSM-IT800"})) == []
+    assert change_in_admin(operator, world.sem, name="電界放出形SEM").status_code == 302
+    assert names(client.get(DIRECTORY, {"q": "電界放出形"})) == ["staff_a"]
+
+
+def test_the_directory_forgets_an_instrument_deleted_in_the_admin(world, technician, client_for, operator):
+    assert delete_in_admin(operator, world.sem).status_code == 302
+    assert names(client_for(world.user_b).get(DIRECTORY, {"q": "JSM-IT800"})) == []
+
+
+def test_the_directory_follows_the_experts_own_name_changed_by_them_or_in_the_admin(
+    world, technician, client_for, operator
+):
+    client = client_for(world.user_b)
+    consortia_services.update_profile(actor=world.staff_a, last_name="鈴木", first_name="一郎")
+    assert names(client.get(DIRECTORY, {"q": "鈴木"})) == ["鈴木 一郎"]
+    user = world.staff_a.__class__.objects.get(pk=world.staff_a.pk)
+    assert change_in_admin(operator, user, last_name="佐藤").status_code == 302
+    assert names(client.get(DIRECTORY, {"q": "佐藤"})) == ["佐藤 一郎"]
+    assert names(client.get(DIRECTORY, {"q": "鈴木"})) == []
+
+
+def test_the_directory_follows_an_entry_corrected_in_the_admin(world, technician, client_for, operator):
+    assert (
+        change_in_admin(operator, technician, keywords="フラクトグラフィ", instruments=[world.xrd.pk]).status_code
+        == 302
+    )
+    client = client_for(world.user_b)
+    assert names(client.get(DIRECTORY, {"q": "ふらくとぐらふぃ smartlab"})) == ["staff_a"]
+    assert names(client.get(DIRECTORY, {"q": "JSM-IT800"})) == []

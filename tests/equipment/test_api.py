@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from equipment import services
 from equipment.models import Downtime, Instrument
 from tests.equipment.helpers import image_bytes, upload
 from tests.factories import InstitutionFactory, InstrumentFactory
@@ -46,15 +47,15 @@ def test_anonymous_users_browse_the_catalogue_of_all_consortia(world, api):
 
 @pytest.mark.parametrize("query", ["ＳＥＭ", "sem", "Sem", "ｓｅｍ", "jsm-it800", "ＪＳＭ－ＩＴ８００", "走査電子"])
 def test_search_ignores_width_and_case(world, api, query):
-    world.sem.name_en = "Field-emission SEM"
-    world.sem.save()
+    services.update_instrument(actor=world.staff_a, instrument=world.sem, name_en="Field-emission SEM")
     response = api.get("/api/v1/instruments/", {"q": query})
     assert names(response) == [world.sem.name]
 
 
 def test_search_matches_half_width_katakana_and_every_term(world, api):
-    world.xrd.description = "粉末試料の結晶相を同定（ﾘｰﾄﾍﾞﾙﾄ解析）"
-    world.xrd.save()
+    services.update_instrument(
+        actor=world.staff_b, instrument=world.xrd, description="粉末試料の結晶相を同定（ﾘｰﾄﾍﾞﾙﾄ解析）"
+    )
     assert names(api.get("/api/v1/instruments/", {"q": "リートベルト"})) == [world.xrd.name]
     assert names(api.get("/api/v1/instruments/", {"q": "結晶相　リガク"})) == [world.xrd.name]  # ideographic space
     assert names(api.get("/api/v1/instruments/", {"q": "結晶相 日本電子"})) == []

@@ -288,6 +288,7 @@ def test_every_list_section_uses_a_constant_number_of_queries(world, staff):
         start = at(working_day(), 9) + timedelta(days=7 * n)
         services.add_downtime(actor=actor, instrument=sem, start=start, end=start + timedelta(hours=2))
         holder = UserFactory()
+        give_role(holder, "company_member", company=world.company_a)
         services.grant_qualification(actor=actor, instrument=sem, user=holder)
         services.grant_qualification(actor=UserFactory(is_superuser=True), instrument=sem, user=holder)  # renewed
 
@@ -735,7 +736,7 @@ def test_staff_grant_by_username_or_email_renew_and_revoke(world, staff):
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"user": "nobody@example.jp"}, "id_user", "登録されていません"),
+        ({"user": "nobody@example.jp"}, "id_user", "見つかりません"),
         ({"user": "company_a", "expires_on": "2020-01-01"}, "id_expires_on", "有効期限が過去の日付です"),
         ({"user": "company_a", "expires_on": "2027-13-01"}, "id_expires_on", ""),
         ({"user": ""}, "id_user", ""),
@@ -753,8 +754,8 @@ def test_a_refused_grant_shows_next_to_its_field_keeps_the_input_and_stores_noth
 
 
 def test_an_email_shared_by_two_users_asks_for_the_username(world, staff):
-    UserFactory(username="twin1", email="lab@example.jp")
-    UserFactory(username="twin2", email="lab@example.jp")
+    for username in ("twin1", "twin2"):
+        give_role(UserFactory(username=username, email="lab@example.jp"), "company_member", company=world.company_a)
     response = staff.post(reverse("staff-instrument-qualifications", args=[world.sem.pk]), {"user": "lab@example.jp"})
     assert response.status_code == 400 and "ユーザー名で指定" in errors_next_to(response.content, "id_user")
 
