@@ -238,10 +238,12 @@ API_TOKEN_USE_PRECISION = timedelta(minutes=1)  # last_used_at is written at mos
 
 
 @transaction.atomic
+@transaction.atomic
 def issue_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new API key for the user, valid for API_TOKEN_TTL_DAYS. The key is returned here and never again (only
-    its hash is kept). The user's expired tokens are deleted, and the oldest beyond API_TOKENS_PER_USER revoked."""
-    if not getattr(user, "is_active", False):
+    its hash is kept). The user's expired tokens are deleted, and the oldest beyond API_TOKENS_PER_USER revoked.
+    Whether the user is active is read from the row as it is now, not from the caller's copy."""
+    if not getattr(user, "pk", None) or not lock_current(user).is_active:
         raise PermissionDenied("inactive_user", "この利用者は無効です。 (This user is inactive.)")
     key = secrets.token_hex(20)  # 40 characters, as DRF's keys were
     now = timezone.now()

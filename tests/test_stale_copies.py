@@ -21,7 +21,7 @@ from bookings import pricing
 from bookings import services as booking_services
 from bookings.models import Booking
 from consortia import services as consortia_services
-from consortia.models import ConsortiumMembership, Institution
+from consortia.models import ApiToken, ConsortiumMembership, Institution, User
 from consultations import services as consultation_services
 from consultations.models import Consultation, ConsultationBooking, Message, Referral
 from equipment import selectors as equipment_selectors
@@ -375,6 +375,16 @@ def an_empty_profile_edit_from_a_stale_copy_changes_nothing(s):
     assert copy_of(s.w.user_a).email == "new@example.jp"
 
 
+@stale(consortia_services.issue_api_token)
+def no_token_for_a_user_deactivated_meanwhile(s):
+    stale_copy = copy_of(s.w.user_a)
+    User.objects.filter(pk=s.w.user_a.pk).update(is_active=False)  # a site operator, in the admin
+    with pytest.raises(DomainError) as excinfo:
+        consortia_services.issue_api_token(user=stale_copy)
+    refused(excinfo, status=403, code="inactive_user")
+    assert not ApiToken.objects.filter(user=s.w.user_a).exists()
+
+
 @stale(consortia_services.update_fee_policy)
 def a_fee_policy_edit_keeps_the_institutions_name_given_meanwhile(s):
     stale_copy = copy_of(s.w.inst_a)
@@ -538,6 +548,7 @@ NO_STALE_COPY = {
     "notifications.services.dispatch": "takes an id",
     "notifications.services.deliver": "claims the row by a conditional update",
     "notifications.services.drain": "claims each row by a conditional update",
+    "notifications.services.requeue_stale": "UPDATE … WHERE status = 'sending' AND claimed_at < the bound",
     "reports.services.build_report": "claims the row by a conditional update",
     "reports.services.build_and_announce": "claims the announcement by a conditional update",
     "reports.services.schedule_monthly_reports": "get_or_create under a unique constraint",
@@ -565,6 +576,9 @@ NO_STALE_COPY = {
     "consortia.services.create_company": "creates a row",
     "consultations.services.submit_consultation": "creates a row",
     "consultations.services.save_expert_profile": "takes no profile: locks the actor's own inside the call",
+    "consortia.services.revoke_api_token": "one DELETE by id and owner",
+    "consortia.services.revoke_api_tokens": "one DELETE by the user's id",
+    "consortia.services.record_api_token_use": "one UPDATE by id of a last-used time, which only moves forward",
 }
 
 SERVICE_MODULES = [
