@@ -17,11 +17,11 @@ import jpholiday
 import psycopg
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from bench.load import Call, send
 from bench.server import database_url, gunicorn
 from bookings.models import Booking
+from consortia.services import issue_api_token
 from tests.bookings.conftest import at, iso, working_day
 
 WORKERS = 2
@@ -62,6 +62,13 @@ class Backends:
     def terminate(self) -> int:
         return self._query("count(pg_terminate_backend(pid))").fetchone()[0]
 
+    def wait_until_gone(self, seconds: float = 10.0) -> bool:
+        """pg_terminate_backend only signals: a backend lingers in pg_stat_activity until it has exited."""
+        deadline = time.monotonic() + seconds
+        while self.count() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.count() == 0
+
     def close(self):
         self.admin.close()
 
@@ -79,7 +86,7 @@ def test_a_reused_connection_is_checked_before_each_request():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_terminated_connections_cause_no_500_and_no_booking_committed_behind_an_error(world, sem, tmp_path):
-    token = Token.objects.create(user=world.user_a).key
+    _token, token = issue_api_token(user=world.user_a)
     slots = free_slots(2000)
     backends = Backends()
     answers = []  # (status, slot start, body)
@@ -108,6 +115,7 @@ def test_terminated_connections_cause_no_500_and_no_booking_committed_behind_an_
                     break
             assert backends.count() == WORKERS, "every worker holds a connection"
             assert backends.terminate() == WORKERS
+            assert backends.wait_until_gone()
             statuses = []
             while backends.count() < WORKERS and len(statuses) < 50:  # until every worker has served again
                 statuses.append(ask())
