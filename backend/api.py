@@ -5,7 +5,7 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import pagination, serializers
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -38,6 +38,8 @@ def exception_handler(exc, context):
     """Render domain errors and Django validation errors as 4xx with a code and the field at fault."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, exceptions.ParseError):  # an unreadable body (backend.parsers), also with a code
+        return Response({"code": exc.detail.code, "detail": str(exc.detail)}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(_django_error_detail(exc))
     if isinstance(exc, IntegrityError):

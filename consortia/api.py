@@ -7,9 +7,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+
+from backend.parsers import JSONParser
 
 from . import selectors, services
 from .models import Company, Consortium, FeePolicy, Institution, User
@@ -223,6 +226,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # DRF's view names its own, with DRF's JSON parser
 
     @extend_schema(
         request=ObtainAuthToken.serializer_class,
