@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import LoginView, healthz, set_language
 
+handler404 = "backend.views.not_found"
+handler500 = "backend.views.server_error"
+
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
 

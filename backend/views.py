@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.i18n import set_language as django_set_language
 
 from consortia import services as consortia_services
@@ -12,6 +13,27 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """handler404: an address under /api/ that matches no route (an id that is not a number, a typo) answers JSON
+    like every other API error; pages get the page."""
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "detail": "見つかりません。 (Not found.)"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON under /api/, the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "detail": "サーバーでエラーが起きました。 (Server error.)"}, status=500
+        )
+    return defaults.server_error(request)
 
 
 def _remember_language(response, language: str):

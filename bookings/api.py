@@ -10,7 +10,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from backend.api import PrebuiltFields
+from backend.api import PrebuiltFields, id_param
 from equipment.models import Instrument, UsageMode
 
 from . import selectors, services
@@ -218,10 +218,8 @@ class BookingViewSet(
                     {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
                 )
             qs = qs.filter(status__in=wanted)
-        if params.get("instrument"):
-            if not params["instrument"].isdigit():
-                raise serializers.ValidationError({"instrument": ["数値で指定してください。 (Must be an id.)"]})
-            qs = qs.filter(instrument_id=int(params["instrument"]))
+        if (instrument_id := id_param(params, "instrument")) is not None:
+            qs = qs.filter(instrument_id=instrument_id)
         if params.get("mine") in {"1", "true"}:
             qs = qs.filter(requester=self.request.user)
         ordering = "start" if params.get("status") == "pending" else "-start"

@@ -12,6 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from backend.api import id_param
 from backend.parsers import JSONParser
 
 from . import selectors, services
@@ -153,10 +154,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
-        consortium = self.request.query_params.get("consortium")
-        if consortium is not None and not consortium.isdigit():
-            raise serializers.ValidationError({"consortium": ["数値で指定してください。 (Must be an id.)"]})
-        return selectors.institution_list(consortium_id=int(consortium) if consortium else None)
+        return selectors.institution_list(consortium_id=id_param(self.request.query_params, "consortium"))
 
     @extend_schema(request=FeePolicySerializer, responses=FeePolicySerializer)
     @action(detail=True, methods=["get", "put", "patch"], url_path="fee-policy")

@@ -9,6 +9,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import id_param
 from backend.errors import PermissionDenied
 from bookings.api import BookingRequestSerializer, BookingSerializer
 from bookings.selectors import bookings_visible_to
@@ -26,15 +27,6 @@ PRIVATE_AUTHENTICATION = [SessionAuthentication, TokenAuthentication]
 
 def _ref(obj, name: str | None = None) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": name if name is not None else str(obj)}
-
-
-def _id_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
-    return int(value)
 
 
 # --- Serializers -----------------------------------------------------------------------------------------------
@@ -267,7 +259,7 @@ class ConsultationViewSet(
         qs = selectors.filter_consultations(
             qs,
             statuses=wanted,
-            consortium_id=_id_param(params, "consortium"),
+            consortium_id=id_param(params, "consortium"),
             requester=self.request.user if params.get("mine") in {"1", "true"} else None,
         )
         return qs.order_by("-created_at", "-id")
@@ -384,8 +376,8 @@ class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         return selectors.expert_list(
             q=params.get("q", ""),
-            institution_id=_id_param(params, "institution"),
-            consortium_id=_id_param(params, "consortium"),
+            institution_id=id_param(params, "institution"),
+            consortium_id=id_param(params, "consortium"),
         )
 
 

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import IdFilter
 from backend.parsers import JSONParser
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
@@ -246,8 +247,8 @@ class CatalogueReadOrInstitutionStaff(BasePermission):
 # --- Views -------------------------------------------------------------------------------------
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(help_text="全角/半角・大文字/小文字を区別しない検索 (width- and case-insensitive)")
-    consortium = django_filters.NumberFilter()
-    institution = django_filters.NumberFilter()
+    consortium = IdFilter()
+    institution = IdFilter()
     category = django_filters.CharFilter(help_text="分類コード(例: sem)またはID (category code or id)")
     status = django_filters.ChoiceFilter(choices=Instrument.Status.choices)
     mode = django_filters.ChoiceFilter(choices=UsageMode.choices)
@@ -260,8 +261,8 @@ class InstrumentFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return selectors.instrument_list(
             q=data.get("q") or "",
-            consortium_id=int(data["consortium"]) if data.get("consortium") is not None else None,
-            institution_id=int(data["institution"]) if data.get("institution") is not None else None,
+            consortium_id=data.get("consortium"),
+            institution_id=data.get("institution"),
             category=data.get("category") or None,
             status=data.get("status") or None,
             mode=data.get("mode") or None,
@@ -332,7 +333,6 @@ class InstrumentChildViewSet(
     """Base for /instruments/{id}/<children>/: read as the catalogue allows, write as the instrument's staff."""
 
     staff_only_read = False
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no instrument in the URL

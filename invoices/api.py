@@ -10,6 +10,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import id_param
 from backend.errors import Conflict
 from bookings.models import Booking
 from bookings.pricing import quote_of
@@ -88,10 +89,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError({"status": ["issued または cancelled (issued or cancelled)"]})
             qs = qs.filter(status=params["status"])
         for name in ("institution", "company"):
-            if params.get(name):
-                if not params[name].isdigit():
-                    raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
-                qs = qs.filter(**{f"{name}_id": int(params[name])})
+            if (wanted := id_param(params, name)) is not None:
+                qs = qs.filter(**{f"{name}_id": wanted})
         return qs.order_by("-month", "-issued_on", "-id")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

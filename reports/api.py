@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api import Pagination
+from backend.api import Pagination, id_param
 from backend.errors import DomainError, refuse_unknown_fields
 from consortia.models import Consortium
 
@@ -43,14 +43,7 @@ def _text_params(data) -> dict[str, str]:
 
 
 def _institution(params: dict[str, str]) -> int | None:
-    text = params.get("institution", "").strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise DomainError(
-            "invalid_institution", "機関は数値のIDで指定してください。 (Give an id.)", field="institution"
-        )
-    return int(text)
+    return id_param(params, "institution")
 
 
 def _output(params: dict[str, str]) -> str:
