@@ -70,8 +70,9 @@ class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
     institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
-    company_name = serializers.CharField(source="company.name", read_only=True, default=None)
-    company_size = serializers.CharField(source="company.size", read_only=True, default=None)
+    # null for a booking without a company (a member institution's researcher)
+    company_name = serializers.CharField(source="company.name", read_only=True, default=None, allow_null=True)
+    company_size = serializers.CharField(source="company.size", read_only=True, default=None, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
 
     class Meta:

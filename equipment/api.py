@@ -3,7 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from backend.api import IdFilter
 from backend.parsers import JSONParser
+from backend.schema import ERROR
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -26,8 +27,23 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "keywords"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "09:00",
+        "description": "local time of day in Asia/Tokyo, HH:MM (answers carry HH:MM:SS)",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day on the wall clock, as opening hours are given ("09:00"). OpenAPI's `format: time` is RFC
+    3339's full-time, which needs a UTC offset these never have."""
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
+    opens = ClockTimeField()
+    closes = ClockTimeField()
 
     class Meta:
         model = OpeningHours
@@ -306,6 +322,10 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         return self._detail(instrument, status.HTTP_201_CREATED)
 
     @extend_schema(request=InstrumentWriteSerializer, responses=InstrumentDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)  # documented here: PATCH answers the detail too
+
+    @extend_schema(request=InstrumentWriteSerializer, responses=InstrumentDetailSerializer)
     def update(self, request, *args, **kwargs):
         instrument = self.get_object()
         serializer = InstrumentWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -386,6 +406,7 @@ class ManualViewSet(InstrumentChildViewSet):
         context = {**self.get_serializer_context(), "current_ids": {manual.id}}
         return Response(ManualSerializer(manual, context=context).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={405: ERROR})
     def destroy(self, request, *args, **kwargs):
         # Older versions are kept on purpose: a manual is superseded by a new version, never deleted.
         return Response(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from backend.api import id_param
 from backend.errors import Conflict
+from backend.schema import ERROR
 from bookings.models import Booking
 from bookings.pricing import quote_of
 from consortia.models import Institution
@@ -174,7 +175,7 @@ def invoice_run_preview(request, pk: int):
     )
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def quotation(request, pk: int):
@@ -188,7 +189,7 @@ def quotation(request, pk: int):
     return pdf_response(content, f"quotation-{booking.id}.pdf")
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def certificate(request, pk: int):

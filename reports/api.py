@@ -135,13 +135,14 @@ class ConsortiumReportsView(APIView):
 
     permission_classes = [IsAuthenticated]
     content_negotiation_class = FormatIsOurs
+    pagination_class = Pagination  # read by the schema too: the list is paginated
 
     @extend_schema(responses=ReportSerializer(many=True))
     def get(self, request, consortium_id: int):
         consortium = _consortium(consortium_id)
         selectors.report_scope_for(request.user, consortium.id)
         reports = selectors.reports_visible_to(request.user).filter(consortium=consortium).order_by("-created_at")
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(ReportSerializer(page, many=True, context={"request": request}).data)
 
