@@ -9,6 +9,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# How drf-spectacular documents a path parameter matched by backend.api.Router's id pattern.
+ROUTER_ID = {"type": "string", "pattern": "^[0-9]+$"}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -35,7 +37,14 @@ BAD_REQUEST = OpenApiResponse(
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, adding the error answers an operation may give where its own @extend_schema
     does not already name them: 400 where it takes input, 401/403/404 everywhere, 409 on writes (a conflict with
-    stored data), 415 where it takes a body, 429 where it is throttled."""
+    stored data), 415 where it takes a body, 429 where it is throttled. The ids of router paths are integers."""
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"] == ROUTER_ID:
+                parameter["schema"] = {"type": "integer"}
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -116,7 +116,9 @@ def _institution(pk: int) -> Institution:
     return get_object_or_404(Institution, pk=pk)
 
 
-@extend_schema(request=MonthSerializer, responses={201: InvoiceSerializer(many=True)})
+@extend_schema(
+    request=MonthSerializer, responses={201: InvoiceSerializer(many=True), 200: InvoiceSerializer(many=True)}
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def invoice_run(request, pk: int):

@@ -99,3 +99,30 @@ def test_refusals_are_documented_with_their_status_and_shape(openapi, world, cli
     assert [r.status_code for _m, _t, r in refusals] == [404, 400, 403, 401, 405]
     for method, template, response in refusals:
         conform(openapi, method, template, response)
+
+
+def test_the_ids_in_router_paths_are_documented_as_integers(openapi):
+    kinds = {
+        (template, parameter["name"]): parameter["schema"].get("type")
+        for template, item in openapi.raw_schema["paths"].items()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    }
+    assert kinds[("/api/v1/instruments/{instrument_pk}/photos/{id}/", "id")] == "integer"
+    assert kinds[("/api/v1/bookings/{id}/approve/", "id")] == "integer"
+    assert {kind for (template, name), kind in kinds.items() if name != "fmt"} == {"integer", "string"}
+    assert [key for key, kind in kinds.items() if kind == "string" and key[1] != "fmt"] == [
+        ("/api/v1/reports/{id}/", "id"),
+        ("/api/v1/reports/{id}/{fmt}/", "id"),
+    ]
+
+
+def test_an_invoice_run_with_nothing_to_invoice_answers_a_documented_200(openapi, world, client_for):
+    world.inst_a.registration_number = "T8000020130001"  # 適格請求書発行事業者: may issue invoices
+    world.inst_a.save()
+    response = client_for(world.staff_a).post(
+        f"/api/v1/institutions/{world.inst_a.id}/invoices/", {"month": "2026-04"}, format="json"
+    )
+    assert response.status_code == 200 and response.data == []
+    conform(openapi, "POST", "/api/v1/institutions/{id}/invoices/", response)
