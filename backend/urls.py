@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import LoginView, healthz, set_language
 
+handler400 = "backend.views.bad_request"
 handler404 = "backend.views.not_found"
 handler500 = "backend.views.server_error"
 

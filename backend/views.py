@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.views import defaults
@@ -25,6 +26,19 @@ def not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse({"code": "not_found", "detail": "見つかりません。 (Not found.)"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """handler400, for what Django refuses before or beside the view (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, which
+    DRF's JSON parsing reads through request.body; too many fields): JSON under /api/, the page elsewhere."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = {"code": "body_too_large", "detail": f"本文が大きすぎます(最大{limit}バイト)。 (The body is too large.)"}
+    else:
+        body = {"code": "bad_request", "detail": "不正な要求です。 (Bad request.)"}
+    return JsonResponse(body, status=400)
 
 
 def server_error(request):

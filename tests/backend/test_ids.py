@@ -145,3 +145,10 @@ def test_an_api_address_that_matches_no_route_answers_json_and_a_page_address_th
     assert response.json()["code"] == "not_found"
     page = client.get("/staff/instruments/abc/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_request_django_refuses_before_any_view_answers_json_under_the_api(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    query = "&".join(f"f{n}=1" for n in range(10))
+    response = client.get(f"/api/v1/instruments/?{query}")
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"

@@ -108,3 +108,11 @@ def test_every_api_view_that_reads_json_reads_it_with_the_guarded_parser():
 
     walk(get_resolver().url_patterns)
     assert offenders == []
+
+
+def test_a_json_body_past_the_upload_limit_is_a_json_400_with_a_code(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # DRF reads JSON through request.body, which Django limits
+    body = json.dumps({"username": "x" * 2000, "password": "pw"})
+    response = post_raw(api, "post", "/api/v1/auth/token/", body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "body_too_large"
