@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -200,6 +200,15 @@ def availability(request, pk: int):
     )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="comma-separated statuses, e.g. pending,approved"),
+            OpenApiParameter("instrument", int, description="an instrument's id"),
+            OpenApiParameter("mine", bool, description="only the bookings I requested"),
+        ]
+    )
+)
 class BookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -150,6 +150,9 @@ class ConsortiumViewSet(
         return Response(ConsortiumSerializer(self.get_queryset().get(pk=consortium.pk)).data)
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("consortium", int, description="members of this consortium")])
+)
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstitutionSerializer
 

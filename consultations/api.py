@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action, api_view, permission_classes
@@ -234,6 +234,15 @@ class ExpertUpdateSerializer(serializers.Serializer):
 
 
 # --- Views -------------------------------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="comma-separated statuses"),
+            OpenApiParameter("consortium", int, description="a consortium's id"),
+            OpenApiParameter("mine", bool, description="only the consultations I asked"),
+        ]
+    )
+)
 class ConsultationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):

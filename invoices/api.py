@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -74,6 +74,16 @@ class CancelSerializer(serializers.Serializer):
     reissue = serializers.BooleanField(required=False, default=True)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM"),
+            OpenApiParameter("status", str, enum=list(Invoice.Status.values)),
+            OpenApiParameter("institution", int, description="an institution's id"),
+            OpenApiParameter("company", int, description="a company's id"),
+        ]
+    )
+)
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """Invoices: a company's users see its own, staff their institution's (`?month=2026-10`, `?status=`)."""
 
