@@ -42,6 +42,14 @@ class IntervalSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
 
 
+class AvailabilitySerializer(serializers.Serializer):
+    """The shape of an availability answer (documentation only: the view renders it)."""
+
+    instrument = serializers.IntegerField()
+    free = IntervalSerializer(many=True)
+    busy = IntervalSerializer(many=True)
+
+
 class AvailabilityQuery(serializers.Serializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField()
@@ -167,7 +175,7 @@ class CompletionSerializer(serializers.Serializer):
         OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
         OpenApiParameter("end", str, required=True, description="ISO 8601 with offset"),
     ],
-    responses={200: {"type": "object", "properties": {"free": {"type": "array"}, "busy": {"type": "array"}}}},
+    responses=AvailabilitySerializer,
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

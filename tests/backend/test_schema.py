@@ -126,3 +126,15 @@ def test_an_invoice_run_with_nothing_to_invoice_answers_a_documented_200(openapi
     )
     assert response.status_code == 200 and response.data == []
     conform(openapi, "POST", "/api/v1/institutions/{id}/invoices/", response)
+
+
+def test_availability_is_documented_with_its_intervals(openapi, api, sem, day):
+    from tests.bookings.conftest import at
+
+    response = api.get(
+        f"/api/v1/instruments/{sem.id}/availability/", {"start": at(day, 0).isoformat(), "end": at(day, 23).isoformat()}
+    )
+    assert response.status_code == 200 and response.data["free"]
+    conform(openapi, "GET", "/api/v1/instruments/{id}/availability/", response)
+    item = openapi.raw_schema["components"]["schemas"]["Interval"]["properties"]["start"]
+    assert item == {"type": "string", "format": "date-time"}
