@@ -9,8 +9,9 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-# How drf-spectacular documents a path parameter matched by backend.api.Router's id pattern.
-ROUTER_ID = {"type": "string", "pattern": "^[0-9]+$"}
+# How drf-spectacular documents a path parameter matched by backend.api.Router's id pattern (or a viewset's own
+# lookup_value_regex of digits).
+ROUTER_IDS = [{"type": "string", "pattern": pattern} for pattern in ("^[0-9]+$", r"^\d+$")]
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -42,7 +43,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
-            if parameter["schema"] == ROUTER_ID:
+            if parameter["schema"] in ROUTER_IDS:
                 parameter["schema"] = {"type": "integer"}
         return parameters
 
