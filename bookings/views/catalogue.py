@@ -107,7 +107,7 @@ def _initial_slot(request) -> dict:
     for name in ("start", "end"):
         try:
             initial[name] = datetime.fromisoformat(request.GET.get(name, "")).astimezone(TOKYO)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # OverflowError: year 1 at +14:00 is before year 1 in Tokyo
             pass
     return initial
 

@@ -10,6 +10,8 @@ from backend.web import staff_only
 from .. import selectors
 
 TOKYO = selectors.TOKYO
+# The years the institution calendar shows; a day outside them shows today.
+CALENDAR_YEARS = (2000, 2100)
 
 
 @staff_only
@@ -29,6 +31,8 @@ def institution_calendar(request):
         first = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         first = timezone.localdate()
+    if not CALENDAR_YEARS[0] <= first.year <= CALENDAR_YEARS[1]:
+        first = timezone.localdate()  # the week after 9999-12-31, or a UTC bound before year 1, does not exist
     if view == "week" and "day" not in request.GET:
         first -= timedelta(days=first.weekday())  # this week from Monday
     days = 1 if view == "day" else 7
