@@ -5,16 +5,18 @@ import logging
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils import timezone
-from rest_framework import pagination, serializers
+from rest_framework import exceptions, pagination, routers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 from .outages import outage_of, report
-from .plumbing import parse_aware_datetime, require_aware, require_in_range
+from .plumbing import ID_MAX, as_id, parse_aware_datetime, require_aware, require_in_range
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,41 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class Router(routers.SimpleRouter):
+    """The router of every app's viewsets. A detail route takes an integer id only, so /photos/abc/ is a 404
+    before any view runs (DRF's default `[^/.]+` let text reach lookups that raised ValueError, a 500); a viewset
+    whose ids are not integers says so with its own `lookup_value_regex`. No format-suffix routes
+    (/bookings/1/approve.json): their `format` argument reached actions that take none (a TypeError, a 500), and
+    no client used them."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        value = getattr(viewset, "lookup_value_regex", "[0-9]+")
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{value})"
+
+
+def id_param(params, name: str) -> int | None:
+    """The id in query parameter `name`, or None when it is absent or empty; anything but an id is a 400 naming
+    the parameter (code `invalid_<name>`), never a lookup that fails in the database."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    value = as_id(text)
+    if value is None:
+        raise DomainError(f"invalid_{name}", f"{name} は数値のIDで指定してください。 (Give an id.)", field=name)
+    return value
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A django-filter parameter that takes an id: an integer from 0 to ID_MAX, else a 400 naming it."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=ID_MAX, **kwargs)
 
 
 class PrebuiltFields:
@@ -83,6 +120,8 @@ def exception_handler(exc, context):
     if outage is not None:  # the database or the broker is down: 503, and the log names which and why
         report(context["request"], exc, outage)
         return Response(outage.as_dict(), status=503, headers=outage.headers)
+    if isinstance(exc, exceptions.ParseError):  # an unreadable body (backend.parsers), also with a code
+        return Response({"code": exc.detail.code, "detail": str(exc.detail)}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(_django_error_detail(exc))
     if isinstance(exc, IntegrityError):

@@ -31,6 +31,20 @@ _DATETIME = re.compile(
     re.ASCII,
 )
 
+# The largest id a row can have: BigAutoField is a signed 64-bit integer on PostgreSQL and SQLite. A larger number
+# in a lookup is not "no such row" to the database drivers but an error (SQLite's OverflowError, a 500).
+ID_MAX = 2**63 - 1
+
+
+def as_id(text) -> int | None:
+    """The id that `text` spells, or None: ASCII digits only (str.isdigit() also takes "²", which int() refuses)
+    and no larger than ID_MAX."""
+    text = str(text).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(ID_MAX)):
+        return None
+    value = int(text)
+    return value if value <= ID_MAX else None
+
 
 def user_or_none(actor):
     """The actor to record on a row: a saved user, or None for the system (tasks, seeding)."""

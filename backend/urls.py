@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from .views import LoginView, PasswordResetView, healthz, serve_upload, set_language
 
+handler400 = "backend.views.bad_request"
+handler404 = "backend.views.not_found"
+handler500 = "backend.views.server_error"
+
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
 

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from backend.api import AwareDateTimeField, PrebuiltFields, rfc3339
+from backend.api import AwareDateTimeField, PrebuiltFields, id_param, rfc3339
 from equipment.models import Instrument, UsageMode
 
 from . import selectors, services
@@ -21,6 +21,14 @@ MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 class IntervalSerializer(serializers.Serializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField()
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    """The shape of an availability answer (documentation only: the view renders it)."""
+
+    instrument = serializers.IntegerField()
+    free = IntervalSerializer(many=True)
+    busy = IntervalSerializer(many=True)
 
 
 class AvailabilityQuery(serializers.Serializer):
@@ -51,8 +59,9 @@ class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
     institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
-    company_name = serializers.CharField(source="company.name", read_only=True, default=None)
-    company_size = serializers.CharField(source="company.size", read_only=True, default=None)
+    # null for a booking without a company (a member institution's researcher)
+    company_name = serializers.CharField(source="company.name", read_only=True, default=None, allow_null=True)
+    company_size = serializers.CharField(source="company.size", read_only=True, default=None, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
 
     class Meta:
@@ -147,7 +156,7 @@ class CompletionSerializer(serializers.Serializer):
         OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
         OpenApiParameter("end", str, required=True, description="ISO 8601 with offset"),
     ],
-    responses={200: {"type": "object", "properties": {"free": {"type": "array"}, "busy": {"type": "array"}}}},
+    responses=AvailabilitySerializer,
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -168,6 +177,15 @@ def availability(request, pk: int):
     )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="comma-separated statuses, e.g. pending,approved"),
+            OpenApiParameter("instrument", int, description="an instrument's id"),
+            OpenApiParameter("mine", bool, description="only the bookings I requested"),
+        ]
+    )
+)
 class BookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -187,10 +205,8 @@ class BookingViewSet(
                     {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
                 )
             qs = qs.filter(status__in=wanted)
-        if params.get("instrument"):
-            if not params["instrument"].isdigit():
-                raise serializers.ValidationError({"instrument": ["数値で指定してください。 (Must be an id.)"]})
-            qs = qs.filter(instrument_id=int(params["instrument"]))
+        if (instrument_id := id_param(params, "instrument")) is not None:
+            qs = qs.filter(instrument_id=instrument_id)
         if params.get("mine") in {"1", "true"}:
             qs = qs.filter(requester=self.request.user)
         ordering = "start" if params.get("status") == "pending" else "-start"

@@ -1,10 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+
+from backend.api import Router
 
 from . import api, feeds
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = Router()
 router.register("bookings", api.BookingViewSet, basename="booking")
 
 urlpatterns = [

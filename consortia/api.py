@@ -3,14 +3,17 @@
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import id_param
+from backend.parsers import JSONParser
 from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 from . import selectors, services
@@ -148,14 +151,14 @@ class ConsortiumViewSet(
         return Response(ConsortiumSerializer(self.get_queryset().get(pk=consortium.pk)).data)
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("consortium", int, description="members of this consortium")])
+)
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
-        consortium = self.request.query_params.get("consortium")
-        if consortium is not None and not consortium.isdigit():
-            raise serializers.ValidationError({"consortium": ["数値で指定してください。 (Must be an id.)"]})
-        return selectors.institution_list(consortium_id=int(consortium) if consortium else None)
+        return selectors.institution_list(consortium_id=id_param(self.request.query_params, "consortium"))
 
     @extend_schema(request=FeePolicySerializer, responses=FeePolicySerializer)
     @action(detail=True, methods=["get", "put", "patch"], url_path="fee-policy")
@@ -236,6 +239,7 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = TokenRequestSerializer
     throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # DRF's view names its own, with DRF's JSON parser
 
     @extend_schema(
         request=TokenRequestSerializer,

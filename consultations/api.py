@@ -2,13 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import id_param
 from backend.authentication import ApiTokenAuthentication
 from backend.errors import PermissionDenied
 from bookings.api import BookingRequestSerializer, BookingSerializer
@@ -27,15 +28,6 @@ PRIVATE_AUTHENTICATION = [SessionAuthentication, ApiTokenAuthentication]
 
 def _ref(obj, name: str | None = None) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": name if name is not None else str(obj)}
-
-
-def _id_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
-    return int(value)
 
 
 # --- Serializers -----------------------------------------------------------------------------------------------
@@ -243,6 +235,15 @@ class ExpertUpdateSerializer(serializers.Serializer):
 
 
 # --- Views -------------------------------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="comma-separated statuses"),
+            OpenApiParameter("consortium", int, description="a consortium's id"),
+            OpenApiParameter("mine", bool, description="only the consultations I asked"),
+        ]
+    )
+)
 class ConsultationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -268,7 +269,7 @@ class ConsultationViewSet(
         qs = selectors.filter_consultations(
             qs,
             statuses=wanted,
-            consortium_id=_id_param(params, "consortium"),
+            consortium_id=id_param(params, "consortium"),
             requester=self.request.user if params.get("mine") in {"1", "true"} else None,
         )
         return qs.order_by("-created_at", "-id")
@@ -385,8 +386,8 @@ class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         return selectors.expert_list(
             q=params.get("q", ""),
-            institution_id=_id_param(params, "institution"),
-            consortium_id=_id_param(params, "consortium"),
+            institution_id=id_param(params, "institution"),
+            consortium_id=id_param(params, "consortium"),
         )
 
 

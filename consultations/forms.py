@@ -3,6 +3,7 @@ consultations.services, whose refusals the pages show next to the field they nam
 
 from django import forms
 
+from backend.plumbing import ID_MAX
 from backend.web import TOKYO
 from consortia.models import Company, Consortium, Institution
 from equipment.models import Instrument
@@ -192,7 +193,7 @@ class ExpertFilter(forms.Form):
     """The directory's filters; the page offers the institutions with listed experts, any other is allowed."""
 
     q = forms.CharField(required=False, max_length=200)
-    institution = forms.IntegerField(required=False, min_value=1)
+    institution = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 # --- One's own directory entry -------------------------------------------------------------------------------------

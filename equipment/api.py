@@ -2,13 +2,16 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import IdFilter
+from backend.parsers import JSONParser
+from backend.schema import ERROR
 from consortia.models import Institution
 from consortia.selectors import can_manage_institution
 
@@ -23,8 +26,23 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "keywords"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "09:00",
+        "description": "local time of day in Asia/Tokyo, HH:MM (answers carry HH:MM:SS)",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day on the wall clock, as opening hours are given ("09:00"). OpenAPI's `format: time` is RFC
+    3339's full-time, which needs a UTC offset these never have."""
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
+    opens = ClockTimeField()
+    closes = ClockTimeField()
 
     class Meta:
         model = OpeningHours
@@ -251,8 +269,8 @@ class CatalogueReadOrInstitutionStaff(BasePermission):
 # --- Views -------------------------------------------------------------------------------------
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(help_text="全角/半角・大文字/小文字を区別しない検索 (width- and case-insensitive)")
-    consortium = django_filters.NumberFilter()
-    institution = django_filters.NumberFilter()
+    consortium = IdFilter()
+    institution = IdFilter()
     category = django_filters.CharFilter(help_text="分類コード(例: sem)またはID (category code or id)")
     status = django_filters.ChoiceFilter(choices=Instrument.Status.choices)
     mode = django_filters.ChoiceFilter(choices=UsageMode.choices)
@@ -265,8 +283,8 @@ class InstrumentFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return selectors.instrument_list(
             q=data.get("q") or "",
-            consortium_id=int(data["consortium"]) if data.get("consortium") is not None else None,
-            institution_id=int(data["institution"]) if data.get("institution") is not None else None,
+            consortium_id=data.get("consortium"),
+            institution_id=data.get("institution"),
             category=data.get("category") or None,
             status=data.get("status") or None,
             mode=data.get("mode") or None,
@@ -310,6 +328,10 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         return self._detail(instrument, status.HTTP_201_CREATED)
 
     @extend_schema(request=InstrumentWriteSerializer, responses=InstrumentDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)  # documented here: PATCH answers the detail too
+
+    @extend_schema(request=InstrumentWriteSerializer, responses=InstrumentDetailSerializer)
     def update(self, request, *args, **kwargs):
         instrument = self.get_object()
         serializer = InstrumentWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -337,7 +359,6 @@ class InstrumentChildViewSet(
     """Base for /instruments/{id}/<children>/: read as the catalogue allows, write as the instrument's staff."""
 
     staff_only_read = False
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no instrument in the URL
@@ -391,6 +412,7 @@ class ManualViewSet(InstrumentChildViewSet):
         context = {**self.get_serializer_context(), "current_ids": {manual.id}}
         return Response(ManualSerializer(manual, context=context).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={405: ERROR})
     def destroy(self, request, *args, **kwargs):
         # Older versions are kept on purpose: a manual is superseded by a new version, never deleted.
         return Response(

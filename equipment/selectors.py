@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from backend.plumbing import as_id
 from consortia.models import Institution
 from consortia.selectors import access_for, active_memberships, fellow_member_ids
 
@@ -37,7 +38,8 @@ def instrument_list(
     if institution_id is not None:
         qs = qs.filter(institution_id=institution_id)
     if category:
-        qs = qs.filter(category_id=int(category)) if category.isdigit() else qs.filter(category__code=category)
+        category_id = as_id(category)
+        qs = qs.filter(category_id=category_id) if category_id is not None else qs.filter(category__code=category)
     if status:
         qs = qs.filter(status=status)
     elif not include_retired:

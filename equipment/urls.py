@@ -1,14 +1,14 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter, SimpleRouter
+
+from backend.api import Router
 
 from . import api
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = Router()
 router.register("categories", api.CategoryViewSet, basename="category")
 router.register("instruments", api.InstrumentViewSet, basename="instrument")
 
-children = SimpleRouter()
+children = Router()
 children.register("manuals", api.ManualViewSet, basename="instrument-manual")
 children.register("photos", api.PhotoViewSet, basename="instrument-photo")
 children.register("rates", api.RateViewSet, basename="instrument-rate")

@@ -4,13 +4,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import id_param
 from backend.errors import Conflict
+from backend.schema import ERROR
 from bookings.models import Booking
 from bookings.pricing import quote_of
 from consortia.models import Institution
@@ -72,6 +74,16 @@ class CancelSerializer(serializers.Serializer):
     reissue = serializers.BooleanField(required=False, default=True)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM"),
+            OpenApiParameter("status", str, enum=list(Invoice.Status.values)),
+            OpenApiParameter("institution", int, description="an institution's id"),
+            OpenApiParameter("company", int, description="a company's id"),
+        ]
+    )
+)
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """Invoices: a company's users see its own, staff their institution's (`?month=2026-10`, `?status=`)."""
 
@@ -88,10 +100,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError({"status": ["issued または cancelled (issued or cancelled)"]})
             qs = qs.filter(status=params["status"])
         for name in ("institution", "company"):
-            if params.get(name):
-                if not params[name].isdigit():
-                    raise serializers.ValidationError({name: ["数値で指定してください。 (Must be an id.)"]})
-                qs = qs.filter(**{f"{name}_id": int(params[name])})
+            if (wanted := id_param(params, name)) is not None:
+                qs = qs.filter(**{f"{name}_id": wanted})
         return qs.order_by("-month", "-issued_on", "-id")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -116,7 +126,9 @@ def _institution(pk: int) -> Institution:
     return get_object_or_404(Institution, pk=pk)
 
 
-@extend_schema(request=MonthSerializer, responses={201: InvoiceSerializer(many=True)})
+@extend_schema(
+    request=MonthSerializer, responses={201: InvoiceSerializer(many=True), 200: InvoiceSerializer(many=True)}
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def invoice_run(request, pk: int):
@@ -175,7 +187,7 @@ def invoice_run_preview(request, pk: int):
     )
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def quotation(request, pk: int):
@@ -189,7 +201,7 @@ def quotation(request, pk: int):
     return pdf_response(content, f"quotation-{booking.id}.pdf")
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def certificate(request, pk: int):

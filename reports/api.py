@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api import Pagination
+from backend.api import Pagination, id_param
 from backend.errors import DomainError, refuse_unknown_fields
 from consortia.models import Consortium
 
@@ -43,14 +43,7 @@ def _text_params(data) -> dict[str, str]:
 
 
 def _institution(params: dict[str, str]) -> int | None:
-    text = params.get("institution", "").strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise DomainError(
-            "invalid_institution", "機関は数値のIDで指定してください。 (Give an id.)", field="institution"
-        )
-    return int(text)
+    return id_param(params, "institution")
 
 
 def _output(params: dict[str, str]) -> str:
@@ -142,13 +135,14 @@ class ConsortiumReportsView(APIView):
 
     permission_classes = [IsAuthenticated]
     content_negotiation_class = FormatIsOurs
+    pagination_class = Pagination  # read by the schema too: the list is paginated
 
     @extend_schema(responses=ReportSerializer(many=True))
     def get(self, request, consortium_id: int):
         consortium = _consortium(consortium_id)
         selectors.report_scope_for(request.user, consortium.id)
         reports = selectors.reports_visible_to(request.user).filter(consortium=consortium).order_by("-created_at")
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(reports, request, view=self)
         return paginator.get_paginated_response(ReportSerializer(page, many=True, context={"request": request}).data)
 

@@ -29,7 +29,7 @@ def institution_calendar(request):
     view = "day" if request.GET.get("view") == "day" else "week"
     try:
         first = parse_day(request.GET.get("day", ""), field="day")
-    except DomainError:  # a link, not a form: an unreadable or out-of-range day shows today
+    except DomainError:  # a link, not a form: an unreadable day, or one outside the years parse_day takes, shows today
         first = timezone.localdate()
     if view == "week" and "day" not in request.GET:
         first -= timedelta(days=first.weekday())  # this week from Monday
