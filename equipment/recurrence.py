@@ -207,7 +207,10 @@ def _period(rule: Rule, first: date, k: int) -> list[date] | None:
             return [first + timedelta(days=k)]
         if rule.freq == "WEEKLY":
             start = _week_start(first, rule.wkst) + timedelta(weeks=k)
-            return [start + timedelta(days=n) for n in range(7)]
+            week = [start + timedelta(days=n) for n in range(7)]
+            # The first week begins at DTSTART, as in dateutil (which recurring-ical-events used before): BYSETPOS
+            # counts from there, so a day of that week before DTSTART does not take position 1.
+            return [day for day in week if day >= first] if k == 0 else week
         if rule.freq == "MONTHLY":
             year, month = divmod(first.year * 12 + first.month - 1 + k, 12)
             return _month_days(year, month + 1) if year <= 9999 else None
