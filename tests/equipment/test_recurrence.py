@@ -136,7 +136,13 @@ def rules(draw):
     return ";".join(parts)
 
 
-@settings(max_examples=int(os.environ.get("KYOYO_HYPOTHESIS_EXAMPLES", 150)), deadline=None)
+# The same 150 examples on every run (derandomize), so that a submission is not refused by the draw; for a wider
+# search set KYOYO_HYPOTHESIS_EXAMPLES (3,000 passed when this was written) and KYOYO_HYPOTHESIS_RANDOM=1.
+@settings(
+    max_examples=int(os.environ.get("KYOYO_HYPOTHESIS_EXAMPLES", 150)),
+    derandomize=not os.environ.get("KYOYO_HYPOTHESIS_RANDOM"),
+    deadline=None,
+)
 # Found by this test in CI: the first week of a WEEKLY rule begins at DTSTART, so BYSETPOS=1 is the Monday after a
 # Wednesday DTSTART, not the Tuesday before it.
 @example(text="FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO;BYSETPOS=1;WKST=TU", start=datetime(2025, 1, 1), after=date(2025, 1, 1),
