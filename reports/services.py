@@ -61,6 +61,14 @@ def _set_progress(report_id, percent: int) -> None:
     Report.objects.filter(pk=report_id, status=Status.RUNNING).update(progress=percent)
 
 
+def failure_notice(report_id) -> str:
+    """What a reader of a failed report is told: no detail of the fault, the reference the site operator's log has."""
+    return (
+        f"サイト運営者にお問い合わせください(参照: report {report_id})。 "
+        f"(Please tell the site operator; reference: report {report_id}.)"
+    )
+
+
 def build_report(report_id, *, now=None) -> bool:
     """Compute the figures and write the CSV, Excel and PDF files. False when another run has (or had) it."""
     now = now or timezone.now()
@@ -81,10 +89,12 @@ def build_report(report_id, *, now=None) -> bool:
             field.save(exports.filename(body, fmt), ContentFile(exports.render(body, fmt)), save=False)
             names[f"{fmt}_file"] = field.name
             _set_progress(report.pk, 40 + 20 * step)
-    except Exception as exc:
+    except Exception:
+        # The fault goes to the log only: the row's error is shown to every reader of the report, and an
+        # exception's text can tell them about the server (a path that does or does not exist, a query).
         logger.exception("report %s failed", report_id)
         Report.objects.filter(pk=report_id, status=Status.RUNNING, started_at=now).update(
-            status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+            status=Status.FAILED, error=failure_notice(report_id), finished_at=timezone.now()
         )
         return False
     return bool(

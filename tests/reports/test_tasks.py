@@ -134,17 +134,20 @@ def test_a_build_abandoned_long_ago_is_taken_over(data):
     assert services.build_report(fresh.id) is False
 
 
-def test_a_failed_build_says_so(data, monkeypatch):
+def test_a_failed_build_says_so_and_keeps_the_fault_in_the_log(data, monkeypatch, caplog):
     period = Period.month(2026, 3)
     report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end)
 
     def broken(body, fmt):
-        raise RuntimeError("disk full")
+        raise FileNotFoundError("/srv/kyoyo/secret/logo.png")  # an exception's text may tell about the server
 
     monkeypatch.setattr("reports.exports.render", broken)
     assert services.build_report(report.id) is False
     report.refresh_from_db()
-    assert report.status == "failed" and "disk full" in report.error
+    assert report.status == "failed" and report.error == services.failure_notice(report.id)
+    assert "/srv/kyoyo" not in report.error and f"report {report.id}" in report.error
+    logged = [r for r in caplog.records if r.name == "reports.services" and r.exc_info]
+    assert [str(r.exc_info[1]) for r in logged] == ["/srv/kyoyo/secret/logo.png"]  # the fault, for the operator
 
 
 def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretariat_once(
