@@ -538,6 +538,7 @@ NO_STALE_COPY = {
     "notifications.services.render": "pure",
     "usage_reports.services.reminder_window": "pure",
     "reports.services.report_url": "pure",
+    "reports.services.failure_notice": "pure",
     "consultations.services.preview_suggestions": "reads only, stores nothing",
     # They take ids (or nothing) and claim each row by a conditional update or a unique key.
     "bookings.services.expire_overdue": "claims each row by UPDATE … WHERE status = 'pending'",
