@@ -6,6 +6,7 @@ the EMAIL_* variables. See README.md.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -59,8 +60,19 @@ INSTALLED_APPS = [
     "consultations",
     "invoices",
     "usage_reports",
-    "bench",  # bench_seed and bench (docs/benchmarks.md); no models
 ]
+
+# Development tools (devtools/: the demo data and the benchmark) are not part of the product and production does
+# not install them. They are installed when KYOYO_DEVTOOLS is on, when manage.py runs one of their commands
+# (so `make run` seeds the demo unchanged), and under pytest (PYTEST_VERSION), whose suite tests them.
+DEVTOOLS_COMMANDS = {"seed_demo", "bench_seed", "bench"}
+DEVTOOLS = (
+    env_bool("KYOYO_DEVTOOLS", False)
+    or (len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in DEVTOOLS_COMMANDS)
+    or "PYTEST_VERSION" in os.environ
+)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "backend.headers.SecurityHeadersMiddleware",  # first, so that every response gets the headers, WhiteNoise's too

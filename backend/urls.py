@@ -46,8 +46,8 @@ urlpatterns = [
 ]
 
 if settings.BENCH_NOOP:
-    # The benchmark's floor (bench/views.py): out of the URL map unless the setting turns it on.
-    urlpatterns.append(path("api/v1/bench/", include("bench.urls")))
+    # The benchmark's floor (devtools/bench/views.py): out of the URL map unless the setting turns it on.
+    urlpatterns.append(path("api/v1/bench/", include("devtools.bench.urls")))
 
 if settings.SERVE_MEDIA:
     # Manuals and photos, with the headers that keep them inert (README, "Uploaded files").

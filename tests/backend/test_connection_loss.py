@@ -18,8 +18,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from bench.load import Call, send
-from bench.server import database_url, gunicorn
+from devtools.bench.load import Call, send
+from devtools.bench.server import database_url, gunicorn
 from bookings.models import Booking
 from consortia.services import issue_api_token
 from tests.bookings.conftest import at, iso, working_day

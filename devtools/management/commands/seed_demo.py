@@ -4,41 +4,39 @@ Idempotent: what exists (by slug, name, code, username, corporate number, (insti
 name), (rate key), manual version) is skipped, so a second run adds nothing. The whole run is one
 transaction. Files go to MEDIA_ROOT.
 
-The past 15 months of bookings (demo_history) are historical fixtures: bulk-inserted in their final state,
+The past 15 months of bookings (devtools/demo/history.py) are historical fixtures: bulk-inserted in their final state,
 with no event log, since no service acts on them; an instrument that already has its history is skipped.
 
-Apps that build on bookings add their own demo data after these stages without bookings importing
-them (dependencies flow one way): an installed app with a `demo_seed` module gets `seed(seeder)`
-called with this seeder (see `DemoSeeder.seed_extensions`), and must be just as idempotent.
+The apps that build on bookings (consultations, invoices, usage reports) have their own stage modules in
+devtools/demo/, listed in `DemoSeeder.seed_extensions` and called with this seeder; each is just as idempotent.
 """
 
-import importlib
-import importlib.util
 import secrets
 import time as clock
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
+from bookings.fees import build_quote
+from bookings.models import Booking
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
+from devtools.demo import consultations as demo_consultations
+from devtools.demo import data
+from devtools.demo import history as past
+from devtools.demo import invoices as demo_invoices
+from devtools.demo import usage_reports as demo_usage_reports
+from devtools.demo.files import instrument_manual, instrument_photo
 from equipment import services as equipment_services
 from equipment.models import Category, Downtime, Instrument, Manual, Rate, UsageMode
 from equipment.selectors import is_qualified
-
-from ...fees import build_quote
-from ...models import Booking
-from .. import demo_data as data
-from .. import demo_history as past
-from ..demo_files import instrument_manual, instrument_photo
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 INSTRUMENT_FIELDS = ("name", "name_en", "maker", "model", "specs", "location", "description")
@@ -151,11 +149,9 @@ class DemoSeeder:
         self.say(f"  {stage}: {total} 件（新規 {created} 件）{extra}")
 
     def seed_extensions(self):
-        """Demo data of the apps built on top (e.g. consultations/demo_seed.py), in INSTALLED_APPS order."""
-        for config in apps.get_app_configs():
-            module = f"{config.name}.demo_seed"
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module).seed(self)
+        """Demo data of the apps built on top, in the order they depend on each other."""
+        for stage in (demo_consultations, demo_invoices, demo_usage_reports):
+            stage.seed(self)
 
     # --- stages ---------------------------------------------------------------------------------
 

@@ -11,9 +11,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from bookings.rules import TOKYO
-
-from . import selectors
-from .models import Outcome, UsageReport
+from usage_reports import selectors
+from usage_reports.models import Outcome, UsageReport
 
 SUMMARIES = {
     Outcome.PRODUCT_DEVELOPMENT: (

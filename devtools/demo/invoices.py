@@ -7,9 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from consortia.models import Institution
-
-from .models import Invoice
-from .services import issue_invoices
+from invoices.models import Invoice
+from invoices.services import issue_invoices
 
 MONTHS = 3
 

@@ -1,6 +1,6 @@
 """python manage.py bench_seed: the national-scale bench data set (issue #10), written in bulk.
 
-The data is drawn by bench.seed (plain data) and written by bench.writer (COPY / executemany); see their docstrings.
+The data is drawn by devtools.bench.seed (plain data) and written by devtools.bench.writer (COPY / executemany); see their docstrings.
 """
 
 import time
@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench import seed, writer
-from bench.progress import Phases
-from bookings.management.demo_data import CATEGORIES
 from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from devtools.bench import seed, writer
+from devtools.bench.progress import Phases
+from devtools.demo.data import CATEGORIES
 from equipment.models import Category, Instrument, OpeningHours, Rate
 
 HELP = """\

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from bench import seed, writer
 from bookings.models import Booking, BookingEvent
 from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, Institution, User
+from devtools.bench import seed, writer
 from equipment.models import Instrument
 from reports.periods import Period
 from reports.selectors import utilization
@@ -65,9 +65,8 @@ def test_bench_instruments_are_open_to_any_company_user(seeded):
 
 
 def test_the_bench_issues_working_tokens_of_company_users_and_of_staff(seeded):
+    from devtools.bench import subjects
     from rest_framework.test import APIClient
-
-    from bench import subjects
 
     cast = subjects.cast(clients=4)
     assert len(cast.tokens) == 4

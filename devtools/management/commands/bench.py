@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from bench import floors, load, measure, subjects
-from bench.server import gunicorn
+from devtools.bench import floors, load, measure, subjects
+from devtools.bench.server import gunicorn
 
 MS = 1000.0
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import clear_url_caches
 
-from bench import load
+from devtools.bench import load
 from tests.factories import UserFactory
 
 KEYS = {

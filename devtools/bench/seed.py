@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 import jpholiday
 
 from bookings import fees
-from bookings.management.demo_data import CATEGORIES, PROFILES, RATE_FACTORS
 from consortia.validators import corporate_number_check_digit
+from devtools.demo.data import CATEGORIES, PROFILES, RATE_FACTORS
 from reports.periods import fiscal_year_of
 
 from . import names

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import selectors, services
-from .models import Consultation, ExpertProfile, Message, Referral
-from .workdays import business_days_between
+from consultations import selectors, services
+from consultations.models import Consultation, ExpertProfile, Message, Referral
+from consultations.workdays import business_days_between
 
 # username: (institution key, listed, keywords, bio, [(institution key, model) of the instruments run])
 EXPERTS = {
