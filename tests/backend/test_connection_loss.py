@@ -18,10 +18,10 @@ import psycopg
 import pytest
 from django.db import connection
 
-from devtools.bench.load import Call, send
-from devtools.bench.server import database_url, gunicorn
 from bookings.models import Booking
 from consortia.services import issue_api_token
+from devtools.bench.load import Call, send
+from devtools.bench.server import database_url, gunicorn
 from tests.bookings.conftest import at, iso, working_day
 
 WORKERS = 2

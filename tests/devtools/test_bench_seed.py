@@ -65,8 +65,9 @@ def test_bench_instruments_are_open_to_any_company_user(seeded):
 
 
 def test_the_bench_issues_working_tokens_of_company_users_and_of_staff(seeded):
-    from devtools.bench import subjects
     from rest_framework.test import APIClient
+
+    from devtools.bench import subjects
 
     cast = subjects.cast(clients=4)
     assert len(cast.tokens) == 4
