@@ -49,6 +49,13 @@ def refuse_on_page(form: forms.Form, error: DomainError) -> None:
     attach_refusal(form, error)
 
 
+def require_permission(allowed: bool) -> None:
+    """A page's check, before it reads the form, that the user may do the verb at all (the verb's predicate, which
+    the service raises too): if not, the 403 of the policy above whatever they sent."""
+    if not allowed:
+        raise PermissionDenied("この操作はできません。 (You may not do this here.)")
+
+
 def attach_refusal(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the form: next to its field when the form has that field."""
     field = error.field if error.field in form.fields else None

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backend.web import call_service
+from backend.web import call_service, require_permission
 from bookings.selectors import own_bookings
 from consortia.models import Institution
 from consortia.selectors import access_for
@@ -216,8 +216,7 @@ def _act(request, consultation, name: str, form, service, *, success: str, ancho
     """Run one verb of the thread: back to the page on success, else the page again with the refusal beside its
     field and the input kept (400). Someone who may not do it at all gets a 403 page, whatever they sent (the
     verb's predicate, which the service raises too); on a closed consultation the service says that it is closed."""
-    if not ACTIONS[name](request.user, consultation):
-        raise PermissionDenied("この操作はできません。 (You may not do this here.)")
+    require_permission(ACTIONS[name](request.user, consultation))
     if form.is_valid():
         done = call_service(
             request, form, service, success=success, actor=request.user, consultation=consultation, **kwargs

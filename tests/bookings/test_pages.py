@@ -143,8 +143,12 @@ def test_anonymous_users_are_sent_to_log_in_before_requesting(world, sem, client
 
 
 def test_a_user_without_a_company_or_institution_cannot_request(world, sem, client, day):
-    response = logged_in(client, UserFactory()).post(f"/instruments/{sem.pk}/", form_body(day))
-    assert response.status_code == 400 and not Booking.objects.exists()
+    client = logged_in(client, UserFactory())
+    assert "id_start" not in client.get(f"/instruments/{sem.pk}/").content.decode()  # no form offered
+    response = client.post(f"/instruments/{sem.pk}/", form_body(day))
+    # The pages' refusal policy: a refused permission is a 403 page saying why, not a remark on the form.
+    assert response.status_code == 403 and not Booking.objects.exists()
+    assert "Only company users, member researchers and institution staff may book." in response.content.decode()
 
 
 # --- My bookings and one booking --------------------------------------------------------------------
