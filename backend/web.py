@@ -44,9 +44,15 @@ def staff_only(view):
 def refuse_on_page(form: forms.Form, error: DomainError) -> None:
     """The pages' refusal policy, in one place: a refused permission becomes a 403 page with the service's
     message; any other refusal is put on the form, which the caller re-renders with status 400."""
+    forbid_if_refused_permission(error)
+    attach_refusal(form, error)
+
+
+def forbid_if_refused_permission(error: DomainError) -> None:
+    """The first half of `refuse_on_page`, for a page that shows other refusals its own way (e.g. on a formset's
+    row): a refused permission is the 403 page with the service's message."""
     if isinstance(error, errors.PermissionDenied):
         raise PermissionDenied(error.message) from error
-    attach_refusal(form, error)
 
 
 def require_permission(allowed: bool) -> None:
