@@ -11,9 +11,9 @@ from django.utils import timezone
 from backend.errors import DomainError, NotFound, PermissionDenied
 from bookings.models import Booking
 from bookings.rules import TOKYO
-from bookings.selectors import bookings_visible_to
+from bookings.selectors import bookings_visible_to, is_party_to
 from consortia.models import Company, Institution
-from consortia.selectors import access_for
+from consortia.selectors import access_for, can_manage_institution
 
 from .models import Invoice, InvoiceLine
 from .totals import Line, month_bounds, tax_summary, totals
@@ -128,6 +128,12 @@ def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoi
     return plans
 
 
+# --- Who may act: one predicate per verb, raised by the services, read by the pages ----------------------------
+def may_invoice(user, institution_id: int) -> bool:
+    """Issuing the institution's invoices and cancelling (or correcting) one: its staff and site operators."""
+    return can_manage_institution(user, institution_id)
+
+
 # --- Who may read what ------------------------------------------------------------------------------------------
 def invoices_visible_to(user) -> QuerySet[Invoice]:
     """A company's users see its invoices; staff their institution's; site admins all. Nobody else any."""
@@ -154,14 +160,7 @@ def booking_for_documents(user, pk: int) -> Booking:
     )
     if booking is None:
         raise NotFound("not_found", "予約が見つかりません。 (No such booking.)")
-    access = access_for(user)
-    party = (
-        access.is_superuser
-        or booking.requester_id == user.id
-        or booking.company_id in access.admin_of
-        or booking.instrument.institution_id in access.staff_of
-    )
-    if not party:
+    if not is_party_to(user, booking):
         raise PermissionDenied(
             "not_a_party", "予約の申請者・企業・機器の機関のみ取得できます。 (Only the parties of the booking.)"
         )

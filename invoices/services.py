@@ -18,7 +18,6 @@ from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import lock_current, user_or_none
 from bookings.models import Booking
 from consortia.models import Company, Institution
-from consortia.selectors import can_manage_institution
 
 from . import selectors
 from .models import Invoice, InvoiceCounter, InvoicedBooking, InvoiceLine
@@ -29,7 +28,8 @@ REPLACED_FOR_LATE_USE = "後から記録された利用を含めて再発行 (re
 
 
 def _ensure_staff(actor, institution_id: int) -> None:
-    if not can_manage_institution(actor, institution_id):
+    """Issuing and cancelling raise `selectors.may_invoice`."""
+    if not selectors.may_invoice(actor, institution_id):
         raise PermissionDenied(
             "not_institution_staff", "この機関の担当者のみ請求書を発行できます。 (Only the institution's staff.)"
         )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
-from consortia.selectors import access_for, can_manage_institution
+from consortia.selectors import access_for
 from equipment.selectors import institutions_managed_by
 
 from . import selectors, services
@@ -55,7 +55,7 @@ def _detail(request, invoice, cancel_form=None, status=200):
     return render(
         request,
         "invoices/detail.html",
-        {"invoice": invoice, "is_staff": can_manage_institution(request.user, invoice.institution_id),
+        {"invoice": invoice, "is_staff": selectors.may_invoice(request.user, invoice.institution_id),
          "cancel_form": cancel_form or CancelForm()},
         status=status,
     )  # fmt: skip
@@ -71,7 +71,7 @@ def invoice_detail(request, pk: int):
 def invoice_cancel(request, pk: int):
     """Staff correct an invoice: it is cancelled with the reason and (by default) reissued."""
     invoice = _visible_invoice(request, pk)
-    if not can_manage_institution(request.user, invoice.institution_id):
+    if not selectors.may_invoice(request.user, invoice.institution_id):
         raise PermissionDenied("発行した機関の担当者のみ訂正できます。 (Only the issuing institution's staff.)")
     form = CancelForm(request.POST)
     if not form.is_valid():

@@ -118,10 +118,8 @@ def _initial_slot(request) -> dict:
 def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
-    company_size = "sme" if access_for(user).member_of else None  # any company: the size only sets the rate
-    can_request = user.is_authenticated and (
-        equipment_selectors.user_category_for(user, instrument, company_size=company_size) is not None
-    )
+    # The form for those who may book today; for the day a request is for, the service raises the same predicate.
+    can_request = equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
     form = RequestForm(initial=_initial_slot(request), instrument=instrument, companies=companies)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
-from backend.web import call_service, staff_only
+from backend.web import call_service, forbid_if_refused_permission, staff_only
 
 from .. import selectors, services
 from ..forms import InstrumentForm, RetireForm, opening_hours_formset
@@ -99,6 +99,7 @@ def opening_hours(request, pk: int):
                 actor=request.user, instrument=instrument, opening_hours=[interval for _form, interval in rows]
             )
         except DomainError as error:
+            forbid_if_refused_permission(error)  # the pages' refusal policy; other refusals go on their row
             hours.attach_refusal(error, rows)
         else:
             messages.success(request, "利用可能時間を保存しました。 (Opening hours saved.)")
