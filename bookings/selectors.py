@@ -121,13 +121,14 @@ def busy_between(
     return found[DOWNTIME], found[HOLD]
 
 
-def availability(instrument: Instrument, start: datetime, end: datetime):
-    """(free, busy) for a window: free are the intervals a new request may use, busy carry no identity."""
-    return availability_of(instrument.id, policy_of(instrument), start, end)
+def requestable_and_busy(instrument: Instrument, start: datetime, end: datetime):
+    """(free, busy) for a window, what the availability API and the week view show: free is where a new request may
+    lie (`rules.requestable_intervals`, stricter than opening hours minus busy), busy carries no identity."""
+    return requestable_and_busy_of(instrument.id, policy_of(instrument), start, end)
 
 
-def availability_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
-    """`availability` from an instrument's id and rules: one query for everything that takes time."""
+def requestable_and_busy_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
+    """`requestable_and_busy` from an instrument's id and rules: one query for everything that takes time."""
     margin = rules.held_interval(rules.Interval(start, end), policy)
     # widen by both buffers: a hold just outside the window can still push into it
     downtimes, holds = busy_between(
@@ -251,7 +252,7 @@ def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: date
     Free time in the past or inside the lead time is not offered."""
     start = datetime.combine(first_day, time.min, tzinfo=TOKYO)
     end = start + timedelta(days=days)
-    free, busy = availability(instrument, start, end)
+    free, busy = requestable_and_busy(instrument, start, end)
     earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
     free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
     free = rules.on_grid(free, instrument.slot_minutes)
