@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
-from consortia.selectors import access_for, can_manage_institution
-from equipment.selectors import institutions_managed_by
+from consortia.selectors import access_for, can_manage_institution, institutions_managed_by
 
 from . import selectors, services
 from .forms import CancelForm, MonthFilter, RunForm, last_month
