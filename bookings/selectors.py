@@ -17,8 +17,18 @@ from .models import Booking, BookingEvent
 TOKYO = rules.TOKYO
 
 
-POLICY_FIELDS = ("slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
-                 "cleanup_minutes", "modes", "requires_qualification", "status")  # fmt: skip
+POLICY_FIELDS = (
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "lead_time_hours",
+    "horizon_days",
+    "setup_minutes",
+    "cleanup_minutes",
+    "modes",
+    "requires_qualification",
+    "status",
+)
 
 
 def _policy(values: dict, weekly_hours) -> rules.InstrumentPolicy:
@@ -132,10 +142,12 @@ def requestable_and_busy_of(instrument_id: int, policy: rules.InstrumentPolicy, 
     margin = rules.held_interval(rules.Interval(start, end), policy)
     # widen by both buffers: a hold just outside the window can still push into it
     downtimes, holds = busy_between(
-        instrument_id, start, end,
+        instrument_id,
+        start,
+        end,
         holds_from=margin.start - timedelta(minutes=policy.cleanup_minutes),
         holds_until=margin.end + timedelta(minutes=policy.setup_minutes),
-    )  # fmt: skip
+    )
     busy = rules.busy_intervals(start, end, downtimes=downtimes, holds=holds)
     free = rules.requestable_intervals(policy, start, end, downtimes=downtimes, holds=holds)
     return free, busy
@@ -277,9 +289,11 @@ def instruments_free_between(instruments, start: datetime, end: datetime) -> set
     ids = [i.id for i in instruments]
     holds: dict[int, list] = {}
     for instrument_id, s, e in Booking.objects.filter(
-        instrument_id__in=ids, status__in=Booking.HOLDING, hold_start__lt=end + timedelta(days=1),
+        instrument_id__in=ids,
+        status__in=Booking.HOLDING,
+        hold_start__lt=end + timedelta(days=1),
         hold_end__gt=start - timedelta(days=1),
-    ).values_list("instrument_id", "hold_start", "hold_end"):  # fmt: skip
+    ).values_list("instrument_id", "hold_start", "hold_end"):
         holds.setdefault(instrument_id, []).append(rules.Interval(s, e))
     downtimes: dict[int, list] = {}
     for instrument_id, s, e in Downtime.objects.filter(instrument_id__in=ids, start__lt=end, end__gt=start).values_list(

@@ -62,9 +62,14 @@ def submit_usage_report(
         return report, False
     due = selectors.due_on(booking)
     report = UsageReport.objects.create(
-        booking=booking, company_id=booking.company_id, due_on=due, on_time=today <= due,
-        submitted_by=user_or_none(actor), submitted_at=timezone.now(), **fields,
-    )  # fmt: skip
+        booking=booking,
+        company_id=booking.company_id,
+        due_on=due,
+        on_time=today <= due,
+        submitted_by=user_or_none(actor),
+        submitted_at=timezone.now(),
+        **fields,
+    )
     return report, True
 
 
