@@ -19,6 +19,8 @@ MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 
 
 class IntervalSerializer(serializers.Serializer):
+    """One free or busy interval of an availability answer: the schema's `Interval` (tests/backend/test_schema.py)."""
+
     start = AwareDateTimeField()
     end = AwareDateTimeField()
 
