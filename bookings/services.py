@@ -1,15 +1,15 @@
 """Every change to a booking, one function per verb; the API and the pages call these.
 
-Long: one function per verb of one life cycle (request, approve, reject, propose, accept, decline, cancel,
-complete, no-show, consumables) and the locking and slot checks they share; split, a booking's transitions would
-be read across files.
-
 Each runs in one transaction and records a BookingEvent. A verb first re-reads the booking from its locked
 row (`lock_current`) and decides on that, never on the caller's copy, which may predate another verb's commit;
 status changes are also conditional updates (`UPDATE … WHERE status = <expected>`), so two people acting at
 once cannot both succeed.
 Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
 SQLite the serialised write transaction) is the guarantee.
+
+Long: one function per verb of one life cycle (request, approve, reject, propose, accept, decline, cancel,
+complete, no-show, consumables) and the locking and slot checks they share; split, a booking's transitions would
+be read across files.
 """
 
 from datetime import datetime, timedelta

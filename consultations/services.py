@@ -1,13 +1,13 @@
 """Every change to consultations, referrals, messages, booking links and expert profiles.
 
-Long: one function per verb of a consultation's life cycle (submit, refer, message, close, link a booking,
-remind) and the expert profile, sharing the row claim that keeps the status moving forward; split, the status
-rules would be read across files.
-
 One function per verb, in a transaction, permission checked inside, refusals as domain errors. A write to an
 open consultation first claims its row with a conditional update (`UPDATE … WHERE status <> 'closed'`), so a
 referral or a message can never slip in after a concurrent close, and the status moves only forward:
 `new → referred` on the first referral, `referred → answered` on the first message of referred staff.
+
+Long: one function per verb of a consultation's life cycle (submit, refer, message, close, link a booking,
+remind) and the expert profile, sharing the row claim that keeps the status moving forward; split, the status
+rules would be read across files.
 """
 
 import logging
