@@ -87,8 +87,10 @@ def test_a_number_outside_its_range_is_refused_naming_the_variable(monkeypatch):
 
 
 def start_up(**environ: str) -> subprocess.CompletedProcess:
-    """Load the settings in a new process, as `manage.py` or gunicorn would."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", **environ}
+    """Load the settings in a new process, as `manage.py` or gunicorn would, with only `environ` configured."""
+    configuration = variables_read_by_the_settings() - set(NOT_CONFIGURATION)
+    env = {name: value for name, value in os.environ.items() if name not in configuration}
+    env.update({"DJANGO_SETTINGS_MODULE": "backend.settings", **environ})
     probe = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
 
