@@ -17,8 +17,18 @@ from .models import Booking, BookingEvent
 TOKYO = rules.TOKYO
 
 
-POLICY_FIELDS = ("slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
-                 "cleanup_minutes", "modes", "requires_qualification", "status")  # fmt: skip
+POLICY_FIELDS = (
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "lead_time_hours",
+    "horizon_days",
+    "setup_minutes",
+    "cleanup_minutes",
+    "modes",
+    "requires_qualification",
+    "status",
+)
 
 
 def _policy(values: dict, weekly_hours) -> rules.InstrumentPolicy:
@@ -121,20 +131,23 @@ def busy_between(
     return found[DOWNTIME], found[HOLD]
 
 
-def availability(instrument: Instrument, start: datetime, end: datetime):
-    """(free, busy) for a window: free are the intervals a new request may use, busy carry no identity."""
-    return availability_of(instrument.id, policy_of(instrument), start, end)
+def requestable_and_busy(instrument: Instrument, start: datetime, end: datetime):
+    """(free, busy) for a window, what the availability API and the week view show: free is where a new request may
+    lie (`rules.requestable_intervals`, stricter than opening hours minus busy), busy carries no identity."""
+    return requestable_and_busy_of(instrument.id, policy_of(instrument), start, end)
 
 
-def availability_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
-    """`availability` from an instrument's id and rules: one query for everything that takes time."""
+def requestable_and_busy_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
+    """`requestable_and_busy` from an instrument's id and rules: one query for everything that takes time."""
     margin = rules.held_interval(rules.Interval(start, end), policy)
     # widen by both buffers: a hold just outside the window can still push into it
     downtimes, holds = busy_between(
-        instrument_id, start, end,
+        instrument_id,
+        start,
+        end,
         holds_from=margin.start - timedelta(minutes=policy.cleanup_minutes),
         holds_until=margin.end + timedelta(minutes=policy.setup_minutes),
-    )  # fmt: skip
+    )
     busy = rules.busy_intervals(start, end, downtimes=downtimes, holds=holds)
     free = rules.requestable_intervals(policy, start, end, downtimes=downtimes, holds=holds)
     return free, busy
@@ -251,7 +264,7 @@ def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: date
     Free time in the past or inside the lead time is not offered."""
     start = datetime.combine(first_day, time.min, tzinfo=TOKYO)
     end = start + timedelta(days=days)
-    free, busy = availability(instrument, start, end)
+    free, busy = requestable_and_busy(instrument, start, end)
     earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
     free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
     free = rules.on_grid(free, instrument.slot_minutes)
@@ -276,9 +289,11 @@ def instruments_free_between(instruments, start: datetime, end: datetime) -> set
     ids = [i.id for i in instruments]
     holds: dict[int, list] = {}
     for instrument_id, s, e in Booking.objects.filter(
-        instrument_id__in=ids, status__in=Booking.HOLDING, hold_start__lt=end + timedelta(days=1),
+        instrument_id__in=ids,
+        status__in=Booking.HOLDING,
+        hold_start__lt=end + timedelta(days=1),
         hold_end__gt=start - timedelta(days=1),
-    ).values_list("instrument_id", "hold_start", "hold_end"):  # fmt: skip
+    ).values_list("instrument_id", "hold_start", "hold_end"):
         holds.setdefault(instrument_id, []).append(rules.Interval(s, e))
     downtimes: dict[int, list] = {}
     for instrument_id, s, e in Downtime.objects.filter(instrument_id__in=ids, start__lt=end, end__gt=start).values_list(

@@ -8,6 +8,10 @@ status changes are also conditional updates (`UPDATE … WHERE status = <expecte
 once cannot both succeed.
 Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
 SQLite the serialised write transaction) is the guarantee.
+
+Long: one function per verb of one life cycle (request, approve, reject, propose, accept, decline, cancel,
+complete, no-show, consumables) and the locking and slot checks they share; split, a booking's transitions would
+be read across files.
 """
 
 from datetime import datetime, timedelta
@@ -49,9 +53,7 @@ def _verb(service):
 def _loaded(booking: Booking) -> Booking:
     """Read its history, now that the verb has added to it, and whatever else the answer shows not loaded yet."""
     getattr(booking, "_prefetched_objects_cache", {}).pop("events", None)
-    prefetch_related_objects(
-        [booking], "instrument__institution", "requester", "company", selectors.events_prefetch()
-    )  # fmt: skip
+    prefetch_related_objects([booking], "instrument__institution", "requester", "company", selectors.events_prefetch())
     return booking
 
 
@@ -123,10 +125,13 @@ def _check_slot(
     policy = selectors.policy_of(instrument)
     quota = company.monthly_quota_hours if company else None
     downtimes, holds = selectors.busy_between(  # one query for both; the hold is [start − setup, end + cleanup)
-        instrument.id, start, end, exclude_id=exclude_id,
+        instrument.id,
+        start,
+        end,
+        exclude_id=exclude_id,
         holds_from=start - timedelta(minutes=policy.setup_minutes),
         holds_until=end + timedelta(minutes=policy.cleanup_minutes),
-    )  # fmt: skip
+    )
     rules.check_request(
         policy=policy,
         start=start,
@@ -325,9 +330,17 @@ def request_booking(
     now = now or timezone.now()
     expire_overdue(instrument_id=instrument.id, now=now)
     booking = preview_request(
-        actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
-        confidential=confidential, company_id=company_id, now=now,
-    )  # fmt: skip
+        actor=actor,
+        instrument=instrument,
+        start=start,
+        end=end,
+        mode=mode,
+        purpose=purpose,
+        sample=sample,
+        confidential=confidential,
+        company_id=company_id,
+        now=now,
+    )
     _save_holding(booking)
     _record(booking, actor=actor, action="request", from_status="")
     return booking
@@ -535,9 +548,13 @@ def _clean_consumables(items) -> list[dict]:
             label, quantity, price = "", None, None
         valid = (
             0 < len(label) <= 100
-            and isinstance(quantity, int) and not isinstance(quantity, bool) and 1 <= quantity <= 10_000
-            and isinstance(price, int) and not isinstance(price, bool) and 0 <= price <= 10_000_000
-        )  # fmt: skip
+            and isinstance(quantity, int)
+            and not isinstance(quantity, bool)
+            and 1 <= quantity <= 10_000
+            and isinstance(price, int)
+            and not isinstance(price, bool)
+            and 0 <= price <= 10_000_000
+        )
         if not valid:
             raise DomainError(
                 "invalid_consumables",

@@ -5,6 +5,10 @@ One function per verb, in a transaction, refusals as domain errors. Who may do a
 open consultation first claims its row with a conditional update (`UPDATE … WHERE status <> 'closed'`), so a
 referral or a message can never slip in after a concurrent close, and the status moves only forward:
 `new → referred` on the first referral, `referred → answered` on the first message of referred staff.
+
+Long: one function per verb of a consultation's life cycle (submit, refer, message, close, link a booking,
+remind) and the expert profile, sharing the row claim that keeps the status moving forward; split, the status
+rules would be read across files.
 """
 
 import logging

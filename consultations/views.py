@@ -236,9 +236,15 @@ def post_message(request, pk: int):
     form = MessageForm(request.POST, prefix="message")
     body = form.cleaned_data["body"] if form.is_valid() else ""
     return _act(
-        request, consultation, "message", form, services.post_message,
-        success="送信しました。 (Message sent.)", anchor="thread", body=body,
-    )  # fmt: skip
+        request,
+        consultation,
+        "message",
+        form,
+        services.post_message,
+        success="送信しました。 (Message sent.)",
+        anchor="thread",
+        body=body,
+    )
 
 
 @login_required
@@ -248,10 +254,15 @@ def refer(request, pk: int):
     form = _refer_form(consultation, request.POST)
     kwargs = form.service_kwargs() if form.is_valid() else {}
     return _act(
-        request, consultation, "refer", form, services.refer,
+        request,
+        consultation,
+        "refer",
+        form,
+        services.refer,
         success="紹介しました。紹介先と企業にメールで知らせます。 (Referred; the institution and the company are e-mailed.)",
-        anchor="referrals", **kwargs,
-    )  # fmt: skip
+        anchor="referrals",
+        **kwargs,
+    )
 
 
 @login_required
@@ -261,9 +272,15 @@ def close(request, pk: int):
     form = CloseForm(request.POST, prefix="close")
     outcome = form.cleaned_data["outcome"] if form.is_valid() else ""
     return _act(
-        request, consultation, "close", form, services.close,
-        success="相談を終了しました。 (Consultation closed.)", anchor="status", outcome=outcome,
-    )  # fmt: skip
+        request,
+        consultation,
+        "close",
+        form,
+        services.close,
+        success="相談を終了しました。 (Consultation closed.)",
+        anchor="status",
+        outcome=outcome,
+    )
 
 
 @login_required
@@ -274,10 +291,15 @@ def link_booking(request, pk: int):
     form = LinkBookingForm(request.POST, prefix="link", bookings=bookings)
     booking = next((b for b in bookings if form.is_valid() and b.id == form.cleaned_data["booking"]), None)
     return _act(
-        request, consultation, "link", form, services.link_booking,
-        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)", anchor="bookings",
+        request,
+        consultation,
+        "link",
+        form,
+        services.link_booking,
+        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)",
+        anchor="bookings",
         booking=booking,
-    )  # fmt: skip
+    )
 
 
 # --- The expert directory ------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Query
 from django.utils import timezone
 
 from backend.plumbing import as_id
-from consortia.models import Institution
 from consortia.selectors import access_for, active_memberships, can_manage_institution, fellow_member_ids
 
 from .models import Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
@@ -158,13 +157,6 @@ def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySe
 
 
 # --- What institution staff manage (the staff pages) -------------------------------------------
-def institutions_managed_by(user) -> QuerySet[Institution]:
-    """The institutions whose instruments the user may change: their own as staff, all for site admins."""
-    access = access_for(user)
-    qs = Institution.objects.order_by("id")
-    return qs if access.is_superuser else qs.filter(id__in=access.staff_of)
-
-
 def instruments_managed_by(user) -> QuerySet[Instrument]:
     """Instruments of the user's institutions, retired ones included; every staff-page lookup starts here."""
     access = access_for(user)

@@ -4,6 +4,9 @@ Each function takes the acting user, checks that they may act, validates, and wr
 transaction; refusals are DomainErrors with a code and the field at fault. A verb on an existing row first
 re-reads it from its locked row (`lock_current`) and writes only the fields it changes; an edit of what the
 catalogue searches rebuilds the search text (backend.search).
+
+Long: one function per verb over an instrument and what belongs to it (opening hours, rates, manuals, photos,
+downtime, qualifications), sharing one permission check and one search-text rebuild; split, those would scatter.
 """
 
 from datetime import date, datetime, time, timedelta

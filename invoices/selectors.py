@@ -27,9 +27,10 @@ def parse_month(text) -> date:
     match = MONTH.match(str(text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
         raise DomainError(
-            "invalid_month", "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
+            "invalid_month",
+            "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
             field="month",
-        )  # fmt: skip
+        )
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -45,10 +46,15 @@ def lines_of(booking: Booking) -> list[Line]:
     day = used_on(booking)
     rows = quote.get("lines") or [{"label": f"{booking.instrument.name} 料金未設定", "amount_jpy": 0}]
     return [
-        Line(booking_id=booking.id, used_on=day, description=f"予約#{booking.id} {row['label']}"[:300],
-             amount_jpy=int(row["amount_jpy"]), tax_rate=rate)
+        Line(
+            booking_id=booking.id,
+            used_on=day,
+            description=f"予約#{booking.id} {row['label']}"[:300],
+            amount_jpy=int(row["amount_jpy"]),
+            tax_rate=rate,
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def completed_in(institution_id: int, month: date) -> QuerySet[Booking]:
@@ -123,7 +129,7 @@ def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoi
                 lines=lines,
                 summary=tax_summary(lines),
                 warnings=warnings,
-            )  # fmt: skip
+            )
         )
     return plans
 

@@ -97,10 +97,14 @@ def _with_picks(week, instrument):
     """Each free interval with the slot a click proposes: from its start, as long as allowed."""
     longest = timedelta(minutes=instrument.max_minutes)
     return [
-        {"day": d.day, "closed": d.closed, "busy": d.busy,
-         "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free]}
+        {
+            "day": d.day,
+            "closed": d.closed,
+            "busy": d.busy,
+            "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free],
+        }
         for d in week
-    ]  # fmt: skip
+    ]
 
 
 def _initial_slot(request) -> dict:
