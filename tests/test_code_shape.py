@@ -19,11 +19,6 @@ NOT_PRODUCT = {"devtools"}
 
 # Offenders other helpers of #16 are splitting in their own branches: a module path, or `path:function`.
 BEING_SPLIT = {  # #16 slices; emptied at merge
-    "reports/selectors.py",
-    "reports/selectors.py:_utilization",
-    "bookings/rules.py:check_request",
-    "consultations/matching.py:suggest",
-    "equipment/recurrence.py:parse_rule",
     "equipment/api.py",
 }
 
