@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consultations import selectors, services
 from consultations.models import Consultation, ExpertProfile, Message, Referral
-from consultations.workdays import business_days_between
+from consultations.workdays import first_answer_fields
 
 # username: (institution key, listed, keywords, bio, [(institution key, model) of the instruments run])
 EXPERTS = {
@@ -237,14 +237,14 @@ def _history(seeder, consultation: Consultation, row: dict, now) -> None:
             created_at=at,
         )
         if referral and referral.first_answered_at is None:
-            referral.first_answered_at = at
-            referral.response_business_days = business_days_between(referral.created_at, at)
-            referral.save(update_fields=["first_answered_at", "response_business_days"])
+            answer = first_answer_fields(referral.created_at, at)
+            for name, value in answer.items():
+                setattr(referral, name, value)
+            referral.save(update_fields=list(answer))
         if referral and consultation.first_answered_at is None:
             consultation.status = Consultation.Status.ANSWERED
-            consultation.first_answered_at = at
-            consultation.response_time = at - consultation.created_at
-            consultation.response_business_days = business_days_between(consultation.created_at, at)
+            for name, value in first_answer_fields(consultation.created_at, at, with_response_time=True).items():
+                setattr(consultation, name, value)
     if "closed" in row:
         outcome, days_ago = row["closed"]
         consultation.status = Consultation.Status.CLOSED
