@@ -4,14 +4,13 @@ Idempotent: what exists (by slug, name, code, username, corporate number, (insti
 name), (rate key), manual version) is skipped, so a second run adds nothing. The whole run is one
 transaction. Files go to MEDIA_ROOT.
 
-The past 15 months of bookings (devtools/demo/history.py) are historical fixtures: bulk-inserted in their final state,
-with no event log, since no service acts on them; an instrument that already has its history is skipped.
+The past 15 months of bookings are historical fixtures, bulk-inserted in their final state by the stage
+devtools/demo/booking_history.py through the product's pure rule functions.
 
 The apps that build on bookings (consultations, invoices, usage reports) have their own stage modules in
 devtools/demo/, listed in `DemoSeeder.seed_extensions` and called with this seeder; each is just as idempotent.
 """
 
-import secrets
 import time as clock
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -20,22 +19,19 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
-from bookings.fees import build_quote
-from bookings.models import Booking
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
+from devtools.demo import booking_history, data
 from devtools.demo import consultations as demo_consultations
-from devtools.demo import data
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
 from devtools.demo import usage_reports as demo_usage_reports
 from devtools.demo.files import instrument_manual, instrument_photo
 from equipment import services as equipment_services
-from equipment.models import Category, Downtime, Instrument, Manual, Rate, UsageMode
+from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -58,12 +54,6 @@ def corporate_number(body: str) -> str:
 
 def longest_interval_minutes(hours: list[dict]) -> int:
     return max((h["closes"].hour * 60 + h["closes"].minute) - (h["opens"].hour * 60 + h["opens"].minute) for h in hours)
-
-
-def next_weekday(day):
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 class Command(BaseCommand):
@@ -141,7 +131,7 @@ class DemoSeeder:
         self.seed_users()
         self.seed_qualifications()
         self.seed_downtimes()
-        self.seed_history()
+        booking_history.seed(self)
         self.seed_extensions()
         return self.logins
 
@@ -372,7 +362,7 @@ class DemoSeeder:
             instrument = self.instruments[(inst_key, model)]
             if Downtime.objects.filter(instrument=instrument, title=title, end__gt=timezone.now()).exists():
                 continue
-            day = next_weekday(today + timedelta(days=days))
+            day = past.next_weekday(today + timedelta(days=days))
             equipment_services.add_downtime(
                 actor=self.admin, instrument=instrument, kind=Downtime.Kind.MAINTENANCE, title=title,
                 start=datetime.combine(day, time(start_hour), tzinfo=TOKYO),
@@ -381,139 +371,3 @@ class DemoSeeder:
             )  # fmt: skip
             created += 1
         self.report("停止期間 (downtime)", len(data.DOWNTIMES), created)
-
-    # --- the booking history (bulk: historical fixtures, see the module docstring) ---------------------------
-
-    def seed_history(self):
-        today = timezone.localdate()
-        requesters = self._history_requesters()
-        downtimes = self._history_downtimes(today)
-        since, until = past.first_day(today, data.HISTORY_MONTHS), today - timedelta(days=1)
-        have = set(Booking.objects.filter(uid__in=self._history_uids()).values_list("instrument_id", flat=True))
-        rows, created_at = [], []
-        instruments = Instrument.objects.filter(id__in=[i.id for i in self.instruments.values()]).prefetch_related(
-            "opening_hours"
-        )
-        by_id = {i.id: i for i in instruments}
-        for (inst_key, model), instrument in self.instruments.items():
-            if instrument.id in have:
-                continue
-            instrument = by_id[instrument.id]
-            code = next(r["category"] for r in data.INSTRUMENTS if r["institution"] == inst_key and r["model"] == model)
-            rates = {(c, m): (amount, unit) for c, m, amount, unit in data.rate_table(code, instrument.modes)}
-            for booking in past.history(
-                self._history_instrument(inst_key, model, instrument, downtimes),
-                self._history_customers(inst_key),
-                since=since,
-                until=until,
-            ):
-                row = self._history_booking(booking, instrument, inst_key, requesters, rates)
-                rows.append(row)
-                created_at.append(booking.created_at)
-        made = Booking.objects.bulk_create(rows, batch_size=500)
-        # created_at is auto_now_add: put the history's request times back, 100 rows per UPDATE.
-        pairs = list(zip((b.uid for b in made), created_at, strict=True))
-        for i in range(0, len(pairs), 100):
-            chunk = pairs[i : i + 100]
-            Booking.objects.filter(uid__in=[uid for uid, _at in chunk]).update(
-                created_at=Case(*(When(uid=uid, then=Value(at)) for uid, at in chunk), output_field=DateTimeField())
-            )
-        self.report("利用履歴 (booking history)", Booking.objects.count(), len(rows), f"、{since:%Y-%m-%d}以降")
-
-    def _history_uids(self):
-        """The first uids of every instrument's history: an instrument with one of them has its history."""
-        keys = [f"{inst_key}/{model}" for inst_key, model in self.instruments]
-        return [past.history_uid(key, n) for key in keys for n in (1, 2, 3)]
-
-    def _history_requesters(self) -> dict[str, tuple[User, Company | None]]:
-        created = 0
-        for username, last, first, company_key in data.HISTORY_USERS:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = consortia_services.create_user(
-                    actor=self.admin, username=username, password=secrets.token_urlsafe(24),
-                    last_name=last, first_name=first, email=f"{username}@example.jp",
-                )  # fmt: skip
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-                created += 1
-            consortia_services.grant_role(user=user, kind="company_member", company=self.companies[company_key])
-            self.users[username] = user
-        self.report("履歴の利用者 (history requesters, no login)", len(data.HISTORY_USERS), created)
-        company_of = {"company": self.companies["ishikari"], "company2": self.companies["musashino"]}
-        company_of.update({u: self.companies[c] for u, _l, _f, c in data.HISTORY_USERS})
-        return {name: (user, company_of.get(name)) for name, user in self.users.items()}
-
-    def _history_downtimes(self, today) -> dict[int, set]:
-        """Past downtimes (through the service); returns the days each instrument had downtime."""
-        created = 0
-        for inst_key, model, days_ago, start_hour, end_hour, title, kind in data.HISTORY_DOWNTIMES:
-            instrument = self.instruments[(inst_key, model)]
-            if Downtime.objects.filter(instrument=instrument, title=title).exists():
-                continue
-            day = next_weekday(today - timedelta(days=days_ago))
-            equipment_services.add_downtime(
-                actor=self.admin, instrument=instrument, kind=kind, title=title,
-                start=datetime.combine(day, time(start_hour), tzinfo=TOKYO),
-                end=datetime.combine(day, time(end_hour), tzinfo=TOKYO), note="デモデータ（過去）",
-            )  # fmt: skip
-            created += 1
-        self.report("過去の停止期間 (past downtime)", len(data.HISTORY_DOWNTIMES), created)
-        days: dict[int, set] = {}
-        for instrument_id, start, end in Downtime.objects.filter(
-            instrument__in=self.instruments.values(), end__lt=timezone.now()
-        ).values_list("instrument_id", "start", "end"):
-            local_start, local_end = start.astimezone(TOKYO), end.astimezone(TOKYO)
-            day = local_start.date()
-            while day <= local_end.date():
-                days.setdefault(instrument_id, set()).add(day)
-                day += timedelta(days=1)
-        return days
-
-    def _history_instrument(self, inst_key, model, instrument, downtimes) -> past.HistoryInstrument:
-        return past.HistoryInstrument(
-            key=f"{inst_key}/{model}",
-            weekly_hours=tuple((h.weekday, h.opens, h.closes) for h in instrument.opening_hours.all()),
-            modes=tuple(instrument.modes),
-            slot_minutes=instrument.slot_minutes,
-            min_minutes=instrument.min_minutes,
-            max_minutes=instrument.max_minutes,
-            setup_minutes=instrument.setup_minutes,
-            cleanup_minutes=instrument.cleanup_minutes,
-            busy_days=frozenset(downtimes.get(instrument.id, ())),
-        )
-
-    def _history_customers(self, inst_key) -> list[tuple[str, int]]:
-        customers = []
-        for slug, _joined in data.INSTITUTIONS[inst_key][1]:
-            customers += data.HISTORY_CUSTOMERS[slug]
-        customers += [(username, 2) for username, key in data.HISTORY_INTERNAL.items() if key == inst_key]
-        return customers
-
-    def _history_booking(self, booking, instrument, inst_key, requesters, rates) -> Booking:
-        user, company = requesters[booking.customer]
-        if company is not None:
-            category = company.size
-        elif booking.customer in data.HISTORY_INTERNAL:  # staff at their own institution
-            category = "internal"
-        else:  # the researcher: internal at home, academic elsewhere (equipment.selectors.user_category_for)
-            home = next(scope for name, *_n, scope_kind, scope in data.USERS if name == booking.customer)
-            category = "internal" if inst_key == home else "academic"
-        amount, unit = rates.get((category, booking.mode), (None, None))
-        quote = build_quote(rate_amount=amount, rate_unit=unit, start=booking.start, end=booking.end,
-                            label=f"{instrument.name} {UsageMode(booking.mode).label}", samples=booking.samples)  # fmt: skip
-        approved = booking.decided_at is not None and booking.status != "rejected"
-        transitions = {"completed": 2, "no_show": 2, "rejected": 1, "expired": 1, "cancelled": 1 + approved}
-        return Booking(
-            uid=booking.uid, instrument=instrument, requester=user, company=company, user_category=category,
-            start=booking.start, end=booking.end,
-            hold_start=booking.start - timedelta(minutes=instrument.setup_minutes),
-            hold_end=booking.end + timedelta(minutes=instrument.cleanup_minutes),
-            mode=booking.mode, purpose="デモ履歴: 製品評価のための分析", status=booking.status, quote=quote,
-            quote_fixed_at=booking.decided_at if approved else None,
-            decision_reason="装置の調整期間のため" if booking.status == "rejected" else "",
-            decided_by=self.admin if booking.decided_at else None, decided_at=booking.decided_at,
-            expires_at=min(booking.created_at + timedelta(hours=instrument.decision_limit_hours), booking.start),
-            actual_start=booking.actual_start, actual_end=booking.actual_end,
-            sequence=transitions[booking.status],
-        )  # fmt: skip
