@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 CONSUMPTION_TAX_RATE = Decimal("0.10")  # 消費税 10%, computed once on the subtotal, rounded down
 STAFF_MODES = ("assisted", "commissioned")  # 技術補助, 技術代行・依頼分析: staff time is charged
@@ -199,6 +200,13 @@ def build_quote(
 
 MODE_NAMES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析"}  # on the instrument line
 SME, LARGE = "sme", "large"  # equipment.models.UserCategory values: this module stays free of the ORM
+
+
+class RateAmount(NamedTuple):
+    """A rate as `category_rate` reads it, for callers without an equipment.Rate row (which has both fields)."""
+
+    amount_jpy: int
+    unit: str
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,13 @@ import json
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import jpholiday
 
-from bookings import fees
+from bookings import fees, rules
 from consortia.validators import corporate_number_check_digit
 from devtools.demo.data import CATEGORIES, PROFILES, RATE_FACTORS
 from reports.periods import fiscal_year_of
@@ -38,7 +37,6 @@ COMPANY_BODY_PREFIX = "7700"  # 法人番号 body (12 digits) of bench companies
 INSTITUTION_BODY_PREFIX = "7701"  # ... and of bench institutions (their registration number is T + it)
 JOINED_ON = date(2020, 4, 1)  # every membership covers the whole booking span
 RATES_VALID_FROM = date(2024, 4, 1)
-MODE_NAMES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析"}
 FILL = 0.8  # an instrument is booked at most this share of what fits with minimum-length bookings
 EPOCH = date(1970, 1, 1).toordinal()
 TOKYO_OFFSET = 540  # minutes: Asia/Tokyo is UTC+9 all year
@@ -424,11 +422,12 @@ class BookableInstrument:
     modes: tuple[str, ...]
     setup: int
     cleanup: int
-    rates: dict  # (user category, mode) -> (yen, unit)
-    terms: tuple  # the institution's fee policy (see InstitutionPlan.policy)
+    rates: dict  # (user category, mode) -> fees.RateAmount
+    terms: fees.FeeTerms  # the institution's fee policy
     region: frozenset[str]  # prefectures of the institution's consortia
     staff_ids: tuple[int, ...]
     researchers: tuple[tuple[int, str], ...]  # (user id, user category) who may book it as researchers
+    staff_category: str = "internal"  # what its own staff pay (equipment.selectors.user_category_from_roles)
     decision_limit_hours: int = 72
 
 
@@ -436,6 +435,7 @@ class BookableInstrument:
 class Customer:
     company_id: int
     size: str
+    category: str  # the rate its users pay (equipment.selectors.user_category_from_roles of the size)
     prefecture: str
     user_ids: tuple[int, ...]
     activity: float
@@ -467,6 +467,31 @@ def tokyo_midnight_minute(day: date) -> int:
     return (day.toordinal() - EPOCH) * 1440 - TOKYO_OFFSET
 
 
+def _moment(minute: int) -> datetime:
+    return datetime.fromtimestamp(minute * 60, UTC)
+
+
+def _minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+def hold_widening(setup: int, cleanup: int) -> tuple[int, int]:
+    """Minutes `rules.held_interval` adds before and after a booking with these buffers (asked once per
+    instrument: the bench works in epoch minutes)."""
+    policy = rules.InstrumentPolicy(setup_minutes=setup, cleanup_minutes=cleanup)
+    start, end = _moment(0), _moment(60)
+    hold = rules.held_interval(rules.Interval(start, end), policy)
+    return _minute(start) - _minute(hold.start), _minute(hold.end) - _minute(end)
+
+
+def decision_deadline_minute(created: int, start: int, decision_limit_hours: int) -> int:
+    """`rules.decision_deadline` in epoch minutes."""
+    deadline = rules.decision_deadline(
+        requested_at=_moment(created), start=_moment(start), decision_limit_hours=decision_limit_hours
+    )
+    return _minute(deadline)
+
+
 def generate_bookings(
     instruments: list[BookableInstrument],
     customers: list[Customer],
@@ -486,117 +511,167 @@ def generate_bookings(
     approved or pending, so they hold their time. Raises ValueError(capacity) when `total` does not fit.
     """
     stats = stats if stats is not None else Stats()
-    rng = random.Random(f"bench-bookings-{seed}")
-    days = working_days(span.first_day, span.last_day)
-    day_count = len(days)
-    day_bases = [tokyo_midnight_minute(d) for d in days]
-    day_weights = list(accumulate(names.MONTH_DEMAND[d.month] for d in days))
-    capacities = [int(i.profile.capacity * day_count * FILL) for i in instruments]
+    draw = BookingDraw(instruments, customers, span=span, seed=seed, timestamp_suffix=timestamp_suffix, stats=stats)
+    capacities = [int(i.profile.capacity * len(draw.days) * FILL) for i in instruments]
     counts = allocate([i.demand for i in instruments], capacities, total)
-    ts = Timestamps(span.first_day - timedelta(days=120), span.last_day + timedelta(days=2), timestamp_suffix)
-    now = span.now_minute
-    by_region = _customer_pools(customers, {i.region for i in instruments})
-    quote_of = _quote_cache(stats)
     next_id = first_id
-    by_status = stats.by_status
-    randrange, rnd, choice, randint = rng.randrange, rng.random, rng.choice, rng.randint
-    purposes, reasons = names.PURPOSES, names.REJECT_REASONS
     for instrument, count in zip(instruments, counts, strict=True):
-        if not count:
-            continue
-        profile, iid = instrument.profile, instrument.id
-        cap = max(1, int(profile.capacity * FILL + 0.999))
-        per_day = [0] * day_count
-        overflow = 0
-        for d in rng.choices(range(day_count), cum_weights=day_weights, k=count):
-            if per_day[d] < cap:
-                per_day[d] += 1
-            else:
-                overflow += 1
-        while overflow:
-            d = randrange(day_count)
-            if per_day[d] < profile.capacity:
-                per_day[d] += 1
-                overflow -= 1
-        pool, pool_weights = by_region[instrument.region]
+        if count:
+            for row in draw.rows_of(instrument, count):
+                yield (next_id, *row)
+                next_id += 1
+    stats.bookings = next_id - first_id
+
+
+@dataclass
+class Outcome:
+    """Where a drawn booking stands now, in epoch minutes."""
+
+    status: str
+    created: int
+    updated: int
+    decided_at: int | None = None
+    fixed_at: int | None = None
+    reason: str = ""
+    actual_start: int | None = None
+    actual_end: int | None = None
+
+
+class BookingDraw:
+    """The random stream of `generate_bookings` and what every row needs (timestamps, customer pools, quotes)."""
+
+    def __init__(self, instruments, customers, *, span: Span, seed: int, timestamp_suffix: str, stats: Stats):
+        self.rng = random.Random(f"bench-bookings-{seed}")
+        self.stats = stats
+        self.days = working_days(span.first_day, span.last_day)
+        self.day_bases = [tokyo_midnight_minute(d) for d in self.days]
+        self.day_weights = list(accumulate(names.MONTH_DEMAND[d.month] for d in self.days))
+        self.ts = Timestamps(span.first_day - timedelta(days=120), span.last_day + timedelta(days=2), timestamp_suffix)
+        self.now = span.now_minute
+        self.by_region = _customer_pools(customers, {i.region for i in instruments})
+        self.quote_of = _quote_cache(stats)
+
+    def rows_of(self, instrument: BookableInstrument, count: int):
+        """The rows (without their id) of `count` bookings of one instrument, day by day."""
+        rng, stats = self.rng, self.stats
+        per_day = self.spread(instrument.profile, count)
+        pool, pool_weights = self.by_region[instrument.region]
         picks = iter(rng.choices(pool, cum_weights=pool_weights, k=count))
-        setup, cleanup, modes = instrument.setup, instrument.cleanup, instrument.modes
-        staff, researchers = instrument.staff_ids, instrument.researchers
-        limit = instrument.decision_limit_hours * 60
+        before, after = hold_widening(instrument.setup, instrument.cleanup)
         for d, k in enumerate(per_day):
             if not k:
                 continue
             if k > 1:
                 stats.packed_days += 1
                 stats.most_in_a_day = max(stats.most_in_a_day, k)
-            base = day_bases[d]
-            for s, e in profile.pack(rng, k):
-                start, end = base + s, base + e
-                customer = next(picks)
-                r = rnd()
-                if r < 0.04 and staff:
-                    requester, company_id, category, prefecture = choice(staff), None, "internal", ""
-                elif r < 0.07 and researchers:
-                    (requester, category), company_id, prefecture = choice(researchers), None, ""
-                else:
-                    requester = choice(customer.user_ids)
-                    company_id, category, prefecture = customer.company_id, customer.size, customer.prefecture
-                mode = choice(modes)
-                confidential = rnd() < 0.1
-                samples = randint(1, 6)
-                outside = bool(prefecture) and prefecture not in instrument.region
-                quote = quote_of(instrument, category, mode, e - s, samples, confidential, outside)
-                decided_at = actual_start = actual_end = fixed_at = None
-                reason = ""
-                if end <= now:  # history
-                    created = start - randint(1, 30) * 1440 - randrange(600)
-                    r = rnd()
-                    status = ("completed" if r < 0.80 else "cancelled" if r < 0.88 else "rejected" if r < 0.93
-                              else "expired" if r < 0.97 else "no_show")  # fmt: skip
-                    decided = status != "expired" and not (status == "cancelled" and rnd() < 0.5)
-                    if decided:
-                        decided_at = min(created + randint(30, 70 * 60), (created + start) // 2)
-                        if status != "rejected":
-                            fixed_at = decided_at
-                        else:
-                            reason = choice(reasons)
-                    if status == "completed":
-                        actual_start = start + choice((0, 0, 0, 5, 10))
-                        actual_end = end + choice((0, 0, 0, -15, -30, 10))
-                        if actual_end <= actual_start:
-                            actual_end = end
-                    sequence = {"completed": 2, "no_show": 2, "rejected": 1, "expired": 1}.get(status, 1 + decided)
-                    if status == "completed":
-                        updated = actual_end
-                    elif status == "cancelled":
-                        updated = ((decided_at or created) + start) // 2
-                    elif status == "expired":
-                        updated = min(created + limit, start)
-                    elif status == "no_show":
-                        updated = end + 60
-                    else:
-                        updated = decided_at
-                elif start > now and rnd() < 0.3:  # waiting for a decision, asked in the last two days
-                    status, sequence = "pending", 0
-                    created = min(now - randrange(2 * 1440), start - 60)
-                    updated = created
-                else:  # approved, in the future or under way
-                    status, sequence = "approved", 1
-                    created = min(start - randint(2, 45) * 1440 - randrange(600), now - 120)
-                    decided_at = fixed_at = min(created + randint(30, 70 * 60), now - 60)
-                    updated = decided_at
-                by_status[status] = by_status.get(status, 0) + 1
-                yield (
-                    next_id, "%032x" % _uuid4_bits(rng), iid, requester, company_id, category, ts(start), ts(end),
-                    ts(start - setup), ts(end + cleanup), mode, choice(purposes), f"試料{samples}点", int(confidential),
-                    status, "[]", quote, None if fixed_at is None else ts(fixed_at), 0, reason,
-                    choice(staff) if decided_at is not None else None,
-                    None if decided_at is None else ts(decided_at), ts(min(created + limit, start)),
-                    None if actual_start is None else ts(actual_start), None if actual_end is None else ts(actual_end),
-                    sequence, ts(created), ts(updated),
-                )  # fmt: skip
-                next_id += 1
-    stats.bookings = next_id - first_id
+            base = self.day_bases[d]
+            for s, e in instrument.profile.pack(rng, k):
+                yield self.row(instrument, next(picks), base + s, base + e, (before, after))
+
+    def spread(self, profile: DayProfile, count: int) -> list[int]:
+        """Bookings per working day: drawn by the month's demand, at most FILL of a day's capacity where possible."""
+        rng, day_count = self.rng, len(self.days)
+        cap = max(1, int(profile.capacity * FILL + 0.999))
+        per_day = [0] * day_count
+        overflow = 0
+        for d in rng.choices(range(day_count), cum_weights=self.day_weights, k=count):
+            if per_day[d] < cap:
+                per_day[d] += 1
+            else:
+                overflow += 1
+        while overflow:
+            d = rng.randrange(day_count)
+            if per_day[d] < profile.capacity:
+                per_day[d] += 1
+                overflow -= 1
+        return per_day
+
+    def requester(self, instrument: BookableInstrument, customer: Customer) -> tuple[int, int | None, str, str]:
+        """(user id, company id, user category, company prefecture): now and then its own staff or a researcher."""
+        rng = self.rng
+        r = rng.random()
+        if r < 0.04 and instrument.staff_ids:
+            return rng.choice(instrument.staff_ids), None, instrument.staff_category, ""
+        if r < 0.07 and instrument.researchers:
+            requester, category = rng.choice(instrument.researchers)
+            return requester, None, category, ""
+        return rng.choice(customer.user_ids), customer.company_id, customer.category, customer.prefecture
+
+    def row(self, instrument: BookableInstrument, customer: Customer, start: int, end: int, widening) -> tuple:
+        rng, ts = self.rng, self.ts
+        requester, company_id, category, prefecture = self.requester(instrument, customer)
+        mode = rng.choice(instrument.modes)
+        confidential = rng.random() < 0.1
+        samples = rng.randint(1, 6)  # named in the sample text; the product prices every booking as one sample
+        is_company = company_id is not None and category in (fees.SME, fees.LARGE)
+        outside = is_company and fees.is_outside(prefecture, instrument.region)
+        quote = self.quote_of(instrument, category, mode, end - start, confidential, outside)
+        limit = instrument.decision_limit_hours
+        outcome = self.past(start, end, limit) if end <= self.now else self.ahead(start)
+        self.stats.by_status[outcome.status] = self.stats.by_status.get(outcome.status, 0) + 1
+        before, after = widening
+        deadline = decision_deadline_minute(outcome.created, start, limit)
+        sequence = rules.sequence_after(outcome.status, approved=outcome.fixed_at is not None)
+        return (
+            "%032x" % _uuid4_bits(rng), instrument.id, requester, company_id, category, ts(start), ts(end),
+            ts(start - before), ts(end + after), mode, rng.choice(names.PURPOSES), f"試料{samples}点",
+            int(confidential), outcome.status, "[]", quote, _ts_or_none(ts, outcome.fixed_at), 0, outcome.reason,
+            rng.choice(instrument.staff_ids) if outcome.decided_at is not None else None,
+            _ts_or_none(ts, outcome.decided_at), ts(deadline), _ts_or_none(ts, outcome.actual_start),
+            _ts_or_none(ts, outcome.actual_end), sequence, ts(outcome.created), ts(outcome.updated),
+        )  # fmt: skip
+
+    def past(self, start: int, end: int, decision_limit_hours: int) -> Outcome:
+        """A booking that has ended: mostly completed; some cancelled, rejected, expired or no-show."""
+        rng = self.rng
+        created = start - rng.randint(1, 30) * 1440 - rng.randrange(600)
+        r = rng.random()
+        status = next(s for s, upto in PAST_STATUSES if r < upto)
+        decided = status != "expired" and not (status == "cancelled" and rng.random() < 0.5)
+        outcome = Outcome(status, created, updated=created)
+        if decided:
+            outcome.decided_at = min(created + rng.randint(30, 70 * 60), (created + start) // 2)
+            if status != "rejected":
+                outcome.fixed_at = outcome.decided_at
+            else:
+                outcome.reason = rng.choice(names.REJECT_REASONS)
+        if status == "completed":
+            outcome.actual_start = start + rng.choice((0, 0, 0, 5, 10))
+            outcome.actual_end = end + rng.choice((0, 0, 0, -15, -30, 10))
+            if outcome.actual_end <= outcome.actual_start:
+                outcome.actual_end = end
+        outcome.updated = _last_change(outcome, start, end, decision_limit_hours)
+        return outcome
+
+    def ahead(self, start: int) -> Outcome:
+        """A booking not yet over: pending (asked in the last two days) or approved, so it holds its time."""
+        rng, now = self.rng, self.now
+        if start > now and rng.random() < 0.3:
+            created = min(now - rng.randrange(2 * 1440), start - 60)
+            return Outcome("pending", created, updated=created)
+        created = min(start - rng.randint(2, 45) * 1440 - rng.randrange(600), now - 120)
+        decided_at = min(created + rng.randint(30, 70 * 60), now - 60)
+        return Outcome("approved", created, updated=decided_at, decided_at=decided_at, fixed_at=decided_at)
+
+
+def _last_change(outcome: Outcome, start: int, end: int, decision_limit_hours: int) -> int:
+    """When a past booking last changed: its use recorded, its cancellation, its expiry or its decision."""
+    if outcome.status == "completed":
+        return outcome.actual_end
+    if outcome.status == "cancelled":
+        return ((outcome.decided_at or outcome.created) + start) // 2
+    if outcome.status == "expired":
+        return decision_deadline_minute(outcome.created, start, decision_limit_hours)
+    if outcome.status == "no_show":
+        return end + 60
+    return outcome.decided_at
+
+
+PAST_STATUSES = (("completed", 0.80), ("cancelled", 0.88), ("rejected", 0.93), ("expired", 0.97), ("no_show", 1.01))
+
+
+def _ts_or_none(ts: Timestamps, minute: int | None) -> str | None:
+    return None if minute is None else ts(minute)
 
 
 def _uuid4_bits(rng: random.Random) -> int:
@@ -615,34 +690,29 @@ def _customer_pools(customers: list[Customer], regions) -> dict:
 
 
 def _quote_cache(stats: Stats):
-    """The booking's quote as JSON text (bookings.fees arithmetic), memoised on what it depends on."""
+    """The booking's quote as JSON text, by the product's rules (`fees.category_rate`, `fees.quote`), memoised on
+    what it depends on: a quote reads only the booking's length, never its date, so one start serves all."""
     cache: dict = {}
-    start = datetime(2000, 1, 3, 0, 0)
+    start = datetime(2000, 1, 3, 0, 0, tzinfo=UTC)
 
-    def quote_of(instrument, category, mode, minutes, samples, confidential, outside):
-        confidential_factor, outside_factor, large_factor, staff_rate = instrument.terms
-        amount, unit = instrument.rates.get((category, mode), (None, None))
-        large_from_sme = category == "large" and large_factor is not None
-        if large_from_sme:
-            amount, unit = instrument.rates.get(("sme", mode), (amount, unit))
-        key = (instrument.name, amount, unit, mode, minutes, samples if unit == "sample" else 0,
-               confidential and confidential_factor, outside and outside_factor, large_from_sme and large_factor,
-               staff_rate)  # fmt: skip
+    def quote_of(instrument, category, mode, minutes, confidential, outside):
+        terms = instrument.terms
+        rate = fees.category_rate(
+            user_category=category, mode=mode, terms=terms, rate_of=lambda c, m: instrument.rates.get((c, m))
+        )
+        key = (instrument.name, rate, terms, mode, minutes, confidential, outside)
         text = cache.get(key)
         if text is None:
-            terms = fees.FeeTerms(
-                confidential=Decimal(confidential_factor),
-                outside_region=Decimal(outside_factor),
-                large_company=None if large_factor is None else Decimal(large_factor),
-                staff_rate_jpy=staff_rate,
+            quote = fees.quote(
+                rate=rate,
+                terms=terms,
+                instrument_name=instrument.name,
+                mode=mode,
+                start=start,
+                end=start + timedelta(minutes=minutes),
+                confidential=confidential,
+                outside_region=outside,
             )
-            quote = fees.build_quote(
-                rate_amount=amount, rate_unit=unit, start=start, end=start + timedelta(minutes=minutes),
-                label=f"{instrument.name} {MODE_NAMES[mode]}", samples=samples, mode=mode,
-                multipliers=fees.applicable_multipliers(terms, confidential=confidential, outside_region=outside,
-                                                        large_from_sme_rate=large_from_sme),
-                staff_rate_jpy=staff_rate,
-            )  # fmt: skip
             text = cache[key] = json.dumps(quote, ensure_ascii=False)
             stats.quotes_built += 1
         return text

@@ -11,12 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bookings import fees
 from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from devtools.bench import seed, writer
 from devtools.bench.progress import Phases
 from devtools.demo.data import CATEGORIES
 from equipment.models import Category, Instrument, OpeningHours, Rate
+from equipment.selectors import user_category_from_roles
 
 HELP = """\
 ベンチマーク用の全国規模データを一括作成します (issue #10)。Creates the bench data set in bulk: regional consortia
@@ -29,6 +31,28 @@ another; a request that does not fit the span at all is refused before anything 
 booking, derived in SQL: a few seconds per million); --events request keeps only the request. No API tokens: a
 token's key is stored only as its hash, so `bench` issues its own (bench.subjects.token_of). Refuses to run when
 bench data exists; --replace deletes it first (other data is left alone)."""
+
+
+def user_category(*, institution: int | None = None, staff_of=(), researcher_of=(), company_size=None, fellows=()):
+    """The rate a bench user pays, by the product's rule (institutions by their index in the plan)."""
+    return user_category_from_roles(
+        institution_id=institution,
+        staff_of=staff_of,
+        researcher_of=researcher_of,
+        company_size=company_size,
+        fellow_members=lambda: fellows,
+    )
+
+
+def fee_terms(policy: tuple) -> fees.FeeTerms:
+    """An institution's planned fee policy as the fee arithmetic takes it (what bookings.pricing reads back)."""
+    confidential, outside_region, large_company, staff_rate_jpy = policy
+    return fees.FeeTerms(
+        confidential=Decimal(confidential),
+        outside_region=Decimal(outside_region),
+        large_company=None if large_company is None else Decimal(large_company),
+        staff_rate_jpy=staff_rate_jpy,
+    )
 
 
 class Command(BaseCommand):
@@ -133,13 +157,17 @@ class Command(BaseCommand):
             for n, i in enumerate(world.institutions)
             for c in i.consortia
         )
+        terms = [fee_terms(i.policy) for i in world.institutions]
         FeePolicy.objects.bulk_create(
-            FeePolicy(institution=institutions[n], confidential_multiplier=Decimal(i.policy[0]),
-                      outside_region_multiplier=Decimal(i.policy[1]),
-                      large_company_multiplier=None if i.policy[2] is None else Decimal(i.policy[2]),
-                      staff_rate_jpy=i.policy[3])
-            for n, i in enumerate(world.institutions)
-        )  # fmt: skip
+            FeePolicy(
+                institution=institutions[n],
+                confidential_multiplier=t.confidential,
+                outside_region_multiplier=t.outside_region,
+                large_company_multiplier=t.large_company,
+                staff_rate_jpy=t.staff_rate_jpy,
+            )
+            for n, t in enumerate(terms)
+        )
         companies = Company.objects.bulk_create(
             (Company(name=c.name, corporate_number=c.corporate_number, size=c.size, industry=c.industry,
                      prefecture=c.prefecture, address=c.prefecture, monthly_quota_hours=None)
@@ -169,10 +197,16 @@ class Command(BaseCommand):
         )
         by_username = {u.username: u.id for u in users}
         customers = [
-            seed.Customer(company_id=companies[n].id, size=c.size, prefecture=c.prefecture,
-                          user_ids=tuple(by_username[u[0]] for u in c.users), activity=c.activity)
+            seed.Customer(
+                company_id=companies[n].id,
+                size=c.size,
+                category=user_category(company_size=c.size),
+                prefecture=c.prefecture,
+                user_ids=tuple(by_username[u[0]] for u in c.users),
+                activity=c.activity,
+            )
             for n, c in enumerate(world.companies)
-        ]  # fmt: skip
+        ]
         return {
             "consortia": consortia, "institutions": institutions, "users": by_username, "customers": customers,
         }  # fmt: skip
@@ -220,19 +254,21 @@ class Command(BaseCommand):
 
     def bookable(self, world: seed.World, ids: dict, made: list[Instrument]) -> list[seed.BookableInstrument]:
         users = ids["users"]
-        regions, fellows = [], []
-        for i in world.institutions:
-            regions.append(frozenset(p for c in i.consortia for p in world.consortia[c].prefectures))
-        members = {}
+        regions = [frozenset(p for c in i.consortia for p in world.consortia[c].prefectures) for i in world.institutions]
+        members: dict[int, set[int]] = {}
         for n, i in enumerate(world.institutions):
             for c in i.consortia:
                 members.setdefault(c, set()).add(n)
+        researchers = []  # per institution (by index): who may book its instruments as a researcher, at which rate
         for n, i in enumerate(world.institutions):
-            fellow = sorted({m for c in i.consortia for m in members[c]})
-            fellows.append(
-                tuple((users[r[0]], "internal" if m == n else "academic") for m in fellow
-                      for r in world.institutions[m].researchers)
-            )  # fmt: skip
+            fellows = {m for c in i.consortia for m in members[c]}
+            researchers.append(
+                tuple(
+                    (users[r[0]], user_category(institution=n, researcher_of={m}, fellows=fellows))
+                    for m in sorted(fellows)
+                    for r in world.institutions[m].researchers
+                )
+            )
         profiles: dict[tuple, seed.DayProfile] = {}
         result = []
         for instrument, plan in zip(made, world.instruments, strict=True):
@@ -242,13 +278,24 @@ class Command(BaseCommand):
             owner = world.institutions[plan.institution]
             result.append(
                 seed.BookableInstrument(
-                    id=instrument.id, institution_id=instrument.institution_id, name=plan.name, category=plan.category,
-                    demand=plan.demand, profile=profiles[key], modes=plan.modes, setup=plan.setup,
-                    cleanup=plan.cleanup, rates={(c, m): (a, u) for c, m, a, u in plan.rates()}, terms=owner.policy,
-                    region=regions[plan.institution], staff_ids=tuple(users[s[0]] for s in owner.staff),
-                    researchers=fellows[plan.institution],
+                    id=instrument.id,
+                    institution_id=instrument.institution_id,
+                    name=plan.name,
+                    category=plan.category,
+                    demand=plan.demand,
+                    profile=profiles[key],
+                    modes=plan.modes,
+                    setup=plan.setup,
+                    cleanup=plan.cleanup,
+                    rates={(c, m): fees.RateAmount(a, u) for c, m, a, u in plan.rates()},
+                    terms=fee_terms(owner.policy),
+                    region=regions[plan.institution],
+                    staff_ids=tuple(users[s[0]] for s in owner.staff),
+                    researchers=researchers[plan.institution],
+                    staff_category=user_category(institution=plan.institution, staff_of={plan.institution}),
+                    decision_limit_hours=instrument.decision_limit_hours,
                 )
-            )  # fmt: skip
+            )
         return result
 
     # --- the summary ---------------------------------------------------------------------------------------------
