@@ -254,7 +254,9 @@ class Command(BaseCommand):
 
     def bookable(self, world: seed.World, ids: dict, made: list[Instrument]) -> list[seed.BookableInstrument]:
         users = ids["users"]
-        regions = [frozenset(p for c in i.consortia for p in world.consortia[c].prefectures) for i in world.institutions]
+        regions = [
+            frozenset(p for c in i.consortia for p in world.consortia[c].prefectures) for i in world.institutions
+        ]
         members: dict[int, set[int]] = {}
         for n, i in enumerate(world.institutions):
             for c in i.consortia:
