@@ -24,12 +24,13 @@ from django.utils import timezone
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
-from devtools.demo import booking_history, data
+from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
 from devtools.demo import usage_reports as demo_usage_reports
 from devtools.demo.files import instrument_manual, instrument_photo
+from devtools.demo.instruments import INSTRUMENTS
 from equipment import services as equipment_services
 from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
@@ -151,9 +152,12 @@ class DemoSeeder:
         created = admin is None
         if created:  # the one bootstrap write outside the services: every service needs an actor
             admin = User.objects.create_superuser(
-                username=username, email=f"{username}@example.jp", password=self.password,
-                last_name=last, first_name=first,
-            )  # fmt: skip
+                username=username,
+                email=f"{username}@example.jp",
+                password=self.password,
+                last_name=last,
+                first_name=first,
+            )
         elif not admin.is_superuser:
             raise CommandError(
                 f"利用者 {username} は存在しますがサイト管理者ではありません。 "
@@ -192,8 +196,12 @@ class DemoSeeder:
                         joined += 1
             self.institutions[key] = institution
         both = [i.name for i in self.institutions.values() if i.consortia.count() > 1]
-        self.report("機関 (institutions)", len(self.institutions), created,
-                    f"、加入追加 {joined} 件、複数協議会に加入: {'・'.join(both) or 'なし'}")  # fmt: skip
+        self.report(
+            "機関 (institutions)",
+            len(self.institutions),
+            created,
+            f"、加入追加 {joined} 件、複数協議会に加入: {'・'.join(both) or 'なし'}",
+        )
 
     def seed_fee_policies(self):
         """Every institution's fee policy and registration number, through the staff's service; an institution that
@@ -204,17 +212,21 @@ class DemoSeeder:
             if FeePolicy.objects.filter(institution=institution).exists():
                 continue
             consortia_services.update_fee_policy(
-                actor=self.admin, institution=institution, registration_number=f"T{corporate_number(body)}",
-                confidential_multiplier=Decimal(confidential), outside_region_multiplier=Decimal(outside),
-                large_company_multiplier=Decimal(large) if large else None, staff_rate_jpy=staff_rate,
+                actor=self.admin,
+                institution=institution,
+                registration_number=f"T{corporate_number(body)}",
+                confidential_multiplier=Decimal(confidential),
+                outside_region_multiplier=Decimal(outside),
+                large_company_multiplier=Decimal(large) if large else None,
+                staff_rate_jpy=staff_rate,
                 usage_report_due_days=due_days,
-            )  # fmt: skip
+            )
             created += 1
         self.report("料金規程・登録番号 (fee policies, registration numbers)", len(data.FEE_POLICIES), created)
 
     def seed_categories(self):
         created = 0
-        for code, name, name_en, keywords in data.CATEGORIES:
+        for code, name, name_en, keywords in catalogue.CATEGORIES:
             category = Category.objects.filter(code=code).first()
             if category is None:
                 category = equipment_services.create_category(
@@ -226,7 +238,7 @@ class DemoSeeder:
 
     def seed_instruments(self):
         created = rates = photos = manuals = 0
-        for row in data.INSTRUMENTS:
+        for row in INSTRUMENTS:
             fields = {key: row[key] for key in INSTRUMENT_FIELDS}
             inst_key, code = row["institution"], row["category"]
             institution = self.institutions[inst_key]
@@ -238,14 +250,18 @@ class DemoSeeder:
             rates += self._add_rates(instrument, code)
             photos += self._add_photo(instrument, code)
             manuals += self._add_manuals(instrument, code)
-        self.report("機器 (instruments)", len(self.instruments), created,
-                    f"、料金 {rates} 件・写真 {photos} 件・マニュアル {manuals} 件を追加")  # fmt: skip
+        self.report(
+            "機器 (instruments)",
+            len(self.instruments),
+            created,
+            f"、料金 {rates} 件・写真 {photos} 件・マニュアル {manuals} 件を追加",
+        )
 
     def _create_instrument(self, institution, inst_key, code, overrides: dict, **fields) -> Instrument:
         """Booking rules from the category's profile, overridden by the row's optional keys."""
-        profile = data.PROFILES[code]
-        schedule = overrides.get("schedule") or data.SCHEDULE_BY_INSTITUTION.get(inst_key, data.LUNCH)
-        hours = data.opening_hours(schedule)
+        profile = catalogue.PROFILES[code]
+        schedule = overrides.get("schedule") or catalogue.SCHEDULE_BY_INSTITUTION.get(inst_key, catalogue.LUNCH)
+        hours = catalogue.opening_hours(schedule)
         slot = overrides.get("slot", profile["slot"])
         setup, cleanup = overrides.get("setup", profile["setup"]), overrides.get("cleanup", profile["cleanup"])
         # The longest booking must fit one opening interval with its buffers, on the slot grid.
@@ -254,30 +270,43 @@ class DemoSeeder:
         min_minutes = min(overrides.get("min", profile["min"]), max_minutes)
         modes = overrides.get("modes", profile["modes"])
         return equipment_services.create_instrument(
-            actor=self.admin, institution=institution, category=self.categories[code], opening_hours=hours,
-            modes=modes, requires_qualification=overrides.get("qual", profile.get("qual", True)),
-            slot_minutes=slot, min_minutes=min_minutes, max_minutes=max_minutes,
+            actor=self.admin,
+            institution=institution,
+            category=self.categories[code],
+            opening_hours=hours,
+            modes=modes,
+            requires_qualification=overrides.get("qual", profile.get("qual", True)),
+            slot_minutes=slot,
+            min_minutes=min_minutes,
+            max_minutes=max_minutes,
             lead_time_hours=overrides.get("lead", profile["lead"]),
             horizon_days=overrides.get("horizon", profile["horizon"]),
-            setup_minutes=setup, cleanup_minutes=cleanup,
+            setup_minutes=setup,
+            cleanup_minutes=cleanup,
             cancellation_deadline_hours=48 if profile["lead"] >= 48 else 24,
-            decision_limit_hours=72, **fields,
-        )  # fmt: skip
+            decision_limit_hours=72,
+            **fields,
+        )
 
     def _add_rates(self, instrument: Instrument, code: str) -> int:
         existing = set(
-            Rate.objects.filter(instrument=instrument, valid_from=data.RATES_VALID_FROM).values_list(
+            Rate.objects.filter(instrument=instrument, valid_from=catalogue.RATES_VALID_FROM).values_list(
                 "user_category", "mode"
             )
         )
         added = 0
-        for user_category, mode, amount, unit in data.rate_table(code, instrument.modes):
+        for user_category, mode, amount, unit in catalogue.rate_table(code, instrument.modes):
             if (user_category, mode) in existing:
                 continue
             equipment_services.add_rate(
-                actor=self.admin, instrument=instrument, user_category=user_category, mode=mode,
-                amount_jpy=amount, unit=unit, valid_from=data.RATES_VALID_FROM,
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                user_category=user_category,
+                mode=mode,
+                amount_jpy=amount,
+                unit=unit,
+                valid_from=catalogue.RATES_VALID_FROM,
+            )
             added += 1
         return added
 
@@ -292,7 +321,7 @@ class DemoSeeder:
         return 1
 
     def _add_manuals(self, instrument: Instrument, code: str) -> int:
-        versions = ["1.0", "1.1"] if instrument.model in data.REVISED_MANUALS else ["1.0"]
+        versions = ["1.0", "1.1"] if instrument.model in catalogue.REVISED_MANUALS else ["1.0"]
         have = set(Manual.objects.filter(instrument=instrument, language="ja").values_list("version", flat=True))
         added = 0
         for version in versions:
@@ -300,15 +329,25 @@ class DemoSeeder:
                 continue
             category = self.categories[code]
             content = instrument_manual(
-                instrument_name=instrument.name, maker=instrument.maker, model=instrument.model,
-                institution=instrument.institution.name, location=instrument.location, category_code=code,
-                category_name=category.name, specs=instrument.specs, version=version,
-            )  # fmt: skip
+                instrument_name=instrument.name,
+                maker=instrument.maker,
+                model=instrument.model,
+                institution=instrument.institution.name,
+                location=instrument.location,
+                category_code=code,
+                category_name=category.name,
+                specs=instrument.specs,
+                version=version,
+            )
             upload = SimpleUploadedFile(f"manual-{code}-{version}.pdf", content, content_type="application/pdf")
             equipment_services.upload_manual(
-                actor=self.admin, instrument=instrument, upload=upload, title=f"{instrument.name} 利用マニュアル",
-                version=version, language="ja",
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                upload=upload,
+                title=f"{instrument.name} 利用マニュアル",
+                version=version,
+                language="ja",
+            )
             added += 1
         return added
 
@@ -330,9 +369,13 @@ class DemoSeeder:
             is_new = user is None
             if is_new:
                 user = consortia_services.create_user(
-                    actor=self.admin, username=username, password=self.password, last_name=last, first_name=first,
+                    actor=self.admin,
+                    username=username,
+                    password=self.password,
+                    last_name=last,
+                    first_name=first,
                     email=f"{username}@example.jp",
-                )  # fmt: skip
+                )
                 created += 1
             scope = {"consortium": self.consortia, "institution": self.institutions, "company": self.companies}
             target = scope[scope_kind][scope_key]
@@ -349,9 +392,12 @@ class DemoSeeder:
             if is_qualified(user, instrument):
                 continue
             equipment_services.grant_qualification(
-                actor=self.admin, instrument=instrument, user=user,
-                expires_on=timezone.localdate() + timedelta(days=365), note="デモ: 操作講習修了",
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                user=user,
+                expires_on=timezone.localdate() + timedelta(days=365),
+                note="デモ: 操作講習修了",
+            )
             created += 1
         self.report("操作資格 (qualifications)", len(data.QUALIFICATIONS), created)
 
@@ -364,10 +410,13 @@ class DemoSeeder:
                 continue
             day = past.next_weekday(today + timedelta(days=days))
             equipment_services.add_downtime(
-                actor=self.admin, instrument=instrument, kind=Downtime.Kind.MAINTENANCE, title=title,
+                actor=self.admin,
+                instrument=instrument,
+                kind=Downtime.Kind.MAINTENANCE,
+                title=title,
                 start=datetime.combine(day, time(start_hour), tzinfo=TOKYO),
                 end=datetime.combine(day, time(end_hour), tzinfo=TOKYO),
                 note="デモデータ",
-            )  # fmt: skip
+            )
             created += 1
         self.report("停止期間 (downtime)", len(data.DOWNTIMES), created)
