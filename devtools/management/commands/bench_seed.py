@@ -218,7 +218,22 @@ class Command(BaseCommand):
             ),
             batch_size=2000,
         )
+        by_username = self.write_people(world, password, consortia, institutions, companies)
+        customers = [
+            Customer(
+                company_id=companies[n].id,
+                size=c.size,
+                category=user_category(company_size=c.size),
+                prefecture=c.prefecture,
+                user_ids=tuple(by_username[u[0]] for u in c.users),
+                activity=c.activity,
+            )
+            for n, c in enumerate(world.companies)
+        ]
+        return {"consortia": consortia, "institutions": institutions, "users": by_username, "customers": customers}
 
+    def write_people(self, world: World, password: str, consortia, institutions, companies) -> dict[str, int]:
+        """Every bench user with their one role; returns their ids by username."""
         hashed = make_password(password)  # once: every bench user shares it
         people = []  # (username, last, first, role kind, scope field, scope object)
         for n, c in enumerate(world.consortia):
@@ -235,7 +250,13 @@ class Command(BaseCommand):
                 people.append((username, last, first, kind, "company", companies[n]))
         users = User.objects.bulk_create(
             (
-                User(username=p[0], last_name=p[1], first_name=p[2], email=f"{p[0]}@{domain}", password=hashed)
+                User(
+                    username=p[0],
+                    last_name=p[1],
+                    first_name=p[2],
+                    email=f"{p[0]}@{seed.EMAIL_DOMAIN}",
+                    password=hashed,
+                )
                 for p in people
             ),
             batch_size=2000,
@@ -243,24 +264,7 @@ class Command(BaseCommand):
         Role.objects.bulk_create(
             (Role(user=u, kind=p[3], **{p[4]: p[5]}) for u, p in zip(users, people, strict=True)), batch_size=2000
         )
-        by_username = {u.username: u.id for u in users}
-        customers = [
-            Customer(
-                company_id=companies[n].id,
-                size=c.size,
-                category=user_category(company_size=c.size),
-                prefecture=c.prefecture,
-                user_ids=tuple(by_username[u[0]] for u in c.users),
-                activity=c.activity,
-            )
-            for n, c in enumerate(world.companies)
-        ]
-        return {
-            "consortia": consortia,
-            "institutions": institutions,
-            "users": by_username,
-            "customers": customers,
-        }
+        return {u.username: u.id for u in users}
 
     def write_instruments(self, world: World, ids: dict, bar) -> list[BookableInstrument]:
         categories = self.categories()
