@@ -240,6 +240,11 @@ def category_rate(*, user_category: str, mode: str, terms: FeeTerms, rate_of) ->
     return None if own is None else CategoryRate(own.amount_jpy, own.unit)
 
 
+def is_company_booking(user_category: str, company) -> bool:
+    """Whether region and company size concern the booking: made for a company, at a company's rate."""
+    return company is not None and user_category in (SME, LARGE)
+
+
 def is_outside(prefecture: str, region: Collection[str]) -> bool:
     """A company in `prefecture` books outside the region (the prefectures of the institution's consortia); a
     company without a prefecture, or an institution whose consortia list none, is not outside."""

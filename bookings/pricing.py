@@ -6,7 +6,7 @@ from datetime import datetime
 from consortia.models import Company, FeePolicy
 from consortia.selectors import region_of
 from equipment import selectors as equipment_selectors
-from equipment.models import Instrument, UserCategory
+from equipment.models import Instrument
 
 from . import fees, rules
 
@@ -60,7 +60,7 @@ def quote_for(
         terms=terms,
         rate_of=lambda c, m: equipment_selectors.rate_for(instrument, user_category=c, mode=m, on=day),
     )
-    is_company = company is not None and user_category in (UserCategory.SME, UserCategory.LARGE)
+    is_company = fees.is_company_booking(user_category, company)
     return fees.quote(
         rate=rate,
         terms=terms,

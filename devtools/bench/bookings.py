@@ -245,7 +245,7 @@ class BookingDraw:
         mode = rng.choice(instrument.modes)
         confidential = rng.random() < 0.1
         samples = rng.randint(1, 6)  # named in the sample text; the product prices every booking as one sample
-        is_company = company_id is not None and category in (fees.SME, fees.LARGE)
+        is_company = fees.is_company_booking(category, company_id)
         outside = is_company and fees.is_outside(prefecture, instrument.region)
         quote = self.quote_of(instrument, category, mode, end - start, confidential, outside)
         limit = instrument.decision_limit_hours
@@ -254,7 +254,7 @@ class BookingDraw:
         before, after = widening
         deadline = decision_deadline_minute(outcome.created, start, limit)
         sequence = rules.sequence_after(outcome.status, approved=outcome.fixed_at is not None)
-        return (
+        return (  # in BOOKING_COLUMNS order, without the id
             "%032x" % _uuid4_bits(rng),
             instrument.id,
             requester,

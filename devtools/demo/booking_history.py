@@ -117,7 +117,7 @@ class HistoryPricer:
 
     def quote(self, *, category: str, company: Company | None, mode: str, start: datetime, end: datetime) -> dict:
         day = start.astimezone(TOKYO).date()
-        is_company = company is not None and category in (fees.SME, fees.LARGE)
+        is_company = fees.is_company_booking(category, company)
         outside = is_company and fees.is_outside(
             company.prefecture, self.facts.region(self.instrument.institution_id, day)
         )

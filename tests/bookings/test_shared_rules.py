@@ -156,3 +156,9 @@ def test_sequence_after_is_the_sequence_the_services_give(drive, path, steps):
     assert booking.status == path.split(", ")[-1]
     assert booking.sequence == steps
     assert rules.sequence_after(booking.status, approved=booking.quote_fixed_at is not None) == steps
+
+
+def test_region_and_size_concern_company_bookings_at_a_company_rate_only():
+    assert fees.is_company_booking("sme", company=7) and fees.is_company_booking("large", company=7)
+    assert not fees.is_company_booking("academic", company=7)
+    assert not fees.is_company_booking("large", company=None)
