@@ -354,21 +354,32 @@ def _customer_pools(customers: list[Customer], regions) -> dict:
 
 def _quote_cache(stats: Stats):
     """The booking's quote as JSON text, by the product's rules (`fees.category_rate`, `fees.quote`), memoised on
-    what it depends on: a quote reads only the booking's length, never its date, so one start serves all."""
+    what it depends on: a quote reads only the booking's length, never its date, so one start serves all.
+
+    The rate of an (instrument, category, mode) is looked up once; instruments with the same name, rate, terms and
+    mode share their quotes."""
     cache: dict = {}
+    kinds: dict[tuple, int] = {}  # (name, rate, terms, mode) -> a small number
+    by_instrument: dict[tuple, tuple] = {}  # (instrument id, category, mode) -> (kind, rate)
     start = datetime(2000, 1, 3, 0, 0, tzinfo=UTC)
 
     def quote_of(instrument, category, mode, minutes, confidential, outside):
-        terms = instrument.terms
-        rate = fees.category_rate(
-            user_category=category, mode=mode, terms=terms, rate_of=lambda c, m: instrument.rates.get((c, m))
-        )
-        key = (instrument.name, rate, terms, mode, minutes, confidential, outside)
+        known = by_instrument.get((instrument.id, category, mode))
+        if known is None:
+            rate = fees.category_rate(
+                user_category=category,
+                mode=mode,
+                terms=instrument.terms,
+                rate_of=lambda c, m: instrument.rates.get((c, m)),
+            )
+            kind = kinds.setdefault((instrument.name, rate, instrument.terms, mode), len(kinds))
+            known = by_instrument[(instrument.id, category, mode)] = (kind, rate)
+        key = (known[0], minutes, confidential, outside)
         text = cache.get(key)
         if text is None:
             quote = fees.quote(
-                rate=rate,
-                terms=terms,
+                rate=known[1],
+                terms=instrument.terms,
                 instrument_name=instrument.name,
                 mode=mode,
                 start=start,
