@@ -11,9 +11,11 @@ Which multipliers apply is decided by `applicable_multipliers` from plain facts 
 company outside the region, is it a large company priced from the SME rate); the caller gathers the facts.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 CONSUMPTION_TAX_RATE = Decimal("0.10")  # 消費税 10%, computed once on the subtotal, rounded down
 STAFF_MODES = ("assisted", "commissioned")  # 技術補助, 技術代行・依頼分析: staff time is charged
@@ -192,3 +194,95 @@ def build_quote(
         lines.append(staff_line(staff_rate_jpy=staff_rate_jpy, start=start, end=end))
     lines.extend(consumable_line(item) for item in consumables)
     return {"lines": lines, **totals(lines), "rate_missing": rate_amount is None}
+
+
+# --- From the facts of a booking to its quote (pricing.quote_for, the fee table and the generators) ---------------
+
+MODE_NAMES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析"}  # on the instrument line
+SME, LARGE = "sme", "large"  # equipment.models.UserCategory values: this module stays free of the ORM
+
+
+class RateAmount(NamedTuple):
+    """A rate as `category_rate` reads it, for callers without an equipment.Rate row (which has both fields)."""
+
+    amount_jpy: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class CategoryRate:
+    """What a user category pays in a mode: the instrument's rate for the category, or for a large company priced
+    from the SME rate, that rate with the fee policy's `large_company` multiplier (named on the quote's line)."""
+
+    base_amount_jpy: int
+    unit: str  # "hour" or "sample"
+    large_company: Decimal | None = None
+
+    @property
+    def price_jpy(self) -> int:
+        """The price per hour or sample as the fee table shows it: the multiplier applied, rounded down."""
+        if self.large_company is None:
+            return self.base_amount_jpy
+        return yen(Decimal(self.base_amount_jpy) * Decimal(self.large_company))
+
+
+def category_rate(*, user_category: str, mode: str, terms: FeeTerms, rate_of) -> CategoryRate | None:
+    """The rate `user_category` pays in `mode` (None: the instrument has none). `rate_of(category, mode)` gives
+    the instrument's rate in force (anything with `amount_jpy` and `unit`) or None.
+
+    A large company pays the SME rate × the policy's large-company multiplier when the policy sets one AND the
+    instrument has an SME rate for the mode; otherwise the instrument's large-company rate."""
+    if user_category == LARGE and terms.large_company is not None:
+        sme = rate_of(SME, mode)
+        if sme is not None:
+            return CategoryRate(sme.amount_jpy, sme.unit, large_company=terms.large_company)
+    own = rate_of(user_category, mode)
+    return None if own is None else CategoryRate(own.amount_jpy, own.unit)
+
+
+def is_company_booking(user_category: str, company) -> bool:
+    """Whether region and company size concern the booking: made for a company, at a company's rate."""
+    return company is not None and user_category in (SME, LARGE)
+
+
+def is_outside(prefecture: str, region: Collection[str]) -> bool:
+    """A company in `prefecture` books outside the region (the prefectures of the institution's consortia); a
+    company without a prefecture, or an institution whose consortia list none, is not outside."""
+    return bool(prefecture) and bool(region) and prefecture not in region
+
+
+def use_label(instrument_name: str, mode: str) -> str:
+    return f"{instrument_name} {MODE_NAMES.get(mode, mode)}"
+
+
+def quote(
+    *,
+    rate: CategoryRate | None,
+    terms: FeeTerms,
+    instrument_name: str,
+    mode: str,
+    start: datetime,
+    end: datetime,
+    confidential: bool,
+    outside_region: bool,
+    consumables: list[Consumable] = (),
+) -> dict:
+    """A booking's quote from its facts: the category's rate (`category_rate`), the institution's terms, whether it
+    is confidential and whether its company is outside the region (`is_outside`, company bookings only)."""
+    multipliers = applicable_multipliers(
+        terms,
+        confidential=confidential,
+        outside_region=outside_region,
+        large_from_sme_rate=rate is not None and rate.large_company is not None,
+    )
+    return build_quote(
+        rate_amount=rate.base_amount_jpy if rate else None,
+        rate_unit=rate.unit if rate else None,
+        start=start,
+        end=end,
+        label=use_label(instrument_name, mode),
+        mode=mode,
+        multipliers=multipliers,
+        staff_rate_jpy=terms.staff_rate_jpy,
+        consumables=consumables,
+    )

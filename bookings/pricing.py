@@ -6,11 +6,9 @@ from datetime import datetime
 from consortia.models import Company, FeePolicy
 from consortia.selectors import region_of
 from equipment import selectors as equipment_selectors
-from equipment.models import Instrument, UsageMode, UserCategory
+from equipment.models import Instrument
 
 from . import fees, rules
-
-MODE_NAMES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析"}
 
 
 def fee_terms_of(institution_id: int) -> fees.FeeTerms:
@@ -36,8 +34,7 @@ def is_outside_region(company: Company | None, institution_id: int, on) -> bool:
     A company without a prefecture, or an institution whose consortia list none, is not outside."""
     if company is None or not company.prefecture:
         return False
-    region = region_of(institution_id, on)
-    return bool(region) and company.prefecture not in region
+    return fees.is_outside(company.prefecture, region_of(institution_id, on))
 
 
 def quote_for(
@@ -53,33 +50,26 @@ def quote_for(
 ) -> dict:
     """The quote as the institution's policy and the rate table say today (see docs/fees.md).
 
-    A large company is priced from the SME rate times the policy's large-company multiplier when the policy
-    sets one and the instrument has an SME rate for the mode; otherwise from the instrument's large-company
-    rate. Region and company size concern company bookings only; 成果非公開 concerns every booking."""
+    Which rate a user category pays (the large-company rule included) is `fees.category_rate`. Region and
+    company size concern company bookings only; 成果非公開 concerns every booking."""
     day = start.astimezone(rules.TOKYO).date()
     terms = fee_terms_of(instrument.institution_id)
-    rate, large_from_sme = None, False
-    if user_category == UserCategory.LARGE and terms.large_company is not None:
-        rate = equipment_selectors.rate_for(instrument, user_category=UserCategory.SME, mode=mode, on=day)
-        large_from_sme = rate is not None
-    if rate is None:
-        rate = equipment_selectors.rate_for(instrument, user_category=user_category, mode=mode, on=day)
-    is_company = company is not None and user_category in (UserCategory.SME, UserCategory.LARGE)
-    multipliers = fees.applicable_multipliers(
-        terms,
-        confidential=confidential,
-        outside_region=is_company and is_outside_region(company, instrument.institution_id, day),
-        large_from_sme_rate=large_from_sme,
+    rate = fees.category_rate(
+        user_category=user_category,
+        mode=mode,
+        terms=terms,
+        rate_of=lambda c, m: equipment_selectors.rate_for(instrument, user_category=c, mode=m, on=day),
     )
-    return fees.build_quote(
-        rate_amount=rate.amount_jpy if rate else None,
-        rate_unit=rate.unit if rate else None,
+    is_company = fees.is_company_booking(user_category, company)
+    return fees.quote(
+        rate=rate,
+        terms=terms,
+        instrument_name=instrument.name,
+        mode=mode,
         start=start,
         end=end,
-        label=f"{instrument.name} {MODE_NAMES.get(mode, UsageMode(mode).label)}",
-        mode=mode,
-        multipliers=multipliers,
-        staff_rate_jpy=terms.staff_rate_jpy,
+        confidential=confidential,
+        outside_region=is_company and is_outside_region(company, instrument.institution_id, day),
         consumables=consumables_of(consumables),
     )
 

@@ -268,3 +268,22 @@ def hours_by_month(interval: Interval, tz: ZoneInfo = TOKYO) -> dict[tuple[int, 
 def needs_qualification(policy: InstrumentPolicy, mode: str) -> bool:
     """Whether a request in this mode is only open to qualified users (operating the instrument alone)."""
     return mode == "self" and policy.requires_qualification
+
+
+# --- Deadlines and sequence numbers (shared with the demo and bench generators) ----------------------------------
+
+
+def decision_deadline(*, requested_at: datetime, start: datetime, decision_limit_hours: int) -> datetime:
+    """When a pending request expires undecided: the instrument's decision limit after it was asked, or its start
+    if that comes first."""
+    return min(requested_at + timedelta(hours=decision_limit_hours), start)
+
+
+def sequence_after(status: str, *, approved: bool = False) -> int:
+    """The iCalendar SEQUENCE of a booking that reached `status` through the services without a proposal.
+
+    A request starts at 0 and every transition adds one: approved, rejected and expired are one step away;
+    completed and no-show two (through approved); cancelled one from pending, two when it was `approved` first."""
+    if status == "pending":
+        return 0
+    return 2 if status in ("completed", "no_show") or (status == "cancelled" and approved) else 1

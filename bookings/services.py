@@ -306,7 +306,9 @@ def preview_request(
         sample=sample,
         confidential=confidential,
         status=Status.PENDING,
-        expires_at=min(now + timedelta(hours=instrument.decision_limit_hours), start),
+        expires_at=rules.decision_deadline(
+            requested_at=now, start=start, decision_limit_hours=instrument.decision_limit_hours
+        ),
     )
     booking.quote = pricing.current_quote(booking)
     return booking

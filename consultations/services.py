@@ -36,7 +36,7 @@ from equipment.models import Instrument
 
 from . import notices, selectors
 from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
-from .workdays import business_days_between, is_business_day
+from .workdays import first_answer_fields, is_business_day
 
 logger = logging.getLogger(__name__)
 
@@ -274,13 +274,10 @@ def _record_answer(consultation: Consultation, institution_id: int, now: datetim
     """The first answer of an institution, and the consultation's first answer; each recorded once."""
     referral = Referral.objects.get(consultation=consultation, institution_id=institution_id)
     Referral.objects.filter(pk=referral.pk, first_answered_at__isnull=True).update(
-        first_answered_at=now, response_business_days=business_days_between(referral.created_at, now)
+        **first_answer_fields(referral.created_at, now)
     )
     Consultation.objects.filter(pk=consultation.pk, status=Status.REFERRED, first_answered_at__isnull=True).update(
-        status=Status.ANSWERED,
-        first_answered_at=now,
-        response_time=now - consultation.created_at,
-        response_business_days=business_days_between(consultation.created_at, now),
+        status=Status.ANSWERED, **first_answer_fields(consultation.created_at, now, with_response_time=True)
     )
     consultation.refresh_from_db()
 

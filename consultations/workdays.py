@@ -39,3 +39,13 @@ def add_business_days(moment: datetime, days: int) -> datetime:
         day += timedelta(days=1)
         left -= is_business_day(day)
     return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=TOKYO)
+
+
+def first_answer_fields(asked_at: datetime, answered_at: datetime, *, with_response_time: bool = False) -> dict:
+    """The fields that record a first answer (of a referral, or of the consultation): when it came and how many
+    business days after the question; a consultation also keeps the exact `response_time`. The services store
+    them, and the demo's consultation history through the same function."""
+    fields = {"first_answered_at": answered_at, "response_business_days": business_days_between(asked_at, answered_at)}
+    if with_response_time:
+        fields["response_time"] = answered_at - asked_at
+    return fields

@@ -1,5 +1,6 @@
 """Read queries over instruments, shared by the API, the pages and (later) bookings and reports."""
 
+from collections.abc import Callable, Collection
 from datetime import date
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
@@ -106,9 +107,29 @@ def user_category_for(
     rate; company users the rate of their company's size. None: the user may not book.
     """
     access = access_for(user)
-    if instrument.institution_id in access.staff_of or instrument.institution_id in access.researcher_of:
+    return user_category_from_roles(
+        institution_id=instrument.institution_id,
+        staff_of=access.staff_of,
+        researcher_of=access.researcher_of,
+        company_size=company_size,
+        fellow_members=lambda: fellow_member_ids(instrument.institution_id, on),
+    )
+
+
+def user_category_from_roles(
+    *,
+    institution_id: int,
+    staff_of: Collection[int],
+    researcher_of: Collection[int],
+    company_size: str | None,
+    fellow_members: Callable[[], Collection[int]],
+) -> str | None:
+    """The pure core of `user_category_for` (the demo and bench generators call it with what they know): the
+    user's staff and researcher institutions, the size of the company they book for, and the institutions that
+    share a consortium with the instrument's, asked for only when needed."""
+    if institution_id in staff_of or institution_id in researcher_of:
         return UserCategory.INTERNAL
-    if access.researcher_of and access.researcher_of & fellow_member_ids(instrument.institution_id, on):
+    if researcher_of and set(researcher_of) & set(fellow_members()):
         return UserCategory.ACADEMIC
     if company_size is not None:
         return UserCategory.SME if company_size == "sme" else UserCategory.LARGE

@@ -2,7 +2,6 @@
 request form. The same selectors and services as the API."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -20,8 +19,7 @@ from consortia.selectors import access_for, consortium_list, institution_list
 from equipment import selectors as equipment_selectors
 from equipment.models import Category, UsageMode, UserCategory
 
-from .. import selectors, services
-from ..fees import yen
+from .. import fees, selectors, services
 from ..forms import CatalogueFilter, RequestForm
 
 TOKYO = selectors.TOKYO
@@ -78,16 +76,18 @@ def _fee_table(instrument, policy=None):
     fee policy prices large companies from the SME rate (docs/fees.md), their row shows that price."""
     rates = {(r.user_category, r.mode): r for r in equipment_selectors.rates_in_force(instrument)}
     modes = [UsageMode(m) for m in instrument.modes]
-    large = policy.large_company_multiplier if policy else None
+    terms = fees.FeeTerms(large_company=policy.large_company_multiplier if policy else None)
     rows = []
     for category in UserCategory:
         cells = []
         for mode in modes:
-            rate = rates.get((category.value, mode.value))
-            sme = rates.get((UserCategory.SME.value, mode.value))
-            if category == UserCategory.LARGE and large is not None and sme is not None:
-                rate = SimpleNamespace(amount_jpy=yen(Decimal(sme.amount_jpy) * large), unit=sme.unit)
-            cells.append((mode, rate))
+            rate = fees.category_rate(
+                user_category=category.value,
+                mode=mode.value,
+                terms=terms,
+                rate_of=lambda c, m: rates.get((c, m)),
+            )
+            cells.append((mode, rate and SimpleNamespace(amount_jpy=rate.price_jpy, unit=rate.unit)))
         if any(rate for _mode, rate in cells):
             rows.append({"category": category, "cells": cells})
     return modes, rows

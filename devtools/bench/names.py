@@ -1,7 +1,8 @@
 """Words the bench data set is made of (plain data): regional consortia, places, name parts, instrument models.
 
 Names are fictional combinations of real place names and common words; makers and models are real products,
-as in the demo data.
+as in the demo data. The lists keep many words a line (`# fmt: skip`): one word a line would make them
+hundreds of lines long for nothing.
 """
 
 # slug (after "bench-"), name, English name, region, prefectures, weight (share of institutions; 関東 is the largest)

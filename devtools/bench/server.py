@@ -79,7 +79,7 @@ def gunicorn(
     """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it. `env` adds to
     or overrides the server's environment."""
     port = free_port()
-    command = [
+    command = [  # one option and its value a line (`# fmt: skip`): they read as pairs
         sys.executable, "-m", "gunicorn", "backend.wsgi:application",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),

@@ -22,10 +22,6 @@ def quote_name(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def table_columns(model) -> set[str]:
-    return {f.column for f in model._meta.concrete_fields}
-
-
 def write_rows(
     table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, on_chunk: Callable[[int], None] | None = None
 ) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consultations import selectors, services
 from consultations.models import Consultation, ExpertProfile, Message, Referral
-from consultations.workdays import business_days_between
+from consultations.workdays import first_answer_fields
 
 # username: (institution key, listed, keywords, bio, [(institution key, model) of the instruments run])
 EXPERTS = {
@@ -117,7 +117,7 @@ CONSULTATIONS = [
                 4,
                 "ICP発光分光分析装置で多元素同時に定量できます。めっき液は希釈して測定しますので、"
                 "50 mL ほどお送りください。依頼分析で1検体あたり4,000円（税抜）です。",
-            ),  # fmt: skip
+            ),
             ("company", 4, "ありがとうございます。来週、試料3点をお送りします。"),
         ],
     },
@@ -146,7 +146,7 @@ CONSULTATIONS = [
                 "staff2",
                 18,
                 "赤外顕微鏡で測定したところ、シリコーン系の樹脂と一致しました。離型剤の可能性が高いと考えます。",
-            ),  # fmt: skip
+            ),
             ("company2", 17, "工程を確認したところ、離型剤の付着が原因でした。ありがとうございました。"),
         ],
         "closed": ("resolved", 12),
@@ -237,14 +237,14 @@ def _history(seeder, consultation: Consultation, row: dict, now) -> None:
             created_at=at,
         )
         if referral and referral.first_answered_at is None:
-            referral.first_answered_at = at
-            referral.response_business_days = business_days_between(referral.created_at, at)
-            referral.save(update_fields=["first_answered_at", "response_business_days"])
+            answer = first_answer_fields(referral.created_at, at)
+            for name, value in answer.items():
+                setattr(referral, name, value)
+            referral.save(update_fields=list(answer))
         if referral and consultation.first_answered_at is None:
             consultation.status = Consultation.Status.ANSWERED
-            consultation.first_answered_at = at
-            consultation.response_time = at - consultation.created_at
-            consultation.response_business_days = business_days_between(consultation.created_at, at)
+            for name, value in first_answer_fields(consultation.created_at, at, with_response_time=True).items():
+                setattr(consultation, name, value)
     if "closed" in row:
         outcome, days_ago = row["closed"]
         consultation.status = Consultation.Status.CLOSED

@@ -12,6 +12,7 @@ from reportlab.pdfgen import canvas
 # --- Photos -------------------------------------------------------------------------------------
 
 PHOTO_SIZE = (800, 600)
+# COLOURS, SHAPES and SAFETY are tables, a row a category: kept as rows (`# fmt: skip`) to read across.
 COLOURS = {
     "sem": (40, 90, 150), "tem": (60, 60, 130), "xrd": (150, 80, 40), "nmr": (30, 120, 110),
     "icp-ms": (130, 40, 90), "icp-oes": (160, 60, 110), "ftir": (70, 130, 50), "xct": (110, 70, 30),
@@ -145,8 +146,18 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return lines + [line] if line else lines
 
 
-def instrument_manual(*, instrument_name: str, maker: str, model: str, institution: str, location: str,
-                      category_code: str, category_name: str, specs: dict, version: str) -> bytes:  # fmt: skip
+def instrument_manual(
+    *,
+    instrument_name: str,
+    maker: str,
+    model: str,
+    institution: str,
+    location: str,
+    category_code: str,
+    category_name: str,
+    specs: dict,
+    version: str,
+) -> bytes:
     """A one- or two-page A4 manual in Japanese, a real PDF (CID font, no embedding needed)."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
@@ -188,8 +199,10 @@ def instrument_manual(*, instrument_name: str, maker: str, model: str, instituti
         line(f"({number}) {step}", indent=4 * mm)
     y -= 6
     line("4. 予約・問い合わせ", 12.5, gap=1.9)
-    line("予約はKyoyoの機器ページから申し込んでください。自己操作には操作資格（講習修了）が必要な場合があります。",
-         indent=4 * mm)  # fmt: skip
+    line(
+        "予約はKyoyoの機器ページから申し込んでください。自己操作には操作資格（講習修了）が必要な場合があります。",
+        indent=4 * mm,
+    )
     if version != "1.0":
         y -= 6
         line("改訂履歴", 12.5, gap=1.9)

@@ -41,7 +41,7 @@ class PastBooking:
     end: datetime
     mode: str
     status: str
-    samples: int
+    samples: int  # drawn to keep the random stream as it was; the product prices every booking as one sample
     created_at: datetime
     decided_at: datetime | None
     actual_start: datetime | None
@@ -56,6 +56,13 @@ def first_day(today: date, months: int) -> date:
     """The first day of the month `months` before today's."""
     index = today.year * 12 + today.month - 1 - months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def next_weekday(day: date) -> date:
+    """The day itself, or the Monday after it when it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def _weighted(rng: random.Random, pairs):

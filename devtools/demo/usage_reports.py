@@ -61,7 +61,7 @@ def seed(seeder) -> None:
                 submitted_at=datetime.combine(
                     max(submitted_on, booking.end.astimezone(TOKYO).date()), time(17), tzinfo=TOKYO
                 ),
-            )  # fmt: skip
+            )
         )
     UsageReport.objects.bulk_create(rows, batch_size=500)
     seeder.report("利用報告書 (usage reports)", UsageReport.objects.count(), len(rows))

@@ -13,6 +13,7 @@ from bookings.models import Booking, BookingEvent
 from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, Institution, User
 from devtools.bench import seed, writer
+from devtools.bench.world import span_for
 from equipment.models import Instrument
 from reports.periods import Period
 from reports.selectors import utilization
@@ -159,6 +160,6 @@ def test_a_request_that_does_not_fit_is_refused_before_writing(db):
 
 
 def test_the_span_starts_with_the_previous_fiscal_year():
-    span = seed.span_for(timezone.now().replace(year=2026, month=11, day=24), 60)
+    span = span_for(timezone.now().replace(year=2026, month=11, day=24), 60)
     assert span.first_day.isoformat() == "2025-04-01"
     assert span.last_day - span.now.astimezone(TOKYO).date() == timedelta(days=60)

@@ -80,9 +80,11 @@ class Command(BaseCommand):
 
         log_path = Path(tempfile.gettempdir()) / f"kyoyo-bench-gunicorn-{os.getpid()}.log"
         with gunicorn(
-            workers=options["workers"], worker_class=options["worker_class"], threads=options["threads"],
+            workers=options["workers"],
+            worker_class=options["worker_class"],
+            threads=options["threads"],
             log_path=log_path,
-        ) as base:  # fmt: skip
+        ) as base:
             self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
             figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
             figures.update(self.creation(base, cast, options))
@@ -120,9 +122,12 @@ class Command(BaseCommand):
         run = uuid.uuid4().hex[:8]
         per_client = max(50, int(duration * 150))  # more than a client can send in the time
         queues, touched = measure.creation_queues(
-            subjects.instruments_for_creation(cast, clients // 2 + 4), cast.tokens,
-            clients=clients, per_client=per_client, run=run,
-        )  # fmt: skip
+            subjects.instruments_for_creation(cast, clients // 2 + 4),
+            cast.tokens,
+            clients=clients,
+            per_client=per_client,
+            run=run,
+        )
         # Warm every worker first (imports, templates, connections happen on a worker's first requests), on
         # the first slots of each queue; the measured run goes on from where the warm-up stopped.
         warmup = max(5, options["workers"] * 8 // clients + 1)

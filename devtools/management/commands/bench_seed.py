@@ -1,6 +1,7 @@
 """python manage.py bench_seed: the national-scale bench data set (issue #10), written in bulk.
 
-The data is drawn by devtools.bench.seed (plain data) and written by devtools.bench.writer (COPY / executemany); see their docstrings.
+The data is drawn by devtools.bench.world and devtools.bench.bookings (plain data, by the product's rules) and written by
+devtools.bench.writer (COPY / executemany); see their docstrings.
 """
 
 import time
@@ -11,12 +12,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bookings import fees
 from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
-from devtools.bench import seed, writer
+from devtools.bench import packing, seed, writer
+from devtools.bench.bookings import BOOKING_COLUMNS, BookableInstrument, Customer, Stats, generate_bookings
+from devtools.bench.packing import DayProfile
 from devtools.bench.progress import Phases
-from devtools.demo.data import CATEGORIES
+from devtools.bench.world import Sizes, World, plan_world, span_for
+from devtools.demo.catalogue import CATEGORIES
 from equipment.models import Category, Instrument, OpeningHours, Rate
+from equipment.selectors import user_category_from_roles
 
 HELP = """\
 ベンチマーク用の全国規模データを一括作成します (issue #10)。Creates the bench data set in bulk: regional consortia
@@ -31,11 +37,33 @@ token's key is stored only as its hash, so `bench` issues its own (bench.subject
 bench data exists; --replace deletes it first (other data is left alone)."""
 
 
+def user_category(*, institution: int | None = None, staff_of=(), researcher_of=(), company_size=None, fellows=()):
+    """The rate a bench user pays, by the product's rule (institutions by their index in the plan)."""
+    return user_category_from_roles(
+        institution_id=institution,
+        staff_of=staff_of,
+        researcher_of=researcher_of,
+        company_size=company_size,
+        fellow_members=lambda: fellows,
+    )
+
+
+def fee_terms(policy: tuple) -> fees.FeeTerms:
+    """An institution's planned fee policy as the fee arithmetic takes it (what bookings.pricing reads back)."""
+    confidential, outside_region, large_company, staff_rate_jpy = policy
+    return fees.FeeTerms(
+        confidential=Decimal(confidential),
+        outside_region=Decimal(outside_region),
+        large_company=None if large_company is None else Decimal(large_company),
+        staff_rate_jpy=staff_rate_jpy,
+    )
+
+
 class Command(BaseCommand):
     help = HELP
 
     def add_arguments(self, parser):
-        defaults = seed.Sizes()
+        defaults = Sizes()
         parser.add_argument("--institutions", type=int, default=defaults.institutions)
         parser.add_argument("--instruments", type=int, default=defaults.instruments)
         parser.add_argument("--bookings", type=int, default=defaults.bookings)
@@ -47,18 +75,21 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="delete an existing bench data set first")
 
     def handle(self, *args, **options):
-        sizes = seed.Sizes(
-            institutions=options["institutions"], instruments=options["instruments"], bookings=options["bookings"],
-            companies=options["companies"], seed=options["seed"],
+        sizes = Sizes(
+            institutions=options["institutions"],
+            instruments=options["instruments"],
+            bookings=options["bookings"],
+            companies=options["companies"],
+            seed=options["seed"],
             ahead_days=options["ahead_days"],
-        )  # fmt: skip
+        )
         if min(sizes.institutions, sizes.instruments, sizes.companies) < 1 or sizes.bookings < 0:
             raise CommandError("--institutions, --instruments and --companies must be at least 1.")
         if sizes.instruments < sizes.institutions:
             raise CommandError("--instruments must be at least --institutions (every institution holds one).")
         self.started = time.monotonic()
         self.phases = phases = Phases(self.stderr)
-        span = seed.span_for(timezone.now(), sizes.ahead_days)
+        span = span_for(timezone.now(), sizes.ahead_days)
         self.stderr.write(
             f"bench_seed on {connection.vendor}: {sizes}; bookings {span.first_day} – {span.last_day}, now {span.now:%Y-%m-%d %H:%M} UTC"
         )
@@ -73,10 +104,10 @@ class Command(BaseCommand):
                 with phases("delete old"):
                     deleted = writer.delete_bench_data()
             with phases("plan"):
-                world = seed.plan_world(
+                world = plan_world(
                     sizes, taken_institution_names=set(Institution.objects.values_list("name", flat=True))
                 )
-                capacity = seed.capacity(world, span)
+                capacity = packing.capacity(world, span)
                 if capacity < sizes.bookings:
                     raise CommandError(
                         f"{sizes.bookings:,} bookings do not fit: {sizes.instruments:,} instruments take at most "
@@ -86,16 +117,22 @@ class Command(BaseCommand):
                 ids = self.write_world(world, options["password"])
             with phases("instruments", total=len(world.instruments)) as bar:
                 bookable = self.write_instruments(world, ids, bar)
-            stats = seed.Stats()
+            stats = Stats()
             first_id = writer.next_booking_id()
             with phases("foreign keys"):
                 keys = writer.drop_foreign_keys([Booking._meta.db_table, BookingEvent._meta.db_table])
             with phases("bookings", total=sizes.bookings) as bar:
-                rows = seed.generate_bookings(
-                    bookable, ids["customers"], total=sizes.bookings, span=span, seed=sizes.seed, first_id=first_id,
-                    timestamp_suffix="+00" if connection.vendor == "postgresql" else "", stats=stats,
-                )  # fmt: skip
-                writer.write_rows(Booking._meta.db_table, seed.BOOKING_COLUMNS, rows, on_chunk=bar.update)
+                rows = generate_bookings(
+                    bookable,
+                    ids["customers"],
+                    total=sizes.bookings,
+                    span=span,
+                    seed=sizes.seed,
+                    first_id=first_id,
+                    timestamp_suffix="+00" if connection.vendor == "postgresql" else "",
+                    stats=stats,
+                )
+                writer.write_rows(Booking._meta.db_table, BOOKING_COLUMNS, rows, on_chunk=bar.update)
             with phases("events"):
                 events = writer.insert_events(first_id, first_id + stats.bookings - 1, level=options["events"])
             with phases("foreign keys"):
@@ -108,44 +145,95 @@ class Command(BaseCommand):
             phases.start("commit")
         phases.stop("commit")
         with phases("analyze"):
-            writer.analyze(["bookings_booking", "bookings_bookingevent", "equipment_instrument", "equipment_rate",
-                            "equipment_openinghours", "consortia_user", "consortia_role", "consortia_company"])  # fmt: skip
+            writer.analyze(
+                [
+                    "bookings_booking",
+                    "bookings_bookingevent",
+                    "equipment_instrument",
+                    "equipment_rate",
+                    "equipment_openinghours",
+                    "consortia_user",
+                    "consortia_role",
+                    "consortia_company",
+                ]
+            )
         self.summary(deleted, stats, events, overlaps)
 
     # --- writing the world (a few thousand rows: the ORM's bulk_create) ------------------------------------------
 
-    def write_world(self, world: seed.World, password: str) -> dict:
+    def write_world(self, world: World, password: str) -> dict:
         domain = seed.EMAIL_DOMAIN
         consortia = Consortium.objects.bulk_create(
-            Consortium(slug=c.slug, name=c.name, name_en=c.name_en, region=c.region, prefectures=c.prefectures,
-                       description=f"{c.region}の大学・公設試・国研が保有する分析機器を企業に開放する運営協議会（ベンチマーク用）。",
-                       contact_email=f"{c.slug}@{domain}")
+            Consortium(
+                slug=c.slug,
+                name=c.name,
+                name_en=c.name_en,
+                region=c.region,
+                prefectures=c.prefectures,
+                description=f"{c.region}の大学・公設試・国研が保有する分析機器を企業に開放する運営協議会（ベンチマーク用）。",
+                contact_email=f"{c.slug}@{domain}",
+            )
             for c in world.consortia
-        )  # fmt: skip
+        )
         institutions = Institution.objects.bulk_create(
-            Institution(name=i.name, kind=i.kind, prefecture=i.prefecture, address=i.prefecture,
-                        contact_email=f"i{n + 1:04d}@{domain}", registration_number=i.registration_number,
-                        usage_report_due_days=i.usage_report_due_days)
+            Institution(
+                name=i.name,
+                kind=i.kind,
+                prefecture=i.prefecture,
+                address=i.prefecture,
+                contact_email=f"i{n + 1:04d}@{domain}",
+                registration_number=i.registration_number,
+                usage_report_due_days=i.usage_report_due_days,
+            )
             for n, i in enumerate(world.institutions)
-        )  # fmt: skip
+        )
         ConsortiumMembership.objects.bulk_create(
             ConsortiumMembership(consortium=consortia[c], institution=institutions[n], joined_on=seed.JOINED_ON)
             for n, i in enumerate(world.institutions)
             for c in i.consortia
         )
+        terms = [fee_terms(i.policy) for i in world.institutions]
         FeePolicy.objects.bulk_create(
-            FeePolicy(institution=institutions[n], confidential_multiplier=Decimal(i.policy[0]),
-                      outside_region_multiplier=Decimal(i.policy[1]),
-                      large_company_multiplier=None if i.policy[2] is None else Decimal(i.policy[2]),
-                      staff_rate_jpy=i.policy[3])
-            for n, i in enumerate(world.institutions)
-        )  # fmt: skip
+            FeePolicy(
+                institution=institutions[n],
+                confidential_multiplier=t.confidential,
+                outside_region_multiplier=t.outside_region,
+                large_company_multiplier=t.large_company,
+                staff_rate_jpy=t.staff_rate_jpy,
+            )
+            for n, t in enumerate(terms)
+        )
         companies = Company.objects.bulk_create(
-            (Company(name=c.name, corporate_number=c.corporate_number, size=c.size, industry=c.industry,
-                     prefecture=c.prefecture, address=c.prefecture, monthly_quota_hours=None)
-             for c in world.companies), batch_size=2000,
-        )  # fmt: skip
+            (
+                Company(
+                    name=c.name,
+                    corporate_number=c.corporate_number,
+                    size=c.size,
+                    industry=c.industry,
+                    prefecture=c.prefecture,
+                    address=c.prefecture,
+                    monthly_quota_hours=None,
+                )
+                for c in world.companies
+            ),
+            batch_size=2000,
+        )
+        by_username = self.write_people(world, password, consortia, institutions, companies)
+        customers = [
+            Customer(
+                company_id=companies[n].id,
+                size=c.size,
+                category=user_category(company_size=c.size),
+                prefecture=c.prefecture,
+                user_ids=tuple(by_username[u[0]] for u in c.users),
+                activity=c.activity,
+            )
+            for n, c in enumerate(world.companies)
+        ]
+        return {"consortia": consortia, "institutions": institutions, "users": by_username, "customers": customers}
 
+    def write_people(self, world: World, password: str, consortia, institutions, companies) -> dict[str, int]:
+        """Every bench user with their one role; returns their ids by username."""
         hashed = make_password(password)  # once: every bench user shares it
         people = []  # (username, last, first, role kind, scope field, scope object)
         for n, c in enumerate(world.consortia):
@@ -161,23 +249,24 @@ class Command(BaseCommand):
                 kind = Role.Kind.COMPANY_ADMIN if rank == 0 else Role.Kind.COMPANY_MEMBER
                 people.append((username, last, first, kind, "company", companies[n]))
         users = User.objects.bulk_create(
-            (User(username=p[0], last_name=p[1], first_name=p[2], email=f"{p[0]}@{domain}", password=hashed)
-             for p in people), batch_size=2000,
-        )  # fmt: skip
+            (
+                User(
+                    username=p[0],
+                    last_name=p[1],
+                    first_name=p[2],
+                    email=f"{p[0]}@{seed.EMAIL_DOMAIN}",
+                    password=hashed,
+                )
+                for p in people
+            ),
+            batch_size=2000,
+        )
         Role.objects.bulk_create(
             (Role(user=u, kind=p[3], **{p[4]: p[5]}) for u, p in zip(users, people, strict=True)), batch_size=2000
         )
-        by_username = {u.username: u.id for u in users}
-        customers = [
-            seed.Customer(company_id=companies[n].id, size=c.size, prefecture=c.prefecture,
-                          user_ids=tuple(by_username[u[0]] for u in c.users), activity=c.activity)
-            for n, c in enumerate(world.companies)
-        ]  # fmt: skip
-        return {
-            "consortia": consortia, "institutions": institutions, "users": by_username, "customers": customers,
-        }  # fmt: skip
+        return {u.username: u.id for u in users}
 
-    def write_instruments(self, world: seed.World, ids: dict, bar) -> list[seed.BookableInstrument]:
+    def write_instruments(self, world: World, ids: dict, bar) -> list[BookableInstrument]:
         categories = self.categories()
         institutions = ids["institutions"]
         made = []
@@ -185,29 +274,51 @@ class Command(BaseCommand):
             batch = []
             for plan in world.instruments[start : start + 1000]:
                 instrument = Instrument(
-                    institution=institutions[plan.institution], category=categories[plan.category], name=plan.name,
-                    name_en=plan.name_en, maker=plan.maker, model=plan.model, location=plan.location,
-                    description=f"{plan.maker} {plan.model}。共用機器（ベンチマーク用）。", specs={},
-                    status=Instrument.Status.ACTIVE, slot_minutes=plan.slot, min_minutes=plan.min_minutes,
-                    max_minutes=plan.max_minutes, lead_time_hours=24, horizon_days=180, setup_minutes=plan.setup,
-                    cleanup_minutes=plan.cleanup, cancellation_deadline_hours=24, decision_limit_hours=72,
-                    modes=list(plan.modes), requires_qualification=False,
-                )  # fmt: skip
+                    institution=institutions[plan.institution],
+                    category=categories[plan.category],
+                    name=plan.name,
+                    name_en=plan.name_en,
+                    maker=plan.maker,
+                    model=plan.model,
+                    location=plan.location,
+                    description=f"{plan.maker} {plan.model}。共用機器（ベンチマーク用）。",
+                    specs={},
+                    status=Instrument.Status.ACTIVE,
+                    slot_minutes=plan.slot,
+                    min_minutes=plan.min_minutes,
+                    max_minutes=plan.max_minutes,
+                    lead_time_hours=24,
+                    horizon_days=180,
+                    setup_minutes=plan.setup,
+                    cleanup_minutes=plan.cleanup,
+                    cancellation_deadline_hours=24,
+                    decision_limit_hours=72,
+                    modes=list(plan.modes),
+                    requires_qualification=False,
+                )
                 instrument.search_text = instrument.build_search_text()
                 batch.append(instrument)
             made += Instrument.objects.bulk_create(batch)
             bar.update(len(batch))
         writer.write_rows(
-            OpeningHours._meta.db_table, ("instrument_id", "weekday", "opens", "closes"),
-            ((i.id, d, o.isoformat(), c.isoformat()) for i, p in zip(made, world.instruments, strict=True)
-             for d, o, c in p.weekly_hours),
-        )  # fmt: skip
+            OpeningHours._meta.db_table,
+            ("instrument_id", "weekday", "opens", "closes"),
+            (
+                (i.id, d, o.isoformat(), c.isoformat())
+                for i, p in zip(made, world.instruments, strict=True)
+                for d, o, c in p.weekly_hours
+            ),
+        )
         valid_from = seed.RATES_VALID_FROM.isoformat()
         writer.write_rows(
-            Rate._meta.db_table, ("instrument_id", "user_category", "mode", "unit", "amount_jpy", "valid_from"),
-            ((i.id, category, mode, unit, amount, valid_from) for i, p in zip(made, world.instruments, strict=True)
-             for category, mode, amount, unit in p.rates()),
-        )  # fmt: skip
+            Rate._meta.db_table,
+            ("instrument_id", "user_category", "mode", "unit", "amount_jpy", "valid_from"),
+            (
+                (i.id, category, mode, unit, amount, valid_from)
+                for i, p in zip(made, world.instruments, strict=True)
+                for category, mode, amount, unit in p.rates()
+            ),
+        )
         return self.bookable(world, ids, made)
 
     def categories(self) -> dict[str, Category]:
@@ -218,42 +329,57 @@ class Command(BaseCommand):
                 have[code] = Category.objects.create(code=code, name=name, name_en=name_en, keywords=keywords)
         return have
 
-    def bookable(self, world: seed.World, ids: dict, made: list[Instrument]) -> list[seed.BookableInstrument]:
+    def bookable(self, world: World, ids: dict, made: list[Instrument]) -> list[BookableInstrument]:
         users = ids["users"]
-        regions, fellows = [], []
-        for i in world.institutions:
-            regions.append(frozenset(p for c in i.consortia for p in world.consortia[c].prefectures))
-        members = {}
+        regions = [
+            frozenset(p for c in i.consortia for p in world.consortia[c].prefectures) for i in world.institutions
+        ]
+        members: dict[int, set[int]] = {}
         for n, i in enumerate(world.institutions):
             for c in i.consortia:
                 members.setdefault(c, set()).add(n)
+        researchers = []  # per institution (by index): who may book its instruments as a researcher, at which rate
         for n, i in enumerate(world.institutions):
-            fellow = sorted({m for c in i.consortia for m in members[c]})
-            fellows.append(
-                tuple((users[r[0]], "internal" if m == n else "academic") for m in fellow
-                      for r in world.institutions[m].researchers)
-            )  # fmt: skip
-        profiles: dict[tuple, seed.DayProfile] = {}
+            fellows = {m for c in i.consortia for m in members[c]}
+            researchers.append(
+                tuple(
+                    (users[r[0]], user_category(institution=n, researcher_of={m}, fellows=fellows))
+                    for m in sorted(fellows)
+                    for r in world.institutions[m].researchers
+                )
+            )
+        profiles: dict[tuple, DayProfile] = {}
         result = []
         for instrument, plan in zip(made, world.instruments, strict=True):
             key = (plan.intervals, plan.slot, plan.min_minutes, plan.max_minutes, plan.setup, plan.cleanup)
             if key not in profiles:
-                profiles[key] = seed.DayProfile(*key)
+                profiles[key] = DayProfile(*key)
             owner = world.institutions[plan.institution]
             result.append(
-                seed.BookableInstrument(
-                    id=instrument.id, institution_id=instrument.institution_id, name=plan.name, category=plan.category,
-                    demand=plan.demand, profile=profiles[key], modes=plan.modes, setup=plan.setup,
-                    cleanup=plan.cleanup, rates={(c, m): (a, u) for c, m, a, u in plan.rates()}, terms=owner.policy,
-                    region=regions[plan.institution], staff_ids=tuple(users[s[0]] for s in owner.staff),
-                    researchers=fellows[plan.institution],
+                BookableInstrument(
+                    id=instrument.id,
+                    institution_id=instrument.institution_id,
+                    name=plan.name,
+                    category=plan.category,
+                    demand=plan.demand,
+                    profile=profiles[key],
+                    modes=plan.modes,
+                    setup=plan.setup,
+                    cleanup=plan.cleanup,
+                    rates={(c, m): fees.RateAmount(a, u) for c, m, a, u in plan.rates()},
+                    terms=fee_terms(owner.policy),
+                    region=regions[plan.institution],
+                    staff_ids=tuple(users[s[0]] for s in owner.staff),
+                    researchers=researchers[plan.institution],
+                    staff_category=user_category(institution=plan.institution, staff_of={plan.institution}),
+                    decision_limit_hours=instrument.decision_limit_hours,
                 )
-            )  # fmt: skip
+            )
         return result
 
     # --- the summary ---------------------------------------------------------------------------------------------
 
-    def summary(self, deleted, stats: seed.Stats, events: int, overlaps: int) -> None:
+    def summary(self, deleted, stats: Stats, events: int, overlaps: int) -> None:
         out = self.stdout.write
         if deleted:
             out("Deleted the previous bench data: " + ", ".join(f"{k} {v:,}" for k, v in deleted.items() if v))
@@ -266,7 +392,10 @@ class Command(BaseCommand):
             ("consortia", consortia.count()),
             ("institutions", Institution.objects.filter(contact_email__endswith="@" + seed.EMAIL_DOMAIN).count()),
             ("memberships", ConsortiumMembership.objects.filter(consortium__in=consortia).count()),
-            ("fee policies", FeePolicy.objects.filter(institution__contact_email__endswith="@" + seed.EMAIL_DOMAIN).count()),
+            (
+                "fee policies",
+                FeePolicy.objects.filter(institution__contact_email__endswith="@" + seed.EMAIL_DOMAIN).count(),
+            ),
             ("companies", len(seed.bench_company_ids())),
             ("users", bench_users.count()),
             ("roles", Role.objects.filter(user__in=bench_users).count()),
@@ -275,7 +404,7 @@ class Command(BaseCommand):
             ("rates", Rate.objects.filter(instrument__in=instruments).count()),
             ("bookings", stats.bookings),
             ("booking events", events),
-        ]  # fmt: skip
+        ]
         out("Rows written:")
         for label, n in counts:
             out(f"  {label:<16} {n:>12,}")

@@ -4,14 +4,13 @@ Idempotent: what exists (by slug, name, code, username, corporate number, (insti
 name), (rate key), manual version) is skipped, so a second run adds nothing. The whole run is one
 transaction. Files go to MEDIA_ROOT.
 
-The past 15 months of bookings (devtools/demo/history.py) are historical fixtures: bulk-inserted in their final state,
-with no event log, since no service acts on them; an instrument that already has its history is skipped.
+The past 15 months of bookings are historical fixtures, bulk-inserted in their final state by the stage
+devtools/demo/booking_history.py through the product's pure rule functions.
 
 The apps that build on bookings (consultations, invoices, usage reports) have their own stage modules in
 devtools/demo/, listed in `DemoSeeder.seed_extensions` and called with this seeder; each is just as idempotent.
 """
 
-import secrets
 import time as clock
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -20,22 +19,20 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
-from bookings.fees import build_quote
-from bookings.models import Booking
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
+from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
-from devtools.demo import data
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
 from devtools.demo import usage_reports as demo_usage_reports
 from devtools.demo.files import instrument_manual, instrument_photo
+from devtools.demo.instruments import INSTRUMENTS
 from equipment import services as equipment_services
-from equipment.models import Category, Downtime, Instrument, Manual, Rate, UsageMode
+from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -58,12 +55,6 @@ def corporate_number(body: str) -> str:
 
 def longest_interval_minutes(hours: list[dict]) -> int:
     return max((h["closes"].hour * 60 + h["closes"].minute) - (h["opens"].hour * 60 + h["opens"].minute) for h in hours)
-
-
-def next_weekday(day):
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 class Command(BaseCommand):
@@ -141,7 +132,7 @@ class DemoSeeder:
         self.seed_users()
         self.seed_qualifications()
         self.seed_downtimes()
-        self.seed_history()
+        booking_history.seed(self)
         self.seed_extensions()
         return self.logins
 
@@ -161,9 +152,12 @@ class DemoSeeder:
         created = admin is None
         if created:  # the one bootstrap write outside the services: every service needs an actor
             admin = User.objects.create_superuser(
-                username=username, email=f"{username}@example.jp", password=self.password,
-                last_name=last, first_name=first,
-            )  # fmt: skip
+                username=username,
+                email=f"{username}@example.jp",
+                password=self.password,
+                last_name=last,
+                first_name=first,
+            )
         elif not admin.is_superuser:
             raise CommandError(
                 f"利用者 {username} は存在しますがサイト管理者ではありません。 "
@@ -202,8 +196,12 @@ class DemoSeeder:
                         joined += 1
             self.institutions[key] = institution
         both = [i.name for i in self.institutions.values() if i.consortia.count() > 1]
-        self.report("機関 (institutions)", len(self.institutions), created,
-                    f"、加入追加 {joined} 件、複数協議会に加入: {'・'.join(both) or 'なし'}")  # fmt: skip
+        self.report(
+            "機関 (institutions)",
+            len(self.institutions),
+            created,
+            f"、加入追加 {joined} 件、複数協議会に加入: {'・'.join(both) or 'なし'}",
+        )
 
     def seed_fee_policies(self):
         """Every institution's fee policy and registration number, through the staff's service; an institution that
@@ -214,17 +212,21 @@ class DemoSeeder:
             if FeePolicy.objects.filter(institution=institution).exists():
                 continue
             consortia_services.update_fee_policy(
-                actor=self.admin, institution=institution, registration_number=f"T{corporate_number(body)}",
-                confidential_multiplier=Decimal(confidential), outside_region_multiplier=Decimal(outside),
-                large_company_multiplier=Decimal(large) if large else None, staff_rate_jpy=staff_rate,
+                actor=self.admin,
+                institution=institution,
+                registration_number=f"T{corporate_number(body)}",
+                confidential_multiplier=Decimal(confidential),
+                outside_region_multiplier=Decimal(outside),
+                large_company_multiplier=Decimal(large) if large else None,
+                staff_rate_jpy=staff_rate,
                 usage_report_due_days=due_days,
-            )  # fmt: skip
+            )
             created += 1
         self.report("料金規程・登録番号 (fee policies, registration numbers)", len(data.FEE_POLICIES), created)
 
     def seed_categories(self):
         created = 0
-        for code, name, name_en, keywords in data.CATEGORIES:
+        for code, name, name_en, keywords in catalogue.CATEGORIES:
             category = Category.objects.filter(code=code).first()
             if category is None:
                 category = equipment_services.create_category(
@@ -236,7 +238,7 @@ class DemoSeeder:
 
     def seed_instruments(self):
         created = rates = photos = manuals = 0
-        for row in data.INSTRUMENTS:
+        for row in INSTRUMENTS:
             fields = {key: row[key] for key in INSTRUMENT_FIELDS}
             inst_key, code = row["institution"], row["category"]
             institution = self.institutions[inst_key]
@@ -248,14 +250,18 @@ class DemoSeeder:
             rates += self._add_rates(instrument, code)
             photos += self._add_photo(instrument, code)
             manuals += self._add_manuals(instrument, code)
-        self.report("機器 (instruments)", len(self.instruments), created,
-                    f"、料金 {rates} 件・写真 {photos} 件・マニュアル {manuals} 件を追加")  # fmt: skip
+        self.report(
+            "機器 (instruments)",
+            len(self.instruments),
+            created,
+            f"、料金 {rates} 件・写真 {photos} 件・マニュアル {manuals} 件を追加",
+        )
 
     def _create_instrument(self, institution, inst_key, code, overrides: dict, **fields) -> Instrument:
         """Booking rules from the category's profile, overridden by the row's optional keys."""
-        profile = data.PROFILES[code]
-        schedule = overrides.get("schedule") or data.SCHEDULE_BY_INSTITUTION.get(inst_key, data.LUNCH)
-        hours = data.opening_hours(schedule)
+        profile = catalogue.PROFILES[code]
+        schedule = overrides.get("schedule") or catalogue.SCHEDULE_BY_INSTITUTION.get(inst_key, catalogue.LUNCH)
+        hours = catalogue.opening_hours(schedule)
         slot = overrides.get("slot", profile["slot"])
         setup, cleanup = overrides.get("setup", profile["setup"]), overrides.get("cleanup", profile["cleanup"])
         # The longest booking must fit one opening interval with its buffers, on the slot grid.
@@ -264,30 +270,43 @@ class DemoSeeder:
         min_minutes = min(overrides.get("min", profile["min"]), max_minutes)
         modes = overrides.get("modes", profile["modes"])
         return equipment_services.create_instrument(
-            actor=self.admin, institution=institution, category=self.categories[code], opening_hours=hours,
-            modes=modes, requires_qualification=overrides.get("qual", profile.get("qual", True)),
-            slot_minutes=slot, min_minutes=min_minutes, max_minutes=max_minutes,
+            actor=self.admin,
+            institution=institution,
+            category=self.categories[code],
+            opening_hours=hours,
+            modes=modes,
+            requires_qualification=overrides.get("qual", profile.get("qual", True)),
+            slot_minutes=slot,
+            min_minutes=min_minutes,
+            max_minutes=max_minutes,
             lead_time_hours=overrides.get("lead", profile["lead"]),
             horizon_days=overrides.get("horizon", profile["horizon"]),
-            setup_minutes=setup, cleanup_minutes=cleanup,
+            setup_minutes=setup,
+            cleanup_minutes=cleanup,
             cancellation_deadline_hours=48 if profile["lead"] >= 48 else 24,
-            decision_limit_hours=72, **fields,
-        )  # fmt: skip
+            decision_limit_hours=72,
+            **fields,
+        )
 
     def _add_rates(self, instrument: Instrument, code: str) -> int:
         existing = set(
-            Rate.objects.filter(instrument=instrument, valid_from=data.RATES_VALID_FROM).values_list(
+            Rate.objects.filter(instrument=instrument, valid_from=catalogue.RATES_VALID_FROM).values_list(
                 "user_category", "mode"
             )
         )
         added = 0
-        for user_category, mode, amount, unit in data.rate_table(code, instrument.modes):
+        for user_category, mode, amount, unit in catalogue.rate_table(code, instrument.modes):
             if (user_category, mode) in existing:
                 continue
             equipment_services.add_rate(
-                actor=self.admin, instrument=instrument, user_category=user_category, mode=mode,
-                amount_jpy=amount, unit=unit, valid_from=data.RATES_VALID_FROM,
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                user_category=user_category,
+                mode=mode,
+                amount_jpy=amount,
+                unit=unit,
+                valid_from=catalogue.RATES_VALID_FROM,
+            )
             added += 1
         return added
 
@@ -302,7 +321,7 @@ class DemoSeeder:
         return 1
 
     def _add_manuals(self, instrument: Instrument, code: str) -> int:
-        versions = ["1.0", "1.1"] if instrument.model in data.REVISED_MANUALS else ["1.0"]
+        versions = ["1.0", "1.1"] if instrument.model in catalogue.REVISED_MANUALS else ["1.0"]
         have = set(Manual.objects.filter(instrument=instrument, language="ja").values_list("version", flat=True))
         added = 0
         for version in versions:
@@ -310,15 +329,25 @@ class DemoSeeder:
                 continue
             category = self.categories[code]
             content = instrument_manual(
-                instrument_name=instrument.name, maker=instrument.maker, model=instrument.model,
-                institution=instrument.institution.name, location=instrument.location, category_code=code,
-                category_name=category.name, specs=instrument.specs, version=version,
-            )  # fmt: skip
+                instrument_name=instrument.name,
+                maker=instrument.maker,
+                model=instrument.model,
+                institution=instrument.institution.name,
+                location=instrument.location,
+                category_code=code,
+                category_name=category.name,
+                specs=instrument.specs,
+                version=version,
+            )
             upload = SimpleUploadedFile(f"manual-{code}-{version}.pdf", content, content_type="application/pdf")
             equipment_services.upload_manual(
-                actor=self.admin, instrument=instrument, upload=upload, title=f"{instrument.name} 利用マニュアル",
-                version=version, language="ja",
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                upload=upload,
+                title=f"{instrument.name} 利用マニュアル",
+                version=version,
+                language="ja",
+            )
             added += 1
         return added
 
@@ -340,9 +369,13 @@ class DemoSeeder:
             is_new = user is None
             if is_new:
                 user = consortia_services.create_user(
-                    actor=self.admin, username=username, password=self.password, last_name=last, first_name=first,
+                    actor=self.admin,
+                    username=username,
+                    password=self.password,
+                    last_name=last,
+                    first_name=first,
                     email=f"{username}@example.jp",
-                )  # fmt: skip
+                )
                 created += 1
             scope = {"consortium": self.consortia, "institution": self.institutions, "company": self.companies}
             target = scope[scope_kind][scope_key]
@@ -359,9 +392,12 @@ class DemoSeeder:
             if is_qualified(user, instrument):
                 continue
             equipment_services.grant_qualification(
-                actor=self.admin, instrument=instrument, user=user,
-                expires_on=timezone.localdate() + timedelta(days=365), note="デモ: 操作講習修了",
-            )  # fmt: skip
+                actor=self.admin,
+                instrument=instrument,
+                user=user,
+                expires_on=timezone.localdate() + timedelta(days=365),
+                note="デモ: 操作講習修了",
+            )
             created += 1
         self.report("操作資格 (qualifications)", len(data.QUALIFICATIONS), created)
 
@@ -372,148 +408,15 @@ class DemoSeeder:
             instrument = self.instruments[(inst_key, model)]
             if Downtime.objects.filter(instrument=instrument, title=title, end__gt=timezone.now()).exists():
                 continue
-            day = next_weekday(today + timedelta(days=days))
+            day = past.next_weekday(today + timedelta(days=days))
             equipment_services.add_downtime(
-                actor=self.admin, instrument=instrument, kind=Downtime.Kind.MAINTENANCE, title=title,
+                actor=self.admin,
+                instrument=instrument,
+                kind=Downtime.Kind.MAINTENANCE,
+                title=title,
                 start=datetime.combine(day, time(start_hour), tzinfo=TOKYO),
                 end=datetime.combine(day, time(end_hour), tzinfo=TOKYO),
                 note="デモデータ",
-            )  # fmt: skip
+            )
             created += 1
         self.report("停止期間 (downtime)", len(data.DOWNTIMES), created)
-
-    # --- the booking history (bulk: historical fixtures, see the module docstring) ---------------------------
-
-    def seed_history(self):
-        today = timezone.localdate()
-        requesters = self._history_requesters()
-        downtimes = self._history_downtimes(today)
-        since, until = past.first_day(today, data.HISTORY_MONTHS), today - timedelta(days=1)
-        have = set(Booking.objects.filter(uid__in=self._history_uids()).values_list("instrument_id", flat=True))
-        rows, created_at = [], []
-        instruments = Instrument.objects.filter(id__in=[i.id for i in self.instruments.values()]).prefetch_related(
-            "opening_hours"
-        )
-        by_id = {i.id: i for i in instruments}
-        for (inst_key, model), instrument in self.instruments.items():
-            if instrument.id in have:
-                continue
-            instrument = by_id[instrument.id]
-            code = next(r["category"] for r in data.INSTRUMENTS if r["institution"] == inst_key and r["model"] == model)
-            rates = {(c, m): (amount, unit) for c, m, amount, unit in data.rate_table(code, instrument.modes)}
-            for booking in past.history(
-                self._history_instrument(inst_key, model, instrument, downtimes),
-                self._history_customers(inst_key),
-                since=since,
-                until=until,
-            ):
-                row = self._history_booking(booking, instrument, inst_key, requesters, rates)
-                rows.append(row)
-                created_at.append(booking.created_at)
-        made = Booking.objects.bulk_create(rows, batch_size=500)
-        # created_at is auto_now_add: put the history's request times back, 100 rows per UPDATE.
-        pairs = list(zip((b.uid for b in made), created_at, strict=True))
-        for i in range(0, len(pairs), 100):
-            chunk = pairs[i : i + 100]
-            Booking.objects.filter(uid__in=[uid for uid, _at in chunk]).update(
-                created_at=Case(*(When(uid=uid, then=Value(at)) for uid, at in chunk), output_field=DateTimeField())
-            )
-        self.report("利用履歴 (booking history)", Booking.objects.count(), len(rows), f"、{since:%Y-%m-%d}以降")
-
-    def _history_uids(self):
-        """The first uids of every instrument's history: an instrument with one of them has its history."""
-        keys = [f"{inst_key}/{model}" for inst_key, model in self.instruments]
-        return [past.history_uid(key, n) for key in keys for n in (1, 2, 3)]
-
-    def _history_requesters(self) -> dict[str, tuple[User, Company | None]]:
-        created = 0
-        for username, last, first, company_key in data.HISTORY_USERS:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = consortia_services.create_user(
-                    actor=self.admin, username=username, password=secrets.token_urlsafe(24),
-                    last_name=last, first_name=first, email=f"{username}@example.jp",
-                )  # fmt: skip
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-                created += 1
-            consortia_services.grant_role(user=user, kind="company_member", company=self.companies[company_key])
-            self.users[username] = user
-        self.report("履歴の利用者 (history requesters, no login)", len(data.HISTORY_USERS), created)
-        company_of = {"company": self.companies["ishikari"], "company2": self.companies["musashino"]}
-        company_of.update({u: self.companies[c] for u, _l, _f, c in data.HISTORY_USERS})
-        return {name: (user, company_of.get(name)) for name, user in self.users.items()}
-
-    def _history_downtimes(self, today) -> dict[int, set]:
-        """Past downtimes (through the service); returns the days each instrument had downtime."""
-        created = 0
-        for inst_key, model, days_ago, start_hour, end_hour, title, kind in data.HISTORY_DOWNTIMES:
-            instrument = self.instruments[(inst_key, model)]
-            if Downtime.objects.filter(instrument=instrument, title=title).exists():
-                continue
-            day = next_weekday(today - timedelta(days=days_ago))
-            equipment_services.add_downtime(
-                actor=self.admin, instrument=instrument, kind=kind, title=title,
-                start=datetime.combine(day, time(start_hour), tzinfo=TOKYO),
-                end=datetime.combine(day, time(end_hour), tzinfo=TOKYO), note="デモデータ（過去）",
-            )  # fmt: skip
-            created += 1
-        self.report("過去の停止期間 (past downtime)", len(data.HISTORY_DOWNTIMES), created)
-        days: dict[int, set] = {}
-        for instrument_id, start, end in Downtime.objects.filter(
-            instrument__in=self.instruments.values(), end__lt=timezone.now()
-        ).values_list("instrument_id", "start", "end"):
-            local_start, local_end = start.astimezone(TOKYO), end.astimezone(TOKYO)
-            day = local_start.date()
-            while day <= local_end.date():
-                days.setdefault(instrument_id, set()).add(day)
-                day += timedelta(days=1)
-        return days
-
-    def _history_instrument(self, inst_key, model, instrument, downtimes) -> past.HistoryInstrument:
-        return past.HistoryInstrument(
-            key=f"{inst_key}/{model}",
-            weekly_hours=tuple((h.weekday, h.opens, h.closes) for h in instrument.opening_hours.all()),
-            modes=tuple(instrument.modes),
-            slot_minutes=instrument.slot_minutes,
-            min_minutes=instrument.min_minutes,
-            max_minutes=instrument.max_minutes,
-            setup_minutes=instrument.setup_minutes,
-            cleanup_minutes=instrument.cleanup_minutes,
-            busy_days=frozenset(downtimes.get(instrument.id, ())),
-        )
-
-    def _history_customers(self, inst_key) -> list[tuple[str, int]]:
-        customers = []
-        for slug, _joined in data.INSTITUTIONS[inst_key][1]:
-            customers += data.HISTORY_CUSTOMERS[slug]
-        customers += [(username, 2) for username, key in data.HISTORY_INTERNAL.items() if key == inst_key]
-        return customers
-
-    def _history_booking(self, booking, instrument, inst_key, requesters, rates) -> Booking:
-        user, company = requesters[booking.customer]
-        if company is not None:
-            category = company.size
-        elif booking.customer in data.HISTORY_INTERNAL:  # staff at their own institution
-            category = "internal"
-        else:  # the researcher: internal at home, academic elsewhere (equipment.selectors.user_category_for)
-            home = next(scope for name, *_n, scope_kind, scope in data.USERS if name == booking.customer)
-            category = "internal" if inst_key == home else "academic"
-        amount, unit = rates.get((category, booking.mode), (None, None))
-        quote = build_quote(rate_amount=amount, rate_unit=unit, start=booking.start, end=booking.end,
-                            label=f"{instrument.name} {UsageMode(booking.mode).label}", samples=booking.samples)  # fmt: skip
-        approved = booking.decided_at is not None and booking.status != "rejected"
-        transitions = {"completed": 2, "no_show": 2, "rejected": 1, "expired": 1, "cancelled": 1 + approved}
-        return Booking(
-            uid=booking.uid, instrument=instrument, requester=user, company=company, user_category=category,
-            start=booking.start, end=booking.end,
-            hold_start=booking.start - timedelta(minutes=instrument.setup_minutes),
-            hold_end=booking.end + timedelta(minutes=instrument.cleanup_minutes),
-            mode=booking.mode, purpose="デモ履歴: 製品評価のための分析", status=booking.status, quote=quote,
-            quote_fixed_at=booking.decided_at if approved else None,
-            decision_reason="装置の調整期間のため" if booking.status == "rejected" else "",
-            decided_by=self.admin if booking.decided_at else None, decided_at=booking.decided_at,
-            expires_at=min(booking.created_at + timedelta(hours=instrument.decision_limit_hours), booking.start),
-            actual_start=booking.actual_start, actual_end=booking.actual_end,
-            sequence=transitions[booking.status],
-        )  # fmt: skip
