@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from backend.api import id_param
 from backend.authentication import ApiTokenAuthentication
 from backend.errors import PermissionDenied
-from bookings.api import BookingRequestSerializer, BookingSerializer
+from bookings.serializers import BookingRequestSerializer, BookingSerializer
 from bookings.selectors import bookings_visible_to
 from consortia.models import Consortium, Institution
 from consortia.selectors import access_for
