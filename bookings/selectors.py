@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
 
-from . import rules
+from . import pricing, rules
 from .models import Booking, BookingEvent
 
 TOKYO = rules.TOKYO
@@ -361,3 +361,11 @@ def own_bookings(user) -> QuerySet[Booking]:
         .select_related("instrument__institution", "company", "requester")
         .order_by("-start", "-id")
     )
+
+
+def quote_of(booking: Booking) -> dict:
+    """A booking's quote as its quotation shows it: recomputed now while it is not fixed (what approving it would
+    fix), the stored one once approval fixed it. Other apps read it here, not from `bookings.pricing`."""
+    if booking.quote_fixed_at is not None:
+        return booking.quote
+    return pricing.current_quote(booking)

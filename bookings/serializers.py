@@ -6,7 +6,8 @@ module never imports another's (tests/test_layers.py)."""
 from rest_framework import serializers
 
 from backend.api import AwareDateTimeField, PrebuiltFields
-from equipment.models import Instrument, UsageMode
+from equipment import selectors as equipment_selectors
+from equipment.models import UsageMode
 
 from . import selectors
 from .models import Booking, BookingEvent
@@ -88,9 +89,9 @@ class BookingRequestSerializer(serializers.Serializer):
     company = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate_instrument(self, value):
-        try:
-            return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=value)
-        except Instrument.DoesNotExist:
+        instrument = equipment_selectors.instrument_for_request(value)
+        if instrument is None:
             raise serializers.ValidationError(
                 "指定された機器はありません。 (No such instrument.)", code="unknown_instrument"
-            ) from None
+            )
+        return instrument

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from backend.api import IdFilter
 from consortia.models import Institution
-from consortia.selectors import can_manage_institution
+from consortia.selectors import can_manage_institution, institution_choices
 
 from .. import selectors, services
 from ..models import Category, Instrument, OpeningHours, UsageMode
@@ -127,8 +127,8 @@ class InstrumentDetailSerializer(InstrumentListSerializer):
 
 
 class InstrumentWriteSerializer(serializers.Serializer):
-    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    institution = serializers.PrimaryKeyRelatedField(queryset=institution_choices())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=selectors.categories())
     name = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     maker = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -195,7 +195,7 @@ class InstrumentFilter(django_filters.FilterSet):
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Category.objects.order_by("id")
+    queryset = selectors.categories()
     serializer_class = CategorySerializer
     pagination_class = None
 
