@@ -2,7 +2,8 @@
 
 Two checks, both failing on a module that imports across the lines:
 - the import-linter contracts in pyproject.toml (`lint-imports` runs the same): apps depend one way, the product never
-  imports devtools, and no app's API imports another's;
+  imports devtools, no app's API imports another's, and backend (plumbing) imports no app above consortia but the
+  models its search text is built of;
 - finer than those, this file's own walk of the import graph: an app's interface modules (api, views, forms, pages,
   urls, serializers) reach another app only through its selectors, services, errors, rules, serializers meant for
   reuse, and models — and a model imported from another app is used for its type, constants or `isinstance`, never
@@ -101,8 +102,8 @@ def interface_sources():
 
 # --- The tree keeps the rules ---------------------------------------------------------------------------------------
 def test_the_import_contracts_of_pyproject_are_kept(options, graph):
-    assert {contract["id"] for contract in options.contracts_options} == {"apps", "devtools", "apis"}
-    assert check_contracts(options, graph) == {"apps": True, "devtools": True, "apis": True}
+    assert {contract["id"] for contract in options.contracts_options} == {"apps", "devtools", "apis", "backend"}
+    assert check_contracts(options, graph) == {"apps": True, "devtools": True, "apis": True, "backend": True}
 
 
 def test_interface_modules_reach_other_apps_only_through_their_doors(graph):
@@ -126,6 +127,7 @@ def test_interface_modules_do_not_query_other_apps_models():
         ("invoices.selectors", "usage_reports.selectors", "apps"),  # siblings stay independent
         ("backend.web", "devtools.demo", "devtools"),  # backend is outside the layers, still not devtools
         ("consultations.api", "bookings.api", "apis"),
+        ("backend.web", "bookings.selectors", "backend"),  # plumbing is not where a booking rule goes
     ],
 )
 def test_a_contract_breaks_when_an_import_crosses_its_line(options, graph, importer, imported, broken):
