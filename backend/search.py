@@ -29,8 +29,9 @@ def _ids(rows: Iterable) -> set[int]:
     return {getattr(row, "pk", row) for row in rows}
 
 
-def lock_sources(*, users: Iterable = (), institutions: Iterable = (), categories: Iterable = (),
-                 instruments: Iterable = ()) -> None:  # fmt: skip
+def lock_sources(
+    *, users: Iterable = (), institutions: Iterable = (), categories: Iterable = (), instruments: Iterable = ()
+) -> None:
     """Lock the rows a search text is about to be made of, before the row it belongs to is written.
 
     A concurrent edit of a source rebuilds the texts it can find, and it cannot find a link not yet committed: an

@@ -17,11 +17,39 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Booleans and numbers from the environment are parsed strictly: a value that is neither stops start-up with a
+# message naming the variable, rather than silently reading as false (DEBUG=flase) or failing in int() without
+# saying which variable was wrong.
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """1/0, true/false, yes/no, on/off in any case; unset or empty is the default; anything else stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number (unset or empty: the default) within [minimum, maximum]; anything else stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more (it is {number}).")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be {maximum} or less (it is {number}).")
+    return number
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -120,7 +148,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -170,14 +198,10 @@ else:
 # --- Client addresses: how many reverse proxies in front of the app append to X-Forwarded-For -------------------
 # 0: the connection's address (REMOTE_ADDR) is the client and X-Forwarded-For is ignored (anyone can send it);
 # N: the Nth entry from the right of X-Forwarded-For is (backend.addresses.client_address).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- API tokens: a key expires this many days after it is issued (POST /api/v1/auth/token/) ---------------------
-API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
-if API_TOKEN_TTL_DAYS < 1:
-    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1.")
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
 
 # --- Language and time: Japanese first, Asia/Tokyo -------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -201,13 +225,13 @@ STORAGES = {
     },
 }
 # Upload limits (bytes / pixels); checked on the content by equipment.uploads.
-MANUAL_MAX_BYTES = int(os.environ.get("MANUAL_MAX_BYTES", 20 * 1024 * 1024))
-PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
-PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
+MANUAL_MAX_BYTES = env_int("MANUAL_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
 # A manual's pages, and what its streams may inflate to, each and all together (decompression bombs).
-MANUAL_MAX_PAGES = int(os.environ.get("MANUAL_MAX_PAGES", 3000))
-MANUAL_MAX_STREAM_BYTES = int(os.environ.get("MANUAL_MAX_STREAM_BYTES", 64 * 1024 * 1024))
-MANUAL_MAX_INFLATED_BYTES = int(os.environ.get("MANUAL_MAX_INFLATED_BYTES", 512 * 1024 * 1024))
+MANUAL_MAX_PAGES = env_int("MANUAL_MAX_PAGES", 3000, minimum=1)
+MANUAL_MAX_STREAM_BYTES = env_int("MANUAL_MAX_STREAM_BYTES", 64 * 1024 * 1024, minimum=1)
+MANUAL_MAX_INFLATED_BYTES = env_int("MANUAL_MAX_INFLATED_BYTES", 512 * 1024 * 1024, minimum=1)
 PHOTO_THUMBNAIL_SIZE = (480, 360)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -220,13 +244,13 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP connection may block: a send must end well within the outbox's STALE_AFTER (15 minutes), after
 # which a row still `sending` is taken for abandoned and queued again (notifications.services).
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kyoyo <noreply@kyoyo.example.jp>")
 # Absolute address of the site, for links in e-mails and calendar events.
@@ -300,7 +324,7 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True

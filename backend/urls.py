@@ -12,23 +12,25 @@ handler500 = "backend.views.server_error"
 admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
 admin.site.site_title = "Kyoyo admin"
 
+# The API under /api/v1/: each app's api_urls.py.
 api_v1 = [
-    path("", include("consortia.urls")),
-    path("", include("equipment.urls")),
+    path("", include("consortia.api_urls")),
+    path("", include("equipment.api_urls")),
+    path("", include("bookings.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("consultations.api_urls")),
+    path("", include("invoices.api_urls")),
+    path("", include("usage_reports.api_urls")),
+]
+
+# The web pages: each app's urls.py (Django's convention), then accounts, admin, the API and its docs.
+urlpatterns = [
     path("", include("bookings.urls")),
+    path("", include("equipment.urls")),
     path("", include("reports.urls")),
     path("", include("consultations.urls")),
     path("", include("invoices.urls")),
     path("", include("usage_reports.urls")),
-]
-
-urlpatterns = [
-    path("", include("bookings.pages")),
-    path("", include("equipment.pages")),
-    path("", include("reports.pages")),
-    path("", include("consultations.pages")),
-    path("", include("invoices.pages")),
-    path("", include("usage_reports.pages")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -19,6 +19,8 @@ MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 
 
 class IntervalSerializer(serializers.Serializer):
+    """One free or busy interval of an availability answer: the schema's `Interval` (tests/backend/test_schema.py)."""
+
     start = AwareDateTimeField()
     end = AwareDateTimeField()
 
@@ -76,14 +78,15 @@ class CompletionSerializer(serializers.Serializer):
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
-def availability(request, pk: int):
+def instrument_availability(request, pk: int):
     """Free and busy time of an instrument: free is what a new request may use; busy says nothing of whose."""
     policy = selectors.policy_of_id(pk)
     if policy is None:
         raise Http404
     query = AvailabilityQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
-    free, busy = selectors.availability_of(pk, policy, query.validated_data["start"], query.validated_data["end"])
+    start, end = query.validated_data["start"], query.validated_data["end"]
+    free, busy = selectors.requestable_and_busy_of(pk, policy, start, end)
     return Response(
         {
             "instrument": pk,

@@ -177,8 +177,17 @@ def build_quote(
     """
     lines = []
     if rate_amount is not None:
-        lines.append(use_line(label=label, rate_amount=rate_amount, rate_unit=rate_unit or "hour", start=start,
-                              end=end, samples=samples, multipliers=list(multipliers)))  # fmt: skip
+        lines.append(
+            use_line(
+                label=label,
+                rate_amount=rate_amount,
+                rate_unit=rate_unit or "hour",
+                start=start,
+                end=end,
+                samples=samples,
+                multipliers=list(multipliers),
+            )
+        )
     if staff_rate_jpy and mode in STAFF_MODES:
         lines.append(staff_line(staff_rate_jpy=staff_rate_jpy, start=start, end=end))
     lines.extend(consumable_line(item) for item in consumables)

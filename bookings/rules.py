@@ -5,7 +5,7 @@ No ORM and no request objects: services load rows, build an `InstrumentPolicy` a
 Conventions:
 - An `Interval` is half-open, [start, end), with aware datetimes; 10:00–11:00 and 11:00–12:00 touch but do not overlap.
 - Set operations (`merge`, `subtract`, `intersect`) return sorted, disjoint, non-adjacent intervals and keep the
-  datetimes they were given. Intervals this module *builds* (`opening_intervals`, `availability`,
+  datetimes they were given. Intervals this module *builds* (`opening_intervals`, `free_and_busy_intervals`,
   `requestable_intervals`) are in UTC, like the database; convert to `TOKYO` for display.
 - Opening hours are wall-clock times in Asia/Tokyo; an instrument is closed on Japanese public holidays.
 """
@@ -173,7 +173,7 @@ def opening_intervals(
     return intersect(pieces, [Interval(start.astimezone(UTC), end.astimezone(UTC))])
 
 
-def availability(
+def free_and_busy_intervals(
     policy: InstrumentPolicy,
     start: datetime,
     end: datetime,

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from consortia.selectors import access_for, institution_ids_of_consortia
+from consortia.selectors import access_for, can_manage_institution, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
 
 from . import pricing, rules
@@ -17,8 +17,18 @@ from .models import Booking, BookingEvent
 TOKYO = rules.TOKYO
 
 
-POLICY_FIELDS = ("slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
-                 "cleanup_minutes", "modes", "requires_qualification", "status")  # fmt: skip
+POLICY_FIELDS = (
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "lead_time_hours",
+    "horizon_days",
+    "setup_minutes",
+    "cleanup_minutes",
+    "modes",
+    "requires_qualification",
+    "status",
+)
 
 
 def _policy(values: dict, weekly_hours) -> rules.InstrumentPolicy:
@@ -121,20 +131,23 @@ def busy_between(
     return found[DOWNTIME], found[HOLD]
 
 
-def availability(instrument: Instrument, start: datetime, end: datetime):
-    """(free, busy) for a window: free are the intervals a new request may use, busy carry no identity."""
-    return availability_of(instrument.id, policy_of(instrument), start, end)
+def requestable_and_busy(instrument: Instrument, start: datetime, end: datetime):
+    """(free, busy) for a window, what the availability API and the week view show: free is where a new request may
+    lie (`rules.requestable_intervals`, stricter than opening hours minus busy), busy carries no identity."""
+    return requestable_and_busy_of(instrument.id, policy_of(instrument), start, end)
 
 
-def availability_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
-    """`availability` from an instrument's id and rules: one query for everything that takes time."""
+def requestable_and_busy_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime):
+    """`requestable_and_busy` from an instrument's id and rules: one query for everything that takes time."""
     margin = rules.held_interval(rules.Interval(start, end), policy)
     # widen by both buffers: a hold just outside the window can still push into it
     downtimes, holds = busy_between(
-        instrument_id, start, end,
+        instrument_id,
+        start,
+        end,
         holds_from=margin.start - timedelta(minutes=policy.cleanup_minutes),
         holds_until=margin.end + timedelta(minutes=policy.setup_minutes),
-    )  # fmt: skip
+    )
     busy = rules.busy_intervals(start, end, downtimes=downtimes, holds=holds)
     free = rules.requestable_intervals(policy, start, end, downtimes=downtimes, holds=holds)
     return free, busy
@@ -251,7 +264,7 @@ def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: date
     Free time in the past or inside the lead time is not offered."""
     start = datetime.combine(first_day, time.min, tzinfo=TOKYO)
     end = start + timedelta(days=days)
-    free, busy = availability(instrument, start, end)
+    free, busy = requestable_and_busy(instrument, start, end)
     earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
     free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
     free = rules.on_grid(free, instrument.slot_minutes)
@@ -276,9 +289,11 @@ def instruments_free_between(instruments, start: datetime, end: datetime) -> set
     ids = [i.id for i in instruments]
     holds: dict[int, list] = {}
     for instrument_id, s, e in Booking.objects.filter(
-        instrument_id__in=ids, status__in=Booking.HOLDING, hold_start__lt=end + timedelta(days=1),
+        instrument_id__in=ids,
+        status__in=Booking.HOLDING,
+        hold_start__lt=end + timedelta(days=1),
         hold_end__gt=start - timedelta(days=1),
-    ).values_list("instrument_id", "hold_start", "hold_end"):  # fmt: skip
+    ).values_list("instrument_id", "hold_start", "hold_end"):
         holds.setdefault(instrument_id, []).append(rules.Interval(s, e))
     downtimes: dict[int, list] = {}
     for instrument_id, s, e in Downtime.objects.filter(instrument_id__in=ids, start__lt=end, end__gt=start).values_list(
@@ -361,6 +376,54 @@ def own_bookings(user) -> QuerySet[Booking]:
         .select_related("instrument__institution", "company", "requester")
         .order_by("-start", "-id")
     )
+
+
+# --- Who may act on a booking: one predicate per verb, raised by bookings.services, read by the pages -----------
+# (Who may request one is equipment.selectors.may_book.) Whether the booking's status takes the verb is not a
+# question of who: the service answers it with a conflict, and the page shows a verb only in the statuses that take it.
+def may_decide(user, booking: Booking) -> bool:
+    """Approving, rejecting, proposing another time, setting the consumables: the staff of the instrument's
+    institution (and site operators)."""
+    return can_manage_institution(user, booking.instrument.institution_id)
+
+
+def may_record_use(user, booking: Booking) -> bool:
+    """Recording the actual use or a no-show: the same staff."""
+    return can_manage_institution(user, booking.instrument.institution_id)
+
+
+def may_answer_proposal(user, booking: Booking) -> bool:
+    """Accepting or declining the time staff proposed: the requester, their company's admins (and site
+    operators)."""
+    access = access_for(user)
+    return access.is_superuser or booking.requester_id == user.id or booking.company_id in access.admin_of
+
+
+def may_cancel(user, booking: Booking) -> bool:
+    """Cancelling: the staff, any time and with a reason; the requester's side, until the instrument's deadline
+    (a rule the service checks, not a question of who)."""
+    return may_decide(user, booking) or may_answer_proposal(user, booking)
+
+
+def permitted_actions(user, booking: Booking) -> dict[str, bool]:
+    """Who may do each verb of the booking's page (keyed as its actions, `no_show` for "no-show"), from the
+    predicates above."""
+    decide, record, answer = (
+        may_decide(user, booking),
+        may_record_use(user, booking),
+        may_answer_proposal(user, booking),
+    )
+    return {
+        "approve": decide,
+        "reject": decide,
+        "propose": decide,
+        "consumables": decide,
+        "complete": record,
+        "no_show": record,
+        "accept": answer,
+        "decline": answer,
+        "cancel": may_cancel(user, booking),
+    }
 
 
 def quote_of(booking: Booking) -> dict:

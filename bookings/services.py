@@ -1,11 +1,17 @@
 """Every change to a booking, one function per verb; the API and the pages call these.
 
-Each runs in one transaction and records a BookingEvent. A verb first re-reads the booking from its locked
+Each runs in one transaction and records a BookingEvent. Who may do a verb is one predicate (`selectors.may_decide`,
+`may_answer_proposal`, …, and `equipment.selectors.may_book` for a request): the verb raises it on the row as it
+is now, and the pages read it to show the verb. A verb first re-reads the booking from its locked
 row (`lock_current`) and decides on that, never on the caller's copy, which may predate another verb's commit;
 status changes are also conditional updates (`UPDATE … WHERE status = <expected>`), so two people acting at
 once cannot both succeed.
 Overlaps: the Python check gives the friendly 409; PostgreSQL's exclusion constraint (and on
 SQLite the serialised write transaction) is the guarantee.
+
+Long: one function per verb of one life cycle (request, approve, reject, propose, accept, decline, cancel,
+complete, no-show, consumables) and the locking and slot checks they share; split, a booking's transitions would
+be read across files.
 """
 
 from datetime import datetime, timedelta
@@ -18,7 +24,7 @@ from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
-from consortia.selectors import access_for, acting_company, can_manage_institution
+from consortia.selectors import acting_company
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
@@ -47,9 +53,7 @@ def _verb(service):
 def _loaded(booking: Booking) -> Booking:
     """Read its history, now that the verb has added to it, and whatever else the answer shows not loaded yet."""
     getattr(booking, "_prefetched_objects_cache", {}).pop("events", None)
-    prefetch_related_objects(
-        [booking], "instrument__institution", "requester", "company", selectors.events_prefetch()
-    )  # fmt: skip
+    prefetch_related_objects([booking], "instrument__institution", "requester", "company", selectors.events_prefetch())
     return booking
 
 
@@ -121,10 +125,13 @@ def _check_slot(
     policy = selectors.policy_of(instrument)
     quota = company.monthly_quota_hours if company else None
     downtimes, holds = selectors.busy_between(  # one query for both; the hold is [start − setup, end + cleanup)
-        instrument.id, start, end, exclude_id=exclude_id,
+        instrument.id,
+        start,
+        end,
+        exclude_id=exclude_id,
         holds_from=start - timedelta(minutes=policy.setup_minutes),
         holds_until=end + timedelta(minutes=policy.cleanup_minutes),
-    )  # fmt: skip
+    )
     rules.check_request(
         policy=policy,
         start=start,
@@ -220,8 +227,9 @@ def _current_instrument(instrument_id: int) -> Instrument:
     return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=instrument_id)
 
 
-def _ensure_staff(actor, booking: Booking) -> None:
-    if not can_manage_institution(actor, booking.instrument.institution_id):
+def _ensure_staff(may, actor, booking: Booking) -> None:
+    """Raise a staff verb's predicate (`selectors.may_decide` or `selectors.may_record_use`)."""
+    if not may(actor, booking):
         raise PermissionDenied(
             "not_institution_staff",
             "この機器の機関の担当者のみ操作できます。 (Only the instrument's staff may do this.)",
@@ -273,15 +281,16 @@ def preview_request(
     require_aware(start=start, end=end)
     instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
-    user_category = equipment_selectors.user_category_for(
-        actor, instrument, company_size=company.size if company else None, on=start.astimezone(rules.TOKYO).date()
-    )
-    if user_category is None:
+    on = start.astimezone(rules.TOKYO).date()
+    if not equipment_selectors.may_book(actor, instrument, on=on):
         raise PermissionDenied(
             "cannot_book",
             "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。 "
             "(Only company users, member researchers and institution staff may book.)",
         )
+    user_category = equipment_selectors.user_category_for(
+        actor, instrument, company_size=company.size if company else None, on=on
+    )
     hold = _check_slot(instrument, start=start, end=end, mode=mode, requester=actor, company=company, now=now)
     booking = Booking(
         instrument=instrument,
@@ -321,9 +330,17 @@ def request_booking(
     now = now or timezone.now()
     expire_overdue(instrument_id=instrument.id, now=now)
     booking = preview_request(
-        actor=actor, instrument=instrument, start=start, end=end, mode=mode, purpose=purpose, sample=sample,
-        confidential=confidential, company_id=company_id, now=now,
-    )  # fmt: skip
+        actor=actor,
+        instrument=instrument,
+        start=start,
+        end=end,
+        mode=mode,
+        purpose=purpose,
+        sample=sample,
+        confidential=confidential,
+        company_id=company_id,
+        now=now,
+    )
     _save_holding(booking)
     _record(booking, actor=actor, action="request", from_status="")
     return booking
@@ -333,7 +350,7 @@ def request_booking(
 def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     """Staff approve: the price is fixed now, whatever the rate table says later."""
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_decide, actor, booking)
     if expire_overdue(instrument_id=booking.instrument_id):
         booking.refresh_from_db()
     if booking.proposal_pending:
@@ -347,7 +364,7 @@ def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
 def reject(*, actor, booking: Booking, reason: str) -> Booking:
     """A rejected request is kept with its reason, never deleted."""
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_decide, actor, booking)
     reason = _require_reason(reason)
     now = timezone.now()
     return _transition(
@@ -367,7 +384,7 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
 def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
     """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_decide, actor, booking)
     require_aware(start=start, end=end)
     if booking.status != Status.PENDING:
         raise Conflict(
@@ -406,16 +423,16 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     return booking
 
 
-def _ensure_requester(actor, booking: Booking) -> None:
-    access = access_for(actor)
-    if not (booking.requester_id == actor.id or booking.company_id in access.admin_of or access.is_superuser):
+def _ensure_requester(may, actor, booking: Booking) -> None:
+    """Raise a requester's verb's predicate (`selectors.may_answer_proposal` or `selectors.may_cancel`)."""
+    if not may(actor, booking):
         raise PermissionDenied("not_requester", "申請者のみ操作できます。 (Only the requester may do this.)")
 
 
 @_verb
 def accept_proposal(*, actor, booking: Booking) -> Booking:
     lock_current(booking)
-    _ensure_requester(actor, booking)
+    _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
     return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
@@ -424,7 +441,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
 @_verb
 def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
     lock_current(booking)
-    _ensure_requester(actor, booking)
+    _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
     return _transition(
@@ -443,10 +460,10 @@ def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = 
     """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
     now = now or timezone.now()
     lock_current(booking)
-    if can_manage_institution(actor, booking.instrument.institution_id):
+    _ensure_requester(selectors.may_cancel, actor, booking)
+    if selectors.may_decide(actor, booking):
         reason = _require_reason(reason)
     else:
-        _ensure_requester(actor, booking)
         deadline = booking.start - timedelta(hours=booking.instrument.cancellation_deadline_hours)
         if now > deadline:
             raise DomainError(
@@ -472,7 +489,7 @@ def complete(
 ) -> Booking:
     """Staff record the actual use of an approved booking once it has begun."""
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_record_use, actor, booking)
     require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
     if actual_end <= actual_start:
@@ -502,7 +519,7 @@ def complete(
 @_verb
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_record_use, actor, booking)
     now = now or timezone.now()
     if booking.status == Status.APPROVED and now < booking.start:
         raise DomainError("not_started", "予約開始前には不使用を記録できません。 (The booking has not started yet.)")
@@ -531,9 +548,13 @@ def _clean_consumables(items) -> list[dict]:
             label, quantity, price = "", None, None
         valid = (
             0 < len(label) <= 100
-            and isinstance(quantity, int) and not isinstance(quantity, bool) and 1 <= quantity <= 10_000
-            and isinstance(price, int) and not isinstance(price, bool) and 0 <= price <= 10_000_000
-        )  # fmt: skip
+            and isinstance(quantity, int)
+            and not isinstance(quantity, bool)
+            and 1 <= quantity <= 10_000
+            and isinstance(price, int)
+            and not isinstance(price, bool)
+            and 0 <= price <= 10_000_000
+        )
         if not valid:
             raise DomainError(
                 "invalid_consumables",
@@ -557,7 +578,7 @@ def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Book
     """Staff list the consumables a pending booking will use (液体窒素, 試料台, …); the quote is recomputed.
     Once approved the price is fixed, so the list can no longer change."""
     lock_current(booking)
-    _ensure_staff(actor, booking)
+    _ensure_staff(selectors.may_decide, actor, booking)
     cleaned = _clean_consumables(consumables)
     if booking.status != Status.PENDING:
         raise Conflict(

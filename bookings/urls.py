@@ -1,17 +1,17 @@
-from django.urls import include, path
+"""URLs of the booking pages (the API's are in api_urls.py)."""
 
-from backend.api import Router
+from django.urls import path
 
-from . import api, feeds
-
-router = Router()
-router.register("bookings", api.BookingViewSet, basename="booking")
+from . import views
 
 urlpatterns = [
-    path("", include(router.urls)),
-    path("instruments/<int:pk>/availability/", api.availability, name="instrument-availability"),
-    path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
-    path("calendar/feed/", feeds.feed_address, name="calendar-feed"),
-    path("calendar/feed/rotate/", feeds.rotate_feed, name="calendar-feed-rotate"),
-    path("calendar/<str:token>.ics", feeds.personal_calendar, name="personal-calendar"),
+    path("", views.catalogue, name="home"),
+    path("instruments/<int:pk>/", views.instrument_page, name="instrument-page"),
+    path("bookings/", views.my_bookings, name="my-bookings"),
+    path("bookings/feed/rotate/", views.rotate_feed, name="rotate-feed"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking-page"),
+    path("bookings/<int:pk>/calendar.ics", views.booking_ics, name="booking-page-calendar"),
+    path("bookings/<int:pk>/<slug:verb>/", views.booking_action, name="booking-page-action"),
+    path("staff/queue/", views.queue, name="staff-queue"),
+    path("staff/calendar/", views.institution_calendar, name="staff-calendar"),
 ]

@@ -52,8 +52,17 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Institution
-        fields = ["id", "name", "name_en", "kind", "prefecture", "address", "website", "registration_number",
-                  "consortia"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "kind",
+            "prefecture",
+            "address",
+            "website",
+            "registration_number",
+            "consortia",
+        ]
 
     def get_consortia(self, obj) -> list[dict]:
         return [{"id": c.id, "name": c.name} for c in obj.consortia.all()]

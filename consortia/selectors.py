@@ -129,6 +129,13 @@ def can_manage_institution(user, institution_id: int) -> bool:
     return access.is_superuser or institution_id in access.staff_of
 
 
+def institutions_managed_by(user) -> QuerySet[Institution]:
+    """The institutions whose instruments the user may change: their own as staff, all for site admins."""
+    access = access_for(user)
+    qs = Institution.objects.order_by("id")
+    return qs if access.is_superuser else qs.filter(id__in=access.staff_of)
+
+
 def can_manage_consortium(user, consortium_id: int) -> bool:
     access = access_for(user)
     return access.is_superuser or consortium_id in access.secretariat_of

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from backend.errors import (
     Conflict,
-    DomainError,
     NotFound,
     PermissionDenied,
     full_clean_or_refuse,
@@ -77,27 +76,6 @@ def add_member_institution(
             "already_member", "既に加入しています。 (The institution is already a member.)", field="institution"
         )
     return ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
-
-
-@transaction.atomic
-def end_membership(*, actor, membership: ConsortiumMembership, left_on: date | None = None) -> ConsortiumMembership:
-    if not can_manage_consortium(actor, membership.consortium_id):
-        raise PermissionDenied(
-            "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
-        )
-    left_on = left_on or timezone.localdate()
-    lock_current(membership)
-    if membership.left_on is not None:
-        raise Conflict(
-            "membership_ended",
-            f"この加入は{membership.left_on:%Y-%m-%d}に終了しています。 (The membership has already ended.)",
-            left_on=membership.left_on.isoformat(),
-        )
-    if left_on < membership.joined_on:
-        raise DomainError("left_before_joined", "脱退日が加入日より前です。 (Left before joined.)", field="left_on")
-    membership.left_on = left_on
-    membership.save(update_fields=["left_on"])
-    return membership
 
 
 @transaction.atomic

@@ -1,4 +1,8 @@
-"""REST endpoints for consultations and the expert directory. Parse input, call a service or selector, render."""
+"""REST endpoints for consultations and the expert directory. Parse input, call a service or selector, render.
+
+Long: the consultation's serializers beside the one view set whose actions use them (refer, messages, close,
+bookings, inbox), and the expert directory's; split, each action would sit apart from the shape of its input.
+"""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone

@@ -104,16 +104,52 @@ def sides_of(user, consultation: Consultation, referred_institution_ids: Collect
     return sides
 
 
+# --- Who may act: one predicate per verb, raised by the services, read by the pages and the API's `can` ---------
+def may_ask(user) -> bool:
+    """Asking a consultation (and previewing what the matcher suggests): company users."""
+    return access_for(user).is_company_user
+
+
+def may_refer(user, consultation: Consultation) -> bool:
+    """Referring the consultation to an institution: the coordinators of the consortium it was asked of."""
+    return consultation.consortium_id in access_for(user).coordinator_of
+
+
+def may_write(user, consultation: Consultation, referred: Collection[int] | None = None) -> bool:
+    """Writing in the thread: the company, the coordinators and the staff of a referred institution. The referred
+    institutions are read from the database unless given (a service gives those it has just read; a page those
+    prefetched with the consultation)."""
+    if referred is None:
+        referred = referred_institution_ids(consultation)
+    return bool(sides_of(user, consultation, referred))
+
+
+def may_close(user, consultation: Consultation) -> bool:
+    """Closing the consultation: the company that asked, or a coordinator."""
+    return bool(sides_of(user, consultation, ()) & {Message.Side.COMPANY, Message.Side.COORDINATOR})
+
+
+def may_book(user, consultation: Consultation) -> bool:
+    """Booking because of the consultation, or linking a booking to it: the company that asked."""
+    return Message.Side.COMPANY in sides_of(user, consultation, ())
+
+
+def may_keep_expert_entry(user) -> bool:
+    """Keeping an entry in the expert directory: institution staff."""
+    return bool(access_for(user).staff_of)
+
+
 def permitted_actions(user, consultation: Consultation) -> dict[str, bool]:
     """What the user may do on a consultation of `consultation_detail_queryset` (its referrals prefetched), for
-    the API's `can` and the pages' forms. The services decide in any case."""
-    sides = sides_of(user, consultation, {r.institution_id for r in consultation.referrals.all()})
+    the API's `can` and the pages' forms: the predicates above, on an open consultation (a closed one takes no
+    referral, message or close; booking because of it stays possible)."""
+    referred = {r.institution_id for r in consultation.referrals.all()}
     is_open = consultation.status in Consultation.OPEN
     return {
-        "refer": is_open and Message.Side.COORDINATOR in sides,
-        "write": is_open and bool(sides),
-        "close": is_open and bool(sides & {Message.Side.COMPANY, Message.Side.COORDINATOR}),
-        "book": Message.Side.COMPANY in sides,
+        "refer": is_open and may_refer(user, consultation),
+        "write": is_open and may_write(user, consultation, referred),
+        "close": is_open and may_close(user, consultation),
+        "book": may_book(user, consultation),
     }
 
 

@@ -1,9 +1,14 @@
 """Every change to consultations, referrals, messages, booking links and expert profiles.
 
-One function per verb, in a transaction, permission checked inside, refusals as domain errors. A write to an
+One function per verb, in a transaction, refusals as domain errors. Who may do a verb is one predicate of
+`selectors` (`may_refer`, `may_write`, …); the verb raises it, and the pages and the API's `can` read it. A write to an
 open consultation first claims its row with a conditional update (`UPDATE … WHERE status <> 'closed'`), so a
 referral or a message can never slip in after a concurrent close, and the status moves only forward:
 `new → referred` on the first referral, `referred → answered` on the first message of referred staff.
+
+Long: one function per verb of a consultation's life cycle (submit, refer, message, close, link a booking,
+remind) and the expert profile, sharing the row claim that keeps the status moving forward; split, the status
+rules would be read across files.
 """
 
 import logging
@@ -56,13 +61,13 @@ def _company_of(actor, company_id: int | None) -> Company:
     """The company the actor asks for: theirs, or the one named when they belong to several."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
-    company = acting_company(actor, company_id)
-    if company is not None:
-        return company
-    raise PermissionDenied(
-        "not_company_user",
-        "技術相談は企業の利用者が申し込めます。 (Technical consultations are asked by company users.)",
-    )
+    company = acting_company(actor, company_id)  # refuses a company that is not theirs
+    if not selectors.may_ask(actor):
+        raise PermissionDenied(
+            "not_company_user",
+            "技術相談は企業の利用者が申し込めます。 (Technical consultations are asked by company users.)",
+        )
+    return company
 
 
 def _consortium_for(company: Company) -> Consortium:
@@ -87,22 +92,16 @@ def _claim_open(consultation: Consultation, now: datetime) -> None:
         )
 
 
-def _sides(actor, consultation: Consultation) -> tuple[set[str], set[int]]:
-    referred = selectors.referred_institution_ids(consultation)
-    return selectors.sides_of(actor, consultation, referred), referred
-
-
-def _ensure_coordinator(actor, consultation: Consultation) -> None:
-    if consultation.consortium_id not in access_for(actor).coordinator_of:
+def _ensure_may_refer(actor, consultation: Consultation) -> None:
+    if not selectors.may_refer(actor, consultation):
         raise PermissionDenied(
             "not_coordinator",
             "この協議会のコーディネータのみ紹介できます。 (Only the consortium's coordinators may refer.)",
         )
 
 
-def _ensure_company_side(actor, consultation: Consultation) -> None:
-    sides, _referred = _sides(actor, consultation)
-    if Side.COMPANY not in sides:
+def _ensure_may_book(actor, consultation: Consultation) -> None:
+    if not selectors.may_book(actor, consultation):
         raise PermissionDenied(
             "not_consultation_company",
             "相談した企業の利用者のみ操作できます。 (Only the company that asked may do this.)",
@@ -179,7 +178,7 @@ def refer(
 ) -> Referral:
     """A coordinator refers the consultation to an institution of any consortium (広域連携), optionally naming
     instruments and listed experts there. Its staff are e-mailed and may read the consultation from now on."""
-    _ensure_coordinator(actor, consultation)
+    _ensure_may_refer(actor, consultation)
     note = _required_text(note, "note")
     if not active_memberships().filter(institution=institution).exists():
         raise DomainError(
@@ -239,8 +238,8 @@ def refer(
 def post_message(*, actor, consultation: Consultation, body: str, now: datetime | None = None) -> Message:
     """The company, a coordinator or referred staff write in the thread. The first message of referred staff
     answers the consultation: `referred → answered`, with the response time."""
-    sides, referred = _sides(actor, consultation)
-    if not sides:
+    referred = selectors.referred_institution_ids(consultation)
+    if not selectors.may_write(actor, consultation, referred):
         raise PermissionDenied(
             "not_participant",
             "この相談の当事者のみ投稿できます。 (Only the company, the coordinators and referred staff may write.)",
@@ -249,6 +248,7 @@ def post_message(*, actor, consultation: Consultation, body: str, now: datetime 
     now = now or timezone.now()
     _claim_open(consultation, now)
     institution_id = None
+    sides = selectors.sides_of(actor, consultation, referred)
     if Side.COMPANY in sides:
         side = Side.COMPANY
     elif Side.STAFF in sides:
@@ -288,8 +288,7 @@ def _record_answer(consultation: Consultation, institution_id: int, now: datetim
 @transaction.atomic
 def close(*, actor, consultation: Consultation, outcome: str, now: datetime | None = None) -> Consultation:
     """The company or a coordinator closes the consultation, saying how it ended."""
-    sides, _referred = _sides(actor, consultation)
-    if not sides & {Side.COMPANY, Side.COORDINATOR}:
+    if not selectors.may_close(actor, consultation):
         raise PermissionDenied(
             "not_allowed_to_close",
             "相談した企業またはコーディネータのみ終了できます。 (Only the company or a coordinator may close it.)",
@@ -313,7 +312,7 @@ def close(*, actor, consultation: Consultation, outcome: str, now: datetime | No
 def request_booking_from(*, actor, consultation: Consultation, **request) -> Booking:
     """The company asks for an instrument slot because of the consultation: the same request as
     bookings.services.request_booking, for the consultation's company, linked to the consultation."""
-    _ensure_company_side(actor, consultation)
+    _ensure_may_book(actor, consultation)
     booking = booking_services.request_booking(actor=actor, company_id=consultation.company_id, **request)
     ConsultationBooking.objects.create(consultation=consultation, booking=booking, linked_by=user_or_none(actor))
     return booking
@@ -322,7 +321,7 @@ def request_booking_from(*, actor, consultation: Consultation, **request) -> Boo
 @transaction.atomic
 def link_booking(*, actor, consultation: Consultation, booking: Booking) -> ConsultationBooking:
     """The company says that a booking it already requested came from the consultation."""
-    _ensure_company_side(actor, consultation)
+    _ensure_may_book(actor, consultation)
     access = access_for(actor)
     own = booking.requester_id == actor.pk or booking.company_id in access.admin_of
     if booking.company_id != consultation.company_id or not own:
@@ -384,12 +383,12 @@ def save_expert_profile(
     *, actor, institution: Institution | None = None, instruments: list[Instrument] | None = None, **fields
 ) -> ExpertProfile:
     """A staff member creates or changes their own directory entry; `listed` says they agree to be listed."""
-    access = access_for(actor)
-    if not access.staff_of:
+    if not selectors.may_keep_expert_entry(actor):
         raise PermissionDenied(
             "not_institution_staff",
             "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
         )
+    access = access_for(actor)
     refuse_unknown_fields(fields, EXPERT_FIELDS)
     lock_sources(users=[actor])  # one save of a person's entry at a time; their name is in its search text
     current = ExpertProfile.objects.filter(user=actor).first()

@@ -1,8 +1,9 @@
 """Web pages of technical consultations and the expert directory: the same selectors and services as the API.
 
-Who sees what is `selectors.consultations_visible_to` (anyone else gets a 404); what one may do there is
-`selectors.permitted_actions`; the services check it again. A refusal on input is shown next to its field with
-the input kept (400); a refused permission is a 403 page.
+Who sees what is `selectors.consultations_visible_to` (anyone else gets a 404); who may do a verb there is its
+predicate (`selectors.may_refer`, `may_write`, …), which the pages read to show the verb's form and the services
+raise. Refusals follow the pages' one policy (backend.web.refuse_on_page): a refused permission is a 403 page, a
+refusal on input is shown next to its field with the input kept (400).
 """
 
 from django.contrib import messages
@@ -14,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backend import errors
-from backend.web import call_service
+from backend.web import call_service, require_permission
 from bookings.selectors import own_bookings
 from consortia.selectors import access_for, institutions_with_ids
 from equipment.selectors import instruments_in_service_at
@@ -35,18 +35,6 @@ from .forms import (
 from .models import Consultation, ExpertProfile
 
 PAGE_SIZE = 30
-
-
-def _call(request, form, service, *, success: str = "", **kwargs):
-    """`call_service`, except that a refused permission is a 403 page rather than a remark on the form."""
-
-    def run(**arguments):
-        try:
-            return service(**arguments)
-        except errors.PermissionDenied as error:
-            raise PermissionDenied(error.message) from error
-
-    return call_service(request, form, run, success=success, **kwargs)
 
 
 def _takes_part(access) -> bool:
@@ -93,16 +81,17 @@ def consultation_list(request):
 def consultation_new(request):
     """The low-threshold form. "Preview" shows what the matcher suggests without sending; "send" asks, and the
     consultation's page shows the suggestions at once."""
-    access = access_for(request.user)
-    if not access.member_of:
+    if not selectors.may_ask(request.user):
         raise PermissionDenied("技術相談は企業の利用者が申し込めます。 (Consultations are asked by company users.)")
-    form = ConsultationForm(request.POST or None, companies=companies_of(access))
+    form = ConsultationForm(request.POST or None, companies=companies_of(access_for(request.user)))
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            preview = _call(request, form, services.preview_suggestions, actor=request.user, **form.service_kwargs())
+            preview = call_service(
+                request, form, services.preview_suggestions, actor=request.user, **form.service_kwargs()
+            )
         else:
-            consultation = _call(
+            consultation = call_service(
                 request,
                 form,
                 services.submit_consultation,
@@ -213,21 +202,24 @@ def consultation_detail(request, pk: int):
     return _detail(request, _visible(request, pk))
 
 
-# verb of the page → what `permitted_actions` calls it
-ACTIONS = {"message": "write", "refer": "refer", "close": "close", "link": "book"}
+# verb of the page → who may do it
+ACTIONS = {
+    "message": lambda user, c: selectors.may_write(user, c, {r.institution_id for r in c.referrals.all()}),
+    "refer": selectors.may_refer,
+    "close": selectors.may_close,
+    "link": selectors.may_book,
+}
 
 
 def _act(request, consultation, name: str, form, service, *, success: str, anchor: str, **kwargs):
     """Run one verb of the thread: back to the page on success, else the page again with the refusal beside its
-    field and the input kept (400). Someone who may not do it at all gets a 403 page, whatever they sent; on a
-    closed consultation the service says that it is closed."""
-    if (
-        consultation.status in Consultation.OPEN
-        and not selectors.permitted_actions(request.user, consultation)[ACTIONS[name]]
-    ):
-        raise PermissionDenied("この操作はできません。 (You may not do this here.)")
+    field and the input kept (400). Someone who may not do it at all gets a 403 page, whatever they sent (the
+    verb's predicate, which the service raises too); on a closed consultation the service says that it is closed."""
+    require_permission(ACTIONS[name](request.user, consultation))
     if form.is_valid():
-        done = _call(request, form, service, success=success, actor=request.user, consultation=consultation, **kwargs)
+        done = call_service(
+            request, form, service, success=success, actor=request.user, consultation=consultation, **kwargs
+        )
         if done is not None:
             return redirect(f"/consultations/{consultation.pk}/#{anchor}")
         for error in form.non_field_errors():  # at the top too: the form may no longer be on the page
@@ -243,9 +235,15 @@ def post_message(request, pk: int):
     form = MessageForm(request.POST, prefix="message")
     body = form.cleaned_data["body"] if form.is_valid() else ""
     return _act(
-        request, consultation, "message", form, services.post_message,
-        success="送信しました。 (Message sent.)", anchor="thread", body=body,
-    )  # fmt: skip
+        request,
+        consultation,
+        "message",
+        form,
+        services.post_message,
+        success="送信しました。 (Message sent.)",
+        anchor="thread",
+        body=body,
+    )
 
 
 @login_required
@@ -255,10 +253,15 @@ def refer(request, pk: int):
     form = _refer_form(consultation, request.POST)
     kwargs = form.service_kwargs() if form.is_valid() else {}
     return _act(
-        request, consultation, "refer", form, services.refer,
+        request,
+        consultation,
+        "refer",
+        form,
+        services.refer,
         success="紹介しました。紹介先と企業にメールで知らせます。 (Referred; the institution and the company are e-mailed.)",
-        anchor="referrals", **kwargs,
-    )  # fmt: skip
+        anchor="referrals",
+        **kwargs,
+    )
 
 
 @login_required
@@ -268,9 +271,15 @@ def close(request, pk: int):
     form = CloseForm(request.POST, prefix="close")
     outcome = form.cleaned_data["outcome"] if form.is_valid() else ""
     return _act(
-        request, consultation, "close", form, services.close,
-        success="相談を終了しました。 (Consultation closed.)", anchor="status", outcome=outcome,
-    )  # fmt: skip
+        request,
+        consultation,
+        "close",
+        form,
+        services.close,
+        success="相談を終了しました。 (Consultation closed.)",
+        anchor="status",
+        outcome=outcome,
+    )
 
 
 @login_required
@@ -281,10 +290,15 @@ def link_booking(request, pk: int):
     form = LinkBookingForm(request.POST, prefix="link", bookings=bookings)
     booking = next((b for b in bookings if form.is_valid() and b.id == form.cleaned_data["booking"]), None)
     return _act(
-        request, consultation, "link", form, services.link_booking,
-        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)", anchor="bookings",
+        request,
+        consultation,
+        "link",
+        form,
+        services.link_booking,
+        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)",
+        anchor="bookings",
         booking=booking,
-    )  # fmt: skip
+    )
 
 
 # --- The expert directory ------------------------------------------------------------------------------------------
@@ -315,9 +329,9 @@ def expert_directory(request):
 @login_required
 def my_expert_entry(request):
     """A staff member's own entry: listed or not, keywords, profile, the instruments they run."""
-    access = access_for(request.user)
-    if not access.staff_of:
+    if not selectors.may_keep_expert_entry(request.user):
         raise PermissionDenied("機関の担当者のみ登録できます。 (Institution staff only.)")
+    access = access_for(request.user)
     profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("instruments").first()
     institutions = list(institutions_with_ids(access.staff_of))
     instruments = list(instruments_in_service_at(access.staff_of))
@@ -332,7 +346,7 @@ def my_expert_entry(request):
         }
     form = ExpertProfileForm(request.POST or None, initial=initial, institutions=institutions, instruments=instruments)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
+        saved = call_service(
             request,
             form,
             services.save_expert_profile,

@@ -126,17 +126,60 @@ class InstrumentForm(forms.Form):
     decision_limit_hours = number("decision_limit_hours", 1, 8760)
 
     GROUPS = [
-        (("基本情報", "About the instrument"), ["institution", "category", "name", "name_en", "maker", "model",
-                                               "location", "description", "specs", "status"]),
-        (("予約の規則", "Booking rules"), ["modes", "requires_qualification", "slot_minutes", "min_minutes",
-                                           "max_minutes", "lead_time_hours", "horizon_days", "setup_minutes",
-                                           "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours"]),
-    ]  # fmt: skip
+        (
+            ("基本情報", "About the instrument"),
+            [
+                "institution",
+                "category",
+                "name",
+                "name_en",
+                "maker",
+                "model",
+                "location",
+                "description",
+                "specs",
+                "status",
+            ],
+        ),
+        (
+            ("予約の規則", "Booking rules"),
+            [
+                "modes",
+                "requires_qualification",
+                "slot_minutes",
+                "min_minutes",
+                "max_minutes",
+                "lead_time_hours",
+                "horizon_days",
+                "setup_minutes",
+                "cleanup_minutes",
+                "cancellation_deadline_hours",
+                "decision_limit_hours",
+            ],
+        ),
+    ]
     SERVICE_FIELDS = [
-        "category", "name", "name_en", "maker", "model", "location", "description", "specs", "modes", "status",
-        "requires_qualification", "slot_minutes", "min_minutes", "max_minutes", "lead_time_hours", "horizon_days",
-        "setup_minutes", "cleanup_minutes", "cancellation_deadline_hours", "decision_limit_hours",
-    ]  # fmt: skip
+        "category",
+        "name",
+        "name_en",
+        "maker",
+        "model",
+        "location",
+        "description",
+        "specs",
+        "modes",
+        "status",
+        "requires_qualification",
+        "slot_minutes",
+        "min_minutes",
+        "max_minutes",
+        "lead_time_hours",
+        "horizon_days",
+        "setup_minutes",
+        "cleanup_minutes",
+        "cancellation_deadline_hours",
+        "decision_limit_hours",
+    ]
 
     def __init__(self, *args, institutions=None, instrument: Instrument | None = None, **kwargs):
         self.instrument = instrument

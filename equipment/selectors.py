@@ -6,8 +6,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Query
 from django.utils import timezone
 
 from backend.plumbing import as_id
-from consortia.models import Institution
-from consortia.selectors import access_for, active_memberships, fellow_member_ids
+from consortia.selectors import access_for, active_memberships, can_manage_institution, fellow_member_ids
 
 from .models import Category, Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
 from .text import search_terms
@@ -116,12 +115,26 @@ def user_category_for(
     return None
 
 
-def may_be_qualified(user, instrument: Instrument) -> bool:
-    """Whom staff may qualify to operate the instrument alone: an active user who may book it (a company user, a
-    researcher of an institution sharing a consortium with its own, its institution's staff)."""
-    if not user.is_active:
+# --- Who may act: one predicate per verb, raised by the services, read by the pages ------------------------------
+def may_book(user, instrument: Instrument, *, on: date | None = None) -> bool:
+    """Who may ask for a slot of the instrument: company users (their company's size sets the rate), its
+    institution's staff and researchers, and researchers of an institution sharing a consortium with it on `on`
+    (相互活用; today by default): everyone `user_category_for` gives a rate. Raised by bookings.services."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    return access_for(user).is_company_user or user_category_for(user, instrument) is not None
+    return access_for(user).is_company_user or user_category_for(user, instrument, on=on) is not None
+
+
+def may_be_qualified(user, instrument: Instrument) -> bool:
+    """Whom staff may qualify to operate the instrument alone: an active user who may book it."""
+    return user.is_active and may_book(user, instrument)
+
+
+def may_manage_instruments(user, institution_id: int) -> bool:
+    """Changing an institution's instruments (details, hours, rates, files, downtime, qualifications): its staff
+    and site operators. Raised by `services.ensure_can_manage`; the staff pages list only these institutions'
+    instruments (`institutions_managed_by`, `instruments_managed_by`)."""
+    return can_manage_institution(user, institution_id)
 
 
 def _qualification_valid_on(day: date) -> Q:
@@ -144,13 +157,6 @@ def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySe
 
 
 # --- What institution staff manage (the staff pages) -------------------------------------------
-def institutions_managed_by(user) -> QuerySet[Institution]:
-    """The institutions whose instruments the user may change: their own as staff, all for site admins."""
-    access = access_for(user)
-    qs = Institution.objects.order_by("id")
-    return qs if access.is_superuser else qs.filter(id__in=access.staff_of)
-
-
 def instruments_managed_by(user) -> QuerySet[Instrument]:
     """Instruments of the user's institutions, retired ones included; every staff-page lookup starts here."""
     access = access_for(user)

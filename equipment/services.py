@@ -4,6 +4,9 @@ Each function takes the acting user, checks that they may act, validates, and wr
 transaction; refusals are DomainErrors with a code and the field at fault. A verb on an existing row first
 re-reads it from its locked row (`lock_current`) and writes only the fields it changes; an edit of what the
 catalogue searches rebuilds the search text (backend.search).
+
+Long: one function per verb over an instrument and what belongs to it (opening hours, rates, manuals, photos,
+downtime, qualifications), sharing one permission check and one search-text rebuild; split, those would scatter.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -16,7 +19,6 @@ from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_o
 from backend.plumbing import atomic_with_files, lock_current, user_or_none
 from backend.search import lock_sources, refresh_search_text
 from consortia.models import Institution, User
-from consortia.selectors import can_manage_institution
 
 from . import selectors
 from .ical_import import MAX_BYTES as ICS_MAX_BYTES
@@ -49,7 +51,8 @@ INSTRUMENT_FIELDS = {
 
 
 def ensure_can_manage(actor, institution_id: int) -> None:
-    if not can_manage_institution(actor, institution_id):
+    """Every verb on an institution's instruments raises `selectors.may_manage_instruments`."""
+    if not selectors.may_manage_instruments(actor, institution_id):
         raise PermissionDenied(
             "not_institution_staff",
             "この機関の機器を変更する権限がありません。 (Only this institution's staff may change its instruments.)",

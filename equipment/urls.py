@@ -1,21 +1,33 @@
-from django.urls import include, path
+"""URLs of the equipment staff pages (the API's are in api_urls.py)."""
 
-from backend.api import Router
+from django.urls import path
 
-from . import api
+from . import views
 
-router = Router()
-router.register("categories", api.CategoryViewSet, basename="category")
-router.register("instruments", api.InstrumentViewSet, basename="instrument")
-
-children = Router()
-children.register("manuals", api.ManualViewSet, basename="instrument-manual")
-children.register("photos", api.PhotoViewSet, basename="instrument-photo")
-children.register("rates", api.RateViewSet, basename="instrument-rate")
-children.register("downtimes", api.DowntimeViewSet, basename="instrument-downtime")
-children.register("qualifications", api.QualificationViewSet, basename="instrument-qualification")
+instrument = "staff/instruments/<int:pk>/"
 
 urlpatterns = [
-    path("", include(router.urls)),
-    path("instruments/<int:instrument_pk>/", include(children.urls)),
+    path("staff/instruments/", views.instruments, name="staff-instruments"),
+    path("staff/instruments/new/", views.instrument_new, name="staff-instrument-new"),
+    path(instrument, views.instrument_edit, name="staff-instrument"),
+    path(instrument + "hours/", views.opening_hours, name="staff-instrument-hours"),
+    path(instrument + "retire/", views.retire, name="staff-instrument-retire"),
+    path(instrument + "rates/", views.rates, name="staff-instrument-rates"),
+    path(instrument + "rates/<int:rate_pk>/delete/", views.delete_rate, name="staff-instrument-rate-delete"),
+    path(instrument + "manuals/", views.manuals, name="staff-instrument-manuals"),
+    path(instrument + "photos/", views.photos, name="staff-instrument-photos"),
+    path(instrument + "photos/<int:photo_pk>/delete/", views.delete_photo, name="staff-instrument-photo-delete"),
+    path(instrument + "downtime/", views.downtime, name="staff-instrument-downtime"),
+    path(instrument + "downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
+    path(
+        instrument + "downtime/<int:downtime_pk>/delete/",
+        views.delete_downtime,
+        name="staff-instrument-downtime-delete",
+    ),
+    path(instrument + "qualifications/", views.qualifications, name="staff-instrument-qualifications"),
+    path(
+        instrument + "qualifications/<int:qualification_pk>/revoke/",
+        views.revoke_qualification,
+        name="staff-instrument-qualification-revoke",
+    ),
 ]

@@ -46,10 +46,33 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "number", "status", "month", "issued_on", "due_on", "institution", "institution_name",
-                  "company", "company_name", "issuer_name", "issuer_address", "registration_number", "recipient_name",
-                  "recipient_address", "lines", "tax_summary", "subtotal_jpy", "tax_jpy", "total_jpy", "replaces",
-                  "replaced_by", "cancelled_at", "cancel_reason", "pdf"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "status",
+            "month",
+            "issued_on",
+            "due_on",
+            "institution",
+            "institution_name",
+            "company",
+            "company_name",
+            "issuer_name",
+            "issuer_address",
+            "registration_number",
+            "recipient_name",
+            "recipient_address",
+            "lines",
+            "tax_summary",
+            "subtotal_jpy",
+            "tax_jpy",
+            "total_jpy",
+            "replaces",
+            "replaced_by",
+            "cancelled_at",
+            "cancel_reason",
+            "pdf",
+        ]
 
     def get_replaces(self, obj) -> dict | None:
         return {"id": obj.replaces_id, "number": obj.replaces.number} if obj.replaces_id else None
@@ -174,7 +197,7 @@ def invoice_run_preview(request, pk: int):
                             "tax_rate": str(line.tax_rate),
                         }
                         for line in plan.lines
-                    ],  # fmt: skip
+                    ],
                     "tax_summary": plan.summary,
                     "subtotal_jpy": plan.totals[0],
                     "tax_jpy": plan.totals[1],
@@ -209,5 +232,6 @@ def certificate(request, pk: int):
     booking = selectors.booking_for_documents(request.user, pk)
     if booking.status != Booking.Status.COMPLETED:
         raise Conflict("not_completed", "利用証明書は利用完了の予約のみです。 (Completed bookings only.)")
-    return pdf_response(documents.certificate_pdf(booking, issued_on=timezone.localdate()),
-                        f"certificate-{booking.id}.pdf")  # fmt: skip
+    return pdf_response(
+        documents.certificate_pdf(booking, issued_on=timezone.localdate()), f"certificate-{booking.id}.pdf"
+    )

@@ -69,8 +69,16 @@ def p(text, style=TEXT) -> Paragraph:
 
 def _document(title: str, story: list, *, subject: str) -> bytes:
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=f"{title} {subject}", author="Kyoyo")  # fmt: skip
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=f"{title} {subject}",
+        author="Kyoyo",
+    )
 
     def page_number(canvas, document):
         canvas.setFont(MINCHO, 8)
@@ -84,8 +92,9 @@ def _document(title: str, story: list, *, subject: str) -> bytes:
 
 def _header(title: str, facts: list[tuple[str, str]]) -> list:
     """The title, then the document's number and dates at the right."""
-    rows = Table([[p(label, SMALL), p(value, SMALL)] for label, value in facts], colWidths=[28 * mm, 45 * mm],
-                 hAlign="RIGHT")  # fmt: skip
+    rows = Table(
+        [[p(label, SMALL), p(value, SMALL)] for label, value in facts], colWidths=[28 * mm, 45 * mm], hAlign="RIGHT"
+    )
     rows.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return [p(title, TITLE), rows, Spacer(1, 4 * mm)]
 
@@ -116,9 +125,17 @@ def _issuer(name: str, address: str = "", registration_number: str = "", extra: 
 
 def _amount_box(label: str, amount: int) -> Table:
     box = Table([[p(label, STRONG), p(f"{amount:,}円（税込）", BIG)]], colWidths=[45 * mm, 70 * mm], hAlign="LEFT")
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.black), ("BACKGROUND", (0, 0), (0, 0), SHADE),
-                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))  # fmt: skip
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("BACKGROUND", (0, 0), (0, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return box
 
 
@@ -127,8 +144,15 @@ def _lines_table(headings: list[str], rows: list[list], widths: list[float], rig
     for row in rows:
         data.append([p(cell, CELL_RIGHT if i in right_columns else CELL) for i, cell in enumerate(row)])
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, RULE), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, RULE),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -140,8 +164,15 @@ def _totals_table(rows: list[tuple[str, str]]) -> Table:
     data = [[p(label, CELL), p(value, CELL_RIGHT)] for label, value in rows[:-1]]
     data.append([p(rows[-1][0], STRONG), p(rows[-1][1], STRONG_RIGHT)])
     table = Table(data, colWidths=[60 * mm, 35 * mm], hAlign="RIGHT")
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, RULE), ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, RULE),
+                ("BACKGROUND", (0, 0), (0, -1), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     return table
 
 
@@ -163,34 +194,63 @@ def quotation_pdf(booking, quote: dict, *, issued_on: date) -> bytes:
     institution = booking.instrument.institution
     fixed = booking.quote_fixed_at is not None
     number = f"Q-{institution.id}-{booking.id:06d}"
-    story = _header("御 見 積 書", [("見積番号", number), ("見積日", day(issued_on)),
-                                     ("予約番号", f"#{booking.id}")])  # fmt: skip
-    recipient = (_recipient(booking.company.name, booking.company.address) if booking.company
-                 else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True))  # fmt: skip
+    story = _header("御 見 積 書", [("見積番号", number), ("見積日", day(issued_on)), ("予約番号", f"#{booking.id}")])
+    recipient = (
+        _recipient(booking.company.name, booking.company.address)
+        if booking.company
+        else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True)
+    )
     story += [
-        _parties(recipient, _issuer(institution.name, institution.address, institution.registration_number,
-                                    [f"連絡先: {institution.contact_email}"] if institution.contact_email else [])),
+        _parties(
+            recipient,
+            _issuer(
+                institution.name,
+                institution.address,
+                institution.registration_number,
+                [f"連絡先: {institution.contact_email}"] if institution.contact_email else [],
+            ),
+        ),
         Spacer(1, 5 * mm),
         p("下記のとおりお見積り申し上げます。"),
         Spacer(1, 3 * mm),
         _amount_box("お見積金額", quote["total_jpy"]),
         Spacer(1, 5 * mm),
-        _lines_table(["項目", "金額（税抜）"], _use_rows(quote) or [["料金未設定（担当者が確定します）", "—"]],
-                     [WIDTH - 35 * mm, 35 * mm], right_columns=(1,)),
+        _lines_table(
+            ["項目", "金額（税抜）"],
+            _use_rows(quote) or [["料金未設定（担当者が確定します）", "—"]],
+            [WIDTH - 35 * mm, 35 * mm],
+            right_columns=(1,),
+        ),
         Spacer(1, 3 * mm),
-        _totals_table([("小計（税抜）", yen(quote["subtotal_jpy"])),
-                       (f"消費税（{int(float(quote.get('tax_rate', '0.10')) * 100)}%）", yen(quote["tax_jpy"])),
-                       ("合計（税込）", yen(quote["total_jpy"]))]),
+        _totals_table(
+            [
+                ("小計（税抜）", yen(quote["subtotal_jpy"])),
+                (f"消費税（{int(float(quote.get('tax_rate', '0.10')) * 100)}%）", yen(quote["tax_jpy"])),
+                ("合計（税込）", yen(quote["total_jpy"])),
+            ]
+        ),
         Spacer(1, 6 * mm),
-        _lines_table(["機器", "利用日時", "利用形態", "成果"], [[
-            booking.instrument.name, _when(booking), MODES.get(booking.mode, booking.mode),
-            "非公開" if booking.confidential else "公開"]],
-            [WIDTH * 0.36, WIDTH * 0.30, WIDTH * 0.20, WIDTH * 0.14]),
+        _lines_table(
+            ["機器", "利用日時", "利用形態", "成果"],
+            [
+                [
+                    booking.instrument.name,
+                    _when(booking),
+                    MODES.get(booking.mode, booking.mode),
+                    "非公開" if booking.confidential else "公開",
+                ]
+            ],
+            [WIDTH * 0.36, WIDTH * 0.30, WIDTH * 0.20, WIDTH * 0.14],
+        ),
         Spacer(1, 4 * mm),
-        p("この金額は承認時に確定しました。以後の料金改定の影響を受けません。" if fixed else
-          "承認前のお見積りです。料金は承認時の料金表・料金規程により確定します。", SMALL),
+        p(
+            "この金額は承認時に確定しました。以後の料金改定の影響を受けません。"
+            if fixed
+            else "承認前のお見積りです。料金は承認時の料金表・料金規程により確定します。",
+            SMALL,
+        ),
         p("消費税は小計に対して一度だけ計算し、1円未満を切り捨てています。", SMALL),
-    ]  # fmt: skip
+    ]
     return _document("見積書", story, subject=number)
 
 
@@ -200,14 +260,27 @@ def invoice_pdf(invoice) -> bytes:
     rate, the recipient; a cancelled one says so on top, a replacement names the invoice it replaces."""
     story = []
     if invoice.status == "cancelled":
-        story.append(p(f"【取消済】この請求書は{day(invoice.cancelled_at.astimezone(TOKYO).date())}に取り消されました。"
-                       f"理由: {invoice.cancel_reason}", STAMP))  # fmt: skip
-    story += _header("請 求 書", [("請求書番号", invoice.number), ("発行日", day(invoice.issued_on)),
-                                  ("対象月", f"{invoice.month.year}年{invoice.month.month}月分"),
-                                  ("お支払期限", day(invoice.due_on))])  # fmt: skip
+        story.append(
+            p(
+                f"【取消済】この請求書は{day(invoice.cancelled_at.astimezone(TOKYO).date())}に取り消されました。"
+                f"理由: {invoice.cancel_reason}",
+                STAMP,
+            )
+        )
+    story += _header(
+        "請 求 書",
+        [
+            ("請求書番号", invoice.number),
+            ("発行日", day(invoice.issued_on)),
+            ("対象月", f"{invoice.month.year}年{invoice.month.month}月分"),
+            ("お支払期限", day(invoice.due_on)),
+        ],
+    )
     story += [
-        _parties(_recipient(invoice.recipient_name, invoice.recipient_address),
-                 _issuer(invoice.issuer_name, invoice.issuer_address, invoice.registration_number)),
+        _parties(
+            _recipient(invoice.recipient_name, invoice.recipient_address),
+            _issuer(invoice.issuer_name, invoice.issuer_address, invoice.registration_number),
+        ),
         Spacer(1, 5 * mm),
         p("下記のとおりご請求申し上げます。"),
         Spacer(1, 3 * mm),
@@ -215,15 +288,21 @@ def invoice_pdf(invoice) -> bytes:
         Spacer(1, 5 * mm),
         _lines_table(
             ["取引年月日", "内容", "税率", "金額（税抜）"],
-            [[day(line.used_on), line.description, f"{int(line.tax_rate * 100)}%", yen(line.amount_jpy)]
-             for line in invoice.lines.all()],
-            [27 * mm, WIDTH - 27 * mm - 14 * mm - 30 * mm, 14 * mm, 30 * mm], right_columns=(2, 3)),
+            [
+                [day(line.used_on), line.description, f"{int(line.tax_rate * 100)}%", yen(line.amount_jpy)]
+                for line in invoice.lines.all()
+            ],
+            [27 * mm, WIDTH - 27 * mm - 14 * mm - 30 * mm, 14 * mm, 30 * mm],
+            right_columns=(2, 3),
+        ),
         Spacer(1, 3 * mm),
-    ]  # fmt: skip
+    ]
     rows = []
     for rate in invoice.tax_summary:
-        rows += [(f"{rate['percent']}%対象 合計（税抜）", yen(rate["subtotal_jpy"])),
-                 (f"{rate['percent']}%対象 消費税", yen(rate["tax_jpy"]))]  # fmt: skip
+        rows += [
+            (f"{rate['percent']}%対象 合計（税抜）", yen(rate["subtotal_jpy"])),
+            (f"{rate['percent']}%対象 消費税", yen(rate["tax_jpy"])),
+        ]
     rows.append(("ご請求金額（税込）", yen(invoice.total_jpy)))
     story += [_totals_table(rows), Spacer(1, 5 * mm)]
     if invoice.replaces_id:
@@ -248,29 +327,40 @@ def certificate_pdf(booking, *, issued_on: date) -> bytes:
     start, end = used_from.astimezone(TOKYO), used_until.astimezone(TOKYO)
     minutes = int((used_until - used_from).total_seconds() // 60)
     story = _header("利 用 証 明 書", [("証明書番号", number), ("発行日", day(issued_on))])
-    recipient = (_recipient(booking.company.name, booking.company.address) if booking.company
-                 else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True))  # fmt: skip
+    recipient = (
+        _recipient(booking.company.name, booking.company.address)
+        if booking.company
+        else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True)
+    )
     quote = booking.quote or {}
     story += [
         _parties(recipient, _issuer(institution.name, institution.address)),
         Spacer(1, 6 * mm),
         p("下記のとおり、当機関の研究設備を利用されたことを証明します。"),
         Spacer(1, 4 * mm),
-        _lines_table(["項目", "内容"], [
-            ["利用者", booking.company.name if booking.company else (booking.requester.get_full_name() or "—")],
-            ["申請者", booking.requester.get_full_name() or booking.requester.username],
-            ["機器", f"{booking.instrument.name}（{booking.instrument.maker} {booking.instrument.model}）"],
-            ["設置機関", institution.name],
-            ["利用日時", f"{day(start.date())} {start:%H:%M}〜{end:%H:%M}"
-                        if start.date() == end.date() else f"{day(start.date())} {start:%H:%M}〜{day(end.date())} {end:%H:%M}"],
-            ["利用時間", f"{minutes // 60}時間{minutes % 60:02d}分"],
-            ["利用形態", MODES.get(booking.mode, booking.mode)],
-            ["成果の公開", "非公開" if booking.confidential else "公開"],
-            ["利用料金", f"{yen(quote.get('total_jpy', 0))}（税込、うち消費税 {yen(quote.get('tax_jpy', 0))}）"],
-            ["予約番号", f"#{booking.id}"],
-        ], [35 * mm, WIDTH - 35 * mm]),
+        _lines_table(
+            ["項目", "内容"],
+            [
+                ["利用者", booking.company.name if booking.company else (booking.requester.get_full_name() or "—")],
+                ["申請者", booking.requester.get_full_name() or booking.requester.username],
+                ["機器", f"{booking.instrument.name}（{booking.instrument.maker} {booking.instrument.model}）"],
+                ["設置機関", institution.name],
+                [
+                    "利用日時",
+                    f"{day(start.date())} {start:%H:%M}〜{end:%H:%M}"
+                    if start.date() == end.date()
+                    else f"{day(start.date())} {start:%H:%M}〜{day(end.date())} {end:%H:%M}",
+                ],
+                ["利用時間", f"{minutes // 60}時間{minutes % 60:02d}分"],
+                ["利用形態", MODES.get(booking.mode, booking.mode)],
+                ["成果の公開", "非公開" if booking.confidential else "公開"],
+                ["利用料金", f"{yen(quote.get('total_jpy', 0))}（税込、うち消費税 {yen(quote.get('tax_jpy', 0))}）"],
+                ["予約番号", f"#{booking.id}"],
+            ],
+            [35 * mm, WIDTH - 35 * mm],
+        ),
         Spacer(1, 12 * mm),
         p(f"{day(issued_on)}", RIGHT),
         p(institution.name, ParagraphStyle("sign", parent=STRONG, alignment=TA_RIGHT)),
-    ]  # fmt: skip
+    ]
     return _document("利用証明書", story, subject=number)

@@ -91,7 +91,7 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(total_jpy=models.F("subtotal_jpy") + models.F("tax_jpy")),
                 name="invoice_total_is_subtotal_plus_tax",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from backend.errors import DomainError, NotFound, PermissionDenied
 from bookings.models import Booking
 from bookings.rules import TOKYO
-from bookings.selectors import bookings_visible_to
+from bookings.selectors import bookings_visible_to, is_party_to
 from consortia.models import Company, Institution
-from consortia.selectors import access_for
+from consortia.selectors import access_for, can_manage_institution
 
 from .models import Invoice, InvoiceLine
 from .totals import Line, month_bounds, tax_summary, totals
@@ -27,9 +27,10 @@ def parse_month(text) -> date:
     match = MONTH.match(str(text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
         raise DomainError(
-            "invalid_month", "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
+            "invalid_month",
+            "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
             field="month",
-        )  # fmt: skip
+        )
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -45,10 +46,15 @@ def lines_of(booking: Booking) -> list[Line]:
     day = used_on(booking)
     rows = quote.get("lines") or [{"label": f"{booking.instrument.name} 料金未設定", "amount_jpy": 0}]
     return [
-        Line(booking_id=booking.id, used_on=day, description=f"予約#{booking.id} {row['label']}"[:300],
-             amount_jpy=int(row["amount_jpy"]), tax_rate=rate)
+        Line(
+            booking_id=booking.id,
+            used_on=day,
+            description=f"予約#{booking.id} {row['label']}"[:300],
+            amount_jpy=int(row["amount_jpy"]),
+            tax_rate=rate,
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def completed_in(institution_id: int, month: date) -> QuerySet[Booking]:
@@ -123,9 +129,15 @@ def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoi
                 lines=lines,
                 summary=tax_summary(lines),
                 warnings=warnings,
-            )  # fmt: skip
+            )
         )
     return plans
+
+
+# --- Who may act: one predicate per verb, raised by the services, read by the pages ----------------------------
+def may_invoice(user, institution_id: int) -> bool:
+    """Issuing the institution's invoices and cancelling (or correcting) one: its staff and site operators."""
+    return can_manage_institution(user, institution_id)
 
 
 # --- Who may read what ------------------------------------------------------------------------------------------
@@ -154,14 +166,7 @@ def booking_for_documents(user, pk: int) -> Booking:
     )
     if booking is None:
         raise NotFound("not_found", "予約が見つかりません。 (No such booking.)")
-    access = access_for(user)
-    party = (
-        access.is_superuser
-        or booking.requester_id == user.id
-        or booking.company_id in access.admin_of
-        or booking.instrument.institution_id in access.staff_of
-    )
-    if not party:
+    if not is_party_to(user, booking):
         raise PermissionDenied(
             "not_a_party", "予約の申請者・企業・機器の機関のみ取得できます。 (Only the parties of the booking.)"
         )

@@ -18,7 +18,6 @@ from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import lock_current, user_or_none
 from bookings.models import Booking
 from consortia.models import Company, Institution
-from consortia.selectors import can_manage_institution
 
 from . import selectors
 from .models import Invoice, InvoiceCounter, InvoicedBooking, InvoiceLine
@@ -29,7 +28,8 @@ REPLACED_FOR_LATE_USE = "後から記録された利用を含めて再発行 (re
 
 
 def _ensure_staff(actor, institution_id: int) -> None:
-    if not can_manage_institution(actor, institution_id):
+    """Issuing and cancelling raise `selectors.may_invoice`."""
+    if not selectors.may_invoice(actor, institution_id):
         raise PermissionDenied(
             "not_institution_staff", "この機関の担当者のみ請求書を発行できます。 (Only the institution's staff.)"
         )
@@ -62,24 +62,53 @@ def _next_number(institution: Institution, month: date) -> tuple[int, str]:
     return sequence, f"INV-{institution.id}-{month:%Y-%m}-{sequence:04d}"
 
 
-def _write_invoice(*, actor, institution: Institution, company: Company, month: date, lines: list[Line],
-                   booking_ids: list[int], today: date, replaces: Invoice | None = None) -> Invoice:  # fmt: skip
+def _write_invoice(
+    *,
+    actor,
+    institution: Institution,
+    company: Company,
+    month: date,
+    lines: list[Line],
+    booking_ids: list[int],
+    today: date,
+    replaces: Invoice | None = None,
+) -> Invoice:
     sequence, number = _next_number(institution, month)
     summary = tax_summary(lines)
     subtotal, tax, total = totals(summary)
     invoice = Invoice.objects.create(
-        number=number, institution=institution, company=company, month=month, year=month.year, sequence=sequence,
-        issued_on=today, due_on=end_of_next_month(today), issued_by=user_or_none(actor),
-        issuer_name=institution.name, issuer_address=institution.address,
-        registration_number=institution.registration_number, recipient_name=company.name,
-        recipient_address=company.address, subtotal_jpy=subtotal, tax_jpy=tax, total_jpy=total,
-        tax_summary=summary, replaces=replaces,
-    )  # fmt: skip
+        number=number,
+        institution=institution,
+        company=company,
+        month=month,
+        year=month.year,
+        sequence=sequence,
+        issued_on=today,
+        due_on=end_of_next_month(today),
+        issued_by=user_or_none(actor),
+        issuer_name=institution.name,
+        issuer_address=institution.address,
+        registration_number=institution.registration_number,
+        recipient_name=company.name,
+        recipient_address=company.address,
+        subtotal_jpy=subtotal,
+        tax_jpy=tax,
+        total_jpy=total,
+        tax_summary=summary,
+        replaces=replaces,
+    )
     InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=invoice, booking_id=line.booking_id, position=n, used_on=line.used_on,
-                    description=line.description, amount_jpy=line.amount_jpy, tax_rate=line.tax_rate)
+        InvoiceLine(
+            invoice=invoice,
+            booking_id=line.booking_id,
+            position=n,
+            used_on=line.used_on,
+            description=line.description,
+            amount_jpy=line.amount_jpy,
+            tax_rate=line.tax_rate,
+        )
         for n, line in enumerate(lines, start=1)
-    )  # fmt: skip
+    )
     InvoicedBooking.objects.bulk_create(InvoicedBooking(invoice=invoice, booking_id=pk) for pk in booking_ids)
     return invoice
 
@@ -87,9 +116,11 @@ def _write_invoice(*, actor, institution: Institution, company: Company, month: 
 def _cancel(invoice: Invoice, *, actor, reason: str) -> None:
     """issued → cancelled, only if nobody cancelled it meanwhile; its bookings are free to be invoiced again."""
     changed = Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.ISSUED).update(
-        status=Invoice.Status.CANCELLED, cancelled_at=timezone.now(), cancelled_by=user_or_none(actor),
+        status=Invoice.Status.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancelled_by=user_or_none(actor),
         cancel_reason=reason,
-    )  # fmt: skip
+    )
     if changed != 1:
         raise Conflict("already_cancelled", "この請求書は既に取り消されています。 (The invoice is already cancelled.)")
     InvoicedBooking.objects.filter(invoice=invoice).update(live=False)
@@ -113,9 +144,15 @@ def issue_invoices(*, actor, institution: Institution, month: date, today: date 
                 if plan.replaces is not None:
                     _cancel(plan.replaces, actor=actor, reason=REPLACED_FOR_LATE_USE)
                 invoice = _write_invoice(
-                    actor=actor, institution=institution, company=plan.company, month=month, lines=plan.lines,
-                    booking_ids=[b.id for b in plan.bookings], today=today, replaces=plan.replaces,
-                )  # fmt: skip
+                    actor=actor,
+                    institution=institution,
+                    company=plan.company,
+                    month=month,
+                    lines=plan.lines,
+                    booking_ids=[b.id for b in plan.bookings],
+                    today=today,
+                    replaces=plan.replaces,
+                )
         except (IntegrityError, Conflict) as exc:  # another run invoiced these bookings first: nothing to do here
             logger.info("invoice run %s %s: company %s skipped (%s)", institution.id, month, plan.company.id, exc)
             continue
@@ -146,6 +183,12 @@ def cancel_invoice(
     ordered = sorted(bookings, key=lambda b: (selectors.used_on(b), b.start, b.id))
     lines = [line for booking in ordered for line in selectors.lines_of(booking)]
     return _write_invoice(
-        actor=actor, institution=institution, company=Company.objects.get(pk=invoice.company_id), month=invoice.month,
-        lines=lines, booking_ids=[b.id for b in ordered], today=today or timezone.localdate(), replaces=invoice,
-    )  # fmt: skip
+        actor=actor,
+        institution=institution,
+        company=Company.objects.get(pk=invoice.company_id),
+        month=invoice.month,
+        lines=lines,
+        booking_ids=[b.id for b in ordered],
+        today=today or timezone.localdate(),
+        replaces=invoice,
+    )

@@ -1,16 +1,12 @@
-from django.urls import include, path
+"""URLs of the invoice pages (the API's are in api_urls.py)."""
 
-from backend.api import Router
+from django.urls import path
 
-from . import api
-
-router = Router()
-router.register("invoices", api.InvoiceViewSet, basename="invoice")
+from . import views
 
 urlpatterns = [
-    path("", include(router.urls)),
-    path("institutions/<int:pk>/invoices/", api.invoice_run, name="invoice-run"),
-    path("institutions/<int:pk>/invoices/preview/", api.invoice_run_preview, name="invoice-run-preview"),
-    path("bookings/<int:pk>/quotation/", api.quotation, name="booking-quotation"),
-    path("bookings/<int:pk>/certificate/", api.certificate, name="booking-certificate"),
+    path("invoices/", views.invoice_list, name="invoice-list-page"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice-page"),
+    path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice-page-cancel"),
+    path("staff/invoices/", views.invoice_run, name="invoice-run-page"),
 ]

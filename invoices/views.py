@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
-from consortia.selectors import access_for, can_manage_institution
-from equipment.selectors import institutions_managed_by
+from consortia.selectors import access_for, institutions_managed_by
 
 from . import selectors, services
 from .forms import CancelForm, MonthFilter, RunForm, last_month
@@ -39,9 +38,13 @@ def invoice_list(request):
     return render(
         request,
         "invoices/list.html",
-        {"form": form, "page": page, "is_staff": bool(access.staff_of or access.is_superuser),
-         "month": request.GET.get("month", "")},
-    )  # fmt: skip
+        {
+            "form": form,
+            "page": page,
+            "is_staff": bool(access.staff_of or access.is_superuser),
+            "month": request.GET.get("month", ""),
+        },
+    )
 
 
 def _visible_invoice(request, pk: int):
@@ -55,10 +58,13 @@ def _detail(request, invoice, cancel_form=None, status=200):
     return render(
         request,
         "invoices/detail.html",
-        {"invoice": invoice, "is_staff": can_manage_institution(request.user, invoice.institution_id),
-         "cancel_form": cancel_form or CancelForm()},
+        {
+            "invoice": invoice,
+            "is_staff": selectors.may_invoice(request.user, invoice.institution_id),
+            "cancel_form": cancel_form or CancelForm(),
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -71,13 +77,20 @@ def invoice_detail(request, pk: int):
 def invoice_cancel(request, pk: int):
     """Staff correct an invoice: it is cancelled with the reason and (by default) reissued."""
     invoice = _visible_invoice(request, pk)
-    if not can_manage_institution(request.user, invoice.institution_id):
+    if not selectors.may_invoice(request.user, invoice.institution_id):
         raise PermissionDenied("発行した機関の担当者のみ訂正できます。 (Only the issuing institution's staff.)")
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _detail(request, invoice, form, status=400)
-    replacement = call_service(request, form, services.cancel_invoice, actor=request.user, invoice=invoice,
-                               reason=form.cleaned_data["reason"], reissue=form.cleaned_data["reissue"])  # fmt: skip
+    replacement = call_service(
+        request,
+        form,
+        services.cancel_invoice,
+        actor=request.user,
+        invoice=invoice,
+        reason=form.cleaned_data["reason"],
+        reissue=form.cleaned_data["reissue"],
+    )
     if form.errors:
         return _detail(request, _visible_invoice(request, pk), form, status=400)
     if replacement is not None:
@@ -94,8 +107,7 @@ def invoice_run(request):
     if not institutions:
         raise PermissionDenied("機関の担当者のみ利用できます。 (Institution staff only.)")
     data = request.POST if request.method == "POST" else (request.GET or None)
-    form = RunForm(data, institutions=institutions,
-                   initial={"institution": institutions[0].id, "month": last_month()})  # fmt: skip
+    form = RunForm(data, institutions=institutions, initial={"institution": institutions[0].id, "month": last_month()})
     plans, institution, status = None, None, 200
     if form.is_bound and form.is_valid():
         institution = next(i for i in institutions if i.id == form.cleaned_data["institution"])
@@ -103,8 +115,9 @@ def invoice_run(request):
         if month is None:
             form.add_error("month", "対象月を指定してください。 (Choose a month.)")
         elif request.method == "POST":
-            issued = call_service(request, form, services.issue_invoices, actor=request.user,
-                                  institution=institution, month=month)  # fmt: skip
+            issued = call_service(
+                request, form, services.issue_invoices, actor=request.user, institution=institution, month=month
+            )
             if issued is not None:
                 messages.success(request, f"{len(issued)}件の請求書を発行しました。 ({len(issued)} invoices issued.)")
                 return redirect(f"{reverse('invoice-list-page')}?month={month:%Y-%m}")
@@ -112,5 +125,6 @@ def invoice_run(request):
             plans = selectors.plan_invoice_run(institution, month)
     if form.errors:
         status = 400
-    return render(request, "invoices/run.html",
-                  {"form": form, "plans": plans, "institution": institution}, status=status)  # fmt: skip
+    return render(
+        request, "invoices/run.html", {"form": form, "plans": plans, "institution": institution}, status=status
+    )

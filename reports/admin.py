@@ -7,8 +7,17 @@ from .models import Report
 class ReportAdmin(admin.ModelAdmin):
     """Read-only: reports are requested through the API and built by reports.services."""
 
-    list_display = ["id", "consortium", "institution", "period_start", "period_end", "status", "progress",
-                    "scheduled", "created_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "consortium",
+        "institution",
+        "period_start",
+        "period_end",
+        "status",
+        "progress",
+        "scheduled",
+        "created_at",
+    ]
     list_filter = ["status", "scheduled", "consortium"]
     list_select_related = ["consortium", "institution"]
     date_hierarchy = "created_at"

@@ -106,8 +106,21 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "consortium", "institution", "period", "scheduled", "status", "progress", "error",
-                  "requested_by", "created_at", "started_at", "finished_at", "downloads"]  # fmt: skip
+        fields = [
+            "id",
+            "consortium",
+            "institution",
+            "period",
+            "scheduled",
+            "status",
+            "progress",
+            "error",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "downloads",
+        ]
 
     def get_consortium(self, obj) -> dict:
         return {"id": obj.consortium_id, "name": obj.consortium.name}
@@ -148,10 +161,14 @@ class ConsortiumReportsView(APIView):
         return paginator.get_paginated_response(ReportSerializer(page, many=True, context={"request": request}).data)
 
     @extend_schema(
-        request={"application/json": {"type": "object", "properties": {p.name: {"type": "string"}
-                                                                       for p in PERIOD_PARAMETERS}}},
+        request={
+            "application/json": {
+                "type": "object",
+                "properties": {p.name: {"type": "string"} for p in PERIOD_PARAMETERS},
+            }
+        },
         responses={202: ReportSerializer},
-    )  # fmt: skip
+    )
     def post(self, request, consortium_id: int):
         consortium = _consortium(consortium_id)
         if not hasattr(request.data, "keys"):

@@ -37,8 +37,15 @@ SHEET_NAMES = {
     "by_month": "月別",
     "by_company_size": "利用者区分別",
 }
-RATES = {"utilization_rate", "booked_rate", "external_share", "sme_share", "rejection_rate", "cancellation_rate",
-         "no_show_rate"}  # fmt: skip
+RATES = {
+    "utilization_rate",
+    "booked_rate",
+    "external_share",
+    "sme_share",
+    "rejection_rate",
+    "cancellation_rate",
+    "no_show_rate",
+}
 YEN = {"revenue_jpy", "revenue_excl_tax_jpy", "tax_jpy"}
 
 
@@ -146,10 +153,18 @@ TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, spaceAft
 HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
 TEXT = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12)
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
-PDF_COLUMNS = [("label", "名称"), ("available_hours", "利用可能h"), ("booked_hours", "予約h"), ("used_hours", "利用h"),
-               ("utilization_rate", "稼働率"), ("uses", "利用件数"), ("companies", "企業数"),
-               ("external_share", "企業利用割合"), ("revenue_jpy", "収入(税込)円"),
-               ("median_lead_time_hours", "承認所要h(中央値)")]  # fmt: skip
+PDF_COLUMNS = [
+    ("label", "名称"),
+    ("available_hours", "利用可能h"),
+    ("booked_hours", "予約h"),
+    ("used_hours", "利用h"),
+    ("utilization_rate", "稼働率"),
+    ("uses", "利用件数"),
+    ("companies", "企業数"),
+    ("external_share", "企業利用割合"),
+    ("revenue_jpy", "収入(税込)円"),
+    ("median_lead_time_hours", "承認所要h(中央値)"),
+]
 PALETTE = [colors.HexColor(c) for c in ("#2E75B6", "#C55A11", "#548235", "#7F6000", "#7030A0", "#BF9000")]
 
 
@@ -185,8 +200,16 @@ def _table(rows: list[dict], totals: dict) -> Table:
 
 
 def _no_data(drawing: Drawing) -> Drawing:
-    drawing.add(String(drawing.width / 2, drawing.height / 2, "データなし (no data)", fontName=FONT,
-                       fontSize=10, textAnchor="middle"))  # fmt: skip
+    drawing.add(
+        String(
+            drawing.width / 2,
+            drawing.height / 2,
+            "データなし (no data)",
+            fontName=FONT,
+            fontSize=10,
+            textAnchor="middle",
+        )
+    )
     return drawing
 
 
@@ -274,9 +297,15 @@ def company_size_chart(body: dict) -> Drawing:
 def to_pdf(body: dict) -> bytes:
     """Key figures, the three charts, then a table per breakdown; A4 landscape, Japanese text in a CID font."""
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=one_line(f"{body['consortium']['name']} 利用実績レポート {body['period']['label']}"))  # fmt: skip
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=one_line(f"{body['consortium']['name']} 利用実績レポート {body['period']['label']}"),
+    )
     scope = body["scope"]
     totals = body["totals"]
     story = [
@@ -286,7 +315,7 @@ def to_pdf(body: dict) -> bytes:
             f"{'協議会全体' if scope is None else '・'.join(s['name'] for s in scope)}　"
             f"作成: {body['generated_at'][:16].replace('T', ' ')}",
             TEXT,
-        ),  # fmt: skip
+        ),
         Spacer(1, 4 * mm),
     ]
     key_figures = [(h, _cell(k, totals[k])) for k, h in COLUMNS[2:]]
@@ -297,8 +326,14 @@ def to_pdf(body: dict) -> bytes:
     ]
     summary = Table(pairs, colWidths=[75 * mm, 40 * mm, 75 * mm, 40 * mm])
     summary.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
-    story += [summary, PageBreak(), monthly_trend_chart(body), company_size_chart(body), PageBreak(),
-              institution_chart(body)]  # fmt: skip
+    story += [
+        summary,
+        PageBreak(),
+        monthly_trend_chart(body),
+        company_size_chart(body),
+        PageBreak(),
+        institution_chart(body),
+    ]
     for name in BREAKDOWNS:
         story += [paragraph(BREAKDOWN_TITLES[name], HEADING), _table(body[name], totals)]
     story.append(Spacer(1, 4 * mm))

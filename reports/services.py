@@ -145,8 +145,13 @@ def announce_report(report: Report) -> int:
             key=f"report:{report.pk}:to:{user.pk}",
             recipient=user,
             template="reports/email/ready",
-            context={"report": report, "consortium": report.consortium, "label": report.period.label,
-                     "link": report_url(report), "name": f"{user.last_name} {user.first_name}".strip() or user.username},
-        )  # fmt: skip
+            context={
+                "report": report,
+                "consortium": report.consortium,
+                "label": report.period.label,
+                "link": report_url(report),
+                "name": f"{user.last_name} {user.first_name}".strip() or user.username,
+            },
+        )
         queued += notification is not None
     return queued

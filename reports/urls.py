@@ -1,10 +1,12 @@
+"""URLs of the report pages (the API's are in api_urls.py)."""
+
 from django.urls import path
 
-from . import api
+from . import views
 
 urlpatterns = [
-    path("consortia/<int:consortium_id>/reports/utilization/", api.UtilizationView.as_view(), name="utilization"),
-    path("consortia/<int:consortium_id>/reports/", api.ConsortiumReportsView.as_view(), name="consortium-reports"),
-    path("reports/<uuid:pk>/", api.ReportDetailView.as_view(), name="report-detail"),
-    path("reports/<uuid:pk>/<str:fmt>/", api.ReportDownloadView.as_view(), name="report-download"),
+    path("reports/", views.choose, name="report-choose"),
+    path("reports/consortium/<int:consortium_id>/", views.report_page, name="report-page"),
+    path("reports/consortium/<int:consortium_id>/build/", views.build, name="report-build"),
+    path("reports/<uuid:pk>/", views.status, name="report-status"),
 ]

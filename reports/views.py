@@ -79,10 +79,13 @@ def report_page(request, consortium_id: int):
                 report["by_institution"], "utilization_rate", title="機関別稼働率 (utilization by institution)"
             ),
             by_size=charts.horizontal_bars(
-                report["by_company_size"], "used_hours", title="利用者区分別の利用時間 (hours used by company size)",
-                as_percent=False, unit="h",
+                report["by_company_size"],
+                "used_hours",
+                title="利用者区分別の利用時間 (hours used by company size)",
+                as_percent=False,
+                unit="h",
             ),
-        )  # fmt: skip
+        )
     return render(request, "reports/report.html", context, status=400 if form.errors else 200)
 
 
@@ -94,8 +97,9 @@ def build(request, consortium_id: int):
     form = PeriodForm(request.POST)
     if not form.is_valid():
         return report_page(request, consortium_id)
-    report = call_service(request, form, services.request_report, actor=request.user, consortium=consortium,
-                          period=form.period)  # fmt: skip
+    report = call_service(
+        request, form, services.request_report, actor=request.user, consortium=consortium, period=form.period
+    )
     if report is None:
         raise PermissionDenied(" ".join(form.non_field_errors()))
     return redirect("report-status", pk=report.pk)

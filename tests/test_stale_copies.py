@@ -21,7 +21,7 @@ from bookings import pricing
 from bookings import services as booking_services
 from bookings.models import Booking
 from consortia import services as consortia_services
-from consortia.models import ApiToken, ConsortiumMembership, Institution, User
+from consortia.models import ApiToken, Institution, User
 from consultations import services as consultation_services
 from consultations.models import Consultation, ConsultationBooking, Message, Referral
 from equipment import selectors as equipment_selectors
@@ -338,17 +338,6 @@ def a_consortium_edit_from_a_stale_copy_keeps_another_edit(s):
     assert (current.region, current.description) == ("道央", "道内の公設試と大学")
 
 
-@stale(consortia_services.end_membership)
-def end_a_membership_ended_meanwhile(s):
-    membership = ConsortiumMembership.objects.get(consortium=s.w.hokkaido, institution=s.w.inst_a)
-    stale_copy = copy_of(membership)
-    consortia_services.end_membership(actor=s.w.secretariat, membership=copy_of(membership), left_on=date(2025, 3, 31))
-    with pytest.raises(DomainError) as excinfo:
-        consortia_services.end_membership(actor=s.w.secretariat, membership=stale_copy, left_on=date(2026, 3, 31))
-    refused(excinfo, status=409, code="membership_ended")
-    assert copy_of(membership).left_on == date(2025, 3, 31)
-
-
 @stale(consortia_services.update_company)
 def a_company_edit_from_a_stale_copy_keeps_another_edit(s):
     stale_copy = copy_of(s.w.company_a)
@@ -536,7 +525,6 @@ NO_STALE_COPY = {
     "notifications.services.backoff": "pure",
     "notifications.services.language_of": "pure",
     "notifications.services.render": "pure",
-    "usage_reports.services.reminder_window": "pure",
     "reports.services.report_url": "pure",
     "reports.services.failure_notice": "pure",
     "consultations.services.preview_suggestions": "reads only, stores nothing",

@@ -18,8 +18,18 @@ class UsageReportAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = ["outcome", "publishable", "on_time"]
-    fields = ["booking", "company", "outcome", "publishable", "embargo_until", "due_on", "on_time", "submitted_by",
-              "submitted_at", "text"]  # fmt: skip
+    fields = [
+        "booking",
+        "company",
+        "outcome",
+        "publishable",
+        "embargo_until",
+        "due_on",
+        "on_time",
+        "submitted_by",
+        "submitted_at",
+        "text",
+    ]
     readonly_fields = fields
 
     @admin.display(description="概要・発表 (summary, publications)")

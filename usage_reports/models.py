@@ -31,8 +31,12 @@ class UsageReport(models.Model):
     summary = models.TextField(_("利用の概要と成果 (summary)"), max_length=4000)
     outcome = models.CharField(_("成果の区分 (outcome)"), max_length=30, choices=Outcome.choices)
     publishable = models.BooleanField(_("公開可 (may be published)"))
-    embargo_until = models.DateField(_("公開制限日 (embargo until)"), null=True, blank=True,
-                                     help_text=_("この日より前は公開しない (nothing is shown before this day)"))  # fmt: skip
+    embargo_until = models.DateField(
+        _("公開制限日 (embargo until)"),
+        null=True,
+        blank=True,
+        help_text=_("この日より前は公開しない (nothing is shown before this day)"),
+    )
     publications = models.TextField(_("発表・特許等 (publications)"), max_length=4000, blank=True)
     due_on = models.DateField(_("提出期限 (due on)"))
     on_time = models.BooleanField(_("期限内に提出 (submitted on time)"))

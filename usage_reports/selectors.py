@@ -106,6 +106,8 @@ def sees_text(user, booking: Booking, today: date) -> bool:
 
 
 def may_submit(user, booking: Booking) -> bool:
+    """Submitting (or amending) the booking's usage report: its requester, their company's admins and site
+    operators. Raised by `services.submit_usage_report`; the pages show the form by it."""
     access = access_for(user)
     return access.is_superuser or booking.requester_id == user.id or booking.company_id in access.admin_of
 

@@ -1,6 +1,6 @@
 """Submitting a usage report and reminding companies of the ones they owe; the API and the pages call these."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,9 +62,14 @@ def submit_usage_report(
         return report, False
     due = selectors.due_on(booking)
     report = UsageReport.objects.create(
-        booking=booking, company_id=booking.company_id, due_on=due, on_time=today <= due,
-        submitted_by=user_or_none(actor), submitted_at=timezone.now(), **fields,
-    )  # fmt: skip
+        booking=booking,
+        company_id=booking.company_id,
+        due_on=due,
+        on_time=today <= due,
+        submitted_by=user_or_none(actor),
+        submitted_at=timezone.now(),
+        **fields,
+    )
     return report, True
 
 
@@ -83,8 +88,3 @@ def send_reminders(*, today: date | None = None) -> int:
             with transaction.atomic():
                 sent += notices.remind(booking, kind=kind, due=selectors.due_on(booking), today=today)
     return sent
-
-
-def reminder_window(due: date) -> tuple[date, date]:
-    """The days on which the before- and after-reminders of a deadline may go out (for the docs and tests)."""
-    return due - timedelta(days=REMIND_BEFORE_DAYS), due + timedelta(days=REMIND_AFTER_DAYS)

@@ -1,13 +1,10 @@
-from django.urls import include, path
+"""URLs of the usage-report pages (the API's are in api_urls.py)."""
 
-from backend.api import Router
+from django.urls import path
 
-from . import api
-
-router = Router()
-router.register("usage-reports", api.UsageReportViewSet, basename="usage-report")
+from . import views
 
 urlpatterns = [
-    path("", include(router.urls)),
-    path("bookings/<int:pk>/usage-report/", api.booking_usage_report, name="booking-usage-report"),
+    path("usage-reports/", views.report_list, name="usage-report-list-page"),
+    path("usage-reports/<int:pk>/", views.report_page, name="usage-report-page"),
 ]

@@ -16,8 +16,12 @@ from . import selectors, services
 from .forms import UsageReportForm
 
 PAGE_SIZE = 30
-TABS = [("", "すべて", "All"), ("owed", "提出待ち", "Owed"), ("overdue", "期限超過", "Overdue"),
-        ("submitted", "提出済み", "Submitted")]  # fmt: skip
+TABS = [
+    ("", "すべて", "All"),
+    ("owed", "提出待ち", "Owed"),
+    ("overdue", "期限超過", "Overdue"),
+    ("submitted", "提出済み", "Submitted"),
+]
 
 
 def _may_list(user) -> bool:
@@ -59,8 +63,13 @@ def report_page(request, pk: int):
     report = getattr(booking, "usage_report", None)
     may_submit = selectors.may_submit(request.user, booking)
     if report is not None:
-        initial = {"summary": report.summary, "outcome": report.outcome, "publishable": report.publishable,
-                   "embargo_until": report.embargo_until, "publications": report.publications}  # fmt: skip
+        initial = {
+            "summary": report.summary,
+            "outcome": report.outcome,
+            "publishable": report.publishable,
+            "embargo_until": report.embargo_until,
+            "publications": report.publications,
+        }
     else:
         initial = {"publishable": not booking.confidential}
     form = UsageReportForm(initial=initial)
@@ -70,18 +79,29 @@ def report_page(request, pk: int):
             raise PermissionDenied("利用した企業のみ提出できます。 (Only the booking's company may submit.)")
         form = UsageReportForm(request.POST)
         if form.is_valid():
-            result = call_service(request, form, services.submit_usage_report, actor=request.user, booking=booking,
-                                  **form.cleaned_data)  # fmt: skip
+            result = call_service(
+                request, form, services.submit_usage_report, actor=request.user, booking=booking, **form.cleaned_data
+            )
             if result is not None:
-                messages.success(request, "利用報告書を提出しました。 (Usage report submitted.)" if result[1]
-                                 else "利用報告書を更新しました。 (Usage report updated.)")  # fmt: skip
+                messages.success(
+                    request,
+                    "利用報告書を提出しました。 (Usage report submitted.)"
+                    if result[1]
+                    else "利用報告書を更新しました。 (Usage report updated.)",
+                )
                 return redirect("usage-report-page", pk=booking.pk)
         status = 400
     return render(
         request,
         "usage_reports/report.html",
-        {"booking": booking, "report": report, "form": form, "may_submit": may_submit,
-         "report_status": selectors.status_of(booking, today), "due_on": selectors.due_on(booking),
-         "sees_text": selectors.sees_text(request.user, booking, today)},
+        {
+            "booking": booking,
+            "report": report,
+            "form": form,
+            "may_submit": may_submit,
+            "report_status": selectors.status_of(booking, today),
+            "due_on": selectors.due_on(booking),
+            "sees_text": selectors.sees_text(request.user, booking, today),
+        },
         status=status,
-    )  # fmt: skip
+    )

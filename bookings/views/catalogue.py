@@ -96,10 +96,14 @@ def _with_picks(week, instrument):
     """Each free interval with the slot a click proposes: from its start, as long as allowed."""
     longest = timedelta(minutes=instrument.max_minutes)
     return [
-        {"day": d.day, "closed": d.closed, "busy": d.busy,
-         "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free]}
+        {
+            "day": d.day,
+            "closed": d.closed,
+            "busy": d.busy,
+            "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free],
+        }
         for d in week
-    ]  # fmt: skip
+    ]
 
 
 def _initial_slot(request) -> dict:
@@ -117,10 +121,8 @@ def _initial_slot(request) -> dict:
 def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
-    company_size = "sme" if access_for(user).member_of else None  # any company: the size only sets the rate
-    can_request = user.is_authenticated and (
-        equipment_selectors.user_category_for(user, instrument, company_size=company_size) is not None
-    )
+    # The form for those who may book today; for the day a request is for, the service raises the same predicate.
+    can_request = equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
     form = RequestForm(initial=_initial_slot(request), instrument=instrument, companies=companies)

@@ -1,5 +1,8 @@
 """A user's bookings: the list, one booking with its history and the actions the user may take, its
-.ics, and the personal calendar-feed address."""
+.ics, and the personal calendar-feed address.
+
+The actions shown are those the verbs' predicates allow (`selectors.permitted_actions`); someone who sends one
+anyway gets the 403 of the pages' refusal policy (backend.web), as the service would refuse it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backend.web import call_service
-from consortia.selectors import can_manage_institution
+from backend.web import call_service, require_permission
 
 from .. import calendar, selectors, services
 from ..feeds import ics_response
@@ -59,14 +61,15 @@ def _visible_booking(request, pk: int) -> Booking:
 
 def _detail(request, booking: Booking, forms: dict | None = None, status: int = 200):
     user = request.user
-    is_staff = can_manage_institution(user, booking.instrument.institution_id)
-    is_requester = booking.requester_id == user.id or booking.company_id in selectors.access_for(user).admin_of
+    can = selectors.permitted_actions(user, booking)
+    is_staff = can["approve"]
     forms = forms or {}
     context = {
         "booking": booking,
         "details": selectors.sees_full_details(user, booking),
+        "can": can,
         "is_staff": is_staff,
-        "is_requester": is_requester,
+        "is_party": selectors.is_party_to(user, booking),
         "events": booking.events.all(),
         "warnings": selectors.warnings_for([booking], now=timezone.now())[booking.id] if is_staff else [],
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
@@ -94,7 +97,8 @@ def booking_detail(request, pk: int):
     return _detail(request, _visible_booking(request, pk))
 
 
-# verb → (form class, service, keyword arguments from the form, message)
+# verb → (form class, service, keyword arguments from the form, message); who may do it is
+# selectors.permitted_actions(user, booking)[verb] ("no_show" for "no-show")
 ACTIONS = {
     "approve": (ReasonForm, services.approve, ("reason",), "承認しました。 (Approved.)"),
     "reject": (ReasonForm, services.reject, ("reason",), "却下しました。 (Rejected.)"),
@@ -125,6 +129,7 @@ def booking_action(request, pk: int, verb: str):
     if verb not in ACTIONS:
         raise Http404("no such action")
     booking = _visible_booking(request, pk)
+    require_permission(selectors.permitted_actions(request.user, booking)[verb.replace("-", "_")])
     form_class, service, fields, done = ACTIONS[verb]
     form = form_class(request.POST, prefix=verb) if form_class else None
     if form is not None and not form.is_valid():

@@ -98,7 +98,7 @@ def free_slots(instrument: Instrument, *, limit: int) -> list[Slot]:
     end = datetime.combine(today + timedelta(days=policy.horizon_days - 1), datetime.min.time(), tzinfo=TOKYO)
     if end <= start:
         return []
-    free, _busy = selectors.availability(instrument, start, end)
+    free, _busy = selectors.requestable_and_busy(instrument, start, end)
     gap = timedelta(minutes=policy.setup_minutes + policy.cleanup_minutes)
     step = timedelta(minutes=policy.slot_minutes)
     slots = []

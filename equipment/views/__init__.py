@@ -2,7 +2,8 @@
 
 Every page is `staff_only`, and every instrument is looked up among the user's institutions'
 (`selectors.instruments_managed_by`): another institution's instrument is a 404 here, and the services
-refuse it again.
+refuse it again (`services.ensure_can_manage` raises `selectors.may_manage_instruments`), which the pages'
+refusal policy (backend.web) makes a 403 page.
 """
 
 from .files import delete_photo, manuals, photos

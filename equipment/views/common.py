@@ -1,5 +1,6 @@
 """What every staff page of one instrument shares: finding the instrument among the user's, the tabs,
-and turning a service's refusal into a 400 page that keeps the input."""
+and turning a service's refusal into a 400 page that keeps the input (a refused permission is a 403 page: the
+pages' refusal policy, backend.web)."""
 
 from django import forms
 from django.contrib import messages

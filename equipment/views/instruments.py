@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
-from backend.web import call_service, staff_only
+from backend.web import call_service, forbid_if_refused_permission, staff_only
+from consortia.selectors import institutions_managed_by
 
 from .. import selectors, services
 from ..forms import InstrumentForm, RetireForm, opening_hours_formset
@@ -16,7 +17,7 @@ from .common import managed_instrument, section
 @staff_only
 def instruments(request):
     """The instruments of the user's institutions, retired ones included."""
-    institutions = list(selectors.institutions_managed_by(request.user)[:2])
+    institutions = list(institutions_managed_by(request.user)[:2])
     return render(
         request,
         "equipment/staff_instruments.html",
@@ -29,7 +30,7 @@ def instruments(request):
 
 @staff_only
 def instrument_new(request):
-    institutions = selectors.institutions_managed_by(request.user)
+    institutions = institutions_managed_by(request.user)
     form = InstrumentForm(request.POST or None, institutions=institutions)
     if request.method == "POST":
         if form.is_valid():
@@ -99,6 +100,7 @@ def opening_hours(request, pk: int):
                 actor=request.user, instrument=instrument, opening_hours=[interval for _form, interval in rows]
             )
         except DomainError as error:
+            forbid_if_refused_permission(error)  # the pages' refusal policy; other refusals go on their row
             hours.attach_refusal(error, rows)
         else:
             messages.success(request, "利用可能時間を保存しました。 (Opening hours saved.)")

@@ -143,8 +143,12 @@ def test_anonymous_users_are_sent_to_log_in_before_requesting(world, sem, client
 
 
 def test_a_user_without_a_company_or_institution_cannot_request(world, sem, client, day):
-    response = logged_in(client, UserFactory()).post(f"/instruments/{sem.pk}/", form_body(day))
-    assert response.status_code == 400 and not Booking.objects.exists()
+    client = logged_in(client, UserFactory())
+    assert "id_start" not in client.get(f"/instruments/{sem.pk}/").content.decode()  # no form offered
+    response = client.post(f"/instruments/{sem.pk}/", form_body(day))
+    # The pages' refusal policy: a refused permission is a 403 page saying why, not a remark on the form.
+    assert response.status_code == 403 and not Booking.objects.exists()
+    assert "Only company users, member researchers and institution staff may book." in response.content.decode()
 
 
 # --- My bookings and one booking --------------------------------------------------------------------
@@ -192,6 +196,22 @@ def test_the_requester_cancels_and_answers_a_proposal(world, sem, client, day):
     client.post(f"/bookings/{booking.pk}/cancel/", {"cancel-reason": ""})
     booking.refresh_from_db()
     assert booking.status == "cancelled"
+
+
+def test_the_page_offers_answering_a_proposal_to_whom_the_service_allows_it_site_operators_included(
+    world, sem, client, day
+):
+    """One predicate (bookings.selectors.may_answer_proposal) for the page and the service: the page once left
+    out the site operators whom the service let answer."""
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    booking = ask(world, world.user_a, day)
+    services.propose(actor=world.staff_a, booking=booking, start=at(day, 14), end=at(day, 15))
+    accept = f'action="/bookings/{booking.pk}/accept/"'
+    assert accept in logged_in(client, operator).get(f"/bookings/{booking.pk}/").content.decode()
+    assert accept not in logged_in(client, world.staff_a).get(f"/bookings/{booking.pk}/").content.decode()
+    assert logged_in(client, operator).post(f"/bookings/{booking.pk}/accept/").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "approved" and booking.start == at(day, 14)
 
 
 def test_the_booking_ics_carries_the_same_uid_as_the_feeds(world, sem, client, day):

@@ -14,9 +14,9 @@ from bookings.rules import (
     TOKYO,
     InstrumentPolicy,
     Interval,
-    availability,
     check_request,
     find_clash,
+    free_and_busy_intervals,
     held_interval,
     hours_by_month,
     intersect,
@@ -295,7 +295,7 @@ def test_find_clash_returns_the_earliest_overlapping_hold_and_ignores_touching_o
 def test_availability_shows_free_and_anonymous_busy_time():
     hold = held_interval(Interval(jst(24, 10, 30), jst(24, 11)), POLICY)  # 10:15–11:15
     downtime = Interval(jst(24, 16), jst(24, 18))
-    free, busy = availability(POLICY, jst(24, 0), jst(25, 0), downtimes=[downtime], holds=[hold])
+    free, busy = free_and_busy_intervals(POLICY, jst(24, 0), jst(25, 0), downtimes=[downtime], holds=[hold])
     assert free == [
         Interval(jst(24, 9), jst(24, 10, 15)),
         Interval(jst(24, 11, 15), jst(24, 12)),
@@ -308,7 +308,7 @@ def test_availability_shows_free_and_anonymous_busy_time():
 
 def test_a_request_must_leave_room_for_its_own_buffers():
     hold = held_interval(Interval(jst(24, 11, 15), jst(24, 11, 45)), POLICY)  # 11:00–12:00
-    free, _ = availability(POLICY, jst(24, 9), jst(24, 12), downtimes=[], holds=[hold])
+    free, _ = free_and_busy_intervals(POLICY, jst(24, 9), jst(24, 12), downtimes=[], holds=[hold])
     assert free == [Interval(jst(24, 9), jst(24, 11))]
     # 10:30–11:00 is free, but its clean-up (until 11:15) would run into the hold.
     assert find_clash(held_interval(Interval(jst(24, 10, 30), jst(24, 11)), POLICY), [hold]) == hold
@@ -412,7 +412,9 @@ def calendars(draw):
 def test_free_and_busy_never_overlap_and_free_time_is_opening_time(calendar):
     policy, window, downtimes, holds, is_holiday = calendar
     opening = opening_intervals(policy, window.start, window.end, is_holiday=is_holiday)
-    free, busy = availability(policy, window.start, window.end, downtimes=downtimes, holds=holds, is_holiday=is_holiday)
+    free, busy = free_and_busy_intervals(
+        policy, window.start, window.end, downtimes=downtimes, holds=holds, is_holiday=is_holiday
+    )
     assert not any(overlaps(f, b) for f in free for b in busy)
     assert subtract(free, opening) == [] and subtract(free, [window]) == []
     assert subtract(busy, [window]) == []
@@ -444,7 +446,7 @@ def busy_days(draw):
 def test_a_request_is_clear_exactly_when_it_lies_in_a_requestable_interval(scenario):
     policy, window, downtimes, holds, request = scenario
     requestable = requestable_intervals(policy, window.start, window.end, downtimes=downtimes, holds=holds)
-    free, _ = availability(policy, window.start, window.end, downtimes=downtimes, holds=holds)
+    free, _ = free_and_busy_intervals(policy, window.start, window.end, downtimes=downtimes, holds=holds)
     assert subtract(requestable, free) == []
 
     opening = opening_intervals(policy, window.start, window.end)

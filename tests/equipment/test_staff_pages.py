@@ -769,3 +769,18 @@ def test_a_site_operator_manages_any_institutions_instrument(world, client):
     assert str(other.pk) in [n.attrs.get("value") for n in by_id(html, "id_institution").walk()]
     response = client.post(reverse("staff-instrument-hours", args=[world.xrd.pk]), hours_post([(2, "10:00", "16:00")]))
     assert response.status_code == 302 and weekly(world.xrd) == [(2, time(10), time(16))]
+
+
+def test_a_permission_the_service_refuses_is_the_403_page_saying_why(world, staff, monkeypatch):
+    """The pages' refusal policy (backend.web): whatever the page checked before, a PermissionDenied of the service
+    is a 403 page with its message, not a form error, on the pages through call_service and on the opening hours
+    (which shows its other refusals on their row)."""
+    monkeypatch.setattr("equipment.selectors.may_manage_instruments", lambda user, institution_id: False)
+    before = snapshot(world.sem)
+    for response in (
+        staff.post(reverse("staff-instrument-retire", args=[world.sem.pk]), {"confirm": "on"}),
+        staff.post(reverse("staff-instrument-hours", args=[world.sem.pk]), hours_post([(2, "10:00", "16:00")])),
+    ):
+        assert response.status_code == 403
+        assert "この機関の機器を変更する権限がありません。" in response.content.decode()
+    assert snapshot(world.sem) == before
