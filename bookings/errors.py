@@ -4,7 +4,7 @@ from backend.errors import DomainError
 
 
 class BookingRuleError(DomainError):
-    """A request breaks one of the instrument's booking rules (see bookings.rules)."""
+    """A request breaks one of the instrument's booking rules (see bookings.request_rules)."""
 
     status = 400
 

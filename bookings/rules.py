@@ -1,6 +1,7 @@
-"""Booking rules as pure functions: interval arithmetic, opening hours, availability and request checks.
+"""Booking rules as pure functions: interval arithmetic, opening hours, availability, the slot grid.
 
 No ORM and no request objects: services load rows, build an `InstrumentPolicy` and `Interval`s, and call in here.
+The checks of a booking request, built on these, are in `request_rules`.
 
 Conventions:
 - An `Interval` is half-open, [start, end), with aware datetimes; 10:00–11:00 and 11:00–12:00 touch but do not overlap.
@@ -16,9 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jpholiday
-from django.utils.translation import gettext_lazy as _
-
-from bookings.errors import BookingRuleError
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -215,7 +213,7 @@ def requestable_intervals(
 
     [s - setup, e + cleanup) misses a hold [hs, he) exactly when [s, e) misses [hs - cleanup, he + setup); so this is
     opening hours minus downtime minus each hold widened that way. A request inside one of these intervals that also
-    passes `check_request` (length, grid, ...) clashes with nothing. Pass every hold overlapping
+    passes `request_rules.check_request` (length, grid, ...) clashes with nothing. Pass every hold overlapping
     `held_interval(Interval(start, end), policy)`: holds just outside the window can still push into it.
     """
     widened = [
@@ -225,7 +223,7 @@ def requestable_intervals(
     return subtract(opening_intervals(policy, start, end, is_holiday=is_holiday), in_utc([*downtimes, *widened]))
 
 
-# --- Checking a request --------------------------------------------------------------------------------------------
+# --- The slot grid, months, qualification --------------------------------------------------------------------------
 
 
 def is_on_slot_grid(moment: datetime, slot_minutes: int) -> bool:
@@ -267,119 +265,6 @@ def hours_by_month(interval: Interval, tz: ZoneInfo = TOKYO) -> dict[tuple[int, 
     return parts
 
 
-MESSAGES = {
-    "naive_datetime": _(
-        "日時にはタイムゾーン（例: +09:00）を付けてください。 (Give date-times with a time-zone offset.)"
-    ),
-    "end_before_start": _("終了日時は開始日時より後にしてください。 (The end must be after the start.)"),
-    "maintenance": _("この機器は保守中のため予約できません。 (The instrument is under maintenance.)"),
-    "retired": _("この機器は廃止されたため予約できません。 (The instrument has been retired.)"),
-    "mode_not_offered": _(
-        "この機器では利用形態「%(mode)s」を提供していません。 (The instrument does not offer the “%(mode)s” mode.)"
-    ),
-    "too_short": _("最短予約時間（%(n)d分）より短い予約です。 (Shorter than the minimum of %(n)d minutes.)"),
-    "too_long": _("最長予約時間（%(n)d分）を超える予約です。 (Longer than the maximum of %(n)d minutes.)"),
-    "off_grid": _("開始・終了は%(n)d分単位で指定してください。 (Start and end must be on the %(n)d-minute slot grid.)"),
-    "lead_time": _("受付締切（開始の%(n)d時間前）を過ぎています。 (Bookings close %(n)d hours before the start.)"),
-    "beyond_horizon": _("予約可能期間（%(n)d日先まで）を超えています。 (Bookings open only %(n)d days ahead.)"),
-    "public_holiday": _("祝日（%(date)s）は利用できません。 (The instrument is closed on public holidays: %(date)s.)"),
-    "outside_opening_hours": _("利用可能時間外です。 (Outside the instrument's opening hours.)"),
-    "downtime": _("機器の停止時間（%(start)s–%(end)s）と重なります。 (Overlaps a downtime, %(start)s–%(end)s.)"),
-    "qualification_required": _("自己操作には利用資格が必要です。 (Self-operation needs a qualification.)"),
-    "qualification_required_try_assisted": _(
-        "自己操作には利用資格が必要です。技術補助での利用は申請できます。"
-        " (Self-operation needs a qualification; you can request staff-assisted use instead.)"
-    ),
-    "quota_exceeded": _(
-        "今月の利用上限（%(quota)g時間）を超えます（利用済み%(used)g時間、申請%(requested)g時間）。"
-        " (This exceeds the monthly quota of %(quota)g hours: %(used)g used, %(requested)g requested.)"
-    ),
-}
-
-
-def refusal(code: str, message: str = "", *, field: str | None = None, params: dict | None = None, **extra):
-    """A BookingRuleError with the message named `message` (default: the code), filled in with `params`."""
-    return BookingRuleError(code, str(MESSAGES[message or code]) % (params or {}), field=field, **extra)
-
-
 def needs_qualification(policy: InstrumentPolicy, mode: str) -> bool:
     """Whether a request in this mode is only open to qualified users (operating the instrument alone)."""
     return mode == "self" and policy.requires_qualification
-
-
-def _local_text(moment: datetime) -> str:
-    return f"{moment.astimezone(TOKYO):%Y-%m-%d %H:%M}"
-
-
-def check_request(
-    *,
-    policy: InstrumentPolicy,
-    start: datetime,
-    end: datetime,
-    mode: str,
-    now: datetime,
-    downtimes: Iterable[Interval],
-    is_qualified: bool,
-    quota_hours: float | None,
-    used_hours_in_month: float,
-    is_holiday: HolidayTest = jpholiday.is_holiday,
-) -> None:
-    """Refuse a booking request that breaks one of the instrument's rules; the first rule broken wins.
-
-    Overlap with other bookings is not checked here (services do it against the database, see `find_clash`).
-    `used_hours_in_month` is the user's use in the request's month: a request inside opening hours lies within one
-    Tokyo day (hours close by 23:59), so it never spans two months.
-    """
-    for field, moment in (("start", start), ("end", end)):
-        if moment.utcoffset() is None:
-            raise refusal("naive_datetime", field=field)
-    if end <= start:
-        raise refusal("end_before_start", field="end")
-    if policy.status != "active":
-        message = "maintenance" if policy.status == "maintenance" else "retired"
-        raise refusal("instrument_unavailable", message, instrument_status=policy.status)
-    if mode not in policy.modes:
-        raise refusal("mode_not_offered", field="mode", params={"mode": mode})
-
-    minutes = (end - start).total_seconds() / 60
-    if minutes < policy.min_minutes:
-        raise refusal("too_short", field="end", params={"n": policy.min_minutes})
-    if minutes > policy.max_minutes:
-        raise refusal("too_long", field="end", params={"n": policy.max_minutes})
-    for field, moment in (("start", start), ("end", end)):
-        if not is_on_slot_grid(moment, policy.slot_minutes):
-            raise refusal("off_grid", field=field, params={"n": policy.slot_minutes})
-
-    if start < now + timedelta(hours=policy.lead_time_hours):
-        raise refusal("lead_time", field="start", params={"n": policy.lead_time_hours})
-    if start > now + timedelta(days=policy.horizon_days):
-        raise refusal("beyond_horizon", field="start", params={"n": policy.horizon_days})
-
-    request = Interval(start, end)
-    for day in local_dates(request):
-        if is_holiday(day):
-            raise refusal("public_holiday", field="start", params={"date": day.isoformat()}, date=day.isoformat())
-    if total_seconds(opening_intervals(policy, start, end, is_holiday=is_holiday)) < request.seconds:
-        raise refusal("outside_opening_hours", field="start")
-    clash = find_clash(request, downtimes)
-    if clash:
-        raise refusal(
-            "downtime",
-            field="start",
-            params={"start": _local_text(clash.start), "end": _local_text(clash.end)},
-            clash={"start": clash.start.astimezone(TOKYO).isoformat(), "end": clash.end.astimezone(TOKYO).isoformat()},
-        )
-
-    if needs_qualification(policy, mode) and not is_qualified:
-        message = "qualification_required_try_assisted" if "assisted" in policy.modes else ""
-        raise refusal("qualification_required", message, field="mode")
-
-    requested_hours = request.seconds / 3600
-    if quota_hours is not None and used_hours_in_month + requested_hours > quota_hours + 1e-9:
-        raise refusal(
-            "quota_exceeded",
-            params={"quota": quota_hours, "used": used_hours_in_month, "requested": requested_hours},
-            quota_hours=quota_hours,
-            used_hours=used_hours_in_month,
-            requested_hours=requested_hours,
-        )

@@ -29,7 +29,7 @@ from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 
-from . import notices, pricing, rules, selectors
+from . import notices, pricing, request_rules, rules, selectors
 from .errors import BookingConflict
 from .models import Booking, BookingEvent, CalendarFeed, new_feed_token
 
@@ -132,7 +132,7 @@ def _check_slot(
         holds_from=start - timedelta(minutes=policy.setup_minutes),
         holds_until=end + timedelta(minutes=policy.cleanup_minutes),
     )
-    rules.check_request(
+    request_rules.check_request(
         policy=policy,
         start=start,
         end=end,

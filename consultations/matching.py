@@ -193,6 +193,18 @@ def suggest(
     query = parse(text, keywords)
     if not query.features:
         return []
+    idf = _weigh(query, candidates)
+    denominator = sum(query.features[f] * idf[f] * KEYWORD_BOOST for f in idf)
+    if not denominator:
+        return []
+    home = set(home_institutions)
+    ranked = _ranked(_scored_by_institution(query, candidates, idf, denominator), home)
+    return [_suggestion(institution_id, items, query, institutions, home) for institution_id, items in ranked[:limit]]
+
+
+def _weigh(query: Query, candidates: list[Candidate]) -> dict[str, float]:
+    """Set each candidate's boosts (where it has each feature) and return the rarity (idf) of every feature some
+    candidate has."""
     cache: dict = {}
     having: dict[str, set] = {f: set() for f in query.features}
     groups = set()
@@ -203,49 +215,57 @@ def suggest(
         for feature in candidate.boosts:
             having[feature].add(group)
     # Rarity counts kinds of instrument, not instruments: forty FT-IRs do not make 異物 a common word.
-    idf = {f: math.log(1 + len(groups) / len(g)) for f, g in having.items() if g}
-    denominator = sum(query.features[f] * idf[f] * KEYWORD_BOOST for f in idf)
-    if not denominator:
-        return []
+    return {f: math.log(1 + len(groups) / len(g)) for f, g in having.items() if g}
 
-    scored: dict[int, list[tuple[float, Candidate]]] = {}
+
+Scored = list[tuple[float, Candidate]]
+
+
+def _scored_by_institution(
+    query: Query, candidates: list[Candidate], idf: dict[str, float], denominator: float
+) -> dict[int, Scored]:
+    """The candidates scoring at least MIN_SCORE, with their scores, by institution (in the candidates' order)."""
+    scored: dict[int, Scored] = {}
     for candidate in candidates:
         if not candidate.boosts:
             continue
         score = sum(query.features[f] * idf[f] * boost for f, boost in candidate.boosts.items()) / denominator
         if score >= MIN_SCORE:
             scored.setdefault(candidate.institution_id, []).append((score, candidate))
+    return scored
 
-    home = set(home_institutions)
+
+def _ranked(scored: dict[int, Scored], home: set[int]) -> list[tuple[int, Scored]]:
+    """Institutions best first, each with its candidates best first (instruments before experts on a tie): by
+    best score, then the home consortium's, then the most candidates, then id."""
     ranked = []
     for institution_id, items in scored.items():
         items.sort(key=lambda pair: (-pair[0], pair[1].kind != "instrument", pair[1].id))
-        best_score, best = items[0]
+        best_score = items[0][0]
         ranked.append((-best_score, institution_id not in home, -len(items), institution_id, items))
     ranked.sort(key=lambda row: row[:4])
+    return [(institution_id, items) for *_order, institution_id, items in ranked]
 
-    suggestions = []
-    for _neg, _away, _n, institution_id, items in ranked[:limit]:
-        best_score, best = items[0]
-        rendered = {kind: [] for kind in ("instrument", "expert")}
-        for score, candidate in items:
-            if len(rendered[candidate.kind]) < MAX_ITEMS:
-                rendered[candidate.kind].append(_item(candidate, score, query))
-        best_item = next(i for i in rendered[best.kind] if i["id"] == best.id)
-        suggestions.append(
-            {
-                "institution": {
-                    "id": institution_id,
-                    "name": institutions.get(institution_id, ""),
-                    "in_consortium": institution_id in home,
-                },
-                "score": round(best_score, 2),
-                "reason": f"{best.label}: {best_item['reason']}",
-                "instruments": rendered["instrument"],
-                "experts": rendered["expert"],
-            }
-        )
-    return suggestions
+
+def _suggestion(institution_id: int, items: Scored, query: Query, institutions: dict[int, str], home: set) -> dict:
+    """One institution's suggestion: its best few instruments and experts, and the reason of its best one."""
+    best_score, best = items[0]
+    rendered = {kind: [] for kind in ("instrument", "expert")}
+    for score, candidate in items:
+        if len(rendered[candidate.kind]) < MAX_ITEMS:
+            rendered[candidate.kind].append(_item(candidate, score, query))
+    best_item = next(i for i in rendered[best.kind] if i["id"] == best.id)
+    return {
+        "institution": {
+            "id": institution_id,
+            "name": institutions.get(institution_id, ""),
+            "in_consortium": institution_id in home,
+        },
+        "score": round(best_score, 2),
+        "reason": f"{best.label}: {best_item['reason']}",
+        "instruments": rendered["instrument"],
+        "experts": rendered["expert"],
+    }
 
 
 _GROUPS = {

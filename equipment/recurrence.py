@@ -29,9 +29,9 @@ EXPANDED = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 SUB_DAILY_PARTS = {"BYHOUR": ("HOURLY", 23), "BYMINUTE": ("MINUTELY", 59), "BYSECOND": ("SECONDLY", 59)}
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UNDERSTOOD = {
-    "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYDAY", "BYSETPOS", "WKST",
+    *("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYDAY", "BYSETPOS", "WKST"),
     *SUB_DAILY_PARTS,
-}  # fmt: skip
+}
 
 
 class RuleError(ValueError):
@@ -109,7 +109,43 @@ def effective_frequency(recur: Mapping) -> tuple[str, str]:
 
 
 def parse_rule(recur: Mapping, dtstart: date) -> Rule:
-    """Check a parsed RRULE (icalendar's vRecur) and resolve its defaults from DTSTART."""
+    """Check a parsed RRULE (icalendar's vRecur) and resolve its defaults from DTSTART.
+
+    The parts are checked in a fixed order (the first wrong one is the refusal): unknown parts, FREQ and how
+    often the rule repeats, INTERVAL, COUNT, UNTIL, BYDAY, WKST, BYMONTH, BYMONTHDAY, BYYEARDAY, the time of
+    day, BYSETPOS."""
+    _refuse_unknown_parts(recur)
+    freq = _frequency(recur)
+    interval, count = _positive(recur, "INTERVAL"), _positive(recur, "COUNT")
+    until = _single(recur, "UNTIL")
+    if until is not None and not isinstance(until, date):
+        raise _invalid("UNTIL", until)
+    weekdays, nth = _days_of_week(recur, freq)
+    wkst = str(_single(recur, "WKST") or "MO").upper()
+    if wkst not in WEEKDAYS:
+        raise _invalid("WKST", wkst)
+    months = _ints(recur, "BYMONTH", 1, 12)
+    monthdays = _ints(recur, "BYMONTHDAY", 1, 31, signed=True)
+    yeardays = _ints(recur, "BYYEARDAY", 1, 366, signed=True)
+    if not (monthdays or yeardays or weekdays or nth):  # RFC 5545: what the rule leaves open, DTSTART says
+        months, monthdays, weekdays = _days_from_dtstart(freq, dtstart, months)
+    return Rule(
+        freq=freq,
+        interval=interval or 1,
+        count=count,
+        until=until,
+        months=months,
+        monthdays=monthdays,
+        yeardays=yeardays,
+        weekdays=weekdays,
+        nth_weekdays=nth,
+        at=_time_of_day(recur, dtstart),
+        setpos=tuple(sorted(_ints(recur, "BYSETPOS", 1, 366, signed=True))),
+        wkst=WEEKDAYS.index(wkst),
+    )
+
+
+def _refuse_unknown_parts(recur: Mapping) -> None:
     unknown = sorted(set(recur) - UNDERSTOOD)
     if unknown:
         raise RuleError(
@@ -117,6 +153,10 @@ def parse_rule(recur: Mapping, dtstart: date) -> Rule:
             f"RRULEの{unknown[0]}には対応していません",
             f"RRULE {unknown[0]} is not supported",
         )
+
+
+def _frequency(recur: Mapping) -> str:
+    """FREQ, once it is known and the rule repeats at most daily."""
     freq = str(_single(recur, "FREQ") or "").upper()
     if freq not in FREQUENCIES:
         raise _invalid("FREQ", freq or "—")
@@ -127,13 +167,19 @@ def parse_rule(recur: Mapping, dtstart: date) -> Rule:
             f"繰り返しが細かすぎます（{cause}により{effective}）。1日1回までにしてください",
             f"it repeats {effective.lower()} ({cause}); repeat at most daily",
         )
-    interval, count = _single(recur, "INTERVAL"), _single(recur, "COUNT")
-    for part, value in (("INTERVAL", interval), ("COUNT", count)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise _invalid(part, value)
-    until = _single(recur, "UNTIL")
-    if until is not None and not isinstance(until, date):
-        raise _invalid("UNTIL", until)
+    return freq
+
+
+def _positive(recur: Mapping, part: str) -> int | None:
+    """A part that is a whole number of at least 1 (INTERVAL, COUNT), or None when absent."""
+    value = _single(recur, part)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise _invalid(part, value)
+    return value
+
+
+def _days_of_week(recur: Mapping, freq: str) -> tuple[frozenset[int], frozenset[tuple[int, int]]]:
+    """BYDAY as plain weekdays and as (n, weekday) for the n-th one of the month or year."""
     weekdays, nth = set(), set()
     for value in recur.get("BYDAY", []):
         name, n = str(getattr(value, "weekday", value)).upper(), getattr(value, "relative", None)
@@ -143,41 +189,30 @@ def parse_rule(recur: Mapping, dtstart: date) -> Rule:
             nth.add((int(n), WEEKDAYS.index(name)))
         else:  # an ordinal means nothing within a week or a day (dateutil ignores it too)
             weekdays.add(WEEKDAYS.index(name))
-    wkst = str(_single(recur, "WKST") or "MO").upper()
-    if wkst not in WEEKDAYS:
-        raise _invalid("WKST", wkst)
-    months = _ints(recur, "BYMONTH", 1, 12)
-    monthdays = _ints(recur, "BYMONTHDAY", 1, 31, signed=True)
-    yeardays = _ints(recur, "BYYEARDAY", 1, 366, signed=True)
-    if not (monthdays or yeardays or weekdays or nth):  # RFC 5545: what the rule leaves open, DTSTART says
-        if freq == "YEARLY":
-            months = months or frozenset({dtstart.month})
-            monthdays = frozenset({dtstart.day})
-        elif freq == "MONTHLY":
-            monthdays = frozenset({dtstart.day})
-        elif freq == "WEEKLY":
-            weekdays = {dtstart.weekday()}
-    at = None
-    if isinstance(dtstart, datetime):
-        hour, minute, second = (
-            next(iter(_ints(recur, part, 0, high)), getattr(dtstart, part[2:].lower()))
-            for part, (_frequency, high) in SUB_DAILY_PARTS.items()
-        )
-        at = time(hour, minute, second)
-    return Rule(
-        freq=freq,
-        interval=interval or 1,
-        count=count,
-        until=until,
-        months=months,
-        monthdays=monthdays,
-        yeardays=yeardays,
-        weekdays=frozenset(weekdays),
-        nth_weekdays=frozenset(nth),
-        setpos=tuple(sorted(_ints(recur, "BYSETPOS", 1, 366, signed=True))),
-        wkst=WEEKDAYS.index(wkst),
-        at=at,
+    return frozenset(weekdays), frozenset(nth)
+
+
+def _days_from_dtstart(freq: str, dtstart: date, months: frozenset[int]):
+    """(months, monthdays, weekdays) of a rule that names no day: DTSTART's day of the year, month or week."""
+    if freq == "YEARLY":
+        return months or frozenset({dtstart.month}), frozenset({dtstart.day}), frozenset()
+    if freq == "MONTHLY":
+        return months, frozenset({dtstart.day}), frozenset()
+    if freq == "WEEKLY":
+        return months, frozenset(), frozenset({dtstart.weekday()})
+    return months, frozenset(), frozenset()
+
+
+def _time_of_day(recur: Mapping, dtstart: date) -> time | None:
+    """The time of every occurrence: BYHOUR, BYMINUTE and BYSECOND (one value each), else DTSTART's; None for an
+    all-day event (those parts are then not looked at)."""
+    if not isinstance(dtstart, datetime):
+        return None
+    hour, minute, second = (
+        next(iter(_ints(recur, part, 0, high)), getattr(dtstart, part[2:].lower()))
+        for part, (_finer, high) in SUB_DAILY_PARTS.items()
     )
+    return time(hour, minute, second)
 
 
 # --- Periods ---------------------------------------------------------------------------------------

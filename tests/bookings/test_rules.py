@@ -1,4 +1,5 @@
-"""bookings.rules: interval arithmetic, opening hours, availability and the request checks (pure; no database)."""
+"""bookings.rules and bookings.request_rules: interval arithmetic, opening hours, availability and the request
+checks (pure; no database)."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -8,13 +9,13 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from bookings import rules
+from bookings import request_rules, rules
 from bookings.errors import BookingRuleError
+from bookings.request_rules import REQUEST_CHECKS, BookingRequest, check_request
 from bookings.rules import (
     TOKYO,
     InstrumentPolicy,
     Interval,
-    check_request,
     find_clash,
     free_and_busy_intervals,
     held_interval,
@@ -59,21 +60,22 @@ def no_holidays(day: date) -> bool:
     return False
 
 
+VALID_REQUEST = dict(  # Tue 2026-11-24 10:00–11:00 JST
+    policy=POLICY,
+    start=jst(24, 10),
+    end=jst(24, 11),
+    mode="self",
+    now=NOW,
+    downtimes=[],
+    is_qualified=True,
+    quota_hours=None,
+    used_hours_in_month=0.0,
+)
+
+
 def check(**overrides):
     """check_request for a valid request (Tue 2026-11-24 10:00–11:00 JST), with some inputs replaced."""
-    arguments = dict(
-        policy=POLICY,
-        start=jst(24, 10),
-        end=jst(24, 11),
-        mode="self",
-        now=NOW,
-        downtimes=[],
-        is_qualified=True,
-        quota_hours=None,
-        used_hours_in_month=0.0,
-    )
-    arguments.update(overrides)
-    return check_request(**arguments)
+    return check_request(**{**VALID_REQUEST, **overrides})
 
 
 def refusal(**overrides) -> BookingRuleError:
@@ -234,6 +236,73 @@ def test_the_first_rule_broken_wins():
     # Too short, off the grid, on a holiday and unqualified at once: the length is checked first.
     error = refusal(start=jst(23, 10, 10), end=jst(23, 10, 20), is_qualified=False)
     assert error.code == "too_short"
+
+
+def policy_with(**changes) -> InstrumentPolicy:
+    return InstrumentPolicy(**{**POLICY.__dict__, **changes})
+
+
+# Each check of REQUEST_CHECKS, in order, with a request that breaks its rule and the refusal's code.
+CHECK_CASES = [
+    (request_rules.refuse_naive_datetime, {"start": datetime(2026, 11, 24, 10)}, "naive_datetime"),
+    (request_rules.refuse_end_before_start, {"end": jst(24, 10)}, "end_before_start"),
+    (request_rules.refuse_inactive_instrument, {"policy": policy_with(status="retired")}, "instrument_unavailable"),
+    (request_rules.refuse_mode_not_offered, {"mode": "commissioned"}, "mode_not_offered"),
+    (request_rules.refuse_too_short, {"policy": policy_with(min_minutes=90)}, "too_short"),
+    (request_rules.refuse_too_long, {"start": jst(24, 9), "end": jst(24, 13, 30)}, "too_long"),
+    (request_rules.refuse_off_grid, {"start": jst(24, 10, 15), "end": jst(24, 11, 15)}, "off_grid"),
+    (request_rules.refuse_inside_lead_time, {"now": jst(23, 10, 30)}, "lead_time"),
+    (request_rules.refuse_beyond_horizon, {"now": jst(24, 9, month=8)}, "beyond_horizon"),
+    (
+        request_rules.refuse_public_holiday,
+        {"start": jst(23, 10), "end": jst(23, 11), "now": jst(1, 9)},
+        "public_holiday",
+    ),
+    (request_rules.refuse_outside_opening_hours, {"start": jst(24, 12), "end": jst(24, 13)}, "outside_opening_hours"),
+    (request_rules.refuse_downtime, {"downtimes": [Interval(jst(24, 10, 30), jst(24, 12))]}, "downtime"),
+    (request_rules.refuse_unqualified, {"is_qualified": False}, "qualification_required"),
+    (request_rules.refuse_over_quota, {"quota_hours": 8, "used_hours_in_month": 7.5}, "quota_exceeded"),
+]
+
+
+def test_the_cases_cover_every_check_in_the_order_check_request_runs_them():
+    assert [rule for rule, _overrides, _code in CHECK_CASES] == list(REQUEST_CHECKS)
+
+
+@pytest.mark.parametrize("rule, overrides, code", CHECK_CASES, ids=[rule.__name__ for rule, *_ in CHECK_CASES])
+def test_each_check_alone_refuses_its_case_with_what_check_request_raises(rule, overrides, code):
+    assert rule(BookingRequest(**VALID_REQUEST)) is None
+    alone = rule(BookingRequest(**{**VALID_REQUEST, **overrides}))
+    assert alone.code == code
+    raised = refusal(**overrides)
+    assert (raised.code, raised.field, raised.message, raised.extra) == (
+        alone.code,
+        alone.field,
+        alone.message,
+        alone.extra,
+    )
+
+
+def test_check_request_runs_the_listed_checks_in_order_until_one_refuses(monkeypatch):
+    ran = []
+
+    def passes(request):
+        ran.append("passes")
+
+    def refuses(request):
+        ran.append("refuses")
+        return BookingRuleError("listed", "listed")
+
+    def never_reached(request):
+        ran.append("never_reached")
+
+    monkeypatch.setattr(request_rules, "REQUEST_CHECKS", (passes, refuses, never_reached))
+    with pytest.raises(BookingRuleError) as caught:
+        check(end=jst(24, 10))  # ends before it starts, but no listed check looks at that
+    assert caught.value.code == "listed"
+    assert ran == ["passes", "refuses"]
+    monkeypatch.setattr(request_rules, "REQUEST_CHECKS", ())
+    assert check(end=jst(24, 10)) is None
 
 
 # --- Opening hours -------------------------------------------------------------------------------------------------

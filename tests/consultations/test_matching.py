@@ -171,6 +171,22 @@ def test_institutions_of_the_consortium_asked_come_first_among_equal_scores():
     assert found[0]["institution"]["in_consortium"] is True
 
 
+def test_among_equal_scores_away_from_home_the_institution_with_more_matches_comes_first():
+    """Institution 1 has one SEM, institution 3 two, all alike: 3 first; then ids decide, and within an
+    institution instruments come before an expert of the same score, lower ids first."""
+    candidates = [
+        instrument(1, "SEM A", SEM_KEYWORDS),
+        instrument(5, "SEM C2", SEM_KEYWORDS, institution_id=3),
+        instrument(4, "SEM C1", SEM_KEYWORDS, institution_id=3),
+        expert(3, "専門家", SEM_KEYWORDS, institution_id=3),  # a lower id than the instruments, and second
+        instrument(2, "SEM B", SEM_KEYWORDS),
+    ]
+    found = suggest("破断面", candidates, institutions=INSTITUTIONS, keywords=keywords_of(candidates))
+    assert [s["institution"]["id"] for s in found] == [3, 1, 2]
+    assert [i["id"] for i in found[0]["instruments"]] == [4, 5]
+    assert found[0]["reason"].startswith("SEM C1: ")
+
+
 def test_rare_features_weigh_more_than_common_ones():
     """観察 is everywhere, 破断面 in one: the instrument with 破断面 wins."""
     candidates = [instrument(i, f"顕微鏡{i}", "観察") for i in range(1, 6)] + [instrument(9, "SEM", "破断面")]

@@ -24,8 +24,8 @@ def rule(text: str, dtstart):
 
 def occurrences(text: str, dtstart, *, steps: int = 100_000, window=WINDOW):
     after, before = window
-    return expand(rule(text, dtstart), dtstart, after=after, before=before, budget=Budget(steps=steps, seconds=60),
-                  moment=_moment)  # fmt: skip
+    budget = Budget(steps=steps, seconds=60)
+    return expand(rule(text, dtstart), dtstart, after=after, before=before, budget=budget, moment=_moment)
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,46 @@ def test_rules_that_cannot_be_expanded_safely_are_refused_before_expanding(text,
     assert refused.value.code == code
 
 
+# The parts parse_rule checks, in its order, each with a wrong value.
+WRONG_PARTS = [
+    ("INTERVAL", 0),
+    ("COUNT", 0),
+    ("UNTIL", "tomorrow"),
+    ("BYDAY", "XX"),
+    ("WKST", "XX"),
+    ("BYMONTH", 13),
+    ("BYMONTHDAY", 32),
+    ("BYYEARDAY", 367),
+    ("BYHOUR", 24),
+    ("BYSETPOS", 0),
+]
+
+
+@pytest.mark.parametrize("first", range(len(WRONG_PARTS)), ids=[part for part, _ in WRONG_PARTS])
+def test_the_first_wrong_part_in_the_order_of_checking_is_the_refusal(first):
+    recur = {"FREQ": ["DAILY"], **{part: [value] for part, value in WRONG_PARTS[first:]}}
+    with pytest.raises(RuleError) as refused:
+        parse_rule(recur, datetime(2026, 1, 5, 9, tzinfo=TOKYO))
+    part, value = WRONG_PARTS[first]
+    assert (refused.value.code, refused.value.en) == ("ics_invalid_value", f"RRULE {part} is invalid: {value}")
+
+
+def test_unknown_parts_then_freq_then_frequency_come_before_the_other_parts():
+    wrong = {part: [value] for part, value in WRONG_PARTS}
+    for recur, code in (
+        ({"BYWEEKNO": [20], "FREQ": ["NEVER"], **wrong}, "ics_unsupported_rule"),
+        ({"FREQ": ["NEVER"], **wrong}, "ics_invalid_value"),
+        ({"FREQ": ["HOURLY"], **wrong}, "ics_too_frequent"),
+    ):
+        with pytest.raises(RuleError) as refused:
+            parse_rule(recur, datetime(2026, 1, 5, 9, tzinfo=TOKYO))
+        assert refused.value.code == code, recur
+
+
+def test_an_all_day_rule_does_not_look_at_the_time_of_day():
+    assert parse_rule({"FREQ": ["DAILY"], "BYHOUR": [24]}, date(2026, 1, 5)).at is None
+
+
 def test_a_rule_from_year_one_costs_what_the_window_costs():
     """Without COUNT the walk starts at the window: DTSTART in year 1 (and INTERVAL's phase kept from it)
     needs the same few thousand steps as a rule of this year; walking from year 1 would need 740,000."""
@@ -90,15 +130,15 @@ def test_every_day_looked_at_is_paid_for_kept_or_not():
 
 
 def test_the_time_budget_stops_an_expansion():
+    dtstart, no_time = datetime(2026, 1, 5, 9, tzinfo=TOKYO), Budget(steps=10**9, seconds=0)
     with pytest.raises(RuleError) as refused:
-        expand(rule("FREQ=DAILY", datetime(2026, 1, 5, 9, tzinfo=TOKYO)), datetime(2026, 1, 5, 9, tzinfo=TOKYO),
-               after=WINDOW[0], before=WINDOW[1], budget=Budget(steps=10**9, seconds=0), moment=_moment)  # fmt: skip
+        expand(rule("FREQ=DAILY", dtstart), dtstart, after=WINDOW[0], before=WINDOW[1], budget=no_time, moment=_moment)
     assert refused.value.code == "ics_too_costly"
 
 
 def test_all_day_and_floating_rules_keep_their_type_and_until_includes_its_day():
-    assert occurrences("FREQ=MONTHLY;UNTIL=20260305", date(2026, 1, 5)) == [date(2026, 1, 5), date(2026, 2, 5),
-                                                                             date(2026, 3, 5)]  # fmt: skip
+    monthly = occurrences("FREQ=MONTHLY;UNTIL=20260305", date(2026, 1, 5))
+    assert monthly == [date(2026, 1, 5), date(2026, 2, 5), date(2026, 3, 5)]
     floating = occurrences("FREQ=YEARLY;COUNT=2", datetime(2026, 4, 1, 13))
     assert floating == [datetime(2026, 4, 1, 13), datetime(2027, 4, 1, 13)]
 
@@ -114,8 +154,8 @@ def rules(draw):
     if draw(st.booleans()):
         parts.append("BYMONTH=" + ",".join(map(str, draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))))
     if draw(st.booleans()):
-        days = draw(st.sets(st.integers(1, 28).map(lambda d: d * draw(st.sampled_from([1, -1]))), min_size=1,
-                            max_size=3))  # fmt: skip
+        signed_day = st.integers(1, 28).map(lambda d: d * draw(st.sampled_from([1, -1])))
+        days = draw(st.sets(signed_day, min_size=1, max_size=3))
         parts.append("BYMONTHDAY=" + ",".join(map(str, days)))
     weekdays = draw(st.sets(st.sampled_from(WEEKDAY_NAMES), max_size=3))
     if weekdays:
@@ -145,8 +185,12 @@ def rules(draw):
 )
 # Found by this test in CI: the first week of a WEEKLY rule begins at DTSTART, so BYSETPOS=1 is the Monday after a
 # Wednesday DTSTART, not the Tuesday before it.
-@example(text="FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO;BYSETPOS=1;WKST=TU", start=datetime(2025, 1, 1), after=date(2025, 1, 1),
-         days=5)  # fmt: skip
+@example(
+    text="FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO;BYSETPOS=1;WKST=TU",
+    start=datetime(2025, 1, 1),
+    after=date(2025, 1, 1),
+    days=5,
+)
 @given(
     text=rules(),
     start=st.datetimes(datetime(2018, 1, 1), datetime(2028, 12, 31)).map(lambda d: d.replace(second=0, microsecond=0)),
@@ -158,8 +202,8 @@ def test_occurrences_are_dateutils(text, start, after, days):
     low = datetime.combine(after, time(7), tzinfo=TOKYO)
     high = low + timedelta(days=days)
     expected = list(rrulestr(text, dtstart=dtstart).between(low, high, inc=True))
-    found = expand(rule(text, dtstart), dtstart, after=low, before=high, budget=Budget(steps=10**6, seconds=60),
-                   moment=_moment)  # fmt: skip
+    budget = Budget(steps=10**6, seconds=60)
+    found = expand(rule(text, dtstart), dtstart, after=low, before=high, budget=budget, moment=_moment)
     assert found == expected, text
 
 

@@ -1,0 +1,257 @@
+"""The rules a booking request is checked against, one small check each, run in order by `check_request`.
+
+Pure, like `rules`: the services load the instrument's policy, downtimes, qualification and quota and call
+`check_request`; the first rule broken is the refusal. Overlap with other bookings is not checked here (the
+services check it against the database, see `rules.find_clash`, and PostgreSQL's exclusion constraint holds it).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jpholiday
+from django.utils.translation import gettext_lazy as _
+
+from bookings.errors import BookingRuleError
+
+from .rules import (
+    TOKYO,
+    HolidayTest,
+    InstrumentPolicy,
+    Interval,
+    find_clash,
+    is_on_slot_grid,
+    local_dates,
+    needs_qualification,
+    opening_intervals,
+    total_seconds,
+)
+
+MESSAGES = {
+    "naive_datetime": _(
+        "日時にはタイムゾーン（例: +09:00）を付けてください。 (Give date-times with a time-zone offset.)"
+    ),
+    "end_before_start": _("終了日時は開始日時より後にしてください。 (The end must be after the start.)"),
+    "maintenance": _("この機器は保守中のため予約できません。 (The instrument is under maintenance.)"),
+    "retired": _("この機器は廃止されたため予約できません。 (The instrument has been retired.)"),
+    "mode_not_offered": _(
+        "この機器では利用形態「%(mode)s」を提供していません。 (The instrument does not offer the “%(mode)s” mode.)"
+    ),
+    "too_short": _("最短予約時間（%(n)d分）より短い予約です。 (Shorter than the minimum of %(n)d minutes.)"),
+    "too_long": _("最長予約時間（%(n)d分）を超える予約です。 (Longer than the maximum of %(n)d minutes.)"),
+    "off_grid": _("開始・終了は%(n)d分単位で指定してください。 (Start and end must be on the %(n)d-minute slot grid.)"),
+    "lead_time": _("受付締切（開始の%(n)d時間前）を過ぎています。 (Bookings close %(n)d hours before the start.)"),
+    "beyond_horizon": _("予約可能期間（%(n)d日先まで）を超えています。 (Bookings open only %(n)d days ahead.)"),
+    "public_holiday": _("祝日（%(date)s）は利用できません。 (The instrument is closed on public holidays: %(date)s.)"),
+    "outside_opening_hours": _("利用可能時間外です。 (Outside the instrument's opening hours.)"),
+    "downtime": _("機器の停止時間（%(start)s–%(end)s）と重なります。 (Overlaps a downtime, %(start)s–%(end)s.)"),
+    "qualification_required": _("自己操作には利用資格が必要です。 (Self-operation needs a qualification.)"),
+    "qualification_required_try_assisted": _(
+        "自己操作には利用資格が必要です。技術補助での利用は申請できます。"
+        " (Self-operation needs a qualification; you can request staff-assisted use instead.)"
+    ),
+    "quota_exceeded": _(
+        "今月の利用上限（%(quota)g時間）を超えます（利用済み%(used)g時間、申請%(requested)g時間）。"
+        " (This exceeds the monthly quota of %(quota)g hours: %(used)g used, %(requested)g requested.)"
+    ),
+}
+
+
+def refusal(code: str, message: str = "", *, field: str | None = None, params: dict | None = None, **extra):
+    """A BookingRuleError with the message named `message` (default: the code), filled in with `params`."""
+    return BookingRuleError(code, str(MESSAGES[message or code]) % (params or {}), field=field, **extra)
+
+
+def _local_text(moment: datetime) -> str:
+    return f"{moment.astimezone(TOKYO):%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What `check_request` is given, as one value its checks read."""
+
+    policy: InstrumentPolicy
+    start: datetime
+    end: datetime
+    mode: str
+    now: datetime
+    downtimes: Iterable[Interval]
+    is_qualified: bool
+    quota_hours: float | None
+    used_hours_in_month: float
+    is_holiday: HolidayTest = jpholiday.is_holiday
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.start, self.end)
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+
+# Each check below returns the refusal for the one rule it names, or None. They run in the order of
+# REQUEST_CHECKS, and a check may take the ones before it as passed (aware datetimes, end after start).
+Check = Callable[[BookingRequest], BookingRuleError | None]
+
+
+def refuse_naive_datetime(request: BookingRequest) -> BookingRuleError | None:
+    for field in ("start", "end"):
+        if getattr(request, field).utcoffset() is None:
+            return refusal("naive_datetime", field=field)
+    return None
+
+
+def refuse_end_before_start(request: BookingRequest) -> BookingRuleError | None:
+    return refusal("end_before_start", field="end") if request.end <= request.start else None
+
+
+def refuse_inactive_instrument(request: BookingRequest) -> BookingRuleError | None:
+    status = request.policy.status
+    if status == "active":
+        return None
+    message = "maintenance" if status == "maintenance" else "retired"
+    return refusal("instrument_unavailable", message, instrument_status=status)
+
+
+def refuse_mode_not_offered(request: BookingRequest) -> BookingRuleError | None:
+    if request.mode in request.policy.modes:
+        return None
+    return refusal("mode_not_offered", field="mode", params={"mode": request.mode})
+
+
+def refuse_too_short(request: BookingRequest) -> BookingRuleError | None:
+    shortest = request.policy.min_minutes
+    return refusal("too_short", field="end", params={"n": shortest}) if request.minutes < shortest else None
+
+
+def refuse_too_long(request: BookingRequest) -> BookingRuleError | None:
+    longest = request.policy.max_minutes
+    return refusal("too_long", field="end", params={"n": longest}) if request.minutes > longest else None
+
+
+def refuse_off_grid(request: BookingRequest) -> BookingRuleError | None:
+    slot = request.policy.slot_minutes
+    for field in ("start", "end"):
+        if not is_on_slot_grid(getattr(request, field), slot):
+            return refusal("off_grid", field=field, params={"n": slot})
+    return None
+
+
+def refuse_inside_lead_time(request: BookingRequest) -> BookingRuleError | None:
+    hours = request.policy.lead_time_hours
+    if request.start < request.now + timedelta(hours=hours):
+        return refusal("lead_time", field="start", params={"n": hours})
+    return None
+
+
+def refuse_beyond_horizon(request: BookingRequest) -> BookingRuleError | None:
+    days = request.policy.horizon_days
+    if request.start > request.now + timedelta(days=days):
+        return refusal("beyond_horizon", field="start", params={"n": days})
+    return None
+
+
+def refuse_public_holiday(request: BookingRequest) -> BookingRuleError | None:
+    """Named before opening hours, so the refusal says why the instrument is closed."""
+    for day in local_dates(request.interval):
+        if request.is_holiday(day):
+            return refusal("public_holiday", field="start", params={"date": day.isoformat()}, date=day.isoformat())
+    return None
+
+
+def refuse_outside_opening_hours(request: BookingRequest) -> BookingRuleError | None:
+    opening = opening_intervals(request.policy, request.start, request.end, is_holiday=request.is_holiday)
+    if total_seconds(opening) < request.interval.seconds:
+        return refusal("outside_opening_hours", field="start")
+    return None
+
+
+def refuse_downtime(request: BookingRequest) -> BookingRuleError | None:
+    clash = find_clash(request.interval, request.downtimes)
+    if not clash:
+        return None
+    return refusal(
+        "downtime",
+        field="start",
+        params={"start": _local_text(clash.start), "end": _local_text(clash.end)},
+        clash={"start": clash.start.astimezone(TOKYO).isoformat(), "end": clash.end.astimezone(TOKYO).isoformat()},
+    )
+
+
+def refuse_unqualified(request: BookingRequest) -> BookingRuleError | None:
+    """Self-operation needs a qualification; the refusal suggests staff-assisted use where it is offered."""
+    if request.is_qualified or not needs_qualification(request.policy, request.mode):
+        return None
+    message = "qualification_required_try_assisted" if "assisted" in request.policy.modes else ""
+    return refusal("qualification_required", message, field="mode")
+
+
+def refuse_over_quota(request: BookingRequest) -> BookingRuleError | None:
+    quota_hours, used_hours = request.quota_hours, request.used_hours_in_month
+    requested_hours = request.interval.seconds / 3600
+    if quota_hours is None or used_hours + requested_hours <= quota_hours + 1e-9:
+        return None
+    return refusal(
+        "quota_exceeded",
+        params={"quota": quota_hours, "used": used_hours, "requested": requested_hours},
+        quota_hours=quota_hours,
+        used_hours=used_hours,
+        requested_hours=requested_hours,
+    )
+
+
+REQUEST_CHECKS: tuple[Check, ...] = (
+    refuse_naive_datetime,
+    refuse_end_before_start,
+    refuse_inactive_instrument,
+    refuse_mode_not_offered,
+    refuse_too_short,
+    refuse_too_long,
+    refuse_off_grid,
+    refuse_inside_lead_time,
+    refuse_beyond_horizon,
+    refuse_public_holiday,
+    refuse_outside_opening_hours,
+    refuse_downtime,
+    refuse_unqualified,
+    refuse_over_quota,
+)
+
+
+def check_request(
+    *,
+    policy: InstrumentPolicy,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    now: datetime,
+    downtimes: Iterable[Interval],
+    is_qualified: bool,
+    quota_hours: float | None,
+    used_hours_in_month: float,
+    is_holiday: HolidayTest = jpholiday.is_holiday,
+) -> None:
+    """Refuse a booking request that breaks one of the instrument's rules: the checks of REQUEST_CHECKS run in
+    order and the first refusal is raised.
+
+    Overlap with other bookings is not checked here (services do it against the database, see `find_clash`).
+    `used_hours_in_month` is the company's use in the request's month: a request inside opening hours lies within
+    one Tokyo day (hours close by 23:59), so it never spans two months.
+    """
+    request = BookingRequest(
+        policy=policy,
+        start=start,
+        end=end,
+        mode=mode,
+        now=now,
+        downtimes=downtimes,
+        is_qualified=is_qualified,
+        quota_hours=quota_hours,
+        used_hours_in_month=used_hours_in_month,
+        is_holiday=is_holiday,
+    )
+    for check in REQUEST_CHECKS:
+        refused = check(request)
+        if refused is not None:
+            raise refused
