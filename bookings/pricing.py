@@ -74,13 +74,6 @@ def quote_for(
     )
 
 
-def quote_of(booking) -> dict:
-    """A booking's quote recomputed now (what approving it would fix); the stored one once it is fixed."""
-    if booking.quote_fixed_at is not None:
-        return booking.quote
-    return current_quote(booking)
-
-
 def current_quote(booking) -> dict:
     """The booking's quote as the rate table and the institution's fee policy say now."""
     return quote_for(

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from consortia.selectors import access_for, can_manage_institution, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
 
-from . import rules
+from . import pricing, rules
 from .models import Booking, BookingEvent
 
 TOKYO = rules.TOKYO
@@ -424,3 +424,11 @@ def permitted_actions(user, booking: Booking) -> dict[str, bool]:
         "decline": answer,
         "cancel": may_cancel(user, booking),
     }
+
+
+def quote_of(booking: Booking) -> dict:
+    """A booking's quote as its quotation shows it: recomputed now while it is not fixed (what approving it would
+    fix), the stored one once approval fixed it. Other apps read it here, not from `bookings.pricing`."""
+    if booking.quote_fixed_at is not None:
+        return booking.quote
+    return pricing.current_quote(booking)

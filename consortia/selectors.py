@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import ApiToken, Company, Consortium, ConsortiumMembership, Institution, Role, User, hash_api_key
+from .models import (
+    ApiToken,
+    Company,
+    Consortium,
+    ConsortiumMembership,
+    FeePolicy,
+    Institution,
+    Role,
+    User,
+    hash_api_key,
+)
 
 
 @dataclass(frozen=True)
@@ -175,3 +185,24 @@ def api_token_for_key(key: str) -> ApiToken | None:
         .filter(key_hash=hash_api_key(key), expires_at__gt=timezone.now())
         .first()
     )
+
+
+# --- What other apps' pages, forms and APIs read of consortia (they do not query its models themselves) -----------
+def institution_choices() -> QuerySet[Institution]:
+    """Every institution, for an input that names one by id (a form field's or serializer field's lookup)."""
+    return Institution.objects.all()
+
+
+def institutions_with_ids(ids) -> QuerySet[Institution]:
+    """The institutions with these ids (e.g. `Access.staff_of`), by id."""
+    return Institution.objects.filter(id__in=ids).order_by("id")
+
+
+def companies_with_ids(ids) -> QuerySet[Company]:
+    """The companies with these ids (e.g. `Access.member_of`), by name: whom a user may act for."""
+    return Company.objects.filter(id__in=ids).order_by("name")
+
+
+def fee_policy_of(institution_id: int) -> FeePolicy | None:
+    """The institution's fee policy, None while it has not set one."""
+    return FeePolicy.objects.filter(institution_id=institution_id).first()

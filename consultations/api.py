@@ -16,11 +16,10 @@ from rest_framework.response import Response
 from backend.api import id_param
 from backend.authentication import ApiTokenAuthentication
 from backend.errors import PermissionDenied
-from bookings.api import BookingRequestSerializer, BookingSerializer
 from bookings.selectors import bookings_visible_to
-from consortia.models import Consortium, Institution
-from consortia.selectors import access_for
-from equipment.models import Instrument
+from bookings.serializers import BookingRequestSerializer, BookingSerializer
+from consortia.selectors import access_for, consortium_list, institution_choices
+from equipment.selectors import instrument_choices
 
 from . import selectors, services
 from .models import Consultation, ExpertProfile, Message, Referral, display_name
@@ -38,16 +37,16 @@ def _ref(obj, name: str | None = None) -> dict | None:
 class ConsultationCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=services.TITLE_MAX)
     description = serializers.CharField(max_length=services.TEXT_MAX)
-    consortium = serializers.PrimaryKeyRelatedField(queryset=Consortium.objects.all(), required=False, allow_null=True)
+    consortium = serializers.PrimaryKeyRelatedField(queryset=consortium_list(), required=False, allow_null=True)
     confidential = serializers.BooleanField(required=False, default=False)
     company = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class ReferSerializer(serializers.Serializer):
-    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all())
+    institution = serializers.PrimaryKeyRelatedField(queryset=institution_choices())
     note = serializers.CharField(max_length=services.TEXT_MAX)
     instruments = serializers.PrimaryKeyRelatedField(
-        queryset=Instrument.objects.all(), many=True, required=False, default=list
+        queryset=instrument_choices(), many=True, required=False, default=list
     )
     experts = serializers.PrimaryKeyRelatedField(
         queryset=ExpertProfile.objects.all(), many=True, required=False, default=list
@@ -231,11 +230,11 @@ class OwnExpertSerializer(ExpertSerializer):
 
 
 class ExpertUpdateSerializer(serializers.Serializer):
-    institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.all(), required=False)
+    institution = serializers.PrimaryKeyRelatedField(queryset=institution_choices(), required=False)
     listed = serializers.BooleanField(required=False)
     keywords = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=services.TEXT_MAX, required=False, allow_blank=True)
-    instruments = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all(), many=True, required=False)
+    instruments = serializers.PrimaryKeyRelatedField(queryset=instrument_choices(), many=True, required=False)
 
 
 # --- Views -------------------------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from django import forms
 
 from backend.plumbing import ID_MAX
 from backend.web import TOKYO
-from consortia.models import Company, Consortium, Institution
-from equipment.models import Instrument
+from consortia.models import Company
+from consortia.selectors import companies_with_ids, consortium_list, institution_choices
+from equipment.selectors import instrument_choices
 
 from . import services
 from .models import Consultation, ExpertProfile, display_name
@@ -69,7 +70,7 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consortium"].choices = [("", "所在地の協議会（自動） (automatic)")] + [
-            (c.id, c.name) for c in Consortium.objects.order_by("id")
+            (c.id, c.name) for c in consortium_list()
         ]
         if len(companies) > 1:
             self.fields["company"].choices = [("", "")] + [(c.id, c.name) for c in companies]
@@ -79,7 +80,7 @@ class ConsultationForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        consortium = Consortium.objects.filter(pk=data["consortium"]).first() if data["consortium"] else None
+        consortium = consortium_list().filter(pk=data["consortium"]).first() if data["consortium"] else None
         return {
             "title": data["title"],
             "description": data["description"],
@@ -89,7 +90,7 @@ class ConsultationForm(forms.Form):
 
 
 def companies_of(access) -> list[Company]:
-    return list(Company.objects.filter(id__in=access.member_of).order_by("name"))
+    return list(companies_with_ids(access.member_of))
 
 
 # --- The thread ----------------------------------------------------------------------------------------------------
@@ -141,10 +142,10 @@ class ReferForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        instruments = Instrument.objects.in_bulk(data["instruments"])
+        instruments = instrument_choices().in_bulk(data["instruments"])
         experts = ExpertProfile.objects.in_bulk(data["experts"])
         return {
-            "institution": Institution.objects.get(pk=data["institution"]),
+            "institution": institution_choices().get(pk=data["institution"]),
             "note": data["note"],
             "instruments": [instruments[i] for i in data["instruments"]],
             "experts": [experts[e] for e in data["experts"]],
@@ -230,7 +231,7 @@ class ExpertProfileForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        instruments = Instrument.objects.in_bulk(data["instruments"])
+        instruments = instrument_choices().in_bulk(data["instruments"])
         kwargs = {
             "listed": data["listed"],
             "keywords": data["keywords"],
@@ -238,7 +239,7 @@ class ExpertProfileForm(forms.Form):
             "instruments": [instruments[i] for i in data["instruments"]],
         }
         if data.get("institution"):
-            kwargs["institution"] = Institution.objects.get(pk=data["institution"])
+            kwargs["institution"] = institution_choices().get(pk=data["institution"])
         elif len(self.institutions) == 1:  # staff of one institution: theirs (also after moving to another)
             kwargs["institution"] = self.institutions[0]
         return kwargs

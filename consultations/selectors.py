@@ -432,3 +432,8 @@ def _median_days(answered: QuerySet[Consultation], n: int) -> float | None:
     middle = list(answered.order_by("response_time", "id").values_list("response_time", flat=True)[low : n // 2 + 1])
     total = sum(middle, timedelta(0)) / len(middle)
     return round(total.total_seconds() / 86400, 2)
+
+
+def institutions_with_listed_experts() -> QuerySet[Institution]:
+    """The institutions at least one listed expert belongs to (the directory's institution filter)."""
+    return Institution.objects.filter(experts__listed=True).distinct().order_by("id")

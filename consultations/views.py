@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 
 from backend.web import call_service, require_permission
 from bookings.selectors import own_bookings
-from consortia.models import Institution
-from consortia.selectors import access_for
-from equipment.models import Instrument
+from consortia.selectors import access_for, institutions_with_ids
+from equipment.selectors import instruments_in_service_at
 
 from . import selectors, services
 from .forms import (
@@ -306,7 +305,7 @@ def link_booking(request, pk: int):
 @login_required
 def expert_directory(request):
     """Listed experts, searched like the catalogue; for logged-in users (it names people)."""
-    institutions = Institution.objects.filter(experts__listed=True).distinct().order_by("id")
+    institutions = selectors.institutions_with_listed_experts()
     form = ExpertFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and not form.is_valid():
@@ -334,13 +333,8 @@ def my_expert_entry(request):
         raise PermissionDenied("機関の担当者のみ登録できます。 (Institution staff only.)")
     access = access_for(request.user)
     profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("instruments").first()
-    institutions = list(Institution.objects.filter(id__in=access.staff_of).order_by("id"))
-    instruments = list(
-        Instrument.objects.filter(institution_id__in=access.staff_of)
-        .exclude(status=Instrument.Status.RETIRED)
-        .select_related("institution")
-        .order_by("institution_id", "id")
-    )
+    institutions = list(institutions_with_ids(access.staff_of))
+    instruments = list(instruments_in_service_at(access.staff_of))
     initial = None
     if profile is not None:
         initial = {

@@ -9,7 +9,7 @@ from django.utils import timezone
 from backend.plumbing import as_id
 from consortia.selectors import access_for, active_memberships, can_manage_institution, fellow_member_ids
 
-from .models import Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
+from .models import Category, Downtime, Instrument, Manual, Photo, Qualification, Rate, UserCategory
 from .text import search_terms
 
 
@@ -212,3 +212,30 @@ def rate_history(instrument: Instrument, on: date | None = None) -> list[Rate]:
 def upcoming_downtimes(instrument: Instrument, *, now) -> QuerySet[Downtime]:
     """Downtime not yet over, soonest first."""
     return instrument.downtimes.filter(end__gt=now).order_by("start", "id")
+
+
+# --- What other apps' pages, forms and APIs read of equipment (they do not query its models themselves) -----------
+def categories() -> QuerySet[Category]:
+    """Every category, by id (the catalogue's filter; an input naming one by code)."""
+    return Category.objects.order_by("id")
+
+
+def instrument_choices() -> QuerySet[Instrument]:
+    """Every instrument, retired ones included, for an input that names instruments by id."""
+    return Instrument.objects.all()
+
+
+def instruments_in_service_at(institution_ids) -> QuerySet[Instrument]:
+    """The instruments of these institutions not retired, with their institution, grouped by institution."""
+    return (
+        Instrument.objects.filter(institution_id__in=institution_ids)
+        .exclude(status=Instrument.Status.RETIRED)
+        .select_related("institution")
+        .order_by("institution_id", "id")
+    )
+
+
+def instrument_for_request(pk: int) -> Instrument | None:
+    """The instrument a booking request names, with its institution and opening hours (the booking rules read
+    both); None if there is none."""
+    return Instrument.objects.select_related("institution").prefetch_related("opening_hours").filter(pk=pk).first()

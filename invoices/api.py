@@ -14,9 +14,9 @@ from backend.api import id_param
 from backend.errors import Conflict
 from backend.schema import ERROR
 from bookings.models import Booking
-from bookings.pricing import quote_of
+from bookings.selectors import quote_of
 from consortia.models import Institution
-from consortia.selectors import can_manage_institution
+from consortia.selectors import can_manage_institution, institution_choices
 
 from . import documents, selectors, services
 from .models import Invoice, InvoiceLine
@@ -146,7 +146,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _institution(pk: int) -> Institution:
-    return get_object_or_404(Institution, pk=pk)
+    return get_object_or_404(institution_choices(), pk=pk)
 
 
 @extend_schema(

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from backend.api import Pagination, id_param
 from backend.errors import DomainError, refuse_unknown_fields
 from consortia.models import Consortium
+from consortia.selectors import consortium_list
 
 from . import exports, selectors, services
 from .models import FORMATS, Report
@@ -58,7 +59,7 @@ def _output(params: dict[str, str]) -> str:
 
 
 def _consortium(consortium_id: int) -> Consortium:
-    return get_object_or_404(Consortium, pk=consortium_id)
+    return get_object_or_404(consortium_list(), pk=consortium_id)
 
 
 PERIOD_PARAMETERS = [

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
 from backend.web import call_service
-from consortia.models import Consortium
-from consortia.selectors import access_for
+from consortia.selectors import access_for, consortium_list
 
 from . import charts, selectors, services
 from .forms import PeriodForm, current_fiscal_year
@@ -32,7 +31,7 @@ TABLES = [
 def _consortia_of(user):
     """Consortia whose report (or a slice of it) the user may open."""
     access = access_for(user)
-    consortia = Consortium.objects.order_by("id")
+    consortia = consortium_list()
     if access.is_superuser:
         return list(consortia)
     return [c for c in consortia if _may_see(user, c.id)]
@@ -58,7 +57,7 @@ def choose(request):
 
 @login_required
 def report_page(request, consortium_id: int):
-    consortium = get_object_or_404(Consortium, pk=consortium_id)
+    consortium = get_object_or_404(consortium_list(), pk=consortium_id)
     try:
         scope = selectors.report_scope_for(request.user, consortium.id)
     except DomainError as error:
@@ -94,7 +93,7 @@ def report_page(request, consortium_id: int):
 @require_POST
 def build(request, consortium_id: int):
     """Start a report in the background; its page shows the progress."""
-    consortium = get_object_or_404(Consortium, pk=consortium_id)
+    consortium = get_object_or_404(consortium_list(), pk=consortium_id)
     form = PeriodForm(request.POST)
     if not form.is_valid():
         return report_page(request, consortium_id)

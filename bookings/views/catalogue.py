@@ -14,10 +14,9 @@ from django.utils import timezone
 from backend.errors import DomainError
 from backend.plumbing import parse_aware_datetime
 from backend.web import call_service
-from consortia.models import Company, FeePolicy
-from consortia.selectors import access_for, consortium_list, institution_list
+from consortia.selectors import access_for, companies_with_ids, consortium_list, fee_policy_of, institution_list
 from equipment import selectors as equipment_selectors
-from equipment.models import Category, UsageMode, UserCategory
+from equipment.models import UsageMode, UserCategory
 
 from .. import fees, selectors, services
 from ..forms import CatalogueFilter, RequestForm
@@ -32,7 +31,7 @@ def catalogue(request):
         request.GET or None,
         consortia=consortium_list(),
         institutions=institution_list(),
-        categories=Category.objects.order_by("id"),
+        categories=equipment_selectors.categories(),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and not form.is_valid():
@@ -68,7 +67,7 @@ def _week_start(request) -> date:
 
 
 def _companies_of(user):
-    return list(Company.objects.filter(id__in=access_for(user).member_of).order_by("name"))
+    return list(companies_with_ids(access_for(user).member_of))
 
 
 def _fee_table(instrument, policy=None):
@@ -143,7 +142,7 @@ def instrument_page(request, pk: int):
     week_start = _week_start(request)
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
-    policy = FeePolicy.objects.filter(institution_id=instrument.institution_id).first()
+    policy = fee_policy_of(instrument.institution_id)
     modes, fee_rows = _fee_table(instrument, policy)
     return render(
         request,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from equipment import services
 from equipment.models import Downtime, Instrument
-from tests.equipment.helpers import image_bytes, upload
+from tests.equipment.helpers import image_bytes, pdf_bytes, upload
 from tests.factories import InstitutionFactory, InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +301,43 @@ def test_rates_in_force_cannot_be_deleted_but_future_ones_can(world, client_for)
         .status_code
         == 403
     )
+
+
+ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:move@maint\r
+DTSTAMP:20260101T000000Z\r
+DTSTART;VALUE=DATE:20990210\r
+DTEND;VALUE=DATE:20990212\r
+SUMMARY:move\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def valid_child_writes():
+    """One valid write per endpoint under /instruments/{id}/ (fresh uploads each call)."""
+    return {
+        "manuals": ({"file": upload("m.pdf", pdf_bytes()), "title": "取扱説明書", "version": "1"}, "multipart"),
+        "photos": ({"image": upload("p.png", image_bytes("PNG"))}, "multipart"),
+        "rates": ({"user_category": "sme", "mode": "self", "amount_jpy": 1, "valid_from": "2099-04-01"}, "json"),
+        "downtimes": ({"start": "2099-12-01T09:00:00+09:00", "end": "2099-12-01T17:00:00+09:00"}, "json"),
+        "downtimes/import": ({"file": upload("d.ics", ICS, "text/calendar")}, "multipart"),
+    }
+
+
+@pytest.mark.parametrize("who", ["staff_b", "user_a", "secretariat"])
+@pytest.mark.parametrize("child", ["manuals", "photos", "rates", "downtimes", "downtimes/import"])
+def test_writes_under_an_instrument_are_refused_by_the_service_for_anyone_but_its_staff(world, client_for, who, child):
+    """The view sets no longer check before the service: the service's refusal is the answer, and nothing is
+    written; the instrument's own staff get through with the very same input."""
+    url = f"/api/v1/instruments/{world.sem.id}/{child}/"
+    body, fmt = valid_child_writes()[child]
+    response = client_for(getattr(world, who)).post(url, body, format=fmt)
+    assert (response.status_code, response.data["code"]) == (403, "not_institution_staff")
+    assert not world.sem.manuals.exists() and not world.sem.photos.exists() and not world.sem.downtimes.exists()
+    assert not world.sem.rates.filter(valid_from="2099-04-01").exists()
+    body, fmt = valid_child_writes()[child]
+    assert client_for(world.staff_a).post(url, body, format=fmt).status_code in (200, 201)

@@ -1,0 +1,97 @@
+"""The booking's serializers meant for reuse: how a booking is rendered (with its events) and how a booking request
+is parsed. The booking API and the consultation API (a booking requested from a consultation) both use them, so
+one booking has one shape in the schema; they live here rather than in `bookings.api` because one app's API
+module never imports another's (tests/test_layers.py)."""
+
+from rest_framework import serializers
+
+from backend.api import AwareDateTimeField, PrebuiltFields
+from equipment import selectors as equipment_selectors
+from equipment.models import UsageMode
+
+from . import selectors
+from .models import Booking, BookingEvent
+
+
+class EventSerializer(PrebuiltFields, serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    from_status = serializers.CharField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ["at", "actor", "action", "from_status", "to_status", "reason", "data"]
+
+    def get_actor(self, obj) -> str | None:
+        return obj.actor.username if obj.actor_id and obj.actor else None
+
+
+class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
+    instrument_name = serializers.CharField(source="instrument.name", read_only=True)
+    institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
+    requester = serializers.CharField(source="requester.username", read_only=True)
+    # null for a booking without a company (a member institution's researcher)
+    company_name = serializers.CharField(source="company.name", read_only=True, default=None, allow_null=True)
+    company_size = serializers.CharField(source="company.size", read_only=True, default=None, allow_null=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "uid",
+            "instrument",
+            "instrument_name",
+            "institution",
+            "requester",
+            "company",
+            "company_name",
+            "company_size",
+            "user_category",
+            "start",
+            "end",
+            "hold_start",
+            "hold_end",
+            "mode",
+            "purpose",
+            "sample",
+            "confidential",
+            "status",
+            "proposal_pending",
+            "consumables",
+            "quote",
+            "quote_fixed_at",
+            "decision_reason",
+            "expires_at",
+            "actual_start",
+            "actual_end",
+            "sequence",
+            "created_at",
+            "updated_at",
+            "events",
+        ]
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        if request is not None and not selectors.sees_full_details(request.user, obj):
+            data["purpose"] = data["sample"] = None  # 成果非公開: the secretariat sees aggregates only
+        return data
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    instrument = serializers.IntegerField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=UsageMode.choices)
+    purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    sample = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    confidential = serializers.BooleanField(required=False, default=False)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate_instrument(self, value):
+        instrument = equipment_selectors.instrument_for_request(value)
+        if instrument is None:
+            raise serializers.ValidationError(
+                "指定された機器はありません。 (No such instrument.)", code="unknown_instrument"
+            )
+        return instrument
