@@ -1,18 +1,15 @@
-"""Read queries over bookings, shared by the API, the pages, the services and (later) reports."""
+"""Instrument policies, holds and busy time, visibility, feeds and quotes of bookings."""
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from consortia.selectors import access_for, can_manage_institution, institution_ids_of_consortia
+from bookings import pricing, rules
+from bookings.models import Booking, BookingEvent
+from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
-
-from . import pricing, rules
-from .models import Booking, BookingEvent
 
 TOKYO = rules.TOKYO
 
@@ -244,186 +241,6 @@ def personal_feed_bookings(user, *, now: datetime) -> QuerySet[Booking]:
         .select_related("instrument__institution", "company")
         .order_by("start", "id")
     )
-
-
-# --- Pages ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DayView:
-    day: date
-    free: list
-    busy: list
-
-    @property
-    def closed(self) -> bool:
-        return not self.free and not self.busy
-
-
-def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: datetime | None = None) -> list[DayView]:
-    """The instrument's free (requestable) and busy time per Tokyo day, for the week view.
-
-    Free time in the past or inside the lead time is not offered."""
-    start = datetime.combine(first_day, time.min, tzinfo=TOKYO)
-    end = start + timedelta(days=days)
-    free, busy = requestable_and_busy(instrument, start, end)
-    earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
-    free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
-    free = rules.on_grid(free, instrument.slot_minutes)
-    result = []
-    for n in range(days):
-        day_start = start + timedelta(days=n)
-        day = rules.Interval(day_start, day_start + timedelta(days=1))
-        result.append(
-            DayView(
-                day=first_day + timedelta(days=n),
-                free=[i.in_zone(TOKYO) for i in rules.intersect(free, [day])],
-                busy=[i.in_zone(TOKYO) for i in rules.intersect(busy, [day])],
-            )
-        )
-    return result
-
-
-def instruments_free_between(instruments, start: datetime, end: datetime) -> set[int]:
-    """Ids of the given instruments (opening hours prefetched) with requestable time in [start, end)
-    of at least their minimum length: three queries whatever their number."""
-    instruments = [i for i in instruments if i.status == Instrument.Status.ACTIVE]
-    ids = [i.id for i in instruments]
-    holds: dict[int, list] = {}
-    for instrument_id, s, e in Booking.objects.filter(
-        instrument_id__in=ids,
-        status__in=Booking.HOLDING,
-        hold_start__lt=end + timedelta(days=1),
-        hold_end__gt=start - timedelta(days=1),
-    ).values_list("instrument_id", "hold_start", "hold_end"):
-        holds.setdefault(instrument_id, []).append(rules.Interval(s, e))
-    downtimes: dict[int, list] = {}
-    for instrument_id, s, e in Downtime.objects.filter(instrument_id__in=ids, start__lt=end, end__gt=start).values_list(
-        "instrument_id", "start", "end"
-    ):
-        downtimes.setdefault(instrument_id, []).append(rules.Interval(s, e))
-    free = set()
-    for instrument in instruments:
-        policy = policy_of(instrument)
-        earliest = max(start, timezone.now() + timedelta(hours=policy.lead_time_hours))
-        if earliest >= end:
-            continue
-        intervals = rules.requestable_intervals(
-            policy, earliest, end, downtimes=downtimes.get(instrument.id, []), holds=holds.get(instrument.id, [])
-        )
-        if any(i.seconds >= policy.min_minutes * 60 for i in intervals):
-            free.add(instrument.id)
-    return free
-
-
-def approval_queue(user) -> QuerySet[Booking]:
-    """Undecided requests at the user's institutions, oldest first."""
-    access = access_for(user)
-    qs = Booking.objects.filter(status=Booking.Status.PENDING)
-    if not access.is_superuser:
-        qs = qs.filter(instrument__institution_id__in=access.staff_of)
-    return qs.select_related("instrument__institution", "requester", "company").order_by("created_at", "id")
-
-
-def warnings_for(bookings: list[Booking], *, now: datetime) -> dict[int, list[str]]:
-    """What staff should notice before deciding: downtime now lying in the slot (added after the
-    request), a decision deadline within a day. One query whatever the number of bookings."""
-    found: dict[int, list[str]] = {b.id: [] for b in bookings}
-    if not bookings:
-        return found
-    by_instrument: dict[int, list[Booking]] = {}
-    for booking in bookings:
-        by_instrument.setdefault(booking.instrument_id, []).append(booking)
-    span_start = min(b.start for b in bookings)
-    span_end = max(b.end for b in bookings)
-    for instrument_id, s, e, title in Downtime.objects.filter(
-        instrument_id__in=by_instrument, start__lt=span_end, end__gt=span_start
-    ).values_list("instrument_id", "start", "end", "title"):
-        for booking in by_instrument[instrument_id]:
-            if s < booking.end and e > booking.start:
-                found[booking.id].append(f"停止期間と重複: {title or '—'} (overlaps downtime)")
-    for booking in bookings:
-        if booking.status == Booking.Status.PENDING and booking.expires_at <= now + timedelta(hours=24):
-            found[booking.id].append(
-                f"回答期限 {booking.expires_at.astimezone(TOKYO):%m/%d %H:%M} (decide by then or it expires)"
-            )
-        if booking.proposal_pending:
-            found[booking.id].append("変更提案への回答待ち (waiting for the requester's answer)")
-    return found
-
-
-def institution_schedule(user, start: datetime, end: datetime):
-    """(bookings, downtimes) at the user's institutions within [start, end), for the staff calendar."""
-    access = access_for(user)
-    institutions = Q() if access.is_superuser else Q(instrument__institution_id__in=access.staff_of)
-    bookings = (
-        Booking.objects.filter(institutions, start__lt=end, end__gt=start)
-        .filter(status__in=[*Booking.HOLDING, Booking.Status.COMPLETED, Booking.Status.NO_SHOW])
-        .select_related("instrument", "company", "requester")
-        .order_by("start", "instrument_id")
-    )
-    downtimes = (
-        Downtime.objects.filter(institutions, start__lt=end, end__gt=start)
-        .select_related("instrument")
-        .order_by("start")
-    )
-    return list(bookings), list(downtimes)
-
-
-def own_bookings(user) -> QuerySet[Booking]:
-    """What a user asked for, and for a company admin everything their company asked for; newest first."""
-    access = access_for(user)
-    return (
-        Booking.objects.filter(Q(requester=user) | Q(company_id__in=access.admin_of))
-        .select_related("instrument__institution", "company", "requester")
-        .order_by("-start", "-id")
-    )
-
-
-# --- Who may act on a booking: one predicate per verb, raised by bookings.services, read by the pages -----------
-# (Who may request one is equipment.selectors.may_book.) Whether the booking's status takes the verb is not a
-# question of who: the service answers it with a conflict, and the page shows a verb only in the statuses that take it.
-def may_decide(user, booking: Booking) -> bool:
-    """Approving, rejecting, proposing another time, setting the consumables: the staff of the instrument's
-    institution (and site operators)."""
-    return can_manage_institution(user, booking.instrument.institution_id)
-
-
-def may_record_use(user, booking: Booking) -> bool:
-    """Recording the actual use or a no-show: the same staff."""
-    return can_manage_institution(user, booking.instrument.institution_id)
-
-
-def may_answer_proposal(user, booking: Booking) -> bool:
-    """Accepting or declining the time staff proposed: the requester, their company's admins (and site
-    operators)."""
-    access = access_for(user)
-    return access.is_superuser or booking.requester_id == user.id or booking.company_id in access.admin_of
-
-
-def may_cancel(user, booking: Booking) -> bool:
-    """Cancelling: the staff, any time and with a reason; the requester's side, until the instrument's deadline
-    (a rule the service checks, not a question of who)."""
-    return may_decide(user, booking) or may_answer_proposal(user, booking)
-
-
-def permitted_actions(user, booking: Booking) -> dict[str, bool]:
-    """Who may do each verb of the booking's page (keyed as its actions, `no_show` for "no-show"), from the
-    predicates above."""
-    decide, record, answer = (
-        may_decide(user, booking),
-        may_record_use(user, booking),
-        may_answer_proposal(user, booking),
-    )
-    return {
-        "approve": decide,
-        "reject": decide,
-        "propose": decide,
-        "consumables": decide,
-        "complete": record,
-        "no_show": record,
-        "accept": answer,
-        "decline": answer,
-        "cancel": may_cancel(user, booking),
-    }
 
 
 def quote_of(booking: Booking) -> dict:

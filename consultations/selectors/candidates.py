@@ -1,0 +1,119 @@
+"""The matcher's candidates: instruments and experts as plain data for consultations.matching."""
+
+from django.db.models import F
+
+from consortia.models import Company, Consortium
+from consortia.selectors import active_memberships
+from consultations import matching
+from consultations.models import ExpertProfile
+from equipment.models import Category, Instrument
+
+
+def problem_text(title: str, description: str) -> str:
+    """What the matcher reads of a consultation."""
+    return f"{title}\n{description}"
+
+
+def home_consortium(company: Company) -> Consortium | None:
+    """The consortium covering the company's prefecture, when exactly one does."""
+    covering = [
+        c for c in Consortium.objects.order_by("id") if company.prefecture and company.prefecture in c.prefectures
+    ]
+    return covering[0] if len(covering) == 1 else None
+
+
+def _names(*parts) -> str:
+    return matching.normalize(" ".join(p for p in parts if p))
+
+
+def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], list[str]]:
+    """Every instrument in service and every listed expert as a matching candidate, the institutions' names and
+    the known keywords. Four queries whatever the size of the catalogue: categories, instruments (with their
+    institution), experts (with user and institution) and the experts' instruments."""
+    categories = {
+        row["id"]: row for row in Category.objects.values("id", "name", "name_en", "code", "keywords").order_by()
+    }
+    category_keywords = {cid: matching.normalize(row["keywords"]) for cid, row in categories.items()}
+    category_names = {cid: _names(row["name"], row["name_en"], row["code"]) for cid, row in categories.items()}
+    known_keywords = [k for row in categories.values() for k in matching.split_keywords(row["keywords"])]
+    institutions: dict[int, str] = {}
+    candidates = []
+    fields = ("id", "name", "name_en", "maker", "model", "description", "location", "specs", "category_id")
+    instruments = (
+        Instrument.objects.exclude(status=Instrument.Status.RETIRED)
+        .values_list(*fields, "institution_id", "institution__name")
+        .order_by("id")
+    )
+    instrument_names: dict[int, str] = {}
+    for (
+        iid,
+        name,
+        name_en,
+        maker,
+        model,
+        description,
+        location,
+        specs,
+        category_id,
+        institution_id,
+        where,
+    ) in instruments:
+        institutions[institution_id] = where
+        names = f"{_names(name, name_en, maker, model)} {category_names[category_id]}"
+        instrument_names[iid] = name
+        keywords = category_keywords[category_id]
+        spec_text = " ".join(f"{k} {v}" for k, v in specs.items()) if isinstance(specs, dict) else ""
+        candidates.append(
+            matching.Candidate(
+                kind="instrument",
+                id=iid,
+                label=name,
+                institution_id=institution_id,
+                keywords=keywords,
+                names=names,
+                # Built from the fields, not from search_text: the matcher weighs keywords, names and the rest
+                # of the text apart.
+                text=f"{_names(description, location, spec_text)} {names} {keywords}",
+                category=categories[category_id]["name"],
+                group=f"category:{category_id}",
+            )
+        )
+    runs: dict[int, list[int]] = {}
+    for expert_id, instrument_id in ExpertProfile.instruments.through.objects.filter(
+        expertprofile__listed=True
+    ).values_list("expertprofile_id", "instrument_id"):
+        runs.setdefault(expert_id, []).append(instrument_id)
+    experts = (
+        ExpertProfile.objects.filter(listed=True, user__is_active=True)
+        .values_list("id", "user__last_name", "user__first_name", "user__username", "institution_id", "keywords")
+        .annotate(institution_name=F("institution__name"))
+        .order_by("id")
+    )
+    for eid, last, first, username, institution_id, keywords, institution_name in experts:
+        institutions[institution_id] = institution_name
+        own = [instrument_names[i] for i in runs.get(eid, ()) if i in instrument_names]
+        names = _names(*own)
+        normalized_keywords = matching.normalize(keywords)
+        known_keywords += matching.split_keywords(keywords)
+        candidates.append(
+            matching.Candidate(
+                kind="expert",
+                id=eid,
+                label=f"{last} {first}".strip() or username,
+                institution_id=institution_id,
+                keywords=normalized_keywords,
+                names=names,
+                text=f"{normalized_keywords} {names}",
+            )
+        )
+    return candidates, institutions, known_keywords
+
+
+def suggestions_for(text: str, *, consortium_id: int | None = None) -> list[dict]:
+    """What the matcher suggests for a description; institutions of `consortium_id` first among equals.
+    A constant number of queries (five) whatever the size of the catalogue."""
+    candidates, institutions, keywords = matching_candidates()
+    home = set()
+    if consortium_id is not None:
+        home = set(active_memberships().filter(consortium_id=consortium_id).values_list("institution_id", flat=True))
+    return matching.suggest(text, candidates, institutions=institutions, home_institutions=home, keywords=keywords)
