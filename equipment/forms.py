@@ -146,15 +146,7 @@ class InstrumentForm(forms.Form):
             [
                 "modes",
                 "requires_qualification",
-                "slot_minutes",
-                "min_minutes",
-                "max_minutes",
-                "lead_time_hours",
-                "horizon_days",
-                "setup_minutes",
-                "cleanup_minutes",
-                "cancellation_deadline_hours",
-                "decision_limit_hours",
+                *Instrument.BOOKING_RULE_FIELDS,
             ],
         ),
     ]
@@ -170,15 +162,7 @@ class InstrumentForm(forms.Form):
         "modes",
         "status",
         "requires_qualification",
-        "slot_minutes",
-        "min_minutes",
-        "max_minutes",
-        "lead_time_hours",
-        "horizon_days",
-        "setup_minutes",
-        "cleanup_minutes",
-        "cancellation_deadline_hours",
-        "decision_limit_hours",
+        *Instrument.BOOKING_RULE_FIELDS,
     ]
 
     def __init__(self, *args, institutions=None, instrument: Instrument | None = None, **kwargs):

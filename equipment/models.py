@@ -55,6 +55,19 @@ class Instrument(models.Model):
         MAINTENANCE = "maintenance", _("保守中 (under maintenance)")
         RETIRED = "retired", _("廃止 (retired)")
 
+    # The numbers of the instrument's booking rules, in the order the forms, the API and the services list them.
+    BOOKING_RULE_FIELDS = (
+        "slot_minutes",
+        "min_minutes",
+        "max_minutes",
+        "lead_time_hours",
+        "horizon_days",
+        "setup_minutes",
+        "cleanup_minutes",
+        "cancellation_deadline_hours",
+        "decision_limit_hours",
+    )
+
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("機関 (institution)")
     )

@@ -36,17 +36,9 @@ INSTRUMENT_FIELDS = {
     "specs",
     "location",
     "status",
-    "slot_minutes",
-    "min_minutes",
-    "max_minutes",
-    "lead_time_hours",
-    "horizon_days",
-    "setup_minutes",
-    "cleanup_minutes",
-    "cancellation_deadline_hours",
-    "decision_limit_hours",
     "modes",
     "requires_qualification",
+    *Instrument.BOOKING_RULE_FIELDS,
 }
 
 

@@ -67,20 +67,7 @@ def instrument_post(instrument, **changes) -> dict:
         "modes": list(instrument.modes),
         "status": instrument.status,
         "requires_qualification": "on" if instrument.requires_qualification else "",
-        **{
-            name: getattr(instrument, name)
-            for name in (
-                "slot_minutes",
-                "min_minutes",
-                "max_minutes",
-                "lead_time_hours",
-                "horizon_days",
-                "setup_minutes",
-                "cleanup_minutes",
-                "cancellation_deadline_hours",
-                "decision_limit_hours",
-            )
-        },
+        **{name: getattr(instrument, name) for name in Instrument.BOOKING_RULE_FIELDS},
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
