@@ -38,7 +38,7 @@ def horizontal_bars(rows: list[dict], value_key: str, *, title: str, as_percent:
             for i, (label, value) in enumerate(values)
             for shown in [_percent(value) if as_percent else f"{value:,.0f}{unit}"]
         ),
-    )  # fmt: skip
+    )  # fmt: skip  # table: the values of one SVG element a row
     return format_html(
         '<figure class="chart"><figcaption>{}</figcaption>'
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">{}</svg></figure>',
@@ -72,7 +72,7 @@ def column_bars(rows: list[dict], value_key: str, *, title: str):
             for i, (label, short, value) in enumerate(values)
             for shown in [_percent(value)]
         ),
-    )  # fmt: skip
+    )  # fmt: skip  # table: the values of one SVG element a row
     return format_html(
         '<figure class="chart"><figcaption>{}</figcaption>'
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">{}</svg></figure>',

@@ -63,136 +63,241 @@ def scene(world, sem, day):
     consultation = consultation_services.submit_consultation(actor=world.user_a, **SEM_PROBLEM)
     consultation_services.refer(actor=coordinator, consultation=consultation, institution=world.inst_a, note="どうぞ")
     used = completed(
-        sem, requester=world.user_a, company=world.company_a, day=timezone.localdate() - timedelta(days=10),
-        start=time(10), minutes=60,
-    )  # fmt: skip
+        sem,
+        requester=world.user_a,
+        company=world.company_a,
+        day=timezone.localdate() - timedelta(days=10),
+        start=time(10),
+        minutes=60,
+    )
     world.inst_a.registration_number = REGISTRATION
     world.inst_a.save()
     completed(sem, requester=world.user_a, company=world.company_a, day=date(2025, 10, 6), start=time(10), minutes=30)
     (invoice,) = invoice_services.issue_invoices(actor=world.staff_a, institution=world.inst_a, month=date(2025, 10, 1))
     return SimpleNamespace(
-        world=world, day=day, coordinator=coordinator, nobody=nobody, pending=pending, proposed=proposed,
-        approved=approved, consultation=consultation, used=used, invoice=invoice,
-    )  # fmt: skip
+        world=world,
+        day=day,
+        coordinator=coordinator,
+        nobody=nobody,
+        pending=pending,
+        proposed=proposed,
+        approved=approved,
+        consultation=consultation,
+        used=used,
+        invoice=invoice,
+    )
 
 
 def booking_verb(s, booking, verb: str, may, act, *, allowed, refused, **data) -> Verb:
     page = f"/bookings/{booking.pk}/"
     action = f"{page}{verb}/"
-    return Verb(may=lambda user: may(user, booking), act=lambda actor: act(actor=actor, booking=booking),
-                page=page, offered=f'action="{action}"', post=action, allowed=allowed, refused=refused,
-                data=data)  # fmt: skip
+    return Verb(
+        may=lambda user: may(user, booking),
+        act=lambda actor: act(actor=actor, booking=booking),
+        page=page,
+        offered=f'action="{action}"',
+        post=action,
+        allowed=allowed,
+        refused=refused,
+        data=data,
+    )
 
 
 def consultation_verb(s, may, act, anchor: str, path: str, *, allowed, refused) -> Verb:
     page = f"/consultations/{s.consultation.pk}/"
-    return Verb(may=lambda user: may(user, s.consultation), act=lambda actor: act(actor, s.consultation),
-                page=page, offered=anchor, post=f"{page}{path}/", allowed=allowed, refused=refused)  # fmt: skip
+    return Verb(
+        may=lambda user: may(user, s.consultation),
+        act=lambda actor: act(actor, s.consultation),
+        page=page,
+        offered=anchor,
+        post=f"{page}{path}/",
+        allowed=allowed,
+        refused=refused,
+    )
 
 
 VERBS = {
     # bookings: staff decide and record use; the requester's side answers a proposal; both may cancel
     "booking.approve": lambda s: booking_verb(
-        s, s.pending, "approve", booking_selectors.may_decide, booking_services.approve,
-        allowed=s.world.staff_a, refused=s.world.user_a,
+        s,
+        s.pending,
+        "approve",
+        booking_selectors.may_decide,
+        booking_services.approve,
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
     ),
     "booking.reject": lambda s: booking_verb(
-        s, s.pending, "reject", booking_selectors.may_decide,
+        s,
+        s.pending,
+        "reject",
+        booking_selectors.may_decide,
         lambda actor, booking: booking_services.reject(actor=actor, booking=booking, reason="満員"),
-        allowed=s.world.staff_a, refused=s.world.user_a, **{"reject-reason": "満員"},
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
+        **{"reject-reason": "満員"},
     ),
     "booking.propose": lambda s: booking_verb(
-        s, s.pending, "propose", booking_selectors.may_decide,
+        s,
+        s.pending,
+        "propose",
+        booking_selectors.may_decide,
         lambda actor, booking: booking_services.propose(
             actor=actor, booking=booking, start=at(s.day, 15), end=at(s.day, 16)
         ),
-        allowed=s.world.staff_a, refused=s.world.user_a,
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
     ),
     "booking.consumables": lambda s: booking_verb(
-        s, s.pending, "consumables", booking_selectors.may_decide,
+        s,
+        s.pending,
+        "consumables",
+        booking_selectors.may_decide,
         lambda actor, booking: booking_services.set_consumables(actor=actor, booking=booking, consumables=[]),
-        allowed=s.world.staff_a, refused=s.world.user_a,
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
     ),
     "booking.complete": lambda s: booking_verb(
-        s, s.approved, "complete", booking_selectors.may_record_use,
+        s,
+        s.approved,
+        "complete",
+        booking_selectors.may_record_use,
         lambda actor, booking: booking_services.complete(
             actor=actor, booking=booking, actual_start=booking.start, actual_end=booking.end
         ),
-        allowed=s.world.staff_a, refused=s.world.user_a,
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
     ),
     "booking.no-show": lambda s: booking_verb(
-        s, s.approved, "no-show", booking_selectors.may_record_use, booking_services.mark_no_show,
-        allowed=s.world.staff_a, refused=s.world.user_a,
+        s,
+        s.approved,
+        "no-show",
+        booking_selectors.may_record_use,
+        booking_services.mark_no_show,
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
     ),
     "booking.accept": lambda s: booking_verb(
-        s, s.proposed, "accept", booking_selectors.may_answer_proposal, booking_services.accept_proposal,
-        allowed=s.world.user_a, refused=s.world.staff_a,
+        s,
+        s.proposed,
+        "accept",
+        booking_selectors.may_answer_proposal,
+        booking_services.accept_proposal,
+        allowed=s.world.user_a,
+        refused=s.world.staff_a,
     ),
     "booking.decline": lambda s: booking_verb(
-        s, s.proposed, "decline", booking_selectors.may_answer_proposal, booking_services.decline_proposal,
-        allowed=s.world.user_a, refused=s.world.staff_a,
+        s,
+        s.proposed,
+        "decline",
+        booking_selectors.may_answer_proposal,
+        booking_services.decline_proposal,
+        allowed=s.world.user_a,
+        refused=s.world.staff_a,
     ),
     "booking.cancel": lambda s: booking_verb(  # the secretariat sees the booking, and may not cancel it
-        s, s.pending, "cancel", booking_selectors.may_cancel,
+        s,
+        s.pending,
+        "cancel",
+        booking_selectors.may_cancel,
         lambda actor, booking: booking_services.cancel(actor=actor, booking=booking, reason="中止"),
-        allowed=s.world.user_a, refused=s.world.secretariat, **{"cancel-reason": "中止"},
+        allowed=s.world.user_a,
+        refused=s.world.secretariat,
+        **{"cancel-reason": "中止"},
     ),
     "equipment.book": lambda s: Verb(  # who may request a slot (the catalogue once guessed it from a company size)
         may=lambda user: equipment_selectors.may_book(user, s.world.sem),
         act=lambda actor: booking_services.request_booking(
             actor=actor, instrument=s.world.sem, start=at(s.day, 13), end=at(s.day, 14), mode="assisted"
         ),
-        page=f"/instruments/{s.world.sem.pk}/", offered='id="id_start"', post=f"/instruments/{s.world.sem.pk}/",
-        allowed=s.world.user_a, refused=s.nobody,
-        data={"start": f"{s.day:%Y-%m-%d}T13:00", "end": f"{s.day:%Y-%m-%d}T14:00", "mode": "assisted",
-              "action": "send"},
-    ),  # fmt: skip
+        page=f"/instruments/{s.world.sem.pk}/",
+        offered='id="id_start"',
+        post=f"/instruments/{s.world.sem.pk}/",
+        allowed=s.world.user_a,
+        refused=s.nobody,
+        data={
+            "start": f"{s.day:%Y-%m-%d}T13:00",
+            "end": f"{s.day:%Y-%m-%d}T14:00",
+            "mode": "assisted",
+            "action": "send",
+        },
+    ),
     "equipment.manage": lambda s: Verb(
         may=lambda user: equipment_selectors.may_manage_instruments(user, s.world.inst_a.id),
         act=lambda actor: equipment_services.retire_instrument(actor=actor, instrument=s.world.sem),
-        page=f"/staff/instruments/{s.world.sem.pk}/", offered='id="retire"',
-        post=f"/staff/instruments/{s.world.sem.pk}/retire/", allowed=s.world.staff_a, refused=s.world.staff_b,
+        page=f"/staff/instruments/{s.world.sem.pk}/",
+        offered='id="retire"',
+        post=f"/staff/instruments/{s.world.sem.pk}/retire/",
+        allowed=s.world.staff_a,
+        refused=s.world.staff_b,
         data={"confirm": "on"},
     ),
     # consultations
     "consultation.refer": lambda s: consultation_verb(
-        s, consultation_selectors.may_refer,
+        s,
+        consultation_selectors.may_refer,
         lambda actor, c: consultation_services.refer(actor=actor, consultation=c, institution=s.world.inst_b, note="x"),
-        'id="refer"', "refer", allowed=s.coordinator, refused=s.world.user_a,
+        'id="refer"',
+        "refer",
+        allowed=s.coordinator,
+        refused=s.world.user_a,
     ),
     "consultation.write": lambda s: consultation_verb(  # staff of an institution not referred to: not theirs at all
-        s, consultation_selectors.may_write,
+        s,
+        consultation_selectors.may_write,
         lambda actor, c: consultation_services.post_message(actor=actor, consultation=c, body="x"),
-        'name="message-body"', "messages", allowed=s.world.staff_a, refused=s.world.staff_b,
+        'name="message-body"',
+        "messages",
+        allowed=s.world.staff_a,
+        refused=s.world.staff_b,
     ),
     "consultation.close": lambda s: consultation_verb(  # the referred staff read it, and may not close it
-        s, consultation_selectors.may_close,
+        s,
+        consultation_selectors.may_close,
         lambda actor, c: consultation_services.close(actor=actor, consultation=c, outcome="resolved"),
-        'id="close"', "close", allowed=s.world.user_a, refused=s.world.staff_a,
+        'id="close"',
+        "close",
+        allowed=s.world.user_a,
+        refused=s.world.staff_a,
     ),
     "consultation.book": lambda s: consultation_verb(
-        s, consultation_selectors.may_book,
+        s,
+        consultation_selectors.may_book,
         lambda actor, c: consultation_services.link_booking(actor=actor, consultation=c, booking=s.pending),
-        'id="bookings"', "bookings", allowed=s.world.user_a, refused=s.coordinator,
+        'id="bookings"',
+        "bookings",
+        allowed=s.world.user_a,
+        refused=s.coordinator,
     ),
     "consultation.ask": lambda s: Verb(
         may=consultation_selectors.may_ask,
         act=lambda actor: consultation_services.submit_consultation(actor=actor, **SEM_PROBLEM),
-        page="/consultations/new/", offered='name="title"', post="/consultations/new/",
-        allowed=s.world.user_a, refused=s.world.staff_a, data={**SEM_PROBLEM, "action": "send"},
+        page="/consultations/new/",
+        offered='name="title"',
+        post="/consultations/new/",
+        allowed=s.world.user_a,
+        refused=s.world.staff_a,
+        data={**SEM_PROBLEM, "action": "send"},
     ),
     "consultation.expert_entry": lambda s: Verb(
         may=consultation_selectors.may_keep_expert_entry,
         act=lambda actor: consultation_services.save_expert_profile(actor=actor, listed=True),
-        page="/experts/me/", offered='name="keywords"', post="/experts/me/",
-        allowed=s.world.staff_a, refused=s.world.user_a, data={"listed": "on", "keywords": "x"},
+        page="/experts/me/",
+        offered='name="keywords"',
+        post="/experts/me/",
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
+        data={"listed": "on", "keywords": "x"},
     ),
     # invoices and usage reports
     "invoice.cancel": lambda s: Verb(
         may=lambda user: invoice_selectors.may_invoice(user, s.invoice.institution_id),
         act=lambda actor: invoice_services.cancel_invoice(actor=actor, invoice=s.invoice, reason="誤り"),
-        page=f"/invoices/{s.invoice.pk}/", offered=f'action="/invoices/{s.invoice.pk}/cancel/"',
-        post=f"/invoices/{s.invoice.pk}/cancel/", allowed=s.world.staff_a, refused=s.world.user_a,
+        page=f"/invoices/{s.invoice.pk}/",
+        offered=f'action="/invoices/{s.invoice.pk}/cancel/"',
+        post=f"/invoices/{s.invoice.pk}/cancel/",
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
         data={"reason": "誤り"},
     ),
     "usage_report.submit": lambda s: Verb(  # staff read the report, and may not write it
@@ -200,10 +305,14 @@ VERBS = {
         act=lambda actor: usage_report_services.submit_usage_report(
             actor=actor, booking=s.used, summary="観察した", outcome="other"
         ),
-        page=f"/usage-reports/{s.used.pk}/", offered='name="summary"', post=f"/usage-reports/{s.used.pk}/",
-        allowed=s.world.user_a, refused=s.world.staff_a, data={"summary": "観察した", "outcome": "other"},
+        page=f"/usage-reports/{s.used.pk}/",
+        offered='name="summary"',
+        post=f"/usage-reports/{s.used.pk}/",
+        allowed=s.world.user_a,
+        refused=s.world.staff_a,
+        data={"summary": "観察した", "outcome": "other"},
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(VERBS))
@@ -231,15 +340,28 @@ def test_whom_a_verbs_predicate_refuses_the_service_refuses_and_the_page_does_no
 def test_the_walk_names_every_predicate():
     """A new `may_*` predicate of an app gets a case above."""
     modules = {
-        "bookings": booking_selectors, "consultations": consultation_selectors, "equipment": equipment_selectors,
-        "invoices": invoice_selectors, "usage_reports": usage_report_selectors,
-    }  # fmt: skip
+        "bookings": booking_selectors,
+        "consultations": consultation_selectors,
+        "equipment": equipment_selectors,
+        "invoices": invoice_selectors,
+        "usage_reports": usage_report_selectors,
+    }
     predicates = {f"{app}.{name}" for app, module in modules.items() for name in dir(module) if name.startswith("may_")}
     walked = {
-        "bookings.may_decide", "bookings.may_record_use", "bookings.may_answer_proposal", "bookings.may_cancel",
-        "equipment.may_book", "equipment.may_manage_instruments", "consultations.may_refer", "consultations.may_write",
-        "consultations.may_close", "consultations.may_book", "consultations.may_ask",
-        "consultations.may_keep_expert_entry", "invoices.may_invoice", "usage_reports.may_submit",
-    }  # fmt: skip
+        "bookings.may_decide",
+        "bookings.may_record_use",
+        "bookings.may_answer_proposal",
+        "bookings.may_cancel",
+        "equipment.may_book",
+        "equipment.may_manage_instruments",
+        "consultations.may_refer",
+        "consultations.may_write",
+        "consultations.may_close",
+        "consultations.may_book",
+        "consultations.may_ask",
+        "consultations.may_keep_expert_entry",
+        "invoices.may_invoice",
+        "usage_reports.may_submit",
+    }
     # may_be_qualified is walked by tests/equipment/test_qualifications.py (it is read by a service, not a page).
     assert predicates - {"equipment.may_be_qualified"} == walked

@@ -85,7 +85,7 @@ def scene(world, sem, day):
 
     return SimpleNamespace(
         w=world, sem=sem, day=day, request=request, propose=propose, consultation=consultation, coordinator=coordinator
-    )  # fmt: skip
+    )
 
 
 # --- bookings ---------------------------------------------------------------------------------------------------
@@ -176,9 +176,12 @@ def complete_after_staff_cancelled(s):
     booking_services.cancel(actor=s.w.staff_a, booking=copy_of(booking), reason="装置故障")
     with pytest.raises(DomainError) as excinfo:
         booking_services.complete(
-            actor=s.w.staff_a, booking=stale_copy, actual_start=at(s.day, 10), actual_end=at(s.day, 12),
+            actor=s.w.staff_a,
+            booking=stale_copy,
+            actual_start=at(s.day, 10),
+            actual_end=at(s.day, 12),
             now=at(s.day, 13),
-        )  # fmt: skip
+        )
     refused(excinfo, status=409)
     assert copy_of(booking).status == Booking.Status.CANCELLED and copy_of(booking).actual_start is None
 
@@ -188,9 +191,12 @@ def no_show_after_the_use_was_recorded(s):
     booking = booking_services.approve(actor=s.w.staff_a, booking=s.request())
     stale_copy = copy_of(booking)
     booking_services.complete(
-        actor=s.w.staff_a, booking=copy_of(booking), actual_start=at(s.day, 10), actual_end=at(s.day, 12),
+        actor=s.w.staff_a,
+        booking=copy_of(booking),
+        actual_start=at(s.day, 10),
+        actual_end=at(s.day, 12),
         now=at(s.day, 13),
-    )  # fmt: skip
+    )
     with pytest.raises(DomainError) as excinfo:
         booking_services.mark_no_show(actor=s.w.staff_a, booking=stale_copy, now=at(s.day, 13))
     refused(excinfo, status=409)
@@ -281,9 +287,13 @@ def retire_keeps_the_name_given_meanwhile_and_its_search_text(s):
 @stale(equipment_services.delete_rate)
 def delete_a_rate_the_admin_put_in_force_meanwhile(s):
     rate = equipment_services.add_rate(
-        actor=s.w.staff_a, instrument=s.sem, user_category="sme", mode="self", amount_jpy=5000,
+        actor=s.w.staff_a,
+        instrument=s.sem,
+        user_category="sme",
+        mode="self",
+        amount_jpy=5000,
         valid_from=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    )
     stale_copy = copy_of(rate)
     Rate.objects.filter(pk=rate.pk).update(valid_from=timezone.localdate())  # the admin corrects the date
     with pytest.raises(DomainError) as excinfo:
@@ -394,9 +404,12 @@ def refer_to_an_expert_who_left_the_directory_meanwhile(s):
     consultation = s.consultation()
     with pytest.raises(DomainError) as excinfo:
         consultation_services.refer(
-            actor=s.coordinator, consultation=consultation, institution=s.w.inst_a, note="鈴木さんへ",
+            actor=s.coordinator,
+            consultation=consultation,
+            institution=s.w.inst_a,
+            note="鈴木さんへ",
             experts=[stale_copy],
-        )  # fmt: skip
+        )
     refused(excinfo, status=400, code="expert_not_at_institution")
     assert not Referral.objects.exists()
 
@@ -447,9 +460,13 @@ def book_from_a_consultation_an_instrument_retired_meanwhile(s):
     equipment_services.retire_instrument(actor=s.w.staff_a, instrument=copy_of(s.sem))
     with pytest.raises(DomainError) as excinfo:
         consultation_services.request_booking_from(
-            actor=s.w.user_a, consultation=consultation, instrument=stale_copy, start=at(s.day, 10),
-            end=at(s.day, 12), mode="assisted",
-        )  # fmt: skip
+            actor=s.w.user_a,
+            consultation=consultation,
+            instrument=stale_copy,
+            start=at(s.day, 10),
+            end=at(s.day, 12),
+            mode="assisted",
+        )
     refused(excinfo, status=400, code="instrument_unavailable")
     assert not Booking.objects.exists()
 
@@ -480,8 +497,9 @@ def _invoiced_october(s) -> Invoice:
 def issue_with_an_institution_registered_meanwhile(s):
     stale_copy = copy_of(s.w.inst_a)  # no registration number yet
     completed(s.sem, requester=s.w.user_a, company=s.w.company_a, day=date(2025, 10, 6), start=time(10), minutes=60)
-    consortia_services.update_fee_policy(actor=s.w.staff_a, institution=copy_of(s.w.inst_a),
-                                         registration_number="T8000020130001")  # fmt: skip
+    consortia_services.update_fee_policy(
+        actor=s.w.staff_a, institution=copy_of(s.w.inst_a), registration_number="T8000020130001"
+    )
     [invoice] = invoice_services.issue_invoices(
         actor=s.w.staff_a, institution=stale_copy, month=date(2025, 10, 1), today=date(2025, 11, 5)
     )
@@ -502,8 +520,9 @@ def cancel_an_invoice_cancelled_meanwhile(s):
 @stale(usage_report_services.submit_usage_report)
 def report_on_a_booking_completed_meanwhile(s):
     past = timezone.localdate() - timedelta(days=3)
-    booking = completed(s.sem, requester=s.w.user_a, company=s.w.company_a, day=past, start=time(10), minutes=60,
-                        status="approved")  # fmt: skip
+    booking = completed(
+        s.sem, requester=s.w.user_a, company=s.w.company_a, day=past, start=time(10), minutes=60, status="approved"
+    )
     stale_copy = copy_of(booking)
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.COMPLETED)  # as `complete` leaves it
     report, created = usage_report_services.submit_usage_report(
@@ -571,9 +590,15 @@ NO_STALE_COPY = {
 }
 
 SERVICE_MODULES = [
-    "bookings.services", "equipment.services", "consortia.services", "consultations.services",
-    "invoices.services", "usage_reports.services", "notifications.services", "reports.services",
-]  # fmt: skip
+    "bookings.services",
+    "equipment.services",
+    "consortia.services",
+    "consultations.services",
+    "invoices.services",
+    "usage_reports.services",
+    "notifications.services",
+    "reports.services",
+]
 
 
 def public_functions(module_name: str) -> set[str]:

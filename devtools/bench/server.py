@@ -79,7 +79,7 @@ def gunicorn(
     """Start gunicorn on a free loopback port, wait until /healthz answers, yield its base URL, stop it. `env` adds to
     or overrides the server's environment."""
     port = free_port()
-    command = [  # one option and its value a line (`# fmt: skip`): they read as pairs
+    command = [
         sys.executable, "-m", "gunicorn", "backend.wsgi:application",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
@@ -90,7 +90,7 @@ def gunicorn(
         "--graceful-timeout", "5",
         "--log-level", "warning",
         "--error-logfile", "-",
-    ]  # fmt: skip
+    ]  # fmt: skip  # table: an option and its value a row
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
         command,

@@ -40,7 +40,7 @@ CATEGORIES = [
      "引張試験 強度 圧縮 曲げ 破断 伸び ヤング率 接着強度"),
     ("psd", "粒子径分布測定装置", "Particle size analyzer",
      "粒度分布 粒子径 粉体 スラリー 分散 凝集 レーザー回折"),
-]  # fmt: skip
+]  # fmt: skip  # table: one category a row
 
 # Per category: modes offered, booking rules, and SME rates per mode (amount, unit).
 # The other user categories derive from the SME rate (see rate_table).
@@ -88,7 +88,7 @@ PROFILES = {
     "psd": {"modes": ["self", "commissioned"], "slot": 30, "min": 30, "max": 120, "lead": 24, "horizon": 60,
             "setup": 0, "cleanup": 0, "rates": {"self": (1500, "hour"), "commissioned": (3000, "sample")},
             "qual": False},
-}  # fmt: skip
+}  # fmt: skip  # table: one category a row
 
 # Multipliers of the SME rate: large > sme > academic >= internal.
 RATE_FACTORS = {"internal": 0.4, "academic": 0.5, "sme": 1.0, "large": 2.0}

@@ -197,7 +197,7 @@ FEE_POLICIES = {
     "tama_kyokai": ("999902000012", "1.0", "1.0", None, None, 30),
 }
 
-# COMPANIES and HISTORY_CUSTOMERS are tables: a row a company or a consortium (`# fmt: skip` keeps them as rows).
+# COMPANIES is a table, a row a company: kept as rows (ruff would give every field its own line).
 COMPANIES = [
     # key: (fields, 12-digit body of the fictional corporate number; the check digit is computed)
     ("ishikari", {"name": "株式会社石狩精密工業", "size": "sme", "industry": "精密機械部品製造",
@@ -217,7 +217,7 @@ COMPANIES = [
                               "prefecture": "神奈川県", "address": "神奈川県相模原市"}, "999901000007"),
     ("tama_motors", {"name": "多摩モーターパーツ株式会社", "size": "large", "industry": "自動車部品製造",
                      "prefecture": "東京都", "address": "東京都日野市"}, "999901000008"),
-]  # fmt: skip
+]  # fmt: skip  # table: one company a row
 
 # username: (last, first, role kind, scope kind, scope key, description for the logins table)
 USERS = [
@@ -258,13 +258,24 @@ HISTORY_USERS = [
 ]
 # Who books at the instruments of each consortium, with weights: a username (companies by their user).
 HISTORY_CUSTOMERS = {
-    "hokkaido": [("company", 4), ("hist-sapporo-foods", 3), ("hist-tomakomai-metal", 2), ("hist-hokkai-chem", 2),
-                 ("company2", 1), ("researcher", 2)],
+    "hokkaido": [
+        ("company", 4),
+        ("hist-sapporo-foods", 3),
+        ("hist-tomakomai-metal", 2),
+        ("hist-hokkai-chem", 2),
+        ("company2", 1),
+        ("researcher", 2),
+    ],
     # The researcher (室蘭工大, 北海道 only) books in TAMA only at AIST, the member of both (相互活用 is between fellow
     # members, see equipment.selectors.user_category_for): so not listed here.
-    "tama": [("company2", 3), ("hist-hachioji-optics", 3), ("hist-sagamihara-materials", 3), ("hist-tama-motors", 2),
-             ("company", 1)],
-}  # fmt: skip
+    "tama": [
+        ("company2", 3),
+        ("hist-hachioji-optics", 3),
+        ("hist-sagamihara-materials", 3),
+        ("hist-tama-motors", 2),
+        ("company", 1),
+    ],
+}
 # Institution staff also book their own instruments (internal use): username → institution key.
 HISTORY_INTERNAL = {"staff": "aist", "staff2": "tiri"}
 HISTORY_MONTHS = 15

@@ -79,8 +79,10 @@ def answers(db):
     calls += [("anonymous", anonymous, "get"), ("anonymous", anonymous, "post")]
 
     def answer(url):
-        return [(f"{method.upper()} {url} as {who}", getattr(client, method)(url).status_code)
-                for who, client, method in calls]  # fmt: skip
+        return [
+            (f"{method.upper()} {url} as {who}", getattr(client, method)(url).status_code)
+            for who, client, method in calls
+        ]
 
     return answer
 

@@ -8,13 +8,53 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/bookings/", "/staff/queue/", "/staff/calendar/", "/consultations/", "/experts/", "/invoices/",
-         "/staff/invoices/", "/reports/", "/usage-reports/", "/staff/instruments/"]  # fmt: skip
-API_LISTS = ["/api/v1/instruments/", "/api/v1/experts/", "/api/v1/bookings/", "/api/v1/invoices/",
-             "/api/v1/institutions/", "/api/v1/consultations/", "/api/v1/usage-reports/", "/api/v1/consortia/",
-             "/api/v1/companies/"]  # fmt: skip
-NAMES = ["institution", "consortium", "category", "instrument", "company", "page", "week", "day", "month", "status",
-         "mode", "refer_to", "q", "view", "fy", "start", "end", "page_size", "free7", "mine", "confidential"]  # fmt: skip
+PAGES = [
+    "/",
+    "/bookings/",
+    "/staff/queue/",
+    "/staff/calendar/",
+    "/consultations/",
+    "/experts/",
+    "/invoices/",
+    "/staff/invoices/",
+    "/reports/",
+    "/usage-reports/",
+    "/staff/instruments/",
+]
+API_LISTS = [
+    "/api/v1/instruments/",
+    "/api/v1/experts/",
+    "/api/v1/bookings/",
+    "/api/v1/invoices/",
+    "/api/v1/institutions/",
+    "/api/v1/consultations/",
+    "/api/v1/usage-reports/",
+    "/api/v1/consortia/",
+    "/api/v1/companies/",
+]
+NAMES = [
+    "institution",
+    "consortium",
+    "category",
+    "instrument",
+    "company",
+    "page",
+    "week",
+    "day",
+    "month",
+    "status",
+    "mode",
+    "refer_to",
+    "q",
+    "view",
+    "fy",
+    "start",
+    "end",
+    "page_size",
+    "free7",
+    "mine",
+    "confidential",
+]
 VALUES = ["abc", "²", "10" * 15, "-1", "1.5", "\x00", "9" * 5000, "0000-00-00"]
 # The parameters read as dates, each alone (one refused early would hide the others), at the ends of the calendar.
 DATE_NAMES = ["week", "day", "month", "start", "end", "fy"]
@@ -36,6 +76,8 @@ def test_no_query_string_makes_a_page_or_an_api_list_answer_5xx(world):
             response = client.get(url, query)
             if response.status_code >= 500:
                 shown = {name: value[:30] for name, value in query.items()}
-                wrong.append(f"{url} {shown if len(shown) < 3 else 'every parameter ' + repr(query['q'][:30])}: "
-                             f"{response.status_code}")  # fmt: skip
+                wrong.append(
+                    f"{url} {shown if len(shown) < 3 else 'every parameter ' + repr(query['q'][:30])}: "
+                    f"{response.status_code}"
+                )
     assert not wrong, "\n".join(wrong)

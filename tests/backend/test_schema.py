@@ -93,9 +93,12 @@ def test_refusals_are_documented_with_their_status_and_shape(openapi, world, cli
         ("POST", "/api/v1/bookings/", company.post("/api/v1/bookings/", {}, format="json")),  # 400, by field
         ("PATCH", "/api/v1/instruments/{id}/", company.patch(f"/api/v1/instruments/{sem.id}/", {}, format="json")),
         ("POST", "/api/v1/bookings/", api.post("/api/v1/bookings/", {}, format="json")),  # 401
-        ("DELETE", "/api/v1/instruments/{instrument_pk}/manuals/{id}/",
-         client_for(world.staff_a).delete(f"/api/v1/instruments/{sem.id}/manuals/1/")),  # 405, kept versions
-    ]  # fmt: skip
+        (
+            "DELETE",
+            "/api/v1/instruments/{instrument_pk}/manuals/{id}/",
+            client_for(world.staff_a).delete(f"/api/v1/instruments/{sem.id}/manuals/1/"),
+        ),  # 405, kept versions
+    ]
     assert [r.status_code for _m, _t, r in refusals] == [404, 400, 403, 401, 405]
     for method, template, response in refusals:
         conform(openapi, method, template, response)

@@ -116,10 +116,26 @@ def demo_server(tmp_path_factory):
     with log.open("w") as out:
         server = subprocess.Popen(
             # --limit-request-line 0: the URL length limit is the proxy's; gunicorn's own (4 KB) would answer 414
-            [sys.executable, "-m", "gunicorn", "backend.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2",
-             "--limit-request-line", "0", "--timeout", "120"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "backend.wsgi",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                "2",
+                "--limit-request-line",
+                "0",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(server, log)
         yield log
@@ -141,11 +157,30 @@ def test_no_operation_answers_5xx_or_off_schema_for_a_company_user_or_staff(demo
     for user, token in tokens.items():
         output = tmp_path / f"{user}.txt"
         command = [
-            sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", str(CONFIG),
-            "run", f"{BASE}/api/schema/", "--header", f"Authorization: Token {token}", "--checks", CHECKS,
-            "--phases", "examples,coverage,fuzzing", "--max-examples", str(MAX_EXAMPLES), "--workers", "1",
-            "--seed", str(SEED), "--continue-on-failure", "--request-timeout", "60",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--no-color",
+            "--config-file",
+            str(CONFIG),
+            "run",
+            f"{BASE}/api/schema/",
+            "--header",
+            f"Authorization: Token {token}",
+            "--checks",
+            CHECKS,
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--workers",
+            "1",
+            "--seed",
+            str(SEED),
+            "--continue-on-failure",
+            "--request-timeout",
+            "60",
+        ]
         with output.open("w") as out:  # each user in its own process, both at once
             runs[user] = (subprocess.Popen(command, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT), output)
     failed = []

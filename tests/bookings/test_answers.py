@@ -106,7 +106,7 @@ VERBS = {  # verb: (its service, who acts, what happened before, the body, the s
         "completed",
     ),
     "no-show": ("mark_no_show", "staff_a", begun, nothing, "no_show"),
-}  # fmt: skip
+}  # fmt: skip  # table: one verb a row
 
 
 @pytest.mark.django_db

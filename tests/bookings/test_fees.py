@@ -87,8 +87,9 @@ def test_a_booking_inside_the_region_by_an_sme_pays_only_what_applies(world, sem
 def test_self_operated_use_has_no_staff_time(world, sem, policy, day):
     sem.requires_qualification = False
     sem.save()
-    booking = services.preview_request(actor=world.staff_a, instrument=sem, start=at(day, 10), end=at(day, 12),
-                                       mode="self")  # fmt: skip
+    booking = services.preview_request(
+        actor=world.staff_a, instrument=sem, start=at(day, 10), end=at(day, 12), mode="self"
+    )
     assert [line["kind"] for line in booking.quote["lines"]] == ["use"]  # internal rate 0, no staff line
 
 
@@ -138,15 +139,24 @@ def test_the_price_is_fixed_at_approval_whatever_rates_and_policy_say_later(
     approved = staff.post(f"{URL}{booking_id}/approve/", {}, format="json").data
     fixed = approved["quote"]
     assert fixed["lines"][1]["amount_jpy"] == 10000  # recomputed while pending: the new staff rate counts
-    update_fee_policy(actor=world.staff_a, institution=world.inst_a, confidential_multiplier=Decimal("3"),
-                      outside_region_multiplier=Decimal("2"), large_company_multiplier=Decimal("2"),
-                      staff_rate_jpy=9000)  # fmt: skip
+    update_fee_policy(
+        actor=world.staff_a,
+        institution=world.inst_a,
+        confidential_multiplier=Decimal("3"),
+        outside_region_multiplier=Decimal("2"),
+        large_company_multiplier=Decimal("2"),
+        staff_rate_jpy=9000,
+    )
     Rate.objects.filter(instrument=sem).update(amount_jpy=99999)
     assert staff.get(f"{URL}{booking_id}/").data["quote"] == fixed
     booking = Booking.objects.get(pk=booking_id)
     back = timedelta(days=60)
-    Booking.objects.filter(pk=booking_id).update(start=booking.start - back, end=booking.end - back,
-                                                 hold_start=booking.hold_start - back, hold_end=booking.hold_end - back)  # fmt: skip
+    Booking.objects.filter(pk=booking_id).update(
+        start=booking.start - back,
+        end=booking.end - back,
+        hold_start=booking.hold_start - back,
+        hold_end=booking.hold_end - back,
+    )
     booking.refresh_from_db()
     now = timezone.now()
     services.complete(actor=world.staff_a, booking=booking, actual_start=booking.start, actual_end=booking.end, now=now)
@@ -160,8 +170,9 @@ def test_consumables_are_for_the_institutions_staff_and_refused_with_the_field(w
     item = {"label": "液体窒素", "quantity": 2, "unit_price_jpy": 300}
     denied = client_for(world.user_a).post(f"{URL}{booking_id}/consumables/", {"consumables": [item]}, format="json")
     assert denied.status_code == 403
-    other_staff = client_for(world.staff_b).post(f"{URL}{booking_id}/consumables/", {"consumables": [item]},
-                                                 format="json")  # fmt: skip
+    other_staff = client_for(world.staff_b).post(
+        f"{URL}{booking_id}/consumables/", {"consumables": [item]}, format="json"
+    )
     assert other_staff.status_code == 404
     staff = client_for(world.staff_a)
     for bad in (
@@ -191,8 +202,9 @@ def test_the_fee_policy_is_set_by_the_institutions_staff_with_a_valid_registrati
         update_fee_policy(actor=world.staff_a, institution=world.inst_a, confidential_multiplier=Decimal("0"))
     assert refused.value.field == "confidential_multiplier"
     assert not FeePolicy.objects.exists()
-    policy = update_fee_policy(actor=world.staff_a, institution=world.inst_a, registration_number="T8000020130001",
-                               staff_rate_jpy=2500)  # fmt: skip
+    policy = update_fee_policy(
+        actor=world.staff_a, institution=world.inst_a, registration_number="T8000020130001", staff_rate_jpy=2500
+    )
     world.inst_a.refresh_from_db()
     assert world.inst_a.registration_number == "T8000020130001" and policy.staff_rate_jpy == 2500
 
@@ -201,8 +213,9 @@ def test_the_fee_policy_is_set_by_the_institutions_staff_with_a_valid_registrati
 def test_a_line_is_rounded_down_once_after_every_multiplier(day):
     start, end = at(day, 10), at(day, 10, 20)  # 20 minutes
     multipliers = [fees.Multiplier("成果非公開", Decimal("1.5")), fees.Multiplier("大企業", Decimal("1.3"))]
-    quote = fees.build_quote(rate_amount=1001, rate_unit="hour", start=start, end=end, label="X",
-                             multipliers=multipliers)  # fmt: skip
+    quote = fees.build_quote(
+        rate_amount=1001, rate_unit="hour", start=start, end=end, label="X", multipliers=multipliers
+    )
     # 1,001 × 20/60 × 1.5 × 1.3 = 650.65 → 650 (rounding each step down would give 333 → 499 → 648)
     assert quote["lines"][0]["amount_jpy"] == 650
     assert quote["lines"][0]["label"] == "X 20分 × 1,001円/時間 × 成果非公開1.5 × 大企業1.3"
@@ -213,8 +226,15 @@ def test_per_sample_rates_and_a_factor_of_one_is_not_named(day):
     terms = fees.FeeTerms(confidential=Decimal("1"), outside_region=Decimal("1.25"))
     multipliers = fees.applicable_multipliers(terms, confidential=True, outside_region=True, large_from_sme_rate=False)
     assert [m.name for m in multipliers] == ["地域外"]
-    quote = fees.build_quote(rate_amount=12345, rate_unit="sample", start=at(day, 10), end=at(day, 11), label="ICP",
-                             samples=3, multipliers=multipliers)  # fmt: skip
+    quote = fees.build_quote(
+        rate_amount=12345,
+        rate_unit="sample",
+        start=at(day, 10),
+        end=at(day, 11),
+        label="ICP",
+        samples=3,
+        multipliers=multipliers,
+    )
     assert quote["lines"][0]["amount_jpy"] == 46293  # 12,345 × 3 × 1.25 = 46,293.75
 
 
@@ -231,8 +251,13 @@ def test_tax_is_ten_percent_of_the_subtotal_rounded_down_once(amounts):
 def test_the_fee_policy_through_the_api(world, client_for, api):
     url = f"/api/v1/institutions/{world.inst_a.id}/fee-policy/"
     assert api.get(url).data["confidential_multiplier"] == "1.00"  # public, like the rates
-    body = {"confidential_multiplier": "2", "large_company_multiplier": "1.3", "staff_rate_jpy": 3000,
-            "registration_number": "T8000020130001", "usage_report_due_days": 14}  # fmt: skip
+    body = {
+        "confidential_multiplier": "2",
+        "large_company_multiplier": "1.3",
+        "staff_rate_jpy": 3000,
+        "registration_number": "T8000020130001",
+        "usage_report_due_days": 14,
+    }
     assert client_for(world.staff_b).put(url, body, format="json").status_code == 403
     assert client_for(world.user_a).put(url, body, format="json").status_code == 403
     bad = client_for(world.staff_a).patch(url, {"registration_number": "8000020130001"}, format="json")

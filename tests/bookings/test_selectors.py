@@ -15,9 +15,18 @@ pytestmark = pytest.mark.django_db
 
 def booking(instrument, user, start, end, status="approved", **kwargs):
     return Booking.objects.create(
-        instrument=instrument, requester=user, user_category="large", start=start, end=end, hold_start=start,
-        hold_end=end, mode="assisted", status=status, expires_at=start, **kwargs,
-    )  # fmt: skip
+        instrument=instrument,
+        requester=user,
+        user_category="large",
+        start=start,
+        end=end,
+        hold_start=start,
+        hold_end=end,
+        mode="assisted",
+        status=status,
+        expires_at=start,
+        **kwargs,
+    )
 
 
 def test_busy_between_returns_holds_and_downtimes_as_aware_intervals_and_leaves_out_what_does_not_hold():

@@ -26,10 +26,13 @@ def data(browser, billing, uses):  # noqa: F811 — after `browser`, see test_st
     return billing, uses
 
 
-@pytest.mark.parametrize("locale, issue, refusal", [("ja-JP", "件の請求書を発行する", "必須"),
-                                                    ("en-US", "invoice(s): issue now", "required")])  # fmt: skip
-def test_invoice_run_documents_and_usage_reports_fit_a_phone(browser, live_server, world, data, shoot, locale, issue,
-                                                            refusal):  # fmt: skip
+@pytest.mark.parametrize(
+    "locale, issue, refusal",
+    [("ja-JP", "件の請求書を発行する", "必須"), ("en-US", "invoice(s): issue now", "required")],
+)
+def test_invoice_run_documents_and_usage_reports_fit_a_phone(
+    browser, live_server, world, data, shoot, locale, issue, refusal
+):
     bookings, owed = data
     page = log_in(browser, live_server, "staff_a", locale)
     page.goto(f"{live_server.url}/staff/invoices/?institution={world.inst_a.id}&month=2025-10")

@@ -32,9 +32,13 @@ def furnished(browser, world):
     sem.specs = {"加速電圧": "0.1–30 kV", "分解能": "0.8 nm (15 kV)・1.2 nm (1 kV)・とても長い説明" * 3}
     sem.save()
     services.add_rate(
-        actor=actor, instrument=sem, user_category="large", mode="commissioned", amount_jpy=123_456,
+        actor=actor,
+        instrument=sem,
+        user_category="large",
+        mode="commissioned",
+        amount_jpy=123_456,
         valid_from=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    )
     services.upload_manual(
         actor=actor, instrument=sem, upload=upload("m.pdf", pdf_bytes()), title="操作手順書", version="1"
     )

@@ -84,17 +84,30 @@ def test_an_institution_and_a_category_made_by_the_site_operator_are_refused(db)
 # One-line text fields that are not names a person types: identifiers with their own validators, text the system
 # writes (copies of validated names, built descriptions, keys) and one free remark that only staff pages show.
 NOT_NAMES = {
-    "consortia.User.username", "consortia.User.password", "consortia.User.language",
-    "consortia.ApiToken.prefix", "consortia.ApiToken.key_hash",
-    "consortia.Company.corporate_number", "consortia.Institution.registration_number",
-    "bookings.BookingEvent.action", "bookings.BookingEvent.from_status", "bookings.BookingEvent.to_status",
+    "consortia.User.username",
+    "consortia.User.password",
+    "consortia.User.language",
+    "consortia.ApiToken.prefix",
+    "consortia.ApiToken.key_hash",
+    "consortia.Company.corporate_number",
+    "consortia.Institution.registration_number",
+    "bookings.BookingEvent.action",
+    "bookings.BookingEvent.from_status",
+    "bookings.BookingEvent.to_status",
     "bookings.CalendarFeed.token",
-    "equipment.Manual.checksum", "equipment.Downtime.source_uid", "equipment.Qualification.note",
-    "invoices.Invoice.number", "invoices.Invoice.issuer_name", "invoices.Invoice.issuer_address",
-    "invoices.Invoice.registration_number", "invoices.Invoice.recipient_name", "invoices.Invoice.recipient_address",
+    "equipment.Manual.checksum",
+    "equipment.Downtime.source_uid",
+    "equipment.Qualification.note",
+    "invoices.Invoice.number",
+    "invoices.Invoice.issuer_name",
+    "invoices.Invoice.issuer_address",
+    "invoices.Invoice.registration_number",
+    "invoices.Invoice.recipient_name",
+    "invoices.Invoice.recipient_address",
     "invoices.InvoiceLine.description",
-    "notifications.Notification.key", "notifications.Notification.subject",
-}  # fmt: skip
+    "notifications.Notification.key",
+    "notifications.Notification.subject",
+}
 APPS = ("consortia", "equipment", "bookings", "consultations", "invoices", "usage_reports", "reports", "notifications")
 PLAIN = (models.EmailField, models.URLField, models.SlugField)
 

@@ -49,8 +49,10 @@ def test_many_addresses_guessing_at_one_account_are_refused(world, api):
 
 @pytest.mark.django_db
 def test_a_throttled_account_gets_no_token_even_for_the_right_password(world, api, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token_username": "2/hour"}}  # fmt: skip
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token_username": "2/hour"},
+    }
     assert [guess(api, n, REMOTE_ADDR=f"10.0.0.{n + 1}") for n in range(3)] == [400, 400, 429]
     refused = api.post(TOKEN, {"username": "company_a", "password": "pw"}, format="json", REMOTE_ADDR="10.0.0.9")
     assert refused.status_code == 429 and "token" not in refused.data and refused["Retry-After"]

@@ -452,9 +452,13 @@ def test_a_closed_consultation_refuses_more_with_the_reason_and_keeps_nothing(wo
 def test_the_company_links_a_booking_it_requested_and_everyone_sees_it_without_details(world, people, ask, sem, day):
     consultation = ask()
     booking = booking_services.request_booking(
-        actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted",
+        actor=world.user_a,
+        instrument=sem,
+        start=at(day, 10),
+        end=at(day, 11),
+        mode="assisted",
         purpose="秘密の試料の観察",
-    )  # fmt: skip
+    )
     client = as_user(world.user_a)
     form = html(client.get(page(consultation))).split('id="bookings"')[1]
     assert f'<option value="{booking.pk}">' in form

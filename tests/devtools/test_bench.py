@@ -16,23 +16,50 @@ from devtools.bench import load
 from tests.factories import UserFactory
 
 KEYS = {
-    "availability_p50_ms", "availability_p95_ms", "sql_floor_p50_ms", "noop_p50_ms", "availability_floor_ratio",
-    "create_rps", "create_floor_ratio", "double_bookings", "server_errors", "report_seconds", "report_peak_mb",
-    "report_queries", "report_floor_ratio", "list_queries",
-}  # fmt: skip
+    "availability_p50_ms",
+    "availability_p95_ms",
+    "sql_floor_p50_ms",
+    "noop_p50_ms",
+    "availability_floor_ratio",
+    "create_rps",
+    "create_floor_ratio",
+    "double_bookings",
+    "server_errors",
+    "report_seconds",
+    "report_peak_mb",
+    "report_queries",
+    "report_floor_ratio",
+    "list_queries",
+}
 
 
 @pytest.mark.django_db(transaction=True)  # the server is another process: it must see committed rows
 def test_bench_measures_every_figure_on_a_tiny_data_set():
     call_command(
-        "bench_seed", institutions=4, instruments=40, bookings=1500, companies=40, stdout=io.StringIO(),
+        "bench_seed",
+        institutions=4,
+        instruments=40,
+        bookings=1500,
+        companies=40,
+        stdout=io.StringIO(),
         stderr=io.StringIO(),
-    )  # fmt: skip
+    )
     out = io.StringIO()
     call_command(
-        "bench", "--json", "--allow-small", "--requests", "30", "--clients", "4", "--duration", "1.5",
-        "--workers", "2", stdout=out, stderr=io.StringIO(),
-    )  # fmt: skip
+        "bench",
+        "--json",
+        "--allow-small",
+        "--requests",
+        "30",
+        "--clients",
+        "4",
+        "--duration",
+        "1.5",
+        "--workers",
+        "2",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     figures = json.loads(out.getvalue())
 
     assert KEYS <= figures.keys()

@@ -29,8 +29,26 @@ from reports.selectors import utilization
 from usage_reports.models import UsageReport
 
 PASSWORD = "pw-test-123"
-MODELS = [Consortium, Institution, ConsortiumMembership, Company, User, Role, Category, Instrument, OpeningHours,
-          Rate, Photo, Manual, Qualification, Downtime, Booking, FeePolicy, Invoice, UsageReport]  # fmt: skip
+MODELS = [
+    Consortium,
+    Institution,
+    ConsortiumMembership,
+    Company,
+    User,
+    Role,
+    Category,
+    Instrument,
+    OpeningHours,
+    Rate,
+    Photo,
+    Manual,
+    Qualification,
+    Downtime,
+    Booking,
+    FeePolicy,
+    Invoice,
+    UsageReport,
+]
 
 
 def counts() -> dict[str, int]:
@@ -180,16 +198,27 @@ def test_last_months_use_is_invoiced_once_and_usage_reports_are_owed_and_submitt
 def test_researchers_book_only_at_fellow_members(seeded):
     researcher = User.objects.get(username="researcher")
     home = _one(access_for(researcher).researcher_of)
-    fellows = set(ConsortiumMembership.objects.filter(
-        consortium__in=ConsortiumMembership.objects.filter(institution_id=home).values("consortium")
-    ).values_list("institution_id", flat=True))  # fmt: skip
+    fellows = set(
+        ConsortiumMembership.objects.filter(
+            consortium__in=ConsortiumMembership.objects.filter(institution_id=home).values("consortium")
+        ).values_list("institution_id", flat=True)
+    )
     booked_at = set(Booking.objects.filter(requester=researcher).values_list("instrument__institution", flat=True))
     assert booked_at and booked_at <= fellows
 
 
 def test_the_logins_table_lists_every_demo_user(seeded):
-    for username in ("admin", "secretariat", "secretariat2", "staff", "staff2", "company", "company2",
-                     "researcher", "coordinator"):  # fmt: skip
+    for username in (
+        "admin",
+        "secretariat",
+        "secretariat2",
+        "staff",
+        "staff2",
+        "company",
+        "company2",
+        "researcher",
+        "coordinator",
+    ):
         assert username in seeded.output
     assert PASSWORD in seeded.output
 

@@ -25,9 +25,11 @@ def event(uid: str, start: str, end: str, summary: str = "定期点検", extra: 
 
 
 MONTHLY = event(
-    "monthly@maint", f";TZID=Asia/Tokyo:{NEXT_YEAR}0105T090000", f";TZID=Asia/Tokyo:{NEXT_YEAR}0105T120000",
+    "monthly@maint",
+    f";TZID=Asia/Tokyo:{NEXT_YEAR}0105T090000",
+    f";TZID=Asia/Tokyo:{NEXT_YEAR}0105T120000",
     extra="RRULE:FREQ=MONTHLY;COUNT=3",
-)  # fmt: skip
+)
 ALL_DAY = event("allday@maint", f";VALUE=DATE:{NEXT_YEAR}0210", f";VALUE=DATE:{NEXT_YEAR}0212", "装置移設")
 FLOATING = event("floating@maint", f":{NEXT_YEAR}0301T130000", f":{NEXT_YEAR}0301T150000", "校正")
 
@@ -171,8 +173,9 @@ EVERY_SECOND = "RRULE:FREQ=DAILY;BYHOUR={};BYMINUTE={};BYSECOND={}".format(
 def test_a_rule_repeating_every_second_through_its_by_parts_is_refused_before_expanding(world, client_for):
     """The probe's 1 KB file: DAILY, but BYHOUR × BYMINUTE × BYSECOND make it secondly from 2020. It ran until
     gunicorn killed the worker (30 s, 4–5 GB); the rule's effective frequency refuses it unexpanded."""
-    content = ics(event("flood@x", ";TZID=Asia/Tokyo:20200101T000000", ";TZID=Asia/Tokyo:20200101T000001",
-                        extra=EVERY_SECOND))  # fmt: skip
+    content = ics(
+        event("flood@x", ";TZID=Asia/Tokyo:20200101T000000", ";TZID=Asia/Tokyo:20200101T000001", extra=EVERY_SECOND)
+    )
     assert len(content) < 1500
     response = upload(client_for(world.staff_a), world.sem, content)
     assert response.status_code == 400, response.data
@@ -192,8 +195,9 @@ def test_a_daily_rule_from_year_one_is_expanded_from_the_window_not_from_year_on
 
 def test_a_weekly_rule_from_year_one_imports_the_window_only(world, client_for, monkeypatch):
     monkeypatch.setattr("equipment.ical_import.MAX_EXPANSION_STEPS", 3_000)  # year 1 to now is 740,000 days
-    weekly = event("weekly@x", ";TZID=Asia/Tokyo:00010103T090000", ";TZID=Asia/Tokyo:00010103T100000",
-                   extra="RRULE:FREQ=WEEKLY")  # fmt: skip
+    weekly = event(
+        "weekly@x", ";TZID=Asia/Tokyo:00010103T090000", ";TZID=Asia/Tokyo:00010103T100000", extra="RRULE:FREQ=WEEKLY"
+    )
     response = upload(client_for(world.staff_a), world.sem, ics(weekly))
     assert response.status_code == 200, response.data
     starts = [d.start.astimezone(TOKYO) for d in world.sem.downtimes.order_by("start")]
@@ -205,10 +209,14 @@ def test_rules_that_never_match_cost_the_window_and_are_paid_for_though_nothing_
     costs the days of the window it covers (~550 here), counted whether kept or not, until the budget is spent."""
     monkeypatch.setattr("equipment.ical_import.MAX_EXPANSION_STEPS", 10_000)
     never = [
-        event(f"never{n}@x", f":{NEXT_YEAR}0105T090000", f":{NEXT_YEAR}0105T100000",
-              extra="RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
+        event(
+            f"never{n}@x",
+            f":{NEXT_YEAR}0105T090000",
+            f":{NEXT_YEAR}0105T100000",
+            extra="RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        )
         for n in range(30)
-    ]  # fmt: skip
+    ]
     client = client_for(world.staff_a)
     few = upload(client, world.sem, ics(*never[:3]))
     assert few.status_code == 200 and few.data["created"] == 3, few.data  # each DTSTART only
@@ -237,11 +245,20 @@ def test_a_weekly_maintenance_rule_still_imports_with_its_exceptions_and_moved_d
     first = today - timedelta(days=730) + timedelta(days=(2 - (today - timedelta(days=730)).weekday()) % 7)
     skipped = today + timedelta(days=14 + (2 - today.weekday()) % 7)
     moved = skipped + timedelta(days=7)
-    series = event("weekly-maint@x", f";TZID=Asia/Tokyo:{first:%Y%m%d}T090000", f";TZID=Asia/Tokyo:{first:%Y%m%d}T120000",
-                   "週次点検", extra=f"RRULE:FREQ=WEEKLY;BYDAY=WE\r\nEXDATE;TZID=Asia/Tokyo:{skipped:%Y%m%d}T090000")  # fmt: skip
-    moved_one = event("weekly-maint@x", f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T130000",
-                      f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T160000", "週次点検（振替）",
-                      extra=f"RECURRENCE-ID;TZID=Asia/Tokyo:{moved:%Y%m%d}T090000")  # fmt: skip
+    series = event(
+        "weekly-maint@x",
+        f";TZID=Asia/Tokyo:{first:%Y%m%d}T090000",
+        f";TZID=Asia/Tokyo:{first:%Y%m%d}T120000",
+        "週次点検",
+        extra=f"RRULE:FREQ=WEEKLY;BYDAY=WE\r\nEXDATE;TZID=Asia/Tokyo:{skipped:%Y%m%d}T090000",
+    )
+    moved_one = event(
+        "weekly-maint@x",
+        f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T130000",
+        f";TZID=Asia/Tokyo:{moved + timedelta(days=1):%Y%m%d}T160000",
+        "週次点検（振替）",
+        extra=f"RECURRENCE-ID;TZID=Asia/Tokyo:{moved:%Y%m%d}T090000",
+    )
     now = datetime.now(TOKYO)
     response = upload(client_for(world.staff_a), world.sem, ics(series, moved_one))
     assert response.status_code == 200, response.data

@@ -134,7 +134,11 @@ def sem_things(world):
     sem = world.sem
     return {
         "rate": services.add_rate(
-            actor=actor, instrument=sem, user_category="sme", mode="assisted", amount_jpy=4000,
+            actor=actor,
+            instrument=sem,
+            user_category="sme",
+            mode="assisted",
+            amount_jpy=4000,
             valid_from=timezone.localdate() + timedelta(days=30),
         ),
         "photo": services.upload_photo(actor=actor, instrument=sem, upload=upload("a.jpg", image_bytes())),
@@ -142,7 +146,7 @@ def sem_things(world):
             actor=actor, instrument=sem, start=at(working_day(), 9), end=at(working_day(), 12)
         ),
         "qualification": services.grant_qualification(actor=actor, instrument=sem, user=world.user_a),
-    }  # fmt: skip
+    }
 
 
 def snapshot(instrument) -> tuple:
@@ -265,9 +269,13 @@ def test_every_list_section_uses_a_constant_number_of_queries(world, staff):
     def add_one_of_each(n):
         actor = world.staff_a
         services.add_rate(
-            actor=actor, instrument=sem, user_category="large", mode="self", amount_jpy=100 + n,
+            actor=actor,
+            instrument=sem,
+            user_category="large",
+            mode="self",
+            amount_jpy=100 + n,
             valid_from=date(2024, 4, 1) + timedelta(days=n),
-        )  # fmt: skip
+        )
         services.upload_manual(
             actor=actor, instrument=sem, upload=upload("m.pdf", pdf_bytes(f"v{n}")), title="操作手順", version=f"{n}"
         )

@@ -136,7 +136,7 @@ FILESPEC = b"<< /Type /Filespec /F (run.exe) >>"
         (written_pdf(page=b"/Annots [<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 5 0 R >>]", extra=[FILESPEC]), "pdf_embedded_file"),
     ],
     ids=["open-action-js", "names-js", "page-aa-js", "escaped-names-js", "xfa", "launch", "page-aa-launch", "embedded-files", "attachment-annotation"],
-)  # fmt: skip
+)  # fmt: skip  # table: one refused PDF and its code a row
 def test_manuals_with_active_content_are_refused_naming_the_reason(world, staff_client, settings, content, code):
     response = post_manual(staff_client, world.sem, upload("manual.pdf", content, "application/pdf"))
     assert response.status_code == 400, response.data

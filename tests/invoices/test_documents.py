@@ -24,12 +24,19 @@ def names(world, sem, tmp_path):
     renamed as old rows could hold them; a consumable labelled the same way. Returns the names and the bookings."""
     image = image_on_server(tmp_path)
     n = SimpleNamespace(
-        institution=hostile("機関", image), institution_address=hostile("所在地", image),
-        company=hostile("企業", image), company_address=hostile("企業所在地", image),
-        instrument=hostile("機器", image), maker=hostile("製造", NO_SUCH_IMAGE), model=hostile("型式", NO_SUCH_IMAGE),
-        consumable=hostile("消耗品", NO_SUCH_IMAGE), first=hostile("名", NO_SUCH_IMAGE), last=hostile("姓", NO_SUCH_IMAGE),
-        researcher_first=hostile("研名", NO_SUCH_IMAGE), researcher_last=hostile("研姓", NO_SUCH_IMAGE),
-    )  # fmt: skip
+        institution=hostile("機関", image),
+        institution_address=hostile("所在地", image),
+        company=hostile("企業", image),
+        company_address=hostile("企業所在地", image),
+        instrument=hostile("機器", image),
+        maker=hostile("製造", NO_SUCH_IMAGE),
+        model=hostile("型式", NO_SUCH_IMAGE),
+        consumable=hostile("消耗品", NO_SUCH_IMAGE),
+        first=hostile("名", NO_SUCH_IMAGE),
+        last=hostile("姓", NO_SUCH_IMAGE),
+        researcher_first=hostile("研名", NO_SUCH_IMAGE),
+        researcher_last=hostile("研姓", NO_SUCH_IMAGE),
+    )
     Institution.objects.filter(pk=world.inst_a.pk).update(
         name=n.institution, address=n.institution_address, registration_number=REGISTRATION
     )
@@ -42,15 +49,45 @@ def names(world, sem, tmp_path):
     instrument = Instrument.objects.select_related("institution").get(pk=sem.pk)
     company, requester = Company.objects.get(pk=world.company_b.pk), User.objects.get(pk=world.user_b.pk)
     consumables = [{"label": n.consumable, "quantity": 2, "unit_price_jpy": 250}]
-    n.used = completed(instrument, requester=requester, company=company, day=date(2025, 10, 8), start=time(10),
-                       minutes=90, consumables=consumables)  # fmt: skip
-    n.approved = completed(instrument, requester=requester, company=company, day=date(2025, 10, 9), start=time(10),
-                           minutes=60, consumables=consumables, status="approved")  # fmt: skip
+    n.used = completed(
+        instrument,
+        requester=requester,
+        company=company,
+        day=date(2025, 10, 8),
+        start=time(10),
+        minutes=90,
+        consumables=consumables,
+    )
+    n.approved = completed(
+        instrument,
+        requester=requester,
+        company=company,
+        day=date(2025, 10, 9),
+        start=time(10),
+        minutes=60,
+        consumables=consumables,
+        status="approved",
+    )
     n.researcher = User.objects.get(pk=researcher.pk)
-    n.personal = completed(instrument, requester=n.researcher, company=None, user_category="academic",
-                           day=date(2025, 10, 10), start=time(10), minutes=60)  # fmt: skip
-    n.personal_approved = completed(instrument, requester=n.researcher, company=None, user_category="academic",
-                                    day=date(2025, 10, 14), start=time(10), minutes=60, status="approved")  # fmt: skip
+    n.personal = completed(
+        instrument,
+        requester=n.researcher,
+        company=None,
+        user_category="academic",
+        day=date(2025, 10, 10),
+        start=time(10),
+        minutes=60,
+    )
+    n.personal_approved = completed(
+        instrument,
+        requester=n.researcher,
+        company=None,
+        user_category="academic",
+        day=date(2025, 10, 14),
+        start=time(10),
+        minutes=60,
+        status="approved",
+    )
     return n
 
 
@@ -65,8 +102,15 @@ def assert_shows(content: bytes, *expected: str) -> None:
 def test_the_quotation_shows_every_name_as_written(world, names, client_for):
     response = client_for(world.user_b).get(f"/api/v1/bookings/{names.approved.id}/quotation/")
     assert response.status_code == 200
-    assert_shows(response.content, names.company, names.company_address, names.institution, names.institution_address,
-                 names.instrument, names.consumable)  # fmt: skip
+    assert_shows(
+        response.content,
+        names.company,
+        names.company_address,
+        names.institution,
+        names.institution_address,
+        names.instrument,
+        names.consumable,
+    )
     personal = client_for(names.researcher).get(f"/api/v1/bookings/{names.personal_approved.id}/quotation/")
     assert personal.status_code == 200
     assert_shows(personal.content, names.researcher_first, names.researcher_last, names.instrument)
@@ -75,8 +119,18 @@ def test_the_quotation_shows_every_name_as_written(world, names, client_for):
 def test_the_certificate_shows_every_name_as_written(world, names, client_for):
     response = client_for(world.user_b).get(f"/api/v1/bookings/{names.used.id}/certificate/")
     assert response.status_code == 200
-    assert_shows(response.content, names.company, names.company_address, names.first, names.last, names.instrument,
-                 names.maker, names.model, names.institution, names.institution_address)  # fmt: skip
+    assert_shows(
+        response.content,
+        names.company,
+        names.company_address,
+        names.first,
+        names.last,
+        names.instrument,
+        names.maker,
+        names.model,
+        names.institution,
+        names.institution_address,
+    )
     personal = client_for(names.researcher).get(f"/api/v1/bookings/{names.personal.id}/certificate/")
     assert personal.status_code == 200
     assert_shows(personal.content, names.researcher_first, names.researcher_last)
@@ -89,8 +143,15 @@ def test_the_invoice_and_its_correction_show_every_name_as_written(world, names,
     invoice = Invoice.objects.get(company=world.company_b)
     response = client_for(world.user_b).get(f"/api/v1/invoices/{invoice.id}/pdf/")
     assert response.status_code == 200
-    assert_shows(response.content, names.institution, names.institution_address, names.company,
-                 names.company_address, names.instrument, names.consumable)  # fmt: skip
+    assert_shows(
+        response.content,
+        names.institution,
+        names.institution_address,
+        names.company,
+        names.company_address,
+        names.instrument,
+        names.consumable,
+    )
 
     reason = "単価の誤り <b>&lt; <img src='/no/such.png'/>\n再発行します"  # typed by staff: markup is just text
     cancelled = staff.post(f"/api/v1/invoices/{invoice.id}/cancel/", {"reason": reason}, format="json")

@@ -52,8 +52,10 @@ def test_the_months_run_issues_one_invoice_per_company_computed_by_hand(world, b
     for row in rows:
         assert row["registration_number"] == REGISTRATION and row["issuer_name"] == world.inst_a.name
         assert row["status"] == "issued" and row["month"] == "2025-10" and row["replaces"] is None
-    assert sorted(r["number"] for r in rows) == ["INV-%d-2025-10-0001" % world.inst_a.id,
-                                                 "INV-%d-2025-10-0002" % world.inst_a.id]  # fmt: skip
+    assert sorted(r["number"] for r in rows) == [
+        "INV-%d-2025-10-0001" % world.inst_a.id,
+        "INV-%d-2025-10-0002" % world.inst_a.id,
+    ]
     invoiced = set(InvoicedBooking.objects.filter(live=True).values_list("booking_id", flat=True))
     assert invoiced == {b.id for b in billing.a} | {billing.b_big.id, billing.b_self.id}
 
@@ -69,8 +71,9 @@ def test_running_again_issues_nothing_new(world, billing, client_for):
 def test_use_recorded_after_the_run_replaces_the_companys_invoice(world, billing, client_for):
     staff = client_for(world.staff_a)
     first = by_company(run(staff, world.inst_a).data, world.company_a)
-    late = completed(world.sem, requester=world.user_a, company=world.company_a, day=date(2025, 10, 20),
-                     start=time(10), minutes=30)  # fmt: skip
+    late = completed(
+        world.sem, requester=world.user_a, company=world.company_a, day=date(2025, 10, 20), start=time(10), minutes=30
+    )
     preview = staff.get(f"/api/v1/institutions/{world.inst_a.id}/invoices/preview/", {"month": "2025-10"}).data
     assert [(p["company"], p["replaces"], p["subtotal_jpy"]) for p in preview["invoices"]] == [
         (world.company_a.id, first["number"], 4 * 3777)
@@ -111,8 +114,9 @@ def test_a_correction_cancels_and_reissues_naming_the_invoice_it_replaces(world,
 def test_cancelling_without_reissue_frees_the_bookings_for_the_next_run(world, billing, client_for):
     staff = client_for(world.staff_a)
     invoice = by_company(run(staff, world.inst_a).data, world.company_a)
-    response = staff.post(f"/api/v1/invoices/{invoice['id']}/cancel/", {"reason": "誤発行", "reissue": False},
-                          format="json")  # fmt: skip
+    response = staff.post(
+        f"/api/v1/invoices/{invoice['id']}/cancel/", {"reason": "誤発行", "reissue": False}, format="json"
+    )
     assert response.status_code == 200 and response.data["status"] == "cancelled"
     again = run(staff, world.inst_a).data
     assert len(again) == 1 and again[0]["company"] == world.company_a.id and again[0]["replaces"] is None
@@ -120,8 +124,12 @@ def test_cancelling_without_reissue_frees_the_bookings_for_the_next_run(world, b
 
 def test_the_run_is_refused_with_a_reason_and_nothing_is_issued(world, billing, client_for):
     staff = client_for(world.staff_a)
-    for month, code in (("2025-13", "invalid_month"), ("10/2025", "invalid_month"), ("", "invalid_month"),
-                        ("2999-01", "month_not_over")):  # fmt: skip
+    for month, code in (
+        ("2025-13", "invalid_month"),
+        ("10/2025", "invalid_month"),
+        ("", "invalid_month"),
+        ("2999-01", "month_not_over"),
+    ):
         response = run(staff, world.inst_a, month)
         assert response.status_code == 400, (month, response.data)
         assert response.data.get("code") == code or "month" in response.data, response.data
@@ -168,9 +176,22 @@ def test_the_invoice_pdf_is_a_qualified_invoice_in_japanese(world, billing, clie
     fonts = {f.get_object()["/BaseFont"] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert {"/HeiseiKakuGo-W5", "/HeiseiMin-W3"} <= fonts
     text = pdf_text(response.content)
-    for expected in ("請 求 書", invoice["number"], f"登録番号: {REGISTRATION}", world.inst_a.name, "多摩化学株式会社 御中",
-                     "2025年10月8日", "成果非公開2", "液体窒素", "10%対象 合計（税抜）", "41,978円", "10%対象 消費税",
-                     "4,197円", "46,175円", "適格請求書"):  # fmt: skip
+    for expected in (
+        "請 求 書",
+        invoice["number"],
+        f"登録番号: {REGISTRATION}",
+        world.inst_a.name,
+        "多摩化学株式会社 御中",
+        "2025年10月8日",
+        "成果非公開2",
+        "液体窒素",
+        "10%対象 合計（税抜）",
+        "41,978円",
+        "10%対象 消費税",
+        "4,197円",
+        "46,175円",
+        "適格請求書",
+    ):
         assert expected in text, (expected, text)
     assert not {"\u25a1", "\ufffd"} & set(text)  # no boxes or replacement characters for missing glyphs
 
@@ -182,8 +203,15 @@ def test_the_quotation_of_a_pending_booking_shows_todays_price_to_the_parties(wo
     response = client_for(world.user_a).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    for expected in ("御 見 積 書", "札幌精密株式会社 御中", world.inst_a.name, "9,900円", "9,000円", "900円",
-                     "承認前のお見積り"):  # fmt: skip
+    for expected in (
+        "御 見 積 書",
+        "札幌精密株式会社 御中",
+        world.inst_a.name,
+        "9,900円",
+        "9,000円",
+        "900円",
+        "承認前のお見積り",
+    ):
         assert expected in text, (expected, text)
     assert client_for(world.staff_a).get(url).status_code == 200
     assert client_for(world.user_b).get(url).status_code == 404  # another company
@@ -208,8 +236,16 @@ def test_the_certificate_of_a_completed_booking(world, billing, client_for):
     response = client_for(world.user_b).get(url)
     assert response.status_code == 200
     text = pdf_text(response.content)
-    for expected in ("利 用 証 明 書", "多摩化学株式会社 御中", "2025年10月8日 10:00〜11:30", "1時間30分", "技術補助",
-                     "非公開", "36,405円", world.inst_a.name):  # fmt: skip
+    for expected in (
+        "利 用 証 明 書",
+        "多摩化学株式会社 御中",
+        "2025年10月8日 10:00〜11:30",
+        "1時間30分",
+        "技術補助",
+        "非公開",
+        "36,405円",
+        world.inst_a.name,
+    ):
         assert expected in text, (expected, text)
     assert client_for(world.user_a).get(url).status_code == 404
     assert client_for(world.staff_a).get(url).status_code == 200
@@ -232,8 +268,14 @@ def test_the_invoice_list_uses_a_constant_number_of_queries(world, billing, clie
     from consortia.models import User
 
     for n in range(11):  # eleven more months of use, each invoiced
-        completed(world.sem, requester=world.user_a, company=world.company_a, day=date(2024, 1 + n, 10),
-                  start=time(10), minutes=30)  # fmt: skip
+        completed(
+            world.sem,
+            requester=world.user_a,
+            company=world.company_a,
+            day=date(2024, 1 + n, 10),
+            start=time(10),
+            minutes=30,
+        )
         issue_invoices(actor=world.staff_a, institution=world.inst_a, month=date(2024, 1 + n, 1))
     run(client_for(world.staff_a), world.inst_a)
     counts = []

@@ -82,8 +82,9 @@ def test_staff_correct_an_invoice_from_its_page(world, billing, client_for, clie
 
 
 def test_the_booking_page_offers_its_documents_to_the_parties(world, sem, client, day):
-    booking = booking_services.request_booking(actor=world.user_a, instrument=sem, start=at(day, 10),
-                                               end=at(day, 11), mode="assisted")  # fmt: skip
+    booking = booking_services.request_booking(
+        actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted"
+    )
     company = logged_in(client, world.user_a)
     body = company.get(f"/bookings/{booking.pk}/").content.decode()
     assert f"/api/v1/bookings/{booking.pk}/quotation/" in body and "certificate" not in body
@@ -94,8 +95,9 @@ def test_the_booking_page_offers_its_documents_to_the_parties(world, sem, client
 
 
 def test_staff_set_consumables_on_a_pending_booking_from_its_page(world, sem, client, day):
-    booking = booking_services.request_booking(actor=world.user_a, instrument=sem, start=at(day, 10),
-                                               end=at(day, 11), mode="assisted")  # fmt: skip
+    booking = booking_services.request_booking(
+        actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted"
+    )
     staff = logged_in(client, world.staff_a)
     url = f"/bookings/{booking.pk}/consumables/"
     bad = staff.post(url, {"consumables-consumables": "液体窒素 3本"})
@@ -104,7 +106,9 @@ def test_staff_set_consumables_on_a_pending_booking_from_its_page(world, sem, cl
     assert too_many.status_code == 400 and "数量" in too_many.content.decode()
     ok = staff.post(url, {"consumables-consumables": "液体窒素, 3, 250\n試料台，1，1,200円"}, follow=True)
     booking.refresh_from_db()
-    assert booking.consumables == [{"label": "液体窒素", "quantity": 3, "unit_price_jpy": 250},
-                                   {"label": "試料台", "quantity": 1, "unit_price_jpy": 1200}]  # fmt: skip
+    assert booking.consumables == [
+        {"label": "液体窒素", "quantity": 3, "unit_price_jpy": 250},
+        {"label": "試料台", "quantity": 1, "unit_price_jpy": 1200},
+    ]
     assert booking.quote["subtotal_jpy"] == 4500 + 750 + 1200
     assert "消耗品: 液体窒素 3 × 250円" in ok.content.decode()

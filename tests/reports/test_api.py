@@ -25,14 +25,28 @@ def test_the_secretariat_gets_the_figures_as_json(data, client_for):
         assert body[name], name
         for row in body[name]:
             assert set(body["totals"]) <= set(row), name
-    for field in ("available_hours", "booked_hours", "used_hours", "utilization_rate", "uses", "companies",
-                  "revenue_jpy"):  # fmt: skip
+    for field in (
+        "available_hours",
+        "booked_hours",
+        "used_hours",
+        "utilization_rate",
+        "uses",
+        "companies",
+        "revenue_jpy",
+    ):
         assert field in body["totals"]
     assert body["totals"]["used_hours"] == 15.25 and body["totals"]["revenue_jpy"] == 72600
 
 
-@pytest.mark.parametrize("params", [{"fy": "2025"}, {"fy": 2026}, {"start": "2026-03-01", "end": "2026-03-31"},
-                                    {"start": "2026-03-01T09:00:00+09:00", "end": "2026-03-02T00:00:00Z"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"fy": "2025"},
+        {"fy": 2026},
+        {"start": "2026-03-01", "end": "2026-03-31"},
+        {"start": "2026-03-01T09:00:00+09:00", "end": "2026-03-02T00:00:00Z"},
+    ],
+)
 def test_every_way_of_giving_the_period_works(data, client_for, params):
     assert client_for(data.secretariat_h).get(url(data.h), params).status_code == 200
 

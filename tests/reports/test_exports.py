@@ -35,8 +35,14 @@ def hostile_names(data, tmp_path):
         "xrd": hostile("分類X", "/no/such.png"),
     }
     Consortium.objects.filter(pk=data.h.pk).update(name=names["consortium"])
-    for key, model in (("inst_a", Institution), ("inst_b", Institution), ("a1", Instrument), ("b1", Instrument),
-                       ("sem", Category), ("xrd", Category)):  # fmt: skip
+    for key, model in (
+        ("inst_a", Institution),
+        ("inst_b", Institution),
+        ("a1", Instrument),
+        ("b1", Instrument),
+        ("sem", Category),
+        ("xrd", Category),
+    ):
         model.objects.filter(pk=getattr(data, key).pk).update(name=names[key])
     return names
 
@@ -76,8 +82,14 @@ def formula_names(data):
         "xrd": "=1+1",
     }
     Consortium.objects.filter(pk=data.h.pk).update(name=names["consortium"])
-    for key, model in (("inst_a", Institution), ("inst_b", Institution), ("a1", Instrument), ("b1", Instrument),
-                       ("sem", Category), ("xrd", Category)):  # fmt: skip
+    for key, model in (
+        ("inst_a", Institution),
+        ("inst_b", Institution),
+        ("a1", Instrument),
+        ("b1", Instrument),
+        ("sem", Category),
+        ("xrd", Category),
+    ):
         model.objects.filter(pk=getattr(data, key).pk).update(name=names[key])
     return names
 

@@ -11,9 +11,22 @@ from reports.periods import Period, last_month, parse_period
 
 TEXT = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["2026", "²", "٢٠٢٦", "2026-04-01", "9999-12-31", "0001-01-01", "2026-04-01T00:00:00+14:00",
-                     "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-13", "2026-04-01T25:00"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "2026",
+            "²",
+            "٢٠٢٦",
+            "2026-04-01",
+            "9999-12-31",
+            "0001-01-01",
+            "2026-04-01T00:00:00+14:00",
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31T23:59:59-12:00",
+            "2026-13",
+            "2026-04-01T25:00",
+        ]
+    ),
+)
 
 
 @given(params=st.dictionaries(st.sampled_from(["fy", "month", "start", "end"]), TEXT, max_size=4))
@@ -38,8 +51,14 @@ def test_fiscal_years_months_and_last_month():
     assert (custom.label, custom.slug) == ("2026-04-01 – 2026-06-30", "20260401-20260630")
 
 
-@pytest.mark.parametrize("params", [{"fy": "²"}, {"end": "9999-12-31", "start": "2026-01-01"},
-                                    {"start": "0001-01-01T00:00:00+14:00", "end": "2026-01-01"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"fy": "²"},
+        {"end": "9999-12-31", "start": "2026-01-01"},
+        {"start": "0001-01-01T00:00:00+14:00", "end": "2026-01-01"},
+    ],
+)
 def test_edge_cases_found_by_fuzzing_are_refusals(params):
     with pytest.raises(DomainError):
         parse_period(params)

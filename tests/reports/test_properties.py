@@ -60,10 +60,19 @@ def create(data, spec, holds: dict) -> Booking:
     created = start - timedelta(days=15)
     decided = created + timedelta(minutes=spec["lead_minutes"])
     return make_booking(
-        getattr(data, spec["instrument"]), data.user, company=company, category=category, mode=spec["mode"],
-        start=start, end=end, status=status, actual=actual, subtotal=spec["subtotal"], created=created,
+        getattr(data, spec["instrument"]),
+        data.user,
+        company=company,
+        category=category,
+        mode=spec["mode"],
+        start=start,
+        end=end,
+        status=status,
+        actual=actual,
+        subtotal=spec["subtotal"],
+        created=created,
         decided=decided if status not in (S.PENDING, S.EXPIRED) else None,
-    )  # fmt: skip
+    )
 
 
 def clipped_us(start, end, period) -> int:
@@ -127,10 +136,19 @@ def queries_for(data, n: int) -> int:
     Booking.objects.all().delete()
     for i in range(n):
         start = t(3, 1) + timedelta(hours=7 * i)
-        make_booking(data.a1 if i % 2 else data.b1, data.user, company=data.sme1 if i % 3 else None,
-                     category="sme" if i % 3 else "academic", start=start, end=start + timedelta(hours=2),
-                     status=S.COMPLETED, actual=(start, start + timedelta(hours=1)), subtotal=1000,
-                     created=start - timedelta(days=3), decided=start - timedelta(days=2))  # fmt: skip
+        make_booking(
+            data.a1 if i % 2 else data.b1,
+            data.user,
+            company=data.sme1 if i % 3 else None,
+            category="sme" if i % 3 else "academic",
+            start=start,
+            end=start + timedelta(hours=2),
+            status=S.COMPLETED,
+            actual=(start, start + timedelta(hours=1)),
+            subtotal=1000,
+            created=start - timedelta(days=3),
+            decided=start - timedelta(days=2),
+        )
     with CaptureQueriesContext(connection) as queries:
         utilization(consortium=data.h, period=Period.month(2026, 3)).as_dict()
     return len(queries)

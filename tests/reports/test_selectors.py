@@ -81,13 +81,15 @@ def test_march_by_mode_and_company_size(data):
     assert [m["utilization_rate"] for m in modes.values()] == [0.0234, 0.0106, 0.0121]
     sizes = rows(body, "by_company_size")
     assert list(sizes) == ["sme", "large", "academic", "internal"]
-    assert [(s["booked_hours"], s["used_hours"], s["requests"], s["uses"], s["revenue_excl_tax_jpy"],
-             s["companies"]) for s in sizes.values()] == [
+    assert [
+        (s["booked_hours"], s["used_hours"], s["requests"], s["uses"], s["revenue_excl_tax_jpy"], s["companies"])
+        for s in sizes.values()
+    ] == [
         (9.0, 6.5, 6, 2, 18000, 1),
         (4.0, 4.0, 2, 1, 36000, 1),
         (4.0, 4.0, 1, 1, 12000, 0),
         (1.0, 0.75, 1, 1, 0, 0),
-    ]  # fmt: skip
+    ]
     assert sizes["sme"]["median_lead_time_hours"] == 5.0  # sme: 24 (a1), 3 (no-show), 6, 2, 5 → 5
     assert sizes["sme"]["label"].startswith("中小企業")
 
@@ -168,8 +170,21 @@ def test_membership_dates_decide_which_bookings_count(data):
 @pytest.mark.parametrize("breakdown", BREAKDOWNS)
 def test_every_breakdown_adds_up_to_the_totals(data, breakdown):
     body = report(data.h, parse_period({"start": "2026-02-01", "end": "2026-04-30"}))
-    for field in ("booked_hours", "used_hours", "uses", "requests", "revenue_jpy", "revenue_excl_tax_jpy", "tax_jpy",
-                  "decided", "rejected", "cancelled", "no_shows", "company_uses", "sme_uses"):  # fmt: skip
+    for field in (
+        "booked_hours",
+        "used_hours",
+        "uses",
+        "requests",
+        "revenue_jpy",
+        "revenue_excl_tax_jpy",
+        "tax_jpy",
+        "decided",
+        "rejected",
+        "cancelled",
+        "no_shows",
+        "company_uses",
+        "sme_uses",
+    ):
         assert sum(row[field] for row in body[breakdown]) == pytest.approx(body["totals"][field]), field
     if breakdown not in ("by_mode", "by_company_size"):
         assert sum(r["available_hours"] for r in body[breakdown]) == pytest.approx(body["totals"]["available_hours"])

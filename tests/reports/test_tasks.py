@@ -113,8 +113,9 @@ def test_a_file_gone_from_disk_is_a_404(in_process, data, client_for, django_cap
 
 
 def test_a_report_task_delivered_twice_builds_once(data):
-    report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
-                                   period_end=Period.month(2026, 3).end)  # fmt: skip
+    report = Report.objects.create(
+        consortium=data.h, period_start=Period.month(2026, 3).start, period_end=Period.month(2026, 3).end
+    )
     assert build_report_task.apply(args=[str(report.id)]).get() is True
     report.refresh_from_db()
     files = (report.csv_file.name, report.xlsx_file.name, report.pdf_file.name, report.finished_at)
@@ -126,11 +127,17 @@ def test_a_report_task_delivered_twice_builds_once(data):
 
 def test_a_build_abandoned_long_ago_is_taken_over(data):
     period = Period.month(2026, 3)
-    report = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end,
-                                   status="running", started_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    report = Report.objects.create(
+        consortium=data.h,
+        period_start=period.start,
+        period_end=period.end,
+        status="running",
+        started_at=timezone.now() - timedelta(hours=2),
+    )
     assert services.build_report(report.id) is True
-    fresh = Report.objects.create(consortium=data.h, period_start=period.start, period_end=period.end,
-                                  status="running", started_at=timezone.now())  # fmt: skip
+    fresh = Report.objects.create(
+        consortium=data.h, period_start=period.start, period_end=period.end, status="running", started_at=timezone.now()
+    )
     assert services.build_report(fresh.id) is False
 
 
@@ -178,8 +185,9 @@ def test_announce_report_mails_every_active_secretariat_user_with_an_address(
 ):
     give_role(UserFactory(email=""), "secretariat", consortium=data.h)
     give_role(UserFactory(is_active=False), "secretariat", consortium=data.h)
-    report = Report.objects.create(consortium=data.h, period_start=Period.month(2026, 3).start,
-                                   period_end=Period.month(2026, 3).end, status="done")  # fmt: skip
+    report = Report.objects.create(
+        consortium=data.h, period_start=Period.month(2026, 3).start, period_end=Period.month(2026, 3).end, status="done"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.announce_report(report) == 1
         assert services.announce_report(report) == 1  # the same report again: the outbox keeps one

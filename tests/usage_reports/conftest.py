@@ -21,8 +21,9 @@ def uses(world, sem):
     a, b = world.company_a, world.company_b
 
     def use(company, requester, n, **extra):
-        return completed(sem, requester=requester, company=company, day=days_ago(n), start=time(10), minutes=60,
-                         **extra)  # fmt: skip
+        return completed(
+            sem, requester=requester, company=company, day=days_ago(n), start=time(10), minutes=60, **extra
+        )
 
     return SimpleNamespace(
         recent=use(a, world.user_a, 10),

@@ -79,8 +79,11 @@ def test_the_list_by_status_for_the_company_staff_and_secretariat(world, uses, c
 def test_the_secretariat_never_reads_a_confidential_or_embargoed_report(world, uses, client_for):
     a = client_for(world.user_a)
     a.post(url(uses.secret), {**REPORT, "publishable": True}, format="json")
-    a.post(url(uses.recent), {**REPORT, "embargo_until": (timezone.localdate() + timedelta(days=90)).isoformat()},
-           format="json")  # fmt: skip
+    a.post(
+        url(uses.recent),
+        {**REPORT, "embargo_until": (timezone.localdate() + timedelta(days=90)).isoformat()},
+        format="json",
+    )
     a.post(url(uses.old), REPORT, format="json")
     rows = {r["booking"]: r for r in client_for(world.secretariat).get(LIST, {"status": "submitted"}).data["results"]}
     assert rows[uses.secret.id]["report"]["summary"] is None and rows[uses.secret.id]["report"]["outcome"]
@@ -104,8 +107,9 @@ def test_a_booking_completed_through_the_services_owes_a_report(world, sem, clie
     from bookings.models import Booking
 
     booking = Booking.objects.get(pk=booking_id)
-    booking_services.complete(actor=world.staff_a, booking=booking, actual_start=at(day, 10),
-                              actual_end=at(day, 12), now=at(day, 13))  # fmt: skip
+    booking_services.complete(
+        actor=world.staff_a, booking=booking, actual_start=at(day, 10), actual_end=at(day, 12), now=at(day, 13)
+    )
     row = client_for(world.user_a).get(f"/api/v1/bookings/{booking_id}/usage-report/").data
     assert row["status"] == "owed" and row["due_on"] == day + timedelta(days=30)
 
@@ -119,8 +123,9 @@ def test_the_list_uses_a_constant_number_of_queries(world, sem, client_for):
     from tests.usage_reports.conftest import days_ago
 
     for n in range(12):
-        completed(sem, requester=world.user_a, company=world.company_a, day=days_ago(3 + 3 * n), start=time(10),
-                  minutes=60)  # fmt: skip
+        completed(
+            sem, requester=world.user_a, company=world.company_a, day=days_ago(3 + 3 * n), start=time(10), minutes=60
+        )
     counts = []
     for size in (2, 12):
         client = client_for(User.objects.get(pk=world.staff_a.pk))

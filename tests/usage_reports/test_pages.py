@@ -27,13 +27,16 @@ def test_the_company_sees_what_it_owes_and_submits_a_report(world, uses, client)
     assert f"/usage-reports/{uses.old.pk}/" in overdue and f"/usage-reports/{uses.recent.pk}/" not in overdue
     assert "checked" not in publishable_box(company.get(f"/usage-reports/{uses.secret.pk}/"))  # 成果非公開
     assert "checked" in publishable_box(company.get(f"/usage-reports/{uses.recent.pk}/"))
-    refused = company.post(f"/usage-reports/{uses.recent.pk}/", {"summary": "", "outcome": "research",
-                                                                   "publications": "学会発表予定"})  # fmt: skip
+    refused = company.post(
+        f"/usage-reports/{uses.recent.pk}/", {"summary": "", "outcome": "research", "publications": "学会発表予定"}
+    )
     assert refused.status_code == 400 and "学会発表予定" in refused.content.decode()
     assert not UsageReport.objects.exists()
-    done = company.post(f"/usage-reports/{uses.recent.pk}/", {"summary": "めっき層の厚さを確認した。",
-                                                                "outcome": "quality_control", "publishable": "on"},
-                        follow=True)  # fmt: skip
+    done = company.post(
+        f"/usage-reports/{uses.recent.pk}/",
+        {"summary": "めっき層の厚さを確認した。", "outcome": "quality_control", "publishable": "on"},
+        follow=True,
+    )
     assert "利用報告書を提出しました" in done.content.decode()
     report = UsageReport.objects.get(booking=uses.recent)
     assert report.publishable and report.on_time and report.outcome == "quality_control"

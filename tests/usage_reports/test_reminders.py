@@ -27,8 +27,14 @@ def remind(django_capture_on_commit_callbacks):
 
 
 def used(world, sem, day, company=None, requester=None):
-    return completed(sem, requester=requester or world.user_b, company=company or world.company_b, day=day,
-                     start=time(10), minutes=60)  # fmt: skip
+    return completed(
+        sem,
+        requester=requester or world.user_b,
+        company=company or world.company_b,
+        day=day,
+        start=time(10),
+        minutes=60,
+    )
 
 
 def keys():
@@ -45,8 +51,10 @@ def test_one_reminder_before_the_deadline_and_one_after(world, sem, remind):
     assert remind(today=due) == 0
     assert remind(today=due + timedelta(days=1)) == 1  # once after the deadline
     assert remind(today=due + timedelta(days=5)) == 0
-    assert keys() == [f"usage-report:{booking.pk}:after:to:{world.user_b.pk}",
-                      f"usage-report:{booking.pk}:before:to:{world.user_b.pk}"]  # fmt: skip
+    assert keys() == [
+        f"usage-report:{booking.pk}:after:to:{world.user_b.pk}",
+        f"usage-report:{booking.pk}:before:to:{world.user_b.pk}",
+    ]
     subjects = [m.subject for m in mail.outbox]
     assert len(subjects) == 2 and "利用報告書の提出のお願い" in subjects[0] and "未提出" in subjects[1]
     assert f"/usage-reports/{booking.pk}/" in mail.outbox[0].body

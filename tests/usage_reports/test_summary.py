@@ -26,25 +26,49 @@ def month_of_uses(world, sem):
             start=time(10),
             minutes=60,
             confidential=n == 3,
-        )  # fmt: skip
+        )
         for n in range(5)
     ]
-    completed(sem, requester=world.user_a, company=world.company_a, day=day + timedelta(days=7), start=time(10),
-              minutes=60, status="approved")  # fmt: skip
+    completed(
+        sem,
+        requester=world.user_a,
+        company=world.company_a,
+        day=day + timedelta(days=7),
+        start=time(10),
+        minutes=60,
+        status="approved",
+    )
     return bookings
 
 
 def test_owed_on_time_late_and_overdue_add_up_and_publishable_outcomes_are_listed(world, month_of_uses):
     b = month_of_uses
     on_time = date(2026, 3, 10)
-    submit_usage_report(actor=world.user_a, booking=b[0], summary="新製品の断面評価", outcome="product_development",
-                        publications="特願2026-000001", today=on_time)  # fmt: skip
-    submit_usage_report(actor=world.user_a, booking=b[1], summary="検査", outcome="quality_control",
-                        embargo_until=timezone.localdate() + timedelta(days=30), today=on_time)  # fmt: skip
-    submit_usage_report(actor=world.user_a, booking=b[2], summary="非公開", outcome="research", publishable=False,
-                        today=date(2026, 6, 1))  # fmt: skip
-    submit_usage_report(actor=world.user_a, booking=b[3], summary="成果非公開の利用", outcome="research",
-                        today=on_time)  # fmt: skip
+    submit_usage_report(
+        actor=world.user_a,
+        booking=b[0],
+        summary="新製品の断面評価",
+        outcome="product_development",
+        publications="特願2026-000001",
+        today=on_time,
+    )
+    submit_usage_report(
+        actor=world.user_a,
+        booking=b[1],
+        summary="検査",
+        outcome="quality_control",
+        embargo_until=timezone.localdate() + timedelta(days=30),
+        today=on_time,
+    )
+    submit_usage_report(
+        actor=world.user_a,
+        booking=b[2],
+        summary="非公開",
+        outcome="research",
+        publishable=False,
+        today=date(2026, 6, 1),
+    )
+    submit_usage_report(actor=world.user_a, booking=b[3], summary="成果非公開の利用", outcome="research", today=on_time)
     block = utilization(consortium=world.hokkaido, period=Period.month(2026, 3)).as_dict()["usage_reports"]
     assert block["due"] == 5
     assert (block["owed"], block["submitted_on_time"], block["submitted_late"], block["overdue"]) == (0, 3, 1, 1)
