@@ -16,7 +16,7 @@ from backend.schema import ERROR
 from bookings.models import Booking
 from bookings.selectors import quote_of
 from consortia.models import Institution
-from consortia.selectors import can_manage_institution, institution_choices
+from consortia.selectors import institution_choices
 
 from . import documents, selectors, services
 from .models import Invoice, InvoiceLine
@@ -174,7 +174,7 @@ def invoice_run(request, pk: int):
 def invoice_run_preview(request, pk: int):
     """What a run would issue now, without issuing (staff of the institution)."""
     institution = _institution(pk)
-    if not can_manage_institution(request.user, institution.id):
+    if not selectors.may_invoice(request.user, institution.id):
         return Response({"code": "not_institution_staff", "detail": "機関の担当者のみ (staff only)"}, status=403)
     month = selectors.parse_month(request.query_params.get("month"))
     plans = selectors.plan_invoice_run(institution, month)
