@@ -122,6 +122,16 @@ def test_cancelling_without_reissue_frees_the_bookings_for_the_next_run(world, b
     assert len(again) == 1 and again[0]["company"] == world.company_a.id and again[0]["replaces"] is None
 
 
+def test_only_the_institutions_staff_may_preview_its_run(world, billing, client_for):
+    """The preview reads the run's own predicate (invoices.selectors.may_invoice): others get 403 and see nothing."""
+    url = f"/api/v1/institutions/{world.inst_a.id}/invoices/preview/"
+    assert client_for(world.staff_a).get(url, {"month": "2025-10"}).status_code == 200
+    for user in (world.staff_b, world.user_a, world.secretariat):
+        response = client_for(user).get(url, {"month": "2025-10"})
+        assert response.status_code == 403 and response.data["code"] == "not_institution_staff", user.username
+        assert "invoices" not in response.data
+
+
 def test_the_run_is_refused_with_a_reason_and_nothing_is_issued(world, billing, client_for):
     staff = client_for(world.staff_a)
     for month, code in (
