@@ -224,7 +224,7 @@ def expire_overdue(*, instrument_id: int | None = None, now: datetime | None = N
 
 def _current_instrument(instrument_id: int) -> Instrument:
     """The instrument's rules as they are now (a caller's copy may predate its retirement or a rule change)."""
-    return Instrument.objects.select_related("institution").prefetch_related("opening_hours").get(pk=instrument_id)
+    return equipment_selectors.instruments_with_rules().get(pk=instrument_id)
 
 
 def _ensure_staff(may, actor, booking: Booking) -> None:

@@ -235,7 +235,11 @@ def instruments_in_service_at(institution_ids) -> QuerySet[Instrument]:
     )
 
 
+def instruments_with_rules() -> QuerySet[Instrument]:
+    """Instruments with what the booking rules read of them: their institution and opening hours."""
+    return Instrument.objects.select_related("institution").prefetch_related("opening_hours")
+
+
 def instrument_for_request(pk: int) -> Instrument | None:
-    """The instrument a booking request names, with its institution and opening hours (the booking rules read
-    both); None if there is none."""
-    return Instrument.objects.select_related("institution").prefetch_related("opening_hours").filter(pk=pk).first()
+    """The instrument a booking request names, with what the booking rules read; None if there is none."""
+    return instruments_with_rules().filter(pk=pk).first()

@@ -3,6 +3,8 @@
 from bookings.models import Booking
 from consortia.selectors import access_for, can_manage_institution
 
+from .holds import is_party_to
+
 
 # (Who may request one is equipment.selectors.may_book.) Whether the booking's status takes the verb is not a
 # question of who: the service answers it with a conflict, and the page shows a verb only in the statuses that take it.
@@ -25,9 +27,9 @@ def may_answer_proposal(user, booking: Booking) -> bool:
 
 
 def may_cancel(user, booking: Booking) -> bool:
-    """Cancelling: the staff, any time and with a reason; the requester's side, until the instrument's deadline
-    (a rule the service checks, not a question of who)."""
-    return may_decide(user, booking) or may_answer_proposal(user, booking)
+    """Cancelling: the booking's parties (`is_party_to`: the staff, any time and with a reason; the requester's
+    side, until the instrument's deadline, a rule the service checks, not a question of who)."""
+    return is_party_to(user, booking)
 
 
 def permitted_actions(user, booking: Booking) -> dict[str, bool]:

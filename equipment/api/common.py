@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
-from consortia.selectors import can_manage_institution
-
+from .. import selectors
 from ..models import Instrument
 
 
@@ -27,7 +26,7 @@ class InstrumentChildViewSet(
         self.instrument = get_object_or_404(
             Instrument.objects.select_related("institution"), pk=self.kwargs["instrument_pk"]
         )
-        self.can_manage = can_manage_institution(request.user, self.instrument.institution_id)
+        self.can_manage = selectors.may_manage_instruments(request.user, self.instrument.institution_id)
         if self.staff_only_read and not self.can_manage:
             self.permission_denied(request, message="この機関の担当者のみ閲覧できます。 (Institution staff only.)")
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from backend.api import IdFilter
 from consortia.models import Institution
-from consortia.selectors import can_manage_institution, institution_choices
+from consortia.selectors import institution_choices
 
 from .. import selectors, services
 from ..models import Category, Instrument, OpeningHours, UsageMode
@@ -159,7 +159,7 @@ class CatalogueReadOrInstitutionStaff(BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True
-        return can_manage_institution(request.user, obj.institution_id)
+        return selectors.may_manage_instruments(request.user, obj.institution_id)
 
 
 class InstrumentFilter(django_filters.FilterSet):
