@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PW ?= kyoyo-demo
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install migrate seed clean
+.PHONY: run test lint format install migrate seed clean catalogues messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,15 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 
 install: $(VENV)/.installed
 
-migrate: install
+## make catalogues: compile the translation catalogues (.po → .mo) in pure Python; run and test do it first
+catalogues: install
+	$(PY) manage.py catalogues compile
+
+## make messages: after changing user-facing text, collect it into every app's catalogues (needs GNU gettext)
+messages: install
+	$(PY) manage.py catalogues update
+
+migrate: install catalogues
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -32,7 +40,7 @@ run: seed
 	$(PY) manage.py runserver $(HOST)
 
 ## make test: install test extras and run the whole suite with pytest (browser tests need Chromium)
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test catalogues
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || \
 		echo "browser tests will be skipped: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)"
 	$(PY) -m pytest

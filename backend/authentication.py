@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from .language import use_language_of
+
 
 class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
@@ -18,3 +20,9 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         services.record_api_token_use(token=token, at=timezone.now())
         return token.user, token
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:  # the answer's messages in the token owner's language (backend.language)
+            use_language_of(request, result[0])
+        return result

@@ -6,21 +6,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, NotFound
+from .tokyo import TOKYO
 
 M = TypeVar("M", bound=Model)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _UNFINISHED = object()
-TOKYO = ZoneInfo("Asia/Tokyo")
 # The moments the product takes at all, Japan time: years 2000 to 2100. Nothing it books, blocks or reports
 # lies outside; beyond them a typo (0001, 9999) only overflows conversions or blocks an instrument for ages.
 EARLIEST = datetime(2000, 1, 1, tzinfo=TOKYO)
@@ -51,11 +51,11 @@ def user_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def _naive(field: str) -> DomainError:
+def naive_datetime_error(field: str) -> DomainError:
+    """The one refusal of a datetime without a UTC offset, wherever it is given (API, pages, imports)."""
     return DomainError(
         "naive_datetime",
-        "日時はタイムゾーン付き(ISO 8601、例: 2026-11-24T10:00+09:00)で指定してください。 "
-        "(Give datetimes in ISO 8601 with a UTC offset.)",
+        _("Give the date and time with a UTC offset (ISO 8601, e.g. 2026-11-24T10:00+09:00)."),
         field=field,
     )
 
@@ -64,7 +64,7 @@ def require_aware(**values: datetime) -> None:
     """Refuse a missing or naive datetime (one without a UTC offset), naming the field."""
     for field, value in values.items():
         if not isinstance(value, datetime) or timezone.is_naive(value):
-            raise _naive(field)
+            raise naive_datetime_error(field)
 
 
 def require_in_range(**values: datetime) -> None:
@@ -85,7 +85,7 @@ def parse_aware_datetime(text, *, field: str) -> datetime:
     exception of the datetime module (an offset pushing year 1 or 9999 out of range overflows conversions)."""
     match = _DATETIME.fullmatch(text.strip()) if isinstance(text, str) else None
     if match and not match["offset"]:
-        raise _naive(field)
+        raise naive_datetime_error(field)
     if not match:
         raise DomainError(
             "invalid_datetime",

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backend.language.UserLanguageMiddleware",  # a logged-in user's own language setting wins over the cookie
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
@@ -206,7 +207,7 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
 # --- Language and time: Japanese first, Asia/Tokyo -------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogues in <app>/locale/<language>/LC_MESSAGES/django.po (see docs/translation.md).
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -11,7 +11,6 @@ form the page never offered them."""
 
 from collections.abc import Callable
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -23,8 +22,7 @@ from consortia.selectors import access_for
 from . import errors
 from .errors import DomainError
 from .plumbing import require_in_range
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from .tokyo import TOKYO
 
 
 def staff_only(view):

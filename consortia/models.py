@@ -9,7 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_corporate_number, validate_name, validate_registration_number
+from backend.i18n import LocalizedName, is_japanese
+
+from .names import normalize_reading, person_name
+from .validators import validate_corporate_number, validate_name, validate_reading, validate_registration_number
 
 PREFECTURES = [
     "北海道",
@@ -69,6 +72,13 @@ class User(AbstractUser):
     # Django's own fields, with the check every name gets.
     first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
     last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
+    # Readings (フリガナ) in katakana: lists of people sort by them, and English pages write the name from them.
+    last_name_kana = models.CharField(
+        _("family name reading"), max_length=150, blank=True, validators=[validate_name, validate_reading]
+    )
+    first_name_kana = models.CharField(
+        _("given name reading"), max_length=150, blank=True, validators=[validate_name, validate_reading]
+    )
     language = models.CharField(
         _("表示言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
@@ -78,8 +88,24 @@ class User(AbstractUser):
         verbose_name_plural = _("利用者 (users)")
 
     def __str__(self):
-        full = f"{self.last_name} {self.first_name}".strip()
+        full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def get_full_name(self) -> str:
+        """The name in the page's language: 渡辺 由美 in Japanese, Yumi Watanabe in English (consortia.names)."""
+        return person_name(
+            self.last_name, self.first_name, self.last_name_kana, self.first_name_kana, english=not is_japanese()
+        )
+
+    @property
+    def display_name(self) -> str:
+        """The name, or the username for a person who gave none."""
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        self.last_name_kana = normalize_reading(self.last_name_kana)
+        self.first_name_kana = normalize_reading(self.first_name_kana)
 
     def save(self, *args, **kwargs):
         # A new password revokes every API token of the user, whichever way it was set: the reset and change
@@ -94,7 +120,7 @@ class User(AbstractUser):
             revoke_api_tokens(user=self)
 
 
-class Consortium(models.Model):
+class Consortium(LocalizedName, models.Model):
     """A regional operating council (運営協議会) of research institutions."""
 
     name = models.CharField(_("名称 (name)"), max_length=200, unique=True, validators=[validate_name])
@@ -103,6 +129,7 @@ class Consortium(models.Model):
     region = models.CharField(_("地域 (region)"), max_length=200, blank=True, validators=[validate_name])
     prefectures = models.JSONField(_("対象都道府県 (prefectures)"), default=list, blank=True)
     description = models.TextField(_("概要 (description)"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     contact_email = models.EmailField(_("事務局連絡先 (secretariat e-mail)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,11 +138,8 @@ class Consortium(models.Model):
         verbose_name = _("協議会 (consortium)")
         verbose_name_plural = _("協議会 (consortia)")
 
-    def __str__(self):
-        return self.name
 
-
-class Institution(models.Model):
+class Institution(LocalizedName, models.Model):
     class Kind(models.TextChoices):
         UNIVERSITY = "university", _("大学 (university)")
         KOSEN = "kosen", _("高等専門学校 (kosen)")
@@ -151,9 +175,6 @@ class Institution(models.Model):
         ordering = ["id"]
         verbose_name = _("機関 (institution)")
         verbose_name_plural = _("機関 (institutions)")
-
-    def __str__(self):
-        return self.name
 
 
 MULTIPLIER_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))]

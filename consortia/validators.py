@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.escaping import refused_in_names
 
+from .names import is_katakana, normalize_reading
+
 
 def validate_name(value: str) -> None:
     """A name or title someone types (of a person, organisation, instrument, category, downtime, …) is one line of
@@ -22,6 +24,12 @@ def validate_name(value: str) -> None:
             code="control_characters",
             params={"chars": ", ".join(f"U+{ord(char):04X}" for char in refused)},
         )
+
+
+def validate_reading(value: str) -> None:
+    """A reading (フリガナ) is katakana (hiragana and half-width katakana are turned into it before this check)."""
+    if not is_katakana(normalize_reading(value)):
+        raise ValidationError(_("Write the reading in katakana."), code="reading_not_katakana")
 
 
 def corporate_number_check_digit(body: str) -> int:

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.errors import DomainError
+from backend.i18n import LocalizedName
 from backend.plumbing import require_aware, require_in_range, require_order
 from consortia.models import Institution
 from consortia.validators import validate_name
@@ -32,7 +33,7 @@ class UserCategory(models.TextChoices):
     LARGE = "large", _("大企業 (large company)")
 
 
-class Category(models.Model):
+class Category(LocalizedName, models.Model):
     """A technique (SEM, XRD, …) with the everyday words people use for what it does."""
 
     name = models.CharField(_("名称 (name)"), max_length=100, unique=True, validators=[validate_name])
@@ -45,11 +46,8 @@ class Category(models.Model):
         verbose_name = _("機器分類 (category)")
         verbose_name_plural = _("機器分類 (categories)")
 
-    def __str__(self):
-        return self.name
 
-
-class Instrument(models.Model):
+class Instrument(LocalizedName, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("利用可能 (available)")
         MAINTENANCE = "maintenance", _("保守中 (under maintenance)")
@@ -79,6 +77,7 @@ class Instrument(models.Model):
     maker = models.CharField(_("メーカー (maker)"), max_length=100, blank=True, validators=[validate_name])
     model = models.CharField(_("型式 (model)"), max_length=100, blank=True, validators=[validate_name])
     description = models.TextField(_("説明 (description)"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     specs = models.JSONField(_("仕様 (specifications)"), default=dict, blank=True)
     location = models.CharField(_("設置場所 (location)"), max_length=200, blank=True, validators=[validate_name])
     status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -115,9 +114,6 @@ class Instrument(models.Model):
             models.CheckConstraint(condition=Q(slot_minutes__gt=0), name="instrument_slot_positive"),
         ]
 
-    def __str__(self):
-        return self.name
-
     def build_search_text(self) -> str:
         """The row's searchable text, normalised: its own fields, its category's and its institution's. Derived;
         stored in search_text by backend.search.refresh_search_text whenever one of them changes."""
@@ -128,6 +124,7 @@ class Instrument(models.Model):
             self.maker,
             self.model,
             self.description,
+            self.description_en,
             self.location,
             spec_text,
             self.category.name,

@@ -62,10 +62,10 @@ def language_of(user) -> str:
 
 
 def render(template: str, context: dict, *, language: str) -> tuple[str, str]:
-    """(subject, body) from `<template>.<language>.txt` (falling back to Japanese): the first line is
-    the subject, the rest after one blank line the body."""
+    """(subject, body) from `<template>.txt` rendered in `language` (its text through the catalogues): the first
+    line is the subject, the rest after one blank line the body."""
     with translation.override(language):
-        text = select_template([f"{template}.{language}.txt", f"{template}.ja.txt"]).render(
+        text = select_template([f"{template}.txt", f"{template}.{language}.txt", f"{template}.ja.txt"]).render(
             {**context, "site_url": settings.SITE_URL.rstrip("/")}
         )
     subject, _, body = text.lstrip().partition("\n")

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from backend.catalogues import compile_catalogues
+
 from tests.bookings.conftest import at, iso, working_day
 from tests.factories import (
     CompanyFactory,
@@ -17,6 +19,13 @@ from tests.factories import (
     UserFactory,
     give_role,
 )
+
+
+
+def pytest_configure(config):
+    """Tests read the compiled catalogues: compile those whose .po changed (pure Python, see backend.catalogues)."""
+    compile_catalogues()
+
 
 # Timing belongs to the benchmarks, not the tests: no per-example deadline, so a loaded CI machine
 # cannot turn a correct property into a flaky failure.

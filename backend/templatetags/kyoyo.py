@@ -1,15 +1,15 @@
 """Template helpers of every page: the language switch, yen, Tokyo time."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.html import format_html
 
+from backend import i18n
+from backend.tokyo import TOKYO
+
 register = template.Library()
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def _english() -> bool:
@@ -31,9 +31,20 @@ def bi(japanese: str, english: str) -> str:
 
 @register.filter
 def yen(amount) -> str:
-    if amount in (None, ""):
-        return "—"
-    return f"{intcomma(int(amount))}円" if not _english() else f"¥{intcomma(int(amount))}"
+    """21000 → 21,000円 (Japanese) / ¥21,000 (English)."""
+    return i18n.yen(amount)
+
+
+@register.filter
+def long_date(moment) -> str:
+    """A date as prose and documents write it: 2026年12月2日 / Dec. 2, 2026 (a datetime in Tokyo time)."""
+    return i18n.long_date(moment) if moment else ""
+
+
+@register.filter
+def long_datetime(moment) -> str:
+    """2026年12月2日 10:00 / Dec. 2, 2026, 10:00, in Tokyo time."""
+    return i18n.long_datetime(moment) if moment else ""
 
 
 @register.filter
@@ -57,6 +68,4 @@ def split_label(label: str) -> str:
 @register.filter
 def percent(ratio) -> str:
     """0.0853 → '8.5%'; None → '—'."""
-    if ratio is None or ratio == "":
-        return "—"
-    return f"{float(ratio) * 100:.1f}%"
+    return i18n.percent(ratio)
