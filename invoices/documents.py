@@ -139,7 +139,11 @@ def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes
     registration = [_("Registration number: %(number)s") % {"number": institution.registration_number}]
     story = header(
         pgettext("document title", "Quotation"),
-        [(_("Quotation no."), number), (_("Date of quotation"), long_date(issued_on)), (_("Booking no."), f"#{booking.id}")],
+        [
+            (_("Quotation no."), number),
+            (_("Date of quotation"), long_date(issued_on)),
+            (_("Booking no."), f"#{booking.id}"),
+        ],
     )
     story += [
         parties(

@@ -15,8 +15,9 @@ from django.utils.translation import pgettext_lazy
 from backend.i18n import is_japanese, localized
 from bookings.models import Booking
 from consortia.models import Company, Institution
+from consortia.validators import validate_name
 
-from .wording import invoice_line_text
+from .wording import MODES, invoice_line_text
 
 
 class InvoiceCounter(models.Model):
@@ -111,6 +112,22 @@ class Invoice(models.Model):
         return localized(self.issuer_name, self.institution.name_en)
 
 
+class Charge(models.TextChoices):
+    """What an invoice line charges."""
+
+    USE = "use", _("use of the instrument")
+    STAFF = "staff", _("staff time")
+    CONSUMABLE = "consumable", _("consumable")
+    UNPRICED = "unpriced", _("use without a rate")
+
+
+UNITS = [
+    ("hour", pgettext_lazy("unit", "hour")),
+    ("sample", pgettext_lazy("unit", "sample")),
+    ("item", pgettext_lazy("unit", "item")),
+]
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
@@ -121,13 +138,13 @@ class InvoiceLine(models.Model):
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=2)
     # What was charged, as machine data (invoices.wording.facts_of): the English reference version of the invoice
     # is written from these, not translated from `description`. Blank on a line whose facts could not be read.
-    kind = models.CharField(_("kind of charge"), max_length=20, blank=True)  # use, staff, consumable, unpriced
-    mode = models.CharField(_("mode of use"), max_length=20, blank=True)
-    unit = models.CharField(_("unit"), max_length=10, blank=True)  # hour, sample, item
+    kind = models.CharField(_("kind of charge"), max_length=20, choices=Charge.choices, blank=True)
+    mode = models.CharField(_("mode of use"), max_length=20, choices=list(MODES.items()), blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=UNITS, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)  # minutes for an hourly charge
     unit_price_jpy = models.BigIntegerField(_("unit price"), null=True, blank=True)
     multipliers = models.JSONField(_("multipliers"), default=list, blank=True)
-    item = models.CharField(_("item"), max_length=200, blank=True)  # a consumable's name, as typed
+    item = models.CharField(_("item"), max_length=200, blank=True, validators=[validate_name])  # a consumable's name
 
     class Meta:
         ordering = ["invoice_id", "position"]
