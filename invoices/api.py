@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -21,6 +22,18 @@ from consortia.selectors import institution_choices
 from . import documents, selectors, services
 from .models import Invoice, InvoiceLine
 
+LANGUAGE = OpenApiParameter(
+    "language",
+    str,
+    enum=list(documents.LANGUAGES),
+    description="ja: the Japanese original; en: the English reference translation",
+)
+
+
+def filename(stem: str, language: str) -> str:
+    """quotation-12.pdf (the Japanese original), quotation-12-en.pdf (the English reference version)."""
+    return f"{stem}.pdf" if language == "ja" else f"{stem}-{language}.pdf"
+
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
@@ -30,13 +43,17 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
+    """`description` is the stored Japanese record; `localized_description` the line in the reader's language."""
+
+    localized_description = serializers.CharField(read_only=True)
+
     class Meta:
         model = InvoiceLine
-        fields = ["position", "booking", "used_on", "description", "amount_jpy", "tax_rate"]
+        fields = ["position", "booking", "used_on", "description", "localized_description", "amount_jpy", "tax_rate"]
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    institution_name = serializers.CharField(source="institution.localized_name", read_only=True)
     company_name = serializers.CharField(source="company.name", read_only=True)
     month = serializers.CharField(source="month_text", read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
@@ -120,18 +137,20 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(month=selectors.parse_month(params["month"]))
         if params.get("status"):
             if params["status"] not in Invoice.Status.values:
-                raise serializers.ValidationError({"status": ["issued または cancelled (issued or cancelled)"]})
+                raise serializers.ValidationError({"status": [gettext("The status is issued or cancelled.")]})
             qs = qs.filter(status=params["status"])
         for name in ("institution", "company"):
             if (wanted := id_param(params, name)) is not None:
                 qs = qs.filter(**{f"{name}_id": wanted})
         return qs.order_by("-month", "-issued_on", "-id")
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[LANGUAGE], responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: ERROR})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
+        """The invoice in Japanese (the document of record), or `?language=en`: the English reference version."""
         invoice = self.get_object()
-        return pdf_response(documents.invoice_pdf(invoice), f"{invoice.number}.pdf")
+        language = documents.document_language(request.query_params.get("language"), record=True)
+        return pdf_response(documents.invoice_pdf(invoice, language=language), filename(invoice.number, language))
 
     @extend_schema(request=CancelSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
@@ -175,7 +194,8 @@ def invoice_run_preview(request, pk: int):
     """What a run would issue now, without issuing (staff of the institution)."""
     institution = _institution(pk)
     if not selectors.may_invoice(request.user, institution.id):
-        return Response({"code": "not_institution_staff", "detail": "機関の担当者のみ (staff only)"}, status=403)
+        detail = gettext("Only the institution's staff may issue and correct its invoices.")
+        return Response({"code": "not_institution_staff", "detail": detail}, status=403)
     month = selectors.parse_month(request.query_params.get("month"))
     plans = selectors.plan_invoice_run(institution, month)
     return Response(
@@ -193,10 +213,11 @@ def invoice_run_preview(request, pk: int):
                             "booking": line.booking_id,
                             "used_on": line.used_on,
                             "description": line.description,
+                            "localized_description": text,
                             "amount_jpy": line.amount_jpy,
                             "tax_rate": str(line.tax_rate),
                         }
-                        for line in plan.lines
+                        for line, text in plan.described_lines
                     ],
                     "tax_summary": plan.summary,
                     "subtotal_jpy": plan.totals[0],
@@ -210,28 +231,29 @@ def invoice_run_preview(request, pk: int):
     )
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
+@extend_schema(parameters=[LANGUAGE], responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def quotation(request, pk: int):
-    """見積書 of a pending booking (today's prices) or an approved one (the price fixed at approval)."""
+    """The quotation of a pending booking (today's prices) or an approved one (the price fixed at approval), in the
+    reader's language unless `?language=` says otherwise (English: a reference translation)."""
     booking = selectors.booking_for_documents(request.user, pk)
     if booking.status not in Booking.HOLDING:
-        raise Conflict(
-            "no_quotation", "見積書は承認待ち・承認済みの予約のみです。 (Pending or approved bookings only.)"
-        )
-    content = documents.quotation_pdf(booking, quote_of(booking), issued_on=timezone.localdate())
-    return pdf_response(content, f"quotation-{booking.id}.pdf")
+        raise Conflict("no_quotation", gettext("A quotation is given for pending and approved bookings only."))
+    language = documents.document_language(request.query_params.get("language"))
+    content = documents.quotation_pdf(booking, quote_of(booking), issued_on=timezone.localdate(), language=language)
+    return pdf_response(content, filename(f"quotation-{booking.id}", language))
 
 
-@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
+@extend_schema(parameters=[LANGUAGE], responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: ERROR})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def certificate(request, pk: int):
-    """利用証明書 of a completed booking."""
+    """The certificate of use of a completed booking, in the reader's language unless `?language=` says otherwise
+    (English: a reference translation)."""
     booking = selectors.booking_for_documents(request.user, pk)
     if booking.status != Booking.Status.COMPLETED:
-        raise Conflict("not_completed", "利用証明書は利用完了の予約のみです。 (Completed bookings only.)")
-    return pdf_response(
-        documents.certificate_pdf(booking, issued_on=timezone.localdate()), f"certificate-{booking.id}.pdf"
-    )
+        raise Conflict("not_completed", gettext("A certificate of use is given for completed bookings only."))
+    language = documents.document_language(request.query_params.get("language"))
+    content = documents.certificate_pdf(booking, issued_on=timezone.localdate(), language=language)
+    return pdf_response(content, filename(f"certificate-{booking.id}", language))

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class InvoicesConfig(AppConfig):
     name = "invoices"
-    verbose_name = _("請求 (invoices and documents)")
+    verbose_name = _("Invoices and documents")

@@ -1,295 +1,252 @@
-"""The PDFs: 見積書 (quotation), 請求書 (qualified invoice) and 利用証明書 (certificate of use).
+"""The PDFs: the quotation (見積書), the qualified invoice (適格請求書) and the certificate of use (利用証明書).
 
-A4 portrait, Japanese text in reportlab's built-in CID fonts (明朝 for the body, ゴシック for headings and
-figures), so no font file is shipped and the text stays text (selectable, searchable, read back by tests).
-Sizes are 9 pt and up, lines ruled, amounts right-aligned with thousands separators and 円: readable printed.
+Each is written in one language, Japanese or English, never both (the layout is invoices.pdf's):
+- The Japanese document is the original, the document of record: Japanese words only (dates 2025年10月8日, amounts
+  21,000円), names and typed text as written.
+- The English document is a reference translation for a reader who does not read Japanese. It says so on top
+  (`REFERENCE_NOTICE`), writes dates Oct. 8, 2025 and amounts ¥21,000, names things by their English names where
+  they have one, and writes each charge from its facts (invoices.wording), not by translating stored Japanese.
+- Which one a download gives (`document_language`): the `language` parameter when given ("ja" or "en"); otherwise
+  the reader's language for a quotation or a certificate, and always Japanese for an invoice, whose stored record is
+  Japanese (an English reader is offered the English reference version beside it).
+Every time is Tokyo time.
 """
 
-import io
-import re
 from datetime import date
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from backend.escaping import pdf_markup, printable
-from bookings.rules import TOKYO
+from backend.errors import DomainError
+from backend.i18n import current_language, long_date, yen
+from backend.tokyo import TOKYO
 
-GOTHIC, MINCHO = "HeiseiKakuGo-W5", "HeiseiMin-W3"
-for _font in (GOTHIC, MINCHO):
-    pdfmetrics.registerFont(UnicodeCIDFont(_font))
+from . import wording
+from .pdf import (
+    RIGHT,
+    SMALL,
+    STAMP,
+    STRONG,
+    WIDTH,
+    addressee,
+    amount_box,
+    document,
+    header,
+    issuer,
+    lines_table,
+    notice,
+    p,
+    parties,
+    totals_table,
+)
+from .wording import reason_text
 
-TITLE = ParagraphStyle("title", fontName=GOTHIC, fontSize=20, leading=26, alignment=TA_CENTER, spaceAfter=6)
-TEXT = ParagraphStyle("text", fontName=MINCHO, fontSize=10, leading=15)
-SMALL = ParagraphStyle("small", fontName=MINCHO, fontSize=9, leading=13)
-RIGHT = ParagraphStyle("right", parent=TEXT, alignment=TA_RIGHT)
-STRONG = ParagraphStyle("strong", fontName=GOTHIC, fontSize=11, leading=16)
-TO = ParagraphStyle("to", fontName=GOTHIC, fontSize=13, leading=18)
-BIG = ParagraphStyle("big", fontName=GOTHIC, fontSize=15, leading=20)
-CELL = ParagraphStyle("cell", fontName=MINCHO, fontSize=9, leading=12, wordWrap="CJK")
-CELL_RIGHT = ParagraphStyle("cell_right", parent=CELL, alignment=TA_RIGHT)
-HEAD = ParagraphStyle("head", fontName=GOTHIC, fontSize=9, leading=12, alignment=TA_CENTER)
-STAMP = ParagraphStyle("stamp", fontName=GOTHIC, fontSize=16, leading=20, textColor=colors.HexColor("#C00000"))
-WIDTH = A4[0] - 36 * mm
-RULE = colors.HexColor("#7F7F7F")
-SHADE = colors.HexColor("#E7EEF7")
-
-
-def yen(amount) -> str:
-    return f"{int(amount):,}円"
-
-
-def day(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+LANGUAGES = ("ja", "en")
+# The one Japanese fragment an English document carries besides data: the reader must be able to tell that this
+# is not the document of record, in the words the Japanese original's reader would use (参考訳). It is written
+# here, not in a catalogue, because it only ever appears on English documents, as this one sentence.
+REFERENCE_NOTICE = "Reference translation (参考訳): the Japanese original is the document of record."
 
 
-ASCII_RUN = re.compile(r"([\x21-\x7e][\x20-\x7e]*[\x21-\x7e]|[\x21-\x7e])")
+def document_language(requested: str | None, *, record: bool = False) -> str:
+    """The language of a download: `requested` ("ja", "en"), else Japanese for a document of record (the invoice),
+    else the reader's language. An unknown language is a 400 naming `language`."""
+    if requested:
+        if requested not in LANGUAGES:
+            raise DomainError("invalid_language", _("The language is ja or en."), field="language")
+        return requested
+    return "ja" if record else current_language()
 
 
-def marked_up(text: str, style: ParagraphStyle) -> str:
-    """Text as markup (backend.escaping.pdf_markup), with runs of ASCII (numbers, amounts, registration numbers) in
-    Helvetica: the CID fonts' Latin glyphs are spaced for Japanese text, Helvetica reads better in print."""
-    latin = "Helvetica-Bold" if style.fontName == GOTHIC else "Helvetica"
-    parts = ASCII_RUN.split(printable(text))
-    return "".join(
-        pdf_markup(part) if i % 2 == 0 else f'<font name="{latin}">{pdf_markup(part)}</font>'
-        for i, part in enumerate(parts)
+def _in(language: str, write) -> bytes:
+    with translation.override(language):
+        return write()
+
+
+def _pdf(title: str, story: list, *, subject: str, language: str) -> bytes:
+    if language != "ja":
+        story = [notice(REFERENCE_NOTICE), Spacer(1, 3 * mm), *story]
+    return document(
+        title,
+        story,
+        subject=subject,
+        footer=_("%(title)s (Kyoyo shared instruments)") % {"title": title},
+        page_label=_("page %(page)d"),
     )
 
 
-def p(text, style=TEXT) -> Paragraph:
-    return Paragraph(marked_up(text, style), style)
+def _to_booking_party(booking) -> list:
+    if booking.company:
+        return addressee([_to_organisation(booking.company.name), booking.company.address])
+    return addressee([pgettext("addressee, a person", "To: %(name)s") % {"name": booking.requester.display_name}])
 
 
-def _document(title: str, story: list, *, subject: str) -> bytes:
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"{title} {subject}",
-        author="Kyoyo",
-    )
-
-    def page_number(canvas, document):
-        canvas.setFont(MINCHO, 8)
-        canvas.drawString(18 * mm, 9 * mm, f"{title}（Kyoyo 共用機器）")
-        canvas.setFont("Helvetica", 8)
-        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"{subject}  p. {document.page}")
-
-    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
-    return out.getvalue()
+def _to_organisation(name: str) -> str:
+    return pgettext("addressee, an organisation", "To: %(name)s") % {"name": name}
 
 
-def _header(title: str, facts: list[tuple[str, str]]) -> list:
-    """The title, then the document's number and dates at the right."""
-    rows = Table(
-        [[p(label, SMALL), p(value, SMALL)] for label, value in facts], colWidths=[28 * mm, 45 * mm], hAlign="RIGHT"
-    )
-    rows.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return [p(title, TITLE), rows, Spacer(1, 4 * mm)]
+def _when(start, end) -> str:
+    start, end = start.astimezone(TOKYO), end.astimezone(TOKYO)
+    if start.date() == end.date():
+        return _("%(date)s %(start)s–%(end)s") % {
+            "date": long_date(start.date()),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+        }
+    return _("%(start_date)s %(start)s – %(end_date)s %(end)s") % {
+        "start_date": long_date(start.date()),
+        "start": f"{start:%H:%M}",
+        "end_date": long_date(end.date()),
+        "end": f"{end:%H:%M}",
+    }
 
 
-def _parties(recipient: list, issuer: list) -> Table:
-    """The recipient at the left (御中 / 様), the issuer at the right."""
-    table = Table([[recipient, issuer]], colWidths=[WIDTH * 0.55, WIDTH * 0.45])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+def _results(booking) -> str:
+    return pgettext("results", "Confidential") if booking.confidential else pgettext("results", "Public")
 
 
-def _recipient(name: str, address: str = "", *, person: bool = False) -> list:
-    block = [p(f"{name} {'様' if person else '御中'}", TO)]
-    if address:
-        block.append(p(address, SMALL))
-    return block
-
-
-def _issuer(name: str, address: str = "", registration_number: str = "", extra: list[str] = ()) -> list:
-    block = [p(name, STRONG)]
-    if address:
-        block.append(p(address, SMALL))
-    if registration_number:
-        block.append(p(f"登録番号: {registration_number}", SMALL))
-    block += [p(line, SMALL) for line in extra]
-    return block
-
-
-def _amount_box(label: str, amount: int) -> Table:
-    box = Table([[p(label, STRONG), p(f"{amount:,}円（税込）", BIG)]], colWidths=[45 * mm, 70 * mm], hAlign="LEFT")
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                ("BACKGROUND", (0, 0), (0, 0), SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return box
-
-
-def _lines_table(headings: list[str], rows: list[list], widths: list[float], right_columns=()) -> Table:
-    data = [[p(h, HEAD) for h in headings]]
-    for row in rows:
-        data.append([p(cell, CELL_RIGHT if i in right_columns else CELL) for i, cell in enumerate(row)])
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
-STRONG_RIGHT = ParagraphStyle("strong_right", parent=STRONG, alignment=TA_RIGHT)
-
-
-def _totals_table(rows: list[tuple[str, str]]) -> Table:
-    """Label and amount rows at the right; the last (the total) in bold."""
-    data = [[p(label, CELL), p(value, CELL_RIGHT)] for label, value in rows[:-1]]
-    data.append([p(rows[-1][0], STRONG), p(rows[-1][1], STRONG_RIGHT)])
-    table = Table(data, colWidths=[60 * mm, 35 * mm], hAlign="RIGHT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, RULE),
-                ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
-    return table
-
-
-def _use_rows(quote: dict) -> list[list]:
-    return [[line["label"], yen(line["amount_jpy"])] for line in quote.get("lines", [])]
-
-
-def _when(booking) -> str:
-    start, end = booking.start.astimezone(TOKYO), booking.end.astimezone(TOKYO)
-    return f"{day(start.date())} {start:%H:%M}〜{end:%H:%M}"
-
-
-MODES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析（技術代行）"}
+def _percent(rate) -> int:
+    return int(float(rate) * 100)
 
 
 # --- 見積書 ----------------------------------------------------------------------------------------------------------
-def quotation_pdf(booking, quote: dict, *, issued_on: date) -> bytes:
+def quotation_pdf(booking, quote: dict, *, issued_on: date, language: str = "ja") -> bytes:
     """The quotation of a pending (current prices) or approved (price fixed at approval) booking."""
+    return _in(language, lambda: _quotation(booking, quote, issued_on=issued_on, language=language))
+
+
+def _quote_rows(booking, quote: dict) -> list[list[str]]:
+    consumables = iter(booking.consumables or [])
+    rows = []
+    for line in quote.get("lines", []):
+        consumable = next(consumables, None) if line.get("kind") == "consumable" else None
+        facts = wording.facts_of(line, consumable=consumable)
+        text = wording.charge_text(facts, instrument_name=booking.instrument.localized_name, mode=booking.mode)
+        rows.append([text or line.get("label", ""), yen(line["amount_jpy"])])
+    return rows
+
+
+def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes:
     institution = booking.instrument.institution
-    fixed = booking.quote_fixed_at is not None
     number = f"Q-{institution.id}-{booking.id:06d}"
-    story = _header("御 見 積 書", [("見積番号", number), ("見積日", day(issued_on)), ("予約番号", f"#{booking.id}")])
-    recipient = (
-        _recipient(booking.company.name, booking.company.address)
-        if booking.company
-        else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True)
+    title = _("Quotation")
+    contact = [_("Contact: %(email)s") % {"email": institution.contact_email}] if institution.contact_email else []
+    registration = [_("Registration number: %(number)s") % {"number": institution.registration_number}]
+    story = header(
+        pgettext("document title", "Quotation"),
+        [
+            (_("Quotation no."), number),
+            (_("Date of quotation"), long_date(issued_on)),
+            (_("Booking no."), f"#{booking.id}"),
+        ],
     )
     story += [
-        _parties(
-            recipient,
-            _issuer(
-                institution.name,
-                institution.address,
-                institution.registration_number,
-                [f"連絡先: {institution.contact_email}"] if institution.contact_email else [],
+        parties(
+            _to_booking_party(booking),
+            issuer(
+                institution.localized_name,
+                [institution.address, *(registration if institution.registration_number else []), *contact],
             ),
         ),
         Spacer(1, 5 * mm),
-        p("下記のとおりお見積り申し上げます。"),
+        p(_("We are pleased to quote as follows.")),
         Spacer(1, 3 * mm),
-        _amount_box("お見積金額", quote["total_jpy"]),
+        amount_box(_("Amount quoted"), _("%(amount)s (incl. tax)") % {"amount": yen(quote["total_jpy"])}),
         Spacer(1, 5 * mm),
-        _lines_table(
-            ["項目", "金額（税抜）"],
-            _use_rows(quote) or [["料金未設定（担当者が確定します）", "—"]],
+        lines_table(
+            [_("Item"), _("Amount (excl. tax)")],
+            _quote_rows(booking, quote) or [[_("No rate set yet (the staff will set it)"), "—"]],
             [WIDTH - 35 * mm, 35 * mm],
             right_columns=(1,),
         ),
         Spacer(1, 3 * mm),
-        _totals_table(
+        totals_table(
             [
-                ("小計（税抜）", yen(quote["subtotal_jpy"])),
-                (f"消費税（{int(float(quote.get('tax_rate', '0.10')) * 100)}%）", yen(quote["tax_jpy"])),
-                ("合計（税込）", yen(quote["total_jpy"])),
+                (_("Subtotal (excl. tax)"), yen(quote["subtotal_jpy"])),
+                (
+                    _("Consumption tax (%(percent)s%%)") % {"percent": _percent(quote.get("tax_rate", "0.10"))},
+                    yen(quote["tax_jpy"]),
+                ),
+                (_("Total (incl. tax)"), yen(quote["total_jpy"])),
             ]
         ),
         Spacer(1, 6 * mm),
-        _lines_table(
-            ["機器", "利用日時", "利用形態", "成果"],
+        lines_table(
+            [_("Instrument"), _("Date and time of use"), _("Mode of use"), _("Results")],
             [
                 [
-                    booking.instrument.name,
-                    _when(booking),
-                    MODES.get(booking.mode, booking.mode),
-                    "非公開" if booking.confidential else "公開",
+                    booking.instrument.localized_name,
+                    _when(booking.start, booking.end),
+                    wording.mode_name(booking.mode),
+                    _results(booking),
                 ]
             ],
             [WIDTH * 0.36, WIDTH * 0.30, WIDTH * 0.20, WIDTH * 0.14],
         ),
         Spacer(1, 4 * mm),
         p(
-            "この金額は承認時に確定しました。以後の料金改定の影響を受けません。"
-            if fixed
-            else "承認前のお見積りです。料金は承認時の料金表・料金規程により確定します。",
+            _("This amount was fixed at approval: later changes of the fees do not affect it.")
+            if booking.quote_fixed_at is not None
+            else _("This quotation precedes approval: the fee is fixed at approval by the fee table and fee policy."),
             SMALL,
         ),
-        p("消費税は小計に対して一度だけ計算し、1円未満を切り捨てています。", SMALL),
+        p(_("Consumption tax is computed once on the subtotal and rounded down to the yen."), SMALL),
     ]
-    return _document("見積書", story, subject=number)
+    return _pdf(title, story, subject=number, language=language)
 
 
 # --- 請求書 ----------------------------------------------------------------------------------------------------------
-def invoice_pdf(invoice) -> bytes:
+def invoice_pdf(invoice, *, language: str = "ja") -> bytes:
     """A qualified invoice (適格請求書): issuer and registration number, dates, descriptions, totals and tax per
-    rate, the recipient; a cancelled one says so on top, a replacement names the invoice it replaces."""
+    rate, the recipient; a cancelled one says so on top, a replacement names the invoice it replaces. The lines'
+    words are the stored Japanese record in Japanese, written from the lines' facts in English."""
+    return _in(language, lambda: _invoice(invoice, language=language))
+
+
+def _invoice(invoice, *, language: str) -> bytes:
     story = []
     if invoice.status == "cancelled":
+        cancelled = _("[Cancelled] This invoice was cancelled on %(date)s. Reason: %(reason)s")
         story.append(
             p(
-                f"【取消済】この請求書は{day(invoice.cancelled_at.astimezone(TOKYO).date())}に取り消されました。"
-                f"理由: {invoice.cancel_reason}",
+                cancelled % {"date": long_date(invoice.cancelled_at), "reason": reason_text(invoice.cancel_reason)},
                 STAMP,
             )
         )
-    story += _header(
-        "請 求 書",
+    story += header(
+        pgettext("document title", "Invoice"),
         [
-            ("請求書番号", invoice.number),
-            ("発行日", day(invoice.issued_on)),
-            ("対象月", f"{invoice.month.year}年{invoice.month.month}月分"),
-            ("お支払期限", day(invoice.due_on)),
+            (_("Invoice no."), invoice.number),
+            (_("Date of issue"), long_date(invoice.issued_on)),
+            (_("Month invoiced"), formats.date_format(invoice.month, "YEAR_MONTH_FORMAT")),
+            (_("Payment due"), long_date(invoice.due_on)),
         ],
     )
+    registration = _("Registration number: %(number)s") % {"number": invoice.registration_number}
     story += [
-        _parties(
-            _recipient(invoice.recipient_name, invoice.recipient_address),
-            _issuer(invoice.issuer_name, invoice.issuer_address, invoice.registration_number),
+        parties(
+            addressee([_to_organisation(invoice.recipient_name), invoice.recipient_address]),
+            issuer(invoice.localized_issuer_name, [invoice.issuer_address, registration]),
         ),
         Spacer(1, 5 * mm),
-        p("下記のとおりご請求申し上げます。"),
+        p(_("We hereby invoice you as follows.")),
         Spacer(1, 3 * mm),
-        _amount_box("ご請求金額", invoice.total_jpy),
+        amount_box(_("Amount invoiced"), _("%(amount)s (incl. tax)") % {"amount": yen(invoice.total_jpy)}),
         Spacer(1, 5 * mm),
-        _lines_table(
-            ["取引年月日", "内容", "税率", "金額（税抜）"],
+        lines_table(
+            [_("Date of transaction"), pgettext("invoice line", "Description"), _("Tax rate"), _("Amount (excl. tax)")],
             [
-                [day(line.used_on), line.description, f"{int(line.tax_rate * 100)}%", yen(line.amount_jpy)]
+                [
+                    long_date(line.used_on),
+                    line.localized_description,
+                    f"{_percent(line.tax_rate)}%",
+                    yen(line.amount_jpy),
+                ]
                 for line in invoice.lines.all()
             ],
             [27 * mm, WIDTH - 27 * mm - 14 * mm - 30 * mm, 14 * mm, 30 * mm],
@@ -300,67 +257,75 @@ def invoice_pdf(invoice) -> bytes:
     rows = []
     for rate in invoice.tax_summary:
         rows += [
-            (f"{rate['percent']}%対象 合計（税抜）", yen(rate["subtotal_jpy"])),
-            (f"{rate['percent']}%対象 消費税", yen(rate["tax_jpy"])),
+            (_("Total at %(percent)s%% (excl. tax)") % {"percent": rate["percent"]}, yen(rate["subtotal_jpy"])),
+            (_("Consumption tax at %(percent)s%%") % {"percent": rate["percent"]}, yen(rate["tax_jpy"])),
         ]
-    rows.append(("ご請求金額（税込）", yen(invoice.total_jpy)))
-    story += [_totals_table(rows), Spacer(1, 5 * mm)]
+    rows.append((_("Amount invoiced (incl. tax)"), yen(invoice.total_jpy)))
+    story += [totals_table(rows), Spacer(1, 5 * mm)]
     if invoice.replaces_id:
-        story.append(p(f"本請求書は請求書番号 {invoice.replaces.number} を取り消し、再発行したものです。", STRONG))
+        replaces = _("This invoice cancels and replaces invoice no. %(number)s.")
+        story.append(p(replaces % {"number": invoice.replaces.number}, STRONG))
     replacement = getattr(invoice, "replaced_by", None) if invoice.status == "cancelled" else None
     if replacement is not None:
-        story.append(p(f"再発行後の請求書番号: {replacement.number}", STRONG))
+        story.append(p(_("Replaced by invoice no. %(number)s") % {"number": replacement.number}, STRONG))
     story += [
-        p("消費税額は税率ごとに合計した金額に対して一度だけ計算し、1円未満を切り捨てています。", SMALL),
-        p("本書は消費税法に定める適格請求書です。", SMALL),
+        p(_("Consumption tax is computed once on the total of each tax rate and rounded down to the yen."), SMALL),
+        p(_("This document is a qualified invoice under the Consumption Tax Act."), SMALL),
     ]
-    return _document("請求書", story, subject=invoice.number)
+    return _pdf(_("Invoice"), story, subject=invoice.number, language=language)
 
 
 # --- 利用証明書 ------------------------------------------------------------------------------------------------------
-def certificate_pdf(booking, *, issued_on: date) -> bytes:
+def certificate_pdf(booking, *, issued_on: date, language: str = "ja") -> bytes:
     """A certificate that the company used the instrument (attached to subsidy reports): what, when, how long,
     and the fee fixed at approval."""
-    institution = booking.instrument.institution
+    return _in(language, lambda: _certificate(booking, issued_on=issued_on, language=language))
+
+
+def _certificate(booking, *, issued_on: date, language: str) -> bytes:
+    institution, instrument = booking.instrument.institution, booking.instrument
     number = f"C-{institution.id}-{booking.id:06d}"
     used_from, used_until = booking.actual_start or booking.start, booking.actual_end or booking.end
-    start, end = used_from.astimezone(TOKYO), used_until.astimezone(TOKYO)
     minutes = int((used_until - used_from).total_seconds() // 60)
-    story = _header("利 用 証 明 書", [("証明書番号", number), ("発行日", day(issued_on))])
-    recipient = (
-        _recipient(booking.company.name, booking.company.address)
-        if booking.company
-        else _recipient(booking.requester.get_full_name() or booking.requester.username, person=True)
-    )
     quote = booking.quote or {}
+    story = header(
+        pgettext("document title", "Certificate of use"),
+        [(_("Certificate no."), number), (_("Date of issue"), long_date(issued_on))],
+    )
+    fee = _("%(total)s (incl. consumption tax of %(tax)s)") % {
+        "total": yen(quote.get("total_jpy", 0)),
+        "tax": yen(quote.get("tax_jpy", 0)),
+    }
     story += [
-        _parties(recipient, _issuer(institution.name, institution.address)),
+        parties(_to_booking_party(booking), issuer(institution.localized_name, [institution.address])),
         Spacer(1, 6 * mm),
-        p("下記のとおり、当機関の研究設備を利用されたことを証明します。"),
+        p(_("We hereby certify that our research facilities were used as follows.")),
         Spacer(1, 4 * mm),
-        _lines_table(
-            ["項目", "内容"],
+        lines_table(
+            [_("Item"), _("Details")],
             [
-                ["利用者", booking.company.name if booking.company else (booking.requester.get_full_name() or "—")],
-                ["申請者", booking.requester.get_full_name() or booking.requester.username],
-                ["機器", f"{booking.instrument.name}（{booking.instrument.maker} {booking.instrument.model}）"],
-                ["設置機関", institution.name],
+                [_("User"), booking.company.name if booking.company else (booking.requester.get_full_name() or "—")],
+                [_("Applicant"), booking.requester.display_name],
                 [
-                    "利用日時",
-                    f"{day(start.date())} {start:%H:%M}〜{end:%H:%M}"
-                    if start.date() == end.date()
-                    else f"{day(start.date())} {start:%H:%M}〜{day(end.date())} {end:%H:%M}",
+                    _("Instrument"),
+                    _("%(instrument)s (%(maker)s %(model)s)")
+                    % {"instrument": instrument.localized_name, "maker": instrument.maker, "model": instrument.model},
                 ],
-                ["利用時間", f"{minutes // 60}時間{minutes % 60:02d}分"],
-                ["利用形態", MODES.get(booking.mode, booking.mode)],
-                ["成果の公開", "非公開" if booking.confidential else "公開"],
-                ["利用料金", f"{yen(quote.get('total_jpy', 0))}（税込、うち消費税 {yen(quote.get('tax_jpy', 0))}）"],
-                ["予約番号", f"#{booking.id}"],
+                [_("Institution of the instrument"), institution.localized_name],
+                [_("Date and time of use"), _when(used_from, used_until)],
+                [
+                    _("Time used"),
+                    _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60},
+                ],
+                [_("Mode of use"), wording.mode_name(booking.mode)],
+                [_("Results made public"), _results(booking)],
+                [_("Fee for the use"), fee],
+                [_("Booking no."), f"#{booking.id}"],
             ],
             [35 * mm, WIDTH - 35 * mm],
         ),
         Spacer(1, 12 * mm),
-        p(f"{day(issued_on)}", RIGHT),
-        p(institution.name, ParagraphStyle("sign", parent=STRONG, alignment=TA_RIGHT)),
+        p(long_date(issued_on), RIGHT),
+        p(institution.localized_name, ParagraphStyle("sign", parent=STRONG, alignment=TA_RIGHT)),
     ]
-    return _document("利用証明書", story, subject=number)
+    return _pdf(_("Certificate of use"), story, subject=number, language=language)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.errors import DomainError
 
@@ -28,25 +29,27 @@ class MonthField(forms.CharField):
 
 
 class RunForm(forms.Form):
-    institution = forms.TypedChoiceField(label="機関 (institution)", coerce=int)
-    month = MonthField(label="対象月 (month)")
+    institution = forms.TypedChoiceField(label=_("Institution"), coerce=int)
+    month = MonthField(label=_("Month invoiced"))
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = [(i.id, i.name) for i in institutions]
+        self.fields["institution"].choices = [(i.id, i.localized_name) for i in institutions]
         if len(institutions) == 1:
             self.fields["institution"].widget = forms.HiddenInput()
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="取消の理由 (reason)", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     reissue = forms.BooleanField(
-        label="同じ利用分で再発行する (issue a replacement)",
+        label=_("Issue a replacement for the same use"),
         required=False,
         initial=True,
-        help_text="外すと取り消すだけで、次回の発行で改めて請求します。 (Unticked: cancel only; the next run invoices again.)",
+        help_text=_("Unticked: the invoice is only cancelled, and the next run invoices the use again."),
     )
 
 
 class MonthFilter(forms.Form):
-    month = MonthField(label="対象月 (month)", required=False)
+    month = MonthField(label=_("Month invoiced"), required=False)

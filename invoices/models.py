@@ -10,9 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from backend.i18n import is_japanese, localized
 from bookings.models import Booking
 from consortia.models import Company, Institution
+from consortia.validators import validate_name
+
+from .wording import MODES, invoice_line_text
 
 
 class InvoiceCounter(models.Model):
@@ -23,8 +28,8 @@ class InvoiceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("請求書番号の採番 (invoice number counter)")
-        verbose_name_plural = _("請求書番号の採番 (invoice number counters)")
+        verbose_name = _("invoice number counter")
+        verbose_name_plural = _("invoice number counters")
         constraints = [models.UniqueConstraint(fields=["institution", "year"], name="invoice_counter_unique")]
 
     def __str__(self):
@@ -33,54 +38,54 @@ class InvoiceCounter(models.Model):
 
 class Invoice(models.Model):
     class Status(models.TextChoices):
-        ISSUED = "issued", _("発行済み (issued)")
-        CANCELLED = "cancelled", _("取消 (cancelled)")
+        ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
+        CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
 
-    number = models.CharField(_("請求書番号 (number)"), max_length=40, unique=True)
+    number = models.CharField(_("invoice number"), max_length=40, unique=True)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("発行機関 (institution)")
+        Institution, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("issuing institution")
     )
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("請求先 (company)")
+        Company, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("billed company")
     )
-    month = models.DateField(_("対象月 (month)"), help_text="the first day of the month invoiced")
+    month = models.DateField(_("month invoiced"), help_text="the first day of the month invoiced")
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
-    status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.ISSUED)
-    issued_on = models.DateField(_("発行日 (issued on)"))
-    due_on = models.DateField(_("お支払期限 (payment due)"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ISSUED)
+    issued_on = models.DateField(_("date of issue"))
+    due_on = models.DateField(_("payment due"))
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # What the document says, as issued: later changes to the institution or company do not alter it.
-    issuer_name = models.CharField(_("発行者 (issuer)"), max_length=200)
-    issuer_address = models.CharField(_("発行者所在地 (issuer address)"), max_length=300, blank=True)
-    registration_number = models.CharField(_("登録番号 (registration number)"), max_length=14)
-    recipient_name = models.CharField(_("宛先 (recipient)"), max_length=200)
-    recipient_address = models.CharField(_("宛先所在地 (recipient address)"), max_length=300, blank=True)
-    subtotal_jpy = models.BigIntegerField(_("小計（税抜） (subtotal)"))
-    tax_jpy = models.BigIntegerField(_("消費税 (tax)"))
-    total_jpy = models.BigIntegerField(_("合計（税込） (total)"))
-    tax_summary = models.JSONField(_("税率ごとの合計 (totals per tax rate)"), default=list)
+    issuer_name = models.CharField(_("issuer"), max_length=200)
+    issuer_address = models.CharField(_("issuer address"), max_length=300, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=14)
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    recipient_address = models.CharField(_("recipient address"), max_length=300, blank=True)
+    subtotal_jpy = models.BigIntegerField(_("subtotal (excl. tax)"))
+    tax_jpy = models.BigIntegerField(_("consumption tax"))
+    total_jpy = models.BigIntegerField(_("total (incl. tax)"))
+    tax_summary = models.JSONField(_("totals per tax rate"), default=list)
     replaces = models.OneToOneField(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
-        verbose_name=_("取り消した請求書 (replaces)"),
+        verbose_name=_("replaces"),
     )
-    cancelled_at = models.DateTimeField(_("取消日時 (cancelled at)"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    cancel_reason = models.TextField(_("取消理由 (reason)"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-month", "institution_id", "company_id", "-id"]
-        verbose_name = _("請求書 (invoice)")
-        verbose_name_plural = _("請求書 (invoices)")
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         constraints = [
             models.UniqueConstraint(fields=["institution", "year", "sequence"], name="invoice_sequence_unique"),
             models.UniqueConstraint(
@@ -101,24 +106,68 @@ class Invoice(models.Model):
     def month_text(self) -> str:
         return f"{self.month:%Y-%m}"
 
+    @property
+    def localized_issuer_name(self) -> str:
+        """The issuer as the invoice names it; on an English page, the institution's English name where it has one."""
+        return localized(self.issuer_name, self.institution.name_en)
+
+
+class Charge(models.TextChoices):
+    """What an invoice line charges."""
+
+    USE = "use", _("use of the instrument")
+    STAFF = "staff", _("staff time")
+    CONSUMABLE = "consumable", _("consumable")
+    UNPRICED = "unpriced", _("use without a rate")
+
+
+UNITS = [
+    ("hour", pgettext_lazy("unit", "hour")),
+    ("sample", pgettext_lazy("unit", "sample")),
+    ("item", pgettext_lazy("unit", "item")),
+]
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
-    used_on = models.DateField(_("取引年月日 (date of use)"))
-    description = models.CharField(_("内容 (description)"), max_length=300)
-    amount_jpy = models.BigIntegerField(_("金額（税抜） (amount excl. tax)"))
-    tax_rate = models.DecimalField(_("税率 (tax rate)"), max_digits=4, decimal_places=2)
+    used_on = models.DateField(_("date of transaction"))
+    description = models.CharField(_("description"), max_length=300)  # in Japanese: the legal record
+    amount_jpy = models.BigIntegerField(_("amount (excl. tax)"))
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=2)
+    # What was charged, as machine data (invoices.wording.facts_of): the English reference version of the invoice
+    # is written from these, not translated from `description`. Blank on a line whose facts could not be read.
+    kind = models.CharField(_("kind of charge"), max_length=20, choices=Charge.choices, blank=True)
+    mode = models.CharField(_("mode of use"), max_length=20, choices=list(MODES.items()), blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=UNITS, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)  # minutes for an hourly charge
+    unit_price_jpy = models.BigIntegerField(_("unit price"), null=True, blank=True)
+    multipliers = models.JSONField(_("multipliers"), default=list, blank=True)
+    item = models.CharField(_("item"), max_length=200, blank=True, validators=[validate_name])  # a consumable's name
 
     class Meta:
         ordering = ["invoice_id", "position"]
-        verbose_name = _("請求明細 (invoice line)")
-        verbose_name_plural = _("請求明細 (invoice lines)")
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
         constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
 
     def __str__(self):
         return f"{self.invoice_id}/{self.position}: {self.description}"
+
+    @property
+    def localized_description(self) -> str:
+        """The line's words in the active language: the stored Japanese record on a Japanese page or document, and
+        otherwise words written from the line's facts (the booking and its instrument are read: prefetch them)."""
+        if is_japanese():
+            return self.description
+        return invoice_line_text(
+            self,
+            booking_id=self.booking_id,
+            instrument_name=self.booking.instrument.localized_name,
+            mode=self.mode,
+            recorded=self.description,
+        )
 
 
 class InvoicedBooking(models.Model):
@@ -130,8 +179,8 @@ class InvoicedBooking(models.Model):
     live = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name = _("請求済みの予約 (invoiced booking)")
-        verbose_name_plural = _("請求済みの予約 (invoiced bookings)")
+        verbose_name = _("invoiced booking")
+        verbose_name_plural = _("invoiced bookings")
         constraints = [
             models.UniqueConstraint(fields=["booking"], condition=Q(live=True), name="invoiced_booking_once"),
             models.UniqueConstraint(fields=["invoice", "booking"], name="invoiced_booking_unique_per_invoice"),

@@ -6,17 +6,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from backend.errors import DomainError, NotFound, PermissionDenied
+from backend.i18n import is_japanese, yen
+from backend.tokyo import TOKYO
 from bookings.models import Booking
-from bookings.rules import TOKYO
 from bookings.selectors import bookings_visible_to, is_party_to
 from consortia.models import Company, Institution
 from consortia.selectors import access_for, can_manage_institution
 
 from .models import Invoice, InvoiceLine
 from .totals import Line, month_bounds, tax_summary, totals
+from .wording import facts_of, invoice_line_text
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 DEFAULT_TAX_RATE = Decimal("0.10")
@@ -28,7 +31,7 @@ def parse_month(text) -> date:
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
         raise DomainError(
             "invalid_month",
-            "対象月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM.)",
+            gettext("Give the month as YYYY-MM (e.g. 2026-10)."),
             field="month",
         )
     return date(int(match.group(1)), int(match.group(2)), 1)
@@ -40,21 +43,37 @@ def used_on(booking: Booking) -> date:
 
 
 def lines_of(booking: Booking) -> list[Line]:
-    """The invoice lines of one booking: its fixed quote's lines, each named with the booking's number."""
+    """The invoice lines of one booking: its fixed quote's lines, each named with the booking's number. The words
+    are the Japanese record (written in Japanese whoever runs the invoices); the facts are kept beside them."""
     quote = booking.quote or {}
     rate = Decimal(str(quote.get("tax_rate", DEFAULT_TAX_RATE)))
     day = used_on(booking)
-    rows = quote.get("lines") or [{"label": f"{booking.instrument.name} 料金未設定", "amount_jpy": 0}]
-    return [
-        Line(
-            booking_id=booking.id,
-            used_on=day,
-            description=f"予約#{booking.id} {row['label']}"[:300],
-            amount_jpy=int(row["amount_jpy"]),
-            tax_rate=rate,
+    rows = quote.get("lines") or [{"kind": "unpriced", "amount_jpy": 0}]
+    consumables = iter(booking.consumables or [])
+    lines = []
+    for row in rows:
+        facts = facts_of(row, consumable=next(consumables, None) if row.get("kind") == "consumable" else None)
+        with translation.override("ja"):
+            description = invoice_line_text(
+                facts,
+                booking_id=booking.id,
+                instrument_name=booking.instrument.name,
+                mode=booking.mode,
+                recorded=gettext("Booking #%(number)s %(charge)s")
+                % {"number": booking.id, "charge": row.get("label", "")},
+            )
+        lines.append(
+            Line(
+                booking_id=booking.id,
+                used_on=day,
+                description=description[:300],
+                amount_jpy=int(row["amount_jpy"]),
+                tax_rate=rate,
+                mode=booking.mode,
+                **facts,
+            )
         )
-        for row in rows
-    ]
+    return lines
 
 
 def completed_in(institution_id: int, month: date) -> QuerySet[Booking]:
@@ -94,6 +113,26 @@ class PlannedInvoice:
     def totals(self) -> tuple[int, int, int]:
         return totals(self.summary)
 
+    @property
+    def described_lines(self) -> list[tuple[Line, str]]:
+        """Each line with its words in the active language (on a Japanese page, the Japanese record)."""
+        bookings = {b.id: b for b in self.bookings}
+        if is_japanese():
+            return [(line, line.description) for line in self.lines]
+        return [
+            (
+                line,
+                invoice_line_text(
+                    line,
+                    booking_id=line.booking_id,
+                    instrument_name=bookings[line.booking_id].instrument.localized_name,
+                    mode=line.mode,
+                    recorded=line.description,
+                ),
+            )
+            for line in self.lines
+        ]
+
 
 def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoice]:
     """The invoices a run for the month would issue now, one per company (a preview changes nothing)."""
@@ -117,7 +156,8 @@ def plan_invoice_run(institution: Institution, month: date) -> list[PlannedInvoi
         everything = sorted(earlier + bookings, key=lambda b: (used_on(b), b.start, b.id))
         lines = [line for booking in everything for line in lines_of(booking)]
         warnings = [
-            f"予約#{b.id}: 料金が未設定です (no rate was set; invoiced at 0 yen)"
+            gettext("Booking #%(number)s: no rate was set; it is invoiced at %(amount)s.")
+            % {"number": b.id, "amount": yen(0)}
             for b in bookings
             if (b.quote or {}).get("rate_missing") or not (b.quote or {}).get("lines")
         ]
@@ -144,8 +184,9 @@ def may_invoice(user, institution_id: int) -> bool:
 def invoices_visible_to(user) -> QuerySet[Invoice]:
     """A company's users see its invoices; staff their institution's; site admins all. Nobody else any."""
     access = access_for(user)
+    lines = InvoiceLine.objects.select_related("booking__instrument").order_by("position")
     qs = Invoice.objects.select_related("institution", "company", "replaces", "replaced_by").prefetch_related(
-        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position"))
+        Prefetch("lines", queryset=lines)
     )
     if access.is_superuser:
         return qs
@@ -165,10 +206,11 @@ def booking_for_documents(user, pk: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound("not_found", "予約が見つかりません。 (No such booking.)")
+        raise NotFound("not_found", gettext("No such booking."))
     if not is_party_to(user, booking):
         raise PermissionDenied(
-            "not_a_party", "予約の申請者・企業・機器の機関のみ取得できます。 (Only the parties of the booking.)"
+            "not_a_party",
+            gettext("Only the booking's requester, its company and the instrument's institution may download it."),
         )
     return booking
 

@@ -12,7 +12,8 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import lock_current, user_or_none
@@ -22,16 +23,16 @@ from consortia.models import Company, Institution
 from . import selectors
 from .models import Invoice, InvoiceCounter, InvoicedBooking, InvoiceLine
 from .totals import Line, end_of_next_month, tax_summary, totals
+from .wording import REPLACED_FOR_LATE_USE
 
 logger = logging.getLogger(__name__)
-REPLACED_FOR_LATE_USE = "後から記録された利用を含めて再発行 (reissued to include use recorded later)"
 
 
 def _ensure_staff(actor, institution_id: int) -> None:
     """Issuing and cancelling raise `selectors.may_invoice`."""
     if not selectors.may_invoice(actor, institution_id):
         raise PermissionDenied(
-            "not_institution_staff", "この機関の担当者のみ請求書を発行できます。 (Only the institution's staff.)"
+            "not_institution_staff", gettext("Only the institution's staff may issue and correct its invoices.")
         )
 
 
@@ -39,7 +40,7 @@ def _ensure_month_is_over(month: date, today: date) -> None:
     if month >= today.replace(day=1):
         raise DomainError(
             "month_not_over",
-            "請求書は月が終わってから発行できます。 (Invoices are issued once the month is over.)",
+            gettext("Invoices are issued once the month is over."),
             field="month",
         )
 
@@ -48,8 +49,9 @@ def _ensure_registered(institution: Institution) -> None:
     if not institution.registration_number:
         raise DomainError(
             "registration_number_missing",
-            "適格請求書発行事業者登録番号が未設定です。料金規程で設定してください。 "
-            "(Set the institution's qualified-invoice registration number first.)",
+            gettext(
+                "The institution has no qualified invoice issuer registration number yet: set it in the fee policy."
+            ),
             field="registration_number",
         )
 
@@ -106,6 +108,13 @@ def _write_invoice(
             description=line.description,
             amount_jpy=line.amount_jpy,
             tax_rate=line.tax_rate,
+            kind=line.kind,
+            mode=line.mode,
+            unit=line.unit,
+            quantity=line.quantity,
+            unit_price_jpy=line.unit_price_jpy,
+            multipliers=line.multipliers,
+            item=line.item,
         )
         for n, line in enumerate(lines, start=1)
     )
@@ -122,7 +131,7 @@ def _cancel(invoice: Invoice, *, actor, reason: str) -> None:
         cancel_reason=reason,
     )
     if changed != 1:
-        raise Conflict("already_cancelled", "この請求書は既に取り消されています。 (The invoice is already cancelled.)")
+        raise Conflict("already_cancelled", gettext("The invoice is already cancelled."))
     InvoicedBooking.objects.filter(invoice=invoice).update(live=False)
     invoice.refresh_from_db()
 
@@ -142,7 +151,9 @@ def issue_invoices(*, actor, institution: Institution, month: date, today: date 
         try:
             with transaction.atomic():  # one company's invoice: all of it, or none of it if another run won
                 if plan.replaces is not None:
-                    _cancel(plan.replaces, actor=actor, reason=REPLACED_FOR_LATE_USE)
+                    with translation.override("ja"):
+                        reason = str(REPLACED_FOR_LATE_USE)
+                    _cancel(plan.replaces, actor=actor, reason=reason)
                 invoice = _write_invoice(
                     actor=actor,
                     institution=institution,
@@ -171,7 +182,7 @@ def cancel_invoice(
     lock_current(invoice)  # a second cancellation waits for the first, then finds it cancelled
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "取消の理由を入力してください。 (A reason is required.)", field="reason")
+        raise DomainError("reason_required", gettext("Give the reason for cancelling."), field="reason")
     institution = Institution.objects.get(pk=invoice.institution_id)
     if reissue:
         _ensure_registered(institution)

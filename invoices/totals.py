@@ -6,21 +6,31 @@ booking. So an invoice's tax can be a few yen more than the sum of its bookings'
 which was rounded down on its own): the invoice is what is owed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from backend.tokyo import TOKYO
 from bookings.fees import yen
-from bookings.rules import TOKYO
 
 
 @dataclass(frozen=True)
 class Line:
+    """An invoice line before it is written: `description` in Japanese (the record), and the facts of the charge
+    (`invoices.wording.facts_of`) from which the English reference words are written."""
+
     booking_id: int
     used_on: date
     description: str
     amount_jpy: int
     tax_rate: Decimal
+    kind: str = ""
+    mode: str = ""
+    unit: str = ""
+    quantity: int | None = None
+    unit_price_jpy: int | None = None
+    multipliers: list = field(default_factory=list)
+    item: str = ""
 
 
 def tax_summary(lines: list[Line]) -> list[dict]:

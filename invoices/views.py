@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
@@ -15,6 +16,7 @@ from consortia.selectors import access_for, institutions_managed_by
 
 from . import selectors, services
 from .forms import CancelForm, MonthFilter, RunForm, last_month
+from .wording import reason_text
 
 PAGE_SIZE = 30
 
@@ -28,7 +30,7 @@ def _may_have_invoices(user) -> bool:
 def invoice_list(request):
     """A company's invoices (its users), the institution's (its staff); newest month first, by month."""
     if not _may_have_invoices(request.user):
-        raise PermissionDenied("企業の利用者・機関の担当者のみ利用できます。 (Company users and staff only.)")
+        raise PermissionDenied(gettext("Only companies' users and institutions' staff have invoices."))
     form = MonthFilter(request.GET or None)
     invoices = selectors.invoices_visible_to(request.user).order_by("-month", "-issued_on", "-id")
     if form.is_bound and form.is_valid() and form.cleaned_data["month"]:
@@ -62,6 +64,7 @@ def _detail(request, invoice, cancel_form=None, status=200):
             "invoice": invoice,
             "is_staff": selectors.may_invoice(request.user, invoice.institution_id),
             "cancel_form": cancel_form or CancelForm(),
+            "cancel_reason": reason_text(invoice.cancel_reason),
         },
         status=status,
     )
@@ -78,7 +81,7 @@ def invoice_cancel(request, pk: int):
     """Staff correct an invoice: it is cancelled with the reason and (by default) reissued."""
     invoice = _visible_invoice(request, pk)
     if not selectors.may_invoice(request.user, invoice.institution_id):
-        raise PermissionDenied("発行した機関の担当者のみ訂正できます。 (Only the issuing institution's staff.)")
+        raise PermissionDenied(gettext("Only the issuing institution's staff may correct an invoice."))
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _detail(request, invoice, form, status=400)
@@ -94,9 +97,10 @@ def invoice_cancel(request, pk: int):
     if form.errors:
         return _detail(request, _visible_invoice(request, pk), form, status=400)
     if replacement is not None:
-        messages.success(request, f"{invoice.number} を取り消し、{replacement.number} を発行しました。 (Reissued.)")
+        done = gettext("%(old)s was cancelled and %(new)s issued in its place.")
+        messages.success(request, done % {"old": invoice.number, "new": replacement.number})
         return redirect("invoice-page", pk=replacement.pk)
-    messages.success(request, f"{invoice.number} を取り消しました。 (Cancelled.)")
+    messages.success(request, gettext("%(number)s was cancelled.") % {"number": invoice.number})
     return redirect("invoice-page", pk=invoice.pk)
 
 
@@ -105,7 +109,7 @@ def invoice_run(request):
     """Pick an institution and a month, see what would be issued, then issue it."""
     institutions = list(institutions_managed_by(request.user))
     if not institutions:
-        raise PermissionDenied("機関の担当者のみ利用できます。 (Institution staff only.)")
+        raise PermissionDenied(gettext("Only institutions' staff issue invoices."))
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = RunForm(data, institutions=institutions, initial={"institution": institutions[0].id, "month": last_month()})
     plans, institution, status = None, None, 200
@@ -113,13 +117,14 @@ def invoice_run(request):
         institution = next(i for i in institutions if i.id == form.cleaned_data["institution"])
         month = form.cleaned_data["month"]
         if month is None:
-            form.add_error("month", "対象月を指定してください。 (Choose a month.)")
+            form.add_error("month", gettext("Choose a month."))
         elif request.method == "POST":
             issued = call_service(
                 request, form, services.issue_invoices, actor=request.user, institution=institution, month=month
             )
             if issued is not None:
-                messages.success(request, f"{len(issued)}件の請求書を発行しました。 ({len(issued)} invoices issued.)")
+                done = ngettext("%(count)d invoice was issued.", "%(count)d invoices were issued.", len(issued))
+                messages.success(request, done % {"count": len(issued)})
                 return redirect(f"{reverse('invoice-list-page')}?month={month:%Y-%m}")
         if not form.errors:
             plans = selectors.plan_invoice_run(institution, month)

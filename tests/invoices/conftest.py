@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from backend.tokyo import TOKYO
 from bookings.models import Booking
 from bookings.pricing import quote_for
-from bookings.rules import TOKYO
 from consortia.models import FeePolicy
 from equipment.models import Rate
 
