@@ -82,8 +82,9 @@ class User(AbstractUser):
     first_name_kana = models.CharField(
         _("given name reading"), max_length=150, blank=True, validators=[validate_name, validate_reading]
     )
+    # Each language in its own name, as every language picker of the site shows it.
     language = models.CharField(
-        _("language"), max_length=8, choices=[("ja", _("Japanese")), ("en", _("English"))], default="ja"
+        _("language"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
 
     class Meta:
