@@ -2,14 +2,19 @@
 
 import copy
 import logging
+import math
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, pagination, routers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -49,7 +54,7 @@ def id_param(params, name: str) -> int | None:
         return None
     value = as_id(text)
     if value is None:
-        raise DomainError(f"invalid_{name}", f"{name} は数値のIDで指定してください。 (Give an id.)", field=name)
+        raise DomainError(f"invalid_{name}", _("Give %(name)s as a numeric id.") % {"name": name}, field=name)
     return value
 
 
@@ -113,7 +118,8 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 def exception_handler(exc, context):
     """Render domain errors and Django validation errors as 4xx with a code and the field at fault, and an
-    unavailable database or broker as 503 (backend.outages)."""
+    unavailable database or broker as 503 (backend.outages). The `code` is stable; the `detail` is in the
+    request's language only (the user's setting, else Accept-Language; backend.language)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
     outage = outage_of(exc)
@@ -128,10 +134,31 @@ def exception_handler(exc, context):
         # A constraint the services did not foresee: still the client's conflict, never a 500.
         logger.warning("integrity error reached the API: %s", exc)
         return Response(
-            {"code": "conflict", "detail": "データの整合性制約に反します。 (The change conflicts with existing data.)"},
+            {"code": "conflict", "detail": _("The change conflicts with existing data.")},
             status=409,
         )
-    return drf_exception_handler(exc, context)
+    if isinstance(exc, Http404):  # Django's message names the model, in English: DRF's own, translated
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF appends the wait in English whatever the language (its ngettext is given formatted text).
+        response.data = {"code": "throttled", "detail": throttled_message(exc.wait)}
+    elif response is not None and isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str):
+        # DRF's own refusals (401, 403, 404, 405, 406, 415, 429): its `detail`, in the request's language through
+        # DRF's catalogue, with the stable code every other refusal carries ("not_authenticated", "throttled", …).
+        response.data = {"code": exc.detail.code, "detail": str(exc.detail)}
+    return response
+
+
+def throttled_message(wait: float) -> str:
+    seconds = max(1, math.ceil(wait))
+    return ngettext(
+        "Too many requests; try again in %(seconds)d second.",
+        "Too many requests; try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def _django_error_detail(exc: DjangoValidationError):

@@ -1,8 +1,11 @@
 """Domain errors: raised by services, translated to HTTP in one place (backend.api.exception_handler)."""
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
-    """A refusal a user can understand. `code` is stable (for programs), `message` is for people.
+    """A refusal a user can understand. `code` is stable (for programs), `message` is for people, in the reader's
+    language only (give it through gettext; a lazy message is read in the language active when it is raised).
 
     `field` names the input at fault where there is one; `status` is the HTTP status it becomes.
     """
@@ -65,5 +68,7 @@ def refuse_unknown_fields(fields, allowed) -> None:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise DomainError(
-            "unknown_field", f"変更できない項目です: {', '.join(unknown)} (Unknown field.)", field=unknown[0]
+            "unknown_field",
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)},
+            field=unknown[0],
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
@@ -23,11 +24,11 @@ logger = logging.getLogger(__name__)
 class Outage:
     code: str
     service: str
-    message: str
+    message: str  # lazy: read in the language of the request it answers
     retry_after: int = 5
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "detail": self.message}
+        return {"code": self.code, "detail": str(self.message)}
 
     @property
     def headers(self) -> dict:
@@ -37,14 +38,12 @@ class Outage:
 DATABASE = Outage(
     "database_unavailable",
     "database",
-    "データベースに接続できません。しばらくしてからもう一度お試しください。 "
-    "(The database is unavailable; please try again in a moment.)",
+    _("The database is unavailable; please try again in a moment."),
 )
 BROKER = Outage(
     "queue_unavailable",
     "broker",
-    "処理キューに接続できません。しばらくしてからもう一度お試しください。 "
-    "(The task queue is unavailable; please try again in a moment.)",
+    _("The task queue is unavailable; please try again in a moment."),
 )
 
 

@@ -9,6 +9,7 @@ import math
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
 # Every request body of this API is one JSON object of fields, a few levels deep at most (a booking's consumables,
@@ -60,28 +61,31 @@ class JSONParser(parsers.JSONParser):
             text = stream.read().decode(encoding)
         except (UnicodeDecodeError, LookupError):
             raise exceptions.ParseError(
-                f"本文を {encoding} として読めません。 (The body is not valid {encoding}.)", code="invalid_encoding"
+                _("The body is not valid %(encoding)s.") % {"encoding": encoding}, code="invalid_encoding"
             ) from None
         if json_depth_exceeds(text, JSON_MAX_DEPTH):
             raise exceptions.ParseError(
-                f"JSONの入れ子が深すぎます(最大{JSON_MAX_DEPTH}段)。 "
-                f"(The JSON body is nested more than {JSON_MAX_DEPTH} levels deep.)",
+                _("The JSON body is nested more than %(depth)d levels deep.") % {"depth": JSON_MAX_DEPTH},
                 code="json_too_deep",
             )
         try:
             data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
         except _NotFinite as exc:
             raise exceptions.ParseError(
-                f"JSONの数値は有限の値にしてください: {exc} (Numbers must be finite; NaN and Infinity are not JSON.)",
+                _("Numbers must be finite (NaN and Infinity are not JSON): %(number)s") % {"number": exc},
                 code="json_not_finite",
             ) from None
-        except ValueError as exc:  # malformed, or an integer of more digits than Python converts
+        except json.JSONDecodeError as exc:  # malformed: where, not the decoder's English
             raise exceptions.ParseError(
-                f"JSONとして読めません: {exc} (JSON parse error.)", code="parse_error"
+                _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": exc.lineno, "column": exc.colno},
+                code="parse_error",
             ) from None
+        except ValueError:  # an integer of more digits than Python converts
+            raise exceptions.ParseError(_("The body is not valid JSON."), code="parse_error") from None
         if not isinstance(data, dict):
             raise exceptions.ParseError(
-                "本文はJSONオブジェクト({...})で送ってください。 (The body must be a JSON object.)",
+                _("The body must be a JSON object ({...})."),
                 code="json_not_object",
             )
         return data

@@ -73,8 +73,8 @@ def require_in_range(**values: datetime) -> None:
         if not EARLIEST <= value < LATEST:
             raise DomainError(
                 "datetime_out_of_range",
-                f"日時は{EARLIEST.year}年から{LATEST.year - 1}年までの範囲で指定してください。 "
-                f"(Give a datetime between the years {EARLIEST.year} and {LATEST.year - 1}.)",
+                _("Give a datetime between the years %(first)d and %(last)d.")
+                % {"first": EARLIEST.year, "last": LATEST.year - 1},
                 field=field,
             )
 
@@ -89,8 +89,7 @@ def parse_aware_datetime(text, *, field: str) -> datetime:
     if not match:
         raise DomainError(
             "invalid_datetime",
-            "日時をISO 8601(例: 2026-11-24T10:00+09:00)で指定してください。 "
-            "(Give an ISO 8601 datetime with a UTC offset, e.g. 2026-11-24T10:00+09:00.)",
+            _("Give an ISO 8601 datetime with a UTC offset, e.g. 2026-11-24T10:00+09:00."),
             field=field,
         )
     try:
@@ -98,7 +97,7 @@ def parse_aware_datetime(text, *, field: str) -> datetime:
     except ValueError:  # a month 13, an offset +25:00, …
         raise DomainError(
             "invalid_datetime",
-            "存在しない日時です。 (No such date or time.)",
+            _("No such date or time."),
             field=field,
         ) from None
     require_in_range(**{field: value})
@@ -113,18 +112,14 @@ def parse_day(text, *, field: str) -> date:
     except ValueError:  # 2026-02-30
         day = None
     if day is None:
-        raise DomainError(
-            "invalid_date", "日付をYYYY-MM-DDで指定してください。 (Give a date as YYYY-MM-DD.)", field=field
-        )
+        raise DomainError("invalid_date", _("Give a date as YYYY-MM-DD."), field=field)
     require_in_range(**{field: datetime.combine(day, time.min, tzinfo=TOKYO)})
     return day
 
 
 def require_order(start: datetime, end: datetime, *, field: str = "end") -> None:
     if end <= start:
-        raise DomainError(
-            "end_before_start", "終了は開始より後にしてください。 (End must be after start.)", field=field
-        )
+        raise DomainError("end_before_start", _("End must be after start."), field=field)
 
 
 class WrittenFiles:
@@ -213,5 +208,5 @@ def lock_current(obj: M) -> M:
     try:
         obj.refresh_from_db(from_queryset=obj._meta.model._default_manager.select_for_update(no_key=True))
     except ObjectDoesNotExist:
-        raise NotFound("gone", "対象は既に削除されています。 (It no longer exists.)") from None
+        raise NotFound("gone", _("It no longer exists.")) from None
     return obj

@@ -5,7 +5,7 @@ A module of its own: drf-spectacular's AutoSchema imports DRF's generic views, w
 DEFAULT_PAGINATION_CLASS (backend.api) while they are being defined."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -15,14 +15,26 @@ ROUTER_IDS = [{"type": "string", "pattern": pattern} for pattern in ("^[0-9]+$",
 
 
 class ErrorSerializer(serializers.Serializer):
-    """A refusal: a stable `code` for programs, a `detail` for people, the `field` at fault where there is one
-    (DRF's own refusals carry `detail` only)."""
+    """A refusal: a stable `code` for programs, a `detail` for people in the reader's language (the user's setting,
+    else `Accept-Language: ja|en`, Japanese by default), the `field` at fault where there is one."""
 
-    code = serializers.CharField(required=False)
-    detail = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)
+    code = serializers.CharField(required=False, help_text="stable, for programs: the same in every language")
+    detail = serializers.CharField(
+        required=False, help_text="for people, in the user's language or the request's Accept-Language (ja|en)"
+    )
+    field = serializers.CharField(required=False, help_text="the input at fault, where there is one")
 
 
+# The language of every `detail`, message and label, for a request that names no user (a user's own setting wins).
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    enum=["ja", "en"],
+    description="The language of messages (`detail`) and labels when no user is logged in; the user's own setting "
+    "wins. Japanese by default. Error `code`s are the same in every language.",
+)
 ERROR = OpenApiResponse(ErrorSerializer, description="refused")
 BAD_REQUEST = OpenApiResponse(
     {
@@ -38,7 +50,11 @@ BAD_REQUEST = OpenApiResponse(
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, adding the error answers an operation may give where its own @extend_schema
     does not already name them: 400 where it takes input, 401/403/404 everywhere, 409 on writes (a conflict with
-    stored data), 415 where it takes a body, 429 where it is throttled. The ids of router paths are integers."""
+    stored data), 415 where it takes a body, 429 where it is throttled. The ids of router paths are integers.
+    Every operation takes `Accept-Language: ja|en`."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), ACCEPT_LANGUAGE]
 
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)

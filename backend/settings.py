@@ -303,7 +303,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kyoyo API",
-    "DESCRIPTION": "Shared research-instrument booking for regional consortia (共用機器予約).",
+    "DESCRIPTION": (
+        "Shared research-instrument booking for regional consortia.\n\n"
+        "**Language.** Every refusal is a JSON object with a stable machine `code` (for programs: it never changes "
+        "with the language), a `detail` for people and, where one input is at fault, its `field`. The `detail`, "
+        "form messages and the labels of choices are in one language: the user's own setting (`language` of "
+        "`/api/v1/me/`) when a token or session names a user, otherwise the request's `Accept-Language` "
+        "(`ja` or `en`), Japanese by default. Programs should branch on `code`, never on `detail`. Names of "
+        "consortia, institutions and instruments are given as stored (`name`, and `name_en` where there is one)."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

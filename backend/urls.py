@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import LoginView, PasswordResetView, healthz, serve_upload, set_language
@@ -9,8 +10,8 @@ handler400 = "backend.views.bad_request"
 handler404 = "backend.views.not_found"
 handler500 = "backend.views.server_error"
 
-admin.site.site_header = "Kyoyo 共用機器 管理 (site administration)"
-admin.site.site_title = "Kyoyo admin"
+admin.site.site_header = _("Kyoyo site administration")
+admin.site.site_title = _("Kyoyo administration")
 
 # The API under /api/v1/: each app's api_urls.py.
 api_v1 = [

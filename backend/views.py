@@ -2,12 +2,16 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import RequestDataTooBig, SuspiciousFileOperation
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.i18n import set_language as django_set_language
 from django.views.static import was_modified_since
@@ -15,6 +19,7 @@ from django.views.static import was_modified_since
 from consortia import services as consortia_services
 
 from .headers import USER_FILE_POLICY
+from .language import language_of
 from .throttling import PasswordResetAddressThrottle, PasswordResetEmailThrottle, first_refusal
 
 
@@ -33,7 +38,7 @@ def not_found(request, exception=None):
     """handler404: an address under /api/ that matches no route (an id that is not a number, a typo) answers JSON
     like every other API error; pages get the page."""
     if _is_api(request):
-        return JsonResponse({"code": "not_found", "detail": "見つかりません。 (Not found.)"}, status=404)
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -44,18 +49,19 @@ def bad_request(request, exception=None):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = {"code": "body_too_large", "detail": f"本文が大きすぎます(最大{limit}バイト)。 (The body is too large.)"}
+        body = {
+            "code": "body_too_large",
+            "detail": _("The body is too large (at most %(limit)d bytes).") % {"limit": limit},
+        }
     else:
-        body = {"code": "bad_request", "detail": "不正な要求です。 (Bad request.)"}
+        body = {"code": "bad_request", "detail": _("Bad request.")}
     return JsonResponse(body, status=400)
 
 
 def server_error(request):
     """handler500: JSON under /api/, the page elsewhere."""
     if _is_api(request):
-        return JsonResponse(
-            {"code": "server_error", "detail": "サーバーでエラーが起きました。 (Server error.)"}, status=500
-        )
+        return JsonResponse({"code": "server_error", "detail": _("Server error.")}, status=500)
     return defaults.server_error(request)
 
 
@@ -72,10 +78,20 @@ class LoginView(auth_views.LoginView):
         return _remember_language(response, form.get_user().language or settings.LANGUAGE_CODE)
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, writing each reset e-mail in its recipient's language (their setting), not the page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per client address and per e-mail address typed, so that nobody can flood
     a mailbox or the mail server. The limit counts an address whether or not an account has it, so the answer
     never tells whether one exists: the same confirmation page, or the same refusal (429) on the form."""
+
+    form_class = PasswordResetForm
 
     def post(self, request, *args, **kwargs):
         minutes = first_refusal(request, [PasswordResetAddressThrottle, PasswordResetEmailThrottle])
@@ -84,8 +100,12 @@ class PasswordResetView(auth_views.PasswordResetView):
         form = self.get_form()
         form.add_error(
             None,
-            f"再設定の依頼が多すぎます。{minutes}分ほど後にもう一度お試しください。 "
-            f"(Too many reset requests; try again in about {minutes} minutes.)",
+            ngettext(
+                "Too many reset requests; try again in about %(minutes)d minute.",
+                "Too many reset requests; try again in about %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
         )
         return self.render_to_response(self.get_context_data(form=form), status=429)
 

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from consortia.selectors import access_for
 
@@ -33,7 +34,7 @@ def staff_only(view):
     def wrapped(request, *args, **kwargs):
         access = access_for(request.user)
         if not (access.staff_of or access.is_superuser):
-            raise PermissionDenied("機関の担当者のみ利用できます。 (Institution staff only.)")
+            raise PermissionDenied(_("Only institution staff may use this page."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -57,7 +58,7 @@ def require_permission(allowed: bool) -> None:
     """A page's check, before it reads the form, that the user may do the verb at all (the verb's predicate, which
     the service raises too): if not, the 403 of the policy above whatever they sent."""
     if not allowed:
-        raise PermissionDenied("この操作はできません。 (You may not do this here.)")
+        raise PermissionDenied(_("You may not do this here."))
 
 
 def attach_refusal(form: forms.Form, error: DomainError) -> None:

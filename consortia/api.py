@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -42,7 +43,12 @@ class ConsortiumSerializer(serializers.ModelSerializer):
 
     def get_institutions(self, obj) -> list[dict]:
         return [
-            {"id": m.institution_id, "name": m.institution.name, "joined_on": m.joined_on}
+            {
+                "id": m.institution_id,
+                "name": m.institution.name,
+                "name_en": m.institution.name_en,
+                "joined_on": m.joined_on,
+            }
             for m in obj.current_memberships
         ]
 
@@ -65,7 +71,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]
 
     def get_consortia(self, obj) -> list[dict]:
-        return [{"id": c.id, "name": c.name} for c in obj.consortia.all()]
+        return [{"id": c.id, "name": c.name, "name_en": c.name_en} for c in obj.consortia.all()]
 
 
 def _multiplier(**kwargs):
@@ -110,12 +116,28 @@ class CompanySerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    """The current user. The name is stored family and given apart, each with its reading in katakana (hiragana and
+    half-width katakana are accepted and stored as katakana); `full_name` is the name as the user's language writes
+    it (渡辺 由美, or Yumi Watanabe from the readings)."""
+
     roles = serializers.SerializerMethodField()
+    full_name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "language", "roles"]
-        read_only_fields = ["username", "roles"]
+        fields = [
+            "id",
+            "username",
+            "last_name",
+            "first_name",
+            "last_name_kana",
+            "first_name_kana",
+            "full_name",
+            "email",
+            "language",
+            "roles",
+        ]
+        read_only_fields = ["username", "full_name", "roles"]
 
     def get_roles(self, obj) -> dict:
         access = access_for(obj)
@@ -209,9 +231,7 @@ class CompanyViewSet(
         form.is_valid(raise_exception=True)
         fields = dict(form.validated_data)
         if fields.pop("corporate_number", company.corporate_number) != company.corporate_number:
-            raise serializers.ValidationError(
-                {"corporate_number": ["法人番号は変更できません。 (The corporate number cannot change.)"]}
-            )
+            raise serializers.ValidationError({"corporate_number": [_("The corporate number cannot change.")]})
         company = services.update_company(actor=request.user, company=company, **fields)
         return Response(CompanySerializer(company).data)
 
@@ -237,7 +257,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
         required=False,
         allow_blank=True,
         max_length=ApiToken._meta.get_field("name").max_length,
-        help_text="トークンの名前 (a name to tell it apart)",
+        help_text=_("a name to tell it apart"),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backend.i18n import LocalizedName, is_japanese
@@ -14,56 +15,58 @@ from backend.i18n import LocalizedName, is_japanese
 from .names import normalize_reading, person_name
 from .validators import validate_corporate_number, validate_name, validate_reading, validate_registration_number
 
-PREFECTURES = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
+# The 47 prefectures: the stored value is the Japanese name (as addresses write it), the label is the page's
+# language (the English name is the message id; the catalogue gives the Japanese back).
+PREFECTURE_CHOICES = [
+    ("北海道", pgettext_lazy("prefecture", "Hokkaido")),
+    ("青森県", pgettext_lazy("prefecture", "Aomori")),
+    ("岩手県", pgettext_lazy("prefecture", "Iwate")),
+    ("宮城県", pgettext_lazy("prefecture", "Miyagi")),
+    ("秋田県", pgettext_lazy("prefecture", "Akita")),
+    ("山形県", pgettext_lazy("prefecture", "Yamagata")),
+    ("福島県", pgettext_lazy("prefecture", "Fukushima")),
+    ("茨城県", pgettext_lazy("prefecture", "Ibaraki")),
+    ("栃木県", pgettext_lazy("prefecture", "Tochigi")),
+    ("群馬県", pgettext_lazy("prefecture", "Gunma")),
+    ("埼玉県", pgettext_lazy("prefecture", "Saitama")),
+    ("千葉県", pgettext_lazy("prefecture", "Chiba")),
+    ("東京都", pgettext_lazy("prefecture", "Tokyo")),
+    ("神奈川県", pgettext_lazy("prefecture", "Kanagawa")),
+    ("新潟県", pgettext_lazy("prefecture", "Niigata")),
+    ("富山県", pgettext_lazy("prefecture", "Toyama")),
+    ("石川県", pgettext_lazy("prefecture", "Ishikawa")),
+    ("福井県", pgettext_lazy("prefecture", "Fukui")),
+    ("山梨県", pgettext_lazy("prefecture", "Yamanashi")),
+    ("長野県", pgettext_lazy("prefecture", "Nagano")),
+    ("岐阜県", pgettext_lazy("prefecture", "Gifu")),
+    ("静岡県", pgettext_lazy("prefecture", "Shizuoka")),
+    ("愛知県", pgettext_lazy("prefecture", "Aichi")),
+    ("三重県", pgettext_lazy("prefecture", "Mie")),
+    ("滋賀県", pgettext_lazy("prefecture", "Shiga")),
+    ("京都府", pgettext_lazy("prefecture", "Kyoto")),
+    ("大阪府", pgettext_lazy("prefecture", "Osaka")),
+    ("兵庫県", pgettext_lazy("prefecture", "Hyogo")),
+    ("奈良県", pgettext_lazy("prefecture", "Nara")),
+    ("和歌山県", pgettext_lazy("prefecture", "Wakayama")),
+    ("鳥取県", pgettext_lazy("prefecture", "Tottori")),
+    ("島根県", pgettext_lazy("prefecture", "Shimane")),
+    ("岡山県", pgettext_lazy("prefecture", "Okayama")),
+    ("広島県", pgettext_lazy("prefecture", "Hiroshima")),
+    ("山口県", pgettext_lazy("prefecture", "Yamaguchi")),
+    ("徳島県", pgettext_lazy("prefecture", "Tokushima")),
+    ("香川県", pgettext_lazy("prefecture", "Kagawa")),
+    ("愛媛県", pgettext_lazy("prefecture", "Ehime")),
+    ("高知県", pgettext_lazy("prefecture", "Kochi")),
+    ("福岡県", pgettext_lazy("prefecture", "Fukuoka")),
+    ("佐賀県", pgettext_lazy("prefecture", "Saga")),
+    ("長崎県", pgettext_lazy("prefecture", "Nagasaki")),
+    ("熊本県", pgettext_lazy("prefecture", "Kumamoto")),
+    ("大分県", pgettext_lazy("prefecture", "Oita")),
+    ("宮崎県", pgettext_lazy("prefecture", "Miyazaki")),
+    ("鹿児島県", pgettext_lazy("prefecture", "Kagoshima")),
+    ("沖縄県", pgettext_lazy("prefecture", "Okinawa")),
 ]
-PREFECTURE_CHOICES = [(p, p) for p in PREFECTURES]
+PREFECTURES = [value for value, _label in PREFECTURE_CHOICES]
 
 
 class User(AbstractUser):
@@ -79,13 +82,14 @@ class User(AbstractUser):
     first_name_kana = models.CharField(
         _("given name reading"), max_length=150, blank=True, validators=[validate_name, validate_reading]
     )
+    # Each language in its own name, as every language picker of the site shows it.
     language = models.CharField(
-        _("表示言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
+        _("language"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
 
     class Meta:
-        verbose_name = _("利用者 (user)")
-        verbose_name_plural = _("利用者 (users)")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         full = self.get_full_name()
@@ -123,58 +127,58 @@ class User(AbstractUser):
 class Consortium(LocalizedName, models.Model):
     """A regional operating council (運営協議会) of research institutions."""
 
-    name = models.CharField(_("名称 (name)"), max_length=200, unique=True, validators=[validate_name])
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
-    slug = models.SlugField(_("識別子 (slug)"), max_length=60, unique=True)
-    region = models.CharField(_("地域 (region)"), max_length=200, blank=True, validators=[validate_name])
-    prefectures = models.JSONField(_("対象都道府県 (prefectures)"), default=list, blank=True)
-    description = models.TextField(_("概要 (description)"), blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=[validate_name])
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    region = models.CharField(_("region"), max_length=200, blank=True, validators=[validate_name])
+    prefectures = models.JSONField(_("prefectures"), default=list, blank=True)
+    description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    contact_email = models.EmailField(_("事務局連絡先 (secretariat e-mail)"), blank=True)
+    contact_email = models.EmailField(_("secretariat e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("協議会 (consortium)")
-        verbose_name_plural = _("協議会 (consortia)")
+        verbose_name = _("consortium")
+        verbose_name_plural = _("consortia")
 
 
 class Institution(LocalizedName, models.Model):
     class Kind(models.TextChoices):
-        UNIVERSITY = "university", _("大学 (university)")
-        KOSEN = "kosen", _("高等専門学校 (kosen)")
-        PUBLIC_TESTING = "public_testing", _("公設試験研究機関 (public testing institute)")
-        NATIONAL_LAB = "national_lab", _("国立研究開発法人 (national lab)")
-        TLO = "tlo", _("TLO (technology licensing office)")
-        OTHER = "other", _("その他 (other)")
+        UNIVERSITY = "university", _("University")
+        KOSEN = "kosen", _("College of technology (kosen)")
+        PUBLIC_TESTING = "public_testing", _("Public testing institute")
+        NATIONAL_LAB = "national_lab", _("National research institute")
+        TLO = "tlo", _("Technology licensing office (TLO)")
+        OTHER = "other", pgettext_lazy("institution kind", "Other")
 
-    name = models.CharField(_("名称 (name)"), max_length=200, unique=True, validators=[validate_name])
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
-    kind = models.CharField(_("種別 (kind)"), max_length=20, choices=Kind.choices)
-    prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
-    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True, validators=[validate_name])
-    website = models.URLField(_("ウェブサイト (website)"), blank=True)
-    contact_email = models.EmailField(_("連絡先 (contact e-mail)"), blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=[validate_name])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    prefecture = models.CharField(_("prefecture"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[validate_name])
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     registration_number = models.CharField(
-        _("適格請求書発行事業者登録番号 (qualified-invoice registration number)"),
+        _("qualified-invoice registration number"),
         max_length=14,
         blank=True,
         validators=[validate_registration_number],
-        help_text=_("「T」と法人番号13桁 (T and the 13-digit corporate number)"),
+        help_text=_("T and the 13-digit corporate number"),
     )
     usage_report_due_days = models.PositiveIntegerField(
-        _("利用報告書の提出期限（利用後の日数） (usage report due, days after use)"),
+        _("usage report due (days after use)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     consortia = models.ManyToManyField(
-        Consortium, through="ConsortiumMembership", related_name="institutions", verbose_name=_("協議会 (consortia)")
+        Consortium, through="ConsortiumMembership", related_name="institutions", verbose_name=_("consortia")
     )
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("機関 (institution)")
-        verbose_name_plural = _("機関 (institutions)")
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
 
 
 MULTIPLIER_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))]
@@ -188,42 +192,42 @@ class FeePolicy(models.Model):
     """
 
     institution = models.OneToOneField(
-        Institution, on_delete=models.CASCADE, related_name="fee_policy", verbose_name=_("機関 (institution)")
+        Institution, on_delete=models.CASCADE, related_name="fee_policy", verbose_name=_("institution")
     )
     confidential_multiplier = models.DecimalField(
-        _("成果非公開の倍率 (multiplier for results not to be published)"),
+        _("multiplier for results not to be published"),
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.00"),
         validators=MULTIPLIER_VALIDATORS,
     )
     outside_region_multiplier = models.DecimalField(
-        _("地域外企業の倍率 (multiplier for companies outside the region)"),
+        _("multiplier for companies outside the region"),
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.00"),
         validators=MULTIPLIER_VALIDATORS,
     )
     large_company_multiplier = models.DecimalField(
-        _("大企業の倍率（中小企業料金に対して） (large companies, times the SME rate)"),
+        _("multiplier for large companies (times the SME rate)"),
         max_digits=4,
         decimal_places=2,
         null=True,
         blank=True,
         validators=MULTIPLIER_VALIDATORS,
-        help_text=_("空欄: 機器の大企業料金を適用 (empty: the instrument's large-company rate applies)"),
+        help_text=_("Empty: the instrument's large-company rate applies."),
     )
     staff_rate_jpy = models.PositiveIntegerField(
-        _("技術職員の時間単価（円・税抜） (staff rate per hour, JPY excl. tax)"),
+        _("staff rate per hour (yen, excluding tax)"),
         null=True,
         blank=True,
-        help_text=_("技術補助・依頼分析に加算。空欄: 加算なし (added to assisted and commissioned use; empty: none)"),
+        help_text=_("Added to assisted and commissioned use. Empty: none."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("料金規程 (fee policy)")
-        verbose_name_plural = _("料金規程 (fee policies)")
+        verbose_name = _("fee policy")
+        verbose_name_plural = _("fee policies")
         constraints = [
             models.CheckConstraint(
                 condition=Q(confidential_multiplier__gt=0)
@@ -234,7 +238,7 @@ class FeePolicy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.institution} の料金規程"
+        return gettext("Fee policy of %(institution)s") % {"institution": self.institution}
 
 
 class ConsortiumMembership(models.Model):
@@ -242,13 +246,13 @@ class ConsortiumMembership(models.Model):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="memberships")
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
-    joined_on = models.DateField(_("加入日 (joined)"))
-    left_on = models.DateField(_("脱退日 (left)"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
         ordering = ["consortium_id", "institution_id"]
-        verbose_name = _("協議会への加入 (membership)")
-        verbose_name_plural = _("協議会への加入 (memberships)")
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["consortium", "institution", "joined_on"], name="membership_unique_start"),
             models.CheckConstraint(
@@ -263,26 +267,24 @@ class ConsortiumMembership(models.Model):
 
 class Company(models.Model):
     class Size(models.TextChoices):
-        SME = "sme", _("中小企業 (SME)")
-        LARGE = "large", _("大企業 (large company)")
+        SME = "sme", _("SME")
+        LARGE = "large", _("Large company")
 
-    name = models.CharField(_("名称 (name)"), max_length=200, validators=[validate_name])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     corporate_number = models.CharField(
-        _("法人番号 (corporate number)"), max_length=13, unique=True, validators=[validate_corporate_number]
+        _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number]
     )
-    size = models.CharField(_("企業規模 (size)"), max_length=10, choices=Size.choices)
-    industry = models.CharField(_("業種 (industry)"), max_length=100, blank=True, validators=[validate_name])
-    prefecture = models.CharField(_("都道府県 (prefecture)"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
-    address = models.CharField(_("所在地 (address)"), max_length=300, blank=True, validators=[validate_name])
-    monthly_quota_hours = models.PositiveIntegerField(
-        _("月間利用上限（時間） (monthly quota, hours)"), null=True, blank=True
-    )
+    size = models.CharField(_("company size"), max_length=10, choices=Size.choices)
+    industry = models.CharField(_("industry"), max_length=100, blank=True, validators=[validate_name])
+    prefecture = models.CharField(_("prefecture"), max_length=10, choices=PREFECTURE_CHOICES, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[validate_name])
+    monthly_quota_hours = models.PositiveIntegerField(_("monthly quota (hours)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("企業 (company)")
-        verbose_name_plural = _("企業 (companies)")
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
 
     def __str__(self):
         return self.name
@@ -295,27 +297,27 @@ class Role(models.Model):
     """
 
     class Kind(models.TextChoices):
-        STAFF = "staff", _("機器担当者 (institution staff)")
-        RESEARCHER = "researcher", _("会員機関の研究者 (researcher of a member institution)")
-        SECRETARIAT = "secretariat", _("事務局 (consortium secretariat)")
-        COORDINATOR = "coordinator", _("コーディネータ (consortium coordinator)")
-        COMPANY_MEMBER = "company_member", _("企業利用者 (company user)")
-        COMPANY_ADMIN = "company_admin", _("企業管理者 (company admin)")
+        STAFF = "staff", _("Institution staff")
+        RESEARCHER = "researcher", _("Researcher of a member institution")
+        SECRETARIAT = "secretariat", _("Consortium secretariat")
+        COORDINATOR = "coordinator", _("Consortium coordinator")
+        COMPANY_MEMBER = "company_member", _("Company user")
+        COMPANY_ADMIN = "company_admin", _("Company admin")
 
     INSTITUTION_KINDS = (Kind.STAFF, Kind.RESEARCHER)
     CONSORTIUM_KINDS = (Kind.SECRETARIAT, Kind.COORDINATOR)
     COMPANY_KINDS = (Kind.COMPANY_MEMBER, Kind.COMPANY_ADMIN)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField(_("役割 (role)"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
     consortium = models.ForeignKey(Consortium, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="roles")
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("役割 (role)")
-        verbose_name_plural = _("役割 (roles)")
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         constraints = [
             models.CheckConstraint(
                 name="role_scope_matches_kind",
@@ -368,20 +370,20 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(
-        _("名前 (name)"),
+        _("name"),
         max_length=100,
         validators=[validate_name],
     )
-    prefix = models.CharField(_("キーの先頭 (key prefix)"), max_length=PREFIX_LENGTH)
+    prefix = models.CharField(_("key prefix"), max_length=PREFIX_LENGTH)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("発行 (created)"))
-    last_used_at = models.DateTimeField(_("最終使用 (last used)"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("有効期限 (expires)"))
+    created_at = models.DateTimeField(_("issued"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("APIトークン (API token)")
-        verbose_name_plural = _("APIトークン (API tokens)")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later")
         ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     ApiToken,
@@ -161,16 +162,12 @@ def acting_company(actor, company_id: int | None) -> Company | None:
     access = access_for(actor)
     if company_id is not None:
         if company_id not in access.member_of:
-            raise PermissionDenied(
-                "not_company_member", "この企業の利用者ではありません。 (You are not a member of this company.)"
-            )
+            raise PermissionDenied("not_company_member", _("You are not a member of this company."))
         return Company.objects.get(pk=company_id)
     if len(access.member_of) == 1:
         return Company.objects.get(pk=next(iter(access.member_of)))
     if access.member_of:
-        raise DomainError(
-            "company_required", "どの企業として行うか指定してください。 (Choose the company.)", field="company"
-        )
+        raise DomainError("company_required", _("Choose the company you act for."), field="company")
     return None
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import (
     Conflict,
@@ -50,7 +51,7 @@ def update_consortium(*, actor, consortium: Consortium, **fields) -> Consortium:
     if not can_manage_consortium(actor, consortium.id):
         raise PermissionDenied(
             "not_secretariat",
-            "この協議会の事務局のみ変更できます。 (Only this consortium's secretariat may change it.)",
+            _("Only this consortium's secretariat may change it."),
         )
     refuse_unknown_fields(fields, CONSORTIUM_FIELDS)
     lock_current(consortium)
@@ -67,14 +68,12 @@ def add_member_institution(
 ) -> ConsortiumMembership:
     if not can_manage_consortium(actor, consortium.id):
         raise PermissionDenied(
-            "not_secretariat", "この協議会の事務局のみ加入機関を変更できます。 (Only the secretariat manages members.)"
+            "not_secretariat", _("Only this consortium's secretariat may change its member institutions.")
         )
     joined_on = joined_on or timezone.localdate()
     current = ConsortiumMembership.objects.filter(consortium=consortium, institution=institution, left_on__isnull=True)
     if current.exists():
-        raise Conflict(
-            "already_member", "既に加入しています。 (The institution is already a member.)", field="institution"
-        )
+        raise Conflict("already_member", _("The institution is already a member."), field="institution")
     return ConsortiumMembership.objects.create(consortium=consortium, institution=institution, joined_on=joined_on)
 
 
@@ -82,13 +81,12 @@ def add_member_institution(
 def register_company(*, actor: User, name: str, corporate_number: str, size: str, **fields) -> Company:
     """A user registers their company and becomes its admin."""
     if not actor.is_authenticated:
-        raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
+        raise PermissionDenied("login_required", _("Log in first."))
     company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
     if Company.objects.filter(corporate_number=corporate_number).exists():
         raise Conflict(
             "company_exists",
-            "この法人番号の企業は登録済みです。企業管理者に招待を依頼してください。 "
-            "(A company with this corporate number exists; ask its admin to invite you.)",
+            _("A company with this corporate number is already registered; ask its admin to invite you."),
             field="corporate_number",
         )
     full_clean_or_refuse(company)
@@ -101,9 +99,7 @@ def register_company(*, actor: User, name: str, corporate_number: str, size: str
 @transaction.atomic
 def update_company(*, actor, company: Company, **fields) -> Company:
     if not can_manage_company(actor, company.id):
-        raise PermissionDenied(
-            "not_company_admin", "企業管理者のみ変更できます。 (Only the company's admin may change it.)"
-        )
+        raise PermissionDenied("not_company_admin", _("Only the company's admin may change it."))
     refuse_unknown_fields(fields, COMPANY_FIELDS)
     lock_current(company)
     for key, value in fields.items():
@@ -123,7 +119,9 @@ def grant_role(*, user: User, kind: str, institution=None, consortium=None, comp
     return role
 
 
-PROFILE_FIELDS = {"first_name", "last_name", "email", "language"}
+# A person's own profile: their name, its reading (katakana; User.clean, which full_clean runs, turns hiragana and
+# half-width katakana into it), their address and the language of their pages and e-mails.
+PROFILE_FIELDS = {"first_name", "last_name", "first_name_kana", "last_name_kana", "email", "language"}
 
 
 @transaction.atomic
@@ -142,7 +140,7 @@ def update_profile(*, actor: User, **fields) -> User:
 
 def ensure_site_admin(actor) -> None:
     if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("not_site_admin", "サイト管理者のみ実行できます。 (Site operators only.)")
+        raise PermissionDenied("not_site_admin", _("Only site operators may do this."))
 
 
 @transaction.atomic
@@ -195,7 +193,7 @@ def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy
     if not can_manage_institution(actor, institution.id):
         raise PermissionDenied(
             "not_institution_staff",
-            "この機関の担当者のみ変更できます。 (Only the institution's staff may change this.)",
+            _("Only the institution's staff may change this."),
         )
     refuse_unknown_fields(fields, FEE_POLICY_FIELDS | INSTITUTION_BILLING_FIELDS)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)  # the caller's copy stays clean
@@ -222,7 +220,7 @@ def issue_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     its hash is kept). The user's expired tokens are deleted, and the oldest beyond API_TOKENS_PER_USER revoked.
     Whether the user is active is read from the row as it is now, not from the caller's copy."""
     if not getattr(user, "pk", None) or not lock_current(user).is_active:
-        raise PermissionDenied("inactive_user", "この利用者は無効です。 (This user is inactive.)")
+        raise PermissionDenied("inactive_user", _("This user is inactive."))
     key = secrets.token_hex(20)  # 40 characters, as DRF's keys were
     now = timezone.now()
     token = ApiToken(
@@ -253,7 +251,7 @@ def revoke_api_token(*, actor: User, token_id: int) -> None:
     """The actor revokes one of their own tokens; another's is as unknown as a missing one."""
     deleted, _rows = ApiToken.objects.filter(pk=token_id, user_id=getattr(actor, "pk", None)).delete()
     if not deleted:
-        raise NotFound("token_not_found", "このトークンはありません。 (No such token.)")
+        raise NotFound("token_not_found", _("No such token."))
 
 
 @transaction.atomic

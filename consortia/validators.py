@@ -17,10 +17,7 @@ def validate_name(value: str) -> None:
     refused = refused_in_names(str(value))
     if refused:
         raise ValidationError(
-            _(
-                "改行・タブなどの制御文字は使えません（%(chars)s）。 "
-                "(Line breaks, tabs and other control characters are not allowed: %(chars)s.)"
-            ),
+            _("Line breaks, tabs and other control characters are not allowed: %(chars)s."),
             code="control_characters",
             params={"chars": ", ".join(f"U+{ord(char):04X}" for char in refused)},
         )
@@ -47,12 +44,10 @@ def corporate_number_check_digit(body: str) -> int:
 def validate_corporate_number(value: str) -> None:
     """A 法人番号 is 13 half-width digits; the first is the check digit of the other twelve."""
     if not isinstance(value, str) or len(value) != 13 or not value.isascii() or not value.isdigit():
-        raise ValidationError(
-            _("法人番号は半角数字13桁です。 (A corporate number is 13 digits.)"), code="corporate_number_format"
-        )
+        raise ValidationError(_("A corporate number is 13 digits."), code="corporate_number_format")
     if int(value[0]) != corporate_number_check_digit(value[1:]):
         raise ValidationError(
-            _("法人番号のチェックデジットが正しくありません。 (The corporate number's check digit is wrong.)"),
+            _("The corporate number's check digit is wrong."),
             code="corporate_number_check_digit",
         )
 
@@ -71,11 +66,11 @@ def validate_registration_number(value: str) -> None:
         or not value[1:].isdigit()
     ):
         raise ValidationError(
-            _("登録番号は「T」と半角数字13桁です（例: T1234567890123）。 (A registration number is T and 13 digits.)"),
+            _("A registration number is T and 13 digits (e.g. T1234567890123)."),
             code="registration_number_format",
         )
     if int(value[1]) != corporate_number_check_digit(value[2:]):
         raise ValidationError(
-            _("登録番号のチェックデジットが正しくありません。 (The registration number's check digit is wrong.)"),
+            _("The registration number's check digit is wrong."),
             code="registration_number_check_digit",
         )

@@ -11,44 +11,45 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", _("送信待ち (queued)")
-        SENDING = "sending", _("送信中 (sending)")
-        SENT = "sent", _("送信済み (sent)")
-        FAILED = "failed", _("送信失敗 (failed)")
+        QUEUED = "queued", pgettext_lazy("notification status", "Queued")
+        SENDING = "sending", pgettext_lazy("notification status", "Sending")
+        SENT = "sent", pgettext_lazy("notification status", "Sent")
+        FAILED = "failed", pgettext_lazy("notification status", "Failed")
 
-    key = models.CharField(_("キー (key)"), max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notifications",
-        verbose_name=_("宛先利用者 (recipient)"),
+        verbose_name=_("recipient"),
     )
-    to_email = models.EmailField(_("宛先 (to)"))
-    subject = models.CharField(_("件名 (subject)"), max_length=255)
-    body = models.TextField(_("本文 (body)"))
+    to_email = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
     attachments = models.JSONField(
-        _("添付 (attachments)"), default=list, blank=True, help_text='[{"filename", "mimetype", "content"}] (text)'
+        _("attachments"), default=list, blank=True, help_text=_('[{"filename", "mimetype", "content"}] (text)')
     )
-    status = models.CharField(_("状態 (status)"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(_("試行回数 (attempts)"), default=0)
-    last_error = models.TextField(_("直近のエラー (last error)"), blank=True)
-    next_attempt_at = models.DateTimeField(_("次回試行 (next attempt)"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The token of the claim under which the row is being sent: only that sender may put it back in the queue.
     claim = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("送信日時 (sent at)"), null=True, blank=True)
-    created_at = models.DateTimeField(_("作成日時 (created at)"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("通知 (notification)")
-        verbose_name_plural = _("通知 (notifications)")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
 
     def __str__(self):

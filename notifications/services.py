@@ -28,6 +28,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from backend.escaping import one_line
+from backend.language import language_of
 from backend.outages import BROKER, outage_of
 
 from .models import Notification
@@ -54,11 +55,6 @@ class Attachment:
 def backoff(attempts: int) -> timedelta:
     """Wait before the next attempt: 1, 2, 4, … minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
-
-
-def language_of(user) -> str:
-    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def render(template: str, context: dict, *, language: str) -> tuple[str, str]:

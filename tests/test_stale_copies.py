@@ -542,7 +542,6 @@ NO_STALE_COPY = {
     "equipment.services.ensure_can_manage": "a permission check on an id",
     "consortia.services.ensure_site_admin": "a permission check on the actor",
     "notifications.services.backoff": "pure",
-    "notifications.services.language_of": "pure",
     "notifications.services.render": "pure",
     "reports.services.report_url": "pure",
     "reports.services.failure_notice": "pure",

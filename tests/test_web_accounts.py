@@ -6,6 +6,7 @@ import pytest
 
 from consortia.models import User
 from tests.factories import UserFactory
+from tests.language import bilingual_pairs, english_page_problems, japanese_in, japanese_page_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,84 @@ def test_a_password_reset_revokes_the_users_api_tokens(client, mailoutbox):
     form = client.get(link, follow=True)
     client.post(form.redirect_chain[-1][0], {"new_password1": "Kyoyo-2026-new", "new_password2": "Kyoyo-2026-new"})
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+# --- One language per page -------------------------------------------------------------------------------------
+BASE_PAGES = [
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/done/",
+]
+
+
+@pytest.mark.parametrize("url", BASE_PAGES)
+def test_the_account_pages_are_japanese_only_by_default(client, url):
+    page = client.get(url).content.decode()
+    assert '<html lang="ja">' in page and japanese_page_problems(page) == []
+    assert "ログイン" in page and "Log in" not in page
+
+
+@pytest.mark.parametrize("url", BASE_PAGES)
+def test_the_account_pages_are_english_only_for_an_english_reader(client, url):
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in page and english_page_problems(page) == []
+    assert "Log in" in page
+
+
+def test_the_language_switch_names_each_language_in_its_own_language(client):
+    for accept, selected in (("ja", "ja"), ("en", "en")):
+        page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        assert '<option value="ja" lang="ja"' in page and ">日本語</option>" in page
+        assert '<option value="en" lang="en"' in page and ">English</option>" in page
+        assert f'<option value="{selected}" lang="{selected}" selected>' in page
+
+
+@pytest.mark.parametrize("language, words", [("ja", "ページが見つかりません"), ("en", "Page not found")])
+def test_the_404_page_is_in_one_language(client, language, words):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 404 and words in page
+    assert (japanese_page_problems(page) if language == "ja" else english_page_problems(page)) == []
+
+
+@pytest.mark.parametrize(
+    "language, words", [("ja", "機関の担当者のみ利用できます。"), ("en", "Only institution staff may")]
+)
+def test_the_403_page_says_why_in_the_users_language(client, language, words):
+    user = UserFactory(username="kato", language=language)  # no institution: not staff
+    client.force_login(user)
+    response = client.get("/staff/queue/", HTTP_ACCEPT_LANGUAGE="en" if language == "ja" else "ja")
+    page = response.content.decode()
+    assert response.status_code == 403 and words in page
+    assert (japanese_page_problems(page) if language == "ja" else english_page_problems(page)) == []
+
+
+def test_the_header_shows_the_users_name_in_the_pages_language(client):
+    user = UserFactory(
+        username="yumi", last_name="渡辺", first_name="由美", last_name_kana="ワタナベ", first_name_kana="ユミ"
+    )
+    client.force_login(user)
+    assert '<span class="who">渡辺 由美</span>' in client.get("/accounts/reset/done/").content.decode()
+    user.language = "en"
+    user.save()
+    page = client.get("/accounts/reset/done/").content.decode()
+    assert '<span class="who">Yumi Watanabe</span>' in page and english_page_problems(page) == []
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_reset_e_mail_is_in_its_recipients_language_whatever_the_page(client, mailoutbox, language):
+    UserFactory(username="tanaka", email="tanaka@example.jp", last_name="田中", first_name="一郎", language=language)
+    client.post(
+        "/accounts/password_reset/",
+        {"email": "tanaka@example.jp"},
+        HTTP_ACCEPT_LANGUAGE="en" if language == "ja" else "ja",
+    )
+    (mail,) = mailoutbox
+    if language == "ja":
+        assert mail.subject == "【Kyoyo】パスワードの再設定"
+        assert mail.body.startswith("田中 一郎 様") and bilingual_pairs(mail.body) == []
+        assert not re.search(r"[A-Za-z]+ [a-z]+ [a-z]+", mail.body)
+    else:
+        assert mail.subject == "[Kyoyo] Password reset"
+        assert mail.body.startswith("Dear ") and japanese_in(mail.body, data=("田中 一郎",)) == []

@@ -19,4 +19,4 @@ class Command(BaseCommand):
             categories=Category.objects.values_list("pk", flat=True),
             experts=ExpertProfile.objects.values_list("pk", flat=True),
         )
-        self.stdout.write(f"検索用テキストを更新しました: {changed}件 (search texts rebuilt: {changed})")
+        self.stdout.write(f"search texts rebuilt: {changed}")
