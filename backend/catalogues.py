@@ -80,8 +80,11 @@ def fill_source_language(catalogue: polib.POFile) -> None:
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:  # a guess of msgmerge's from a similar message: English is the id itself
             entry.flags.remove("fuzzy")
-            entry.msgstr = entry.msgid
-            entry.previous_msgid = entry.previous_msgctxt = None
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 
 
 def ensure_locale_dirs(root: Path, languages: list[str]) -> None:

@@ -65,6 +65,12 @@ def test_the_english_catalogue_is_its_message_ids_unless_reworded():
     catalogue.append(polib.POEntry(msgid="Cancel"))
     catalogue.append(polib.POEntry(msgid="Log in", msgstr="Sign in"))
     catalogue.append(polib.POEntry(msgid="%(n)d hour", msgid_plural="%(n)d hours", msgstr_plural={0: "", 1: ""}))
+    guessed = {0: "%(minutes)d minute", 1: "%(minutes)d minutes"}  # msgmerge's guess from a similar message
+    catalogue.append(
+        polib.POEntry(msgid="%(s)d second", msgid_plural="%(s)d seconds", msgstr_plural=guessed, flags=["fuzzy"])
+    )
     catalogues.fill_source_language(catalogue)
     assert [e.msgstr for e in catalogue][:2] == ["Cancel", "Sign in"]
     assert catalogue[2].msgstr_plural == {0: "%(n)d hour", 1: "%(n)d hours"}
+    assert catalogue[3].msgstr_plural == {0: "%(s)d second", 1: "%(s)d seconds"}
+    assert "fuzzy" not in catalogue[3].flags
