@@ -1,6 +1,7 @@
 """The translation catalogues: current with the code, complete in every language, one language per entry."""
 
 import gettext
+import re
 import shutil
 
 import polib
@@ -74,3 +75,25 @@ def test_the_english_catalogue_is_its_message_ids_unless_reworded():
     assert catalogue[2].msgstr_plural == {0: "%(n)d hour", 1: "%(n)d hours"}
     assert catalogue[3].msgstr_plural == {0: "%(s)d second", 1: "%(s)d seconds"}
     assert "fuzzy" not in catalogue[3].flags
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifgGeEx]|{(\w+)}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=str)
+def test_every_translation_keeps_the_placeholders_of_its_message(path):
+    """A translation that loses or renames %(name)s fails at run time (KeyError), not here: so check it here."""
+    wrong = []
+    for entry in polib.pofile(str(path)):
+        wanted = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural or "")
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            if text and not _placeholders(text) <= wanted:
+                wrong.append((entry.msgid, text))
+            elif text and not entry.msgid_plural and _placeholders(text) != wanted:
+                wrong.append((entry.msgid, text))
+    assert wrong == []
