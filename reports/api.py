@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -52,7 +53,7 @@ def _output(params: dict[str, str]) -> str:
     if fmt not in OUTPUTS:
         raise DomainError(
             "invalid_format",
-            f"format は {', '.join(OUTPUTS)} のいずれかで指定してください。 (Unknown format.)",
+            _("Give the format as one of %(formats)s.") % {"formats": ", ".join(OUTPUTS)},
             field="format",
         )
     return fmt
@@ -103,6 +104,7 @@ class ReportSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField()
     requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
     downloads = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
@@ -112,6 +114,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "institution",
             "period",
             "scheduled",
+            "language",
             "status",
             "progress",
             "error",
@@ -123,10 +126,14 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_consortium(self, obj) -> dict:
-        return {"id": obj.consortium_id, "name": obj.consortium.name}
+        return {"id": obj.consortium_id, "name": obj.consortium.localized_name}
 
     def get_institution(self, obj) -> dict | None:
-        return {"id": obj.institution_id, "name": obj.institution.name} if obj.institution_id else None
+        return {"id": obj.institution_id, "name": obj.institution.localized_name} if obj.institution_id else None
+
+    def get_error(self, obj) -> str:
+        """Why a build failed, in the reader's language (the stored text is in the report's)."""
+        return services.failure_notice(obj.pk) if obj.status == Report.Status.FAILED else ""
 
     def get_period(self, obj) -> dict:
         period = obj.period
@@ -172,7 +179,7 @@ class ConsortiumReportsView(APIView):
     def post(self, request, consortium_id: int):
         consortium = _consortium(consortium_id)
         if not hasattr(request.data, "keys"):
-            raise DomainError("invalid_body", "JSONオブジェクトで送ってください。 (Send a JSON object.)")
+            raise DomainError("invalid_body", _("Send a JSON object."))
         params = _text_params(request.data)
         institution_id = _institution(params)
         selectors.report_scope_for(request.user, consortium.id, institution_id)

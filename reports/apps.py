@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = _("利用実績レポート (utilization reports)")
+    verbose_name = _("Utilization reports")

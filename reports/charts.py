@@ -1,25 +1,20 @@
 """Inline SVG bar charts for the report page: no JavaScript library, readable at any width.
 
-The PDF draws the same three charts with reportlab (exports.py); both read the report's rows.
+The PDF draws the same three charts with reportlab (pdf.py); both read the report's rows, whose labels are in the
+reader's language, and write numbers as the reader's language does.
 """
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+
+from backend.i18n import percent
 
 WIDTH, BAR, GAP, LABEL = 640, 18, 8, 200
 
 
-def _percent(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _short(label: str) -> str:
-    """'中小企業 (SME company)' → '中小企業': the chart has room for one language."""
-    return label.split(" (")[0] if label.endswith(")") and " (" in label else label
-
-
 def horizontal_bars(rows: list[dict], value_key: str, *, title: str, as_percent: bool = True, unit: str = ""):
     """One bar per row (label on the left, value on the right), scaled to the largest value."""
-    values = [(_short(row["label"]), row.get(value_key) or 0) for row in rows]
+    values = [(row["label"], row.get(value_key) or 0) for row in rows]
     top = max((v for _, v in values), default=0) or 1
     height = len(values) * (BAR + GAP) + GAP
     span = WIDTH - LABEL - 70
@@ -36,7 +31,7 @@ def horizontal_bars(rows: list[dict], value_key: str, *, title: str, as_percent:
                 LABEL + max(value / top * span, 0) + 4, GAP + i * (BAR + GAP) + BAR - 4, shown,
             )
             for i, (label, value) in enumerate(values)
-            for shown in [_percent(value) if as_percent else f"{value:,.0f}{unit}"]
+            for shown in [percent(value) if as_percent else f"{number_format(value, 0, force_grouping=True)}{unit}"]
         ),
     )  # fmt: skip  # table: the values of one SVG element a row
     return format_html(
@@ -70,7 +65,7 @@ def column_bars(rows: list[dict], value_key: str, *, title: str):
                 i * step + step / 2, base + 16, short,
             )
             for i, (label, short, value) in enumerate(values)
-            for shown in [_percent(value)]
+            for shown in [percent(value)]
         ),
     )  # fmt: skip  # table: the values of one SVG element a row
     return format_html(

@@ -9,6 +9,11 @@ Rates are computed from the exact values, never from rounded ones.
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from backend.tokyo import TOKYO
+
 from .periods import Period
 
 US = timedelta(microseconds=1)
@@ -16,13 +21,13 @@ US_PER_CENTIHOUR = 36_000_000  # 0.01 h
 
 BREAKDOWNS = ("by_institution", "by_instrument", "by_category", "by_mode", "by_month", "by_company_size")
 BREAKDOWN_TITLES = {
-    "totals": "合計 (totals)",
-    "by_institution": "機関別 (by institution)",
-    "by_instrument": "機器別 (by instrument)",
-    "by_category": "機器分類別 (by category)",
-    "by_mode": "利用形態別 (by usage mode)",
-    "by_month": "月別 (by month)",
-    "by_company_size": "利用者区分別 (by company size)",
+    "totals": _("Totals"),
+    "by_institution": _("By institution"),
+    "by_instrument": _("By instrument"),
+    "by_category": _("By category"),
+    "by_mode": _("By usage mode"),
+    "by_month": _("By month"),
+    "by_company_size": _("By user category"),
 }
 
 
@@ -66,35 +71,46 @@ HOUR_FIELDS = {
     "sme_used_hours": "sme_used_us",
 }
 
-# The fields of every row, in order, with their headings (Japanese first) for CSV, Excel and PDF.
+RATES = {
+    "utilization_rate",
+    "booked_rate",
+    "external_share",
+    "sme_share",
+    "rejection_rate",
+    "cancellation_rate",
+    "no_show_rate",
+}
+YEN = {"revenue_jpy", "revenue_excl_tax_jpy", "tax_jpy"}
+
+# The fields of every row, in order, with their headings (in the reader's language) for CSV, Excel and PDF.
 COLUMNS = [
-    ("key", "キー (key)"),
-    ("label", "名称 (label)"),
-    ("available_hours", "利用可能時間 h (available hours)"),
-    ("booked_hours", "予約時間 h (booked hours)"),
-    ("used_hours", "利用時間 h (used hours)"),
-    ("utilization_rate", "稼働率 (utilization rate)"),
-    ("booked_rate", "予約率 (booked ÷ available)"),
-    ("uses", "利用件数 (uses)"),
-    ("requests", "申請件数 (requests)"),
-    ("companies", "利用企業数 (companies)"),
-    ("company_uses", "企業利用件数 (company uses)"),
-    ("sme_uses", "中小企業利用件数 (SME uses)"),
-    ("company_used_hours", "企業利用時間 h (company hours)"),
-    ("sme_used_hours", "中小企業利用時間 h (SME hours)"),
-    ("external_share", "企業利用割合 (external share)"),
-    ("sme_share", "中小企業割合 (SME share)"),
-    ("revenue_jpy", "利用料収入 税込 円 (revenue incl. tax)"),
-    ("revenue_excl_tax_jpy", "利用料収入 税抜 円 (revenue excl. tax)"),
-    ("tax_jpy", "消費税 円 (consumption tax)"),
-    ("decided", "承認・却下件数 (decided)"),
-    ("rejected", "却下件数 (rejected)"),
-    ("cancelled", "取消件数 (cancelled)"),
-    ("no_shows", "無断不使用件数 (no-shows)"),
-    ("rejection_rate", "却下率 (rejection rate)"),
-    ("cancellation_rate", "取消率 (cancellation rate)"),
-    ("no_show_rate", "無断不使用率 (no-show rate)"),
-    ("median_lead_time_hours", "承認所要時間 中央値 h (median approval lead time)"),
+    ("key", pgettext_lazy("report column", "Key")),
+    ("label", pgettext_lazy("report column", "Name")),
+    ("available_hours", pgettext_lazy("report column", "Available hours")),
+    ("booked_hours", pgettext_lazy("report column", "Booked hours")),
+    ("used_hours", pgettext_lazy("report column", "Used hours")),
+    ("utilization_rate", _("Utilization rate")),
+    ("booked_rate", _("Booked rate (booked ÷ available)")),
+    ("uses", pgettext_lazy("report column", "Uses")),
+    ("requests", pgettext_lazy("report column", "Requests")),
+    ("companies", pgettext_lazy("report column", "Companies")),
+    ("company_uses", _("Company uses")),
+    ("sme_uses", _("SME uses")),
+    ("company_used_hours", pgettext_lazy("report column", "Company hours")),
+    ("sme_used_hours", pgettext_lazy("report column", "SME hours")),
+    ("external_share", _("Company share of used hours")),
+    ("sme_share", _("SME share of company hours")),
+    ("revenue_jpy", _("Fee revenue incl. tax (yen)")),
+    ("revenue_excl_tax_jpy", _("Fee revenue excl. tax (yen)")),
+    ("tax_jpy", _("Consumption tax (yen)")),
+    ("decided", _("Approved or rejected")),
+    ("rejected", pgettext_lazy("report column", "Rejected")),
+    ("cancelled", pgettext_lazy("report column", "Cancelled")),
+    ("no_shows", _("No-shows")),
+    ("rejection_rate", _("Rejection rate")),
+    ("cancellation_rate", _("Cancellation rate")),
+    ("no_show_rate", _("No-show rate")),
+    ("median_lead_time_hours", _("Median hours to decision")),
 ]
 METRIC_FIELDS = [name for name, _heading in COLUMNS if name not in ("key", "label")]
 
@@ -212,3 +228,24 @@ def row_dict(row: Row, hours: dict[str, float | None]) -> dict:
         "no_show_rate": _ratio(f.no_shows, f.uses + f.no_shows),
         "median_lead_time_hours": None if lead is None else round(lead / timedelta(hours=1), 2),
     }
+
+
+# --- How a report's header is shown, in every format --------------------------------------------------------------
+
+
+def generated_at(body: dict) -> datetime:
+    """When the figures were computed, in Tokyo time (aware)."""
+    return datetime.fromisoformat(body["generated_at"]).astimezone(TOKYO)
+
+
+def total_label() -> str:
+    """The label of a totals row."""
+    return pgettext("report row", "Total")
+
+
+def scope_text(body: dict) -> str:
+    """The institutions a slice covers, or the whole consortium."""
+    scope = body["scope"]
+    if scope is None:
+        return gettext("Whole consortium")
+    return pgettext("list separator", ", ").join(s["name"] for s in scope)

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.errors import DomainError
 
@@ -14,26 +16,31 @@ def current_fiscal_year() -> int:
 
 class PeriodForm(forms.Form):
     kind = forms.ChoiceField(
-        label="期間の指定 (period)",
-        choices=[("fy", "年度 (fiscal year)"), ("month", "月 (month)"), ("range", "期間 (range)")],
+        label=_("Period"),
+        choices=[("fy", _("Fiscal year")), ("month", pgettext_lazy("period kind", "Month")), ("range", _("Dates"))],
         initial="fy",
         widget=forms.RadioSelect,
     )
-    fy = forms.CharField(label="年度 (fiscal year)", required=False, max_length=4, widget=forms.Select)
+    fy = forms.CharField(label=_("Fiscal year"), required=False, max_length=4, widget=forms.Select)
     month = forms.CharField(
-        label="月 (month)", required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+        label=pgettext_lazy("period kind", "Month"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     start = forms.CharField(
-        label="開始日 (from)", required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
+        label=_("First day"), required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
     )
     end = forms.CharField(
-        label="終了日 (to, included)", required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
+        label=_("Last day (included)"), required=False, max_length=10, widget=forms.TextInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = current_fiscal_year()
-        self.fields["fy"].widget.choices = [(str(y), f"{y}年度 (FY{y})") for y in range(this_year, this_year - 6, -1)]
+        self.fields["fy"].widget.choices = [
+            (str(y), Period.fiscal_year(y).label) for y in range(this_year, this_year - 6, -1)
+        ]
         self.fields["fy"].initial = str(this_year)
 
     def clean(self):

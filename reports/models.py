@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consortia.models import Consortium, Institution
 
 from .periods import Period
 
 FORMATS = ("csv", "xlsx", "pdf")
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"}  # the same in every language
 
 
 def report_upload_to(instance, filename):
@@ -26,29 +28,32 @@ class Report(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("待機中 (queued)")
-        RUNNING = "running", _("作成中 (running)")
-        DONE = "done", _("完了 (done)")
-        FAILED = "failed", _("失敗 (failed)")
+        QUEUED = "queued", pgettext_lazy("report status", "Queued")
+        RUNNING = "running", pgettext_lazy("report status", "Running")
+        DONE = "done", pgettext_lazy("report status", "Done")
+        FAILED = "failed", pgettext_lazy("report status", "Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consortium = models.ForeignKey(
-        Consortium, on_delete=models.CASCADE, related_name="reports", verbose_name=_("協議会 (consortium)")
+        Consortium, on_delete=models.CASCADE, related_name="reports", verbose_name=_("consortium")
     )
-    period_start = models.DateTimeField(_("期間開始 (period start)"))
-    period_end = models.DateTimeField(_("期間終了（含まない） (period end, exclusive)"))
+    period_start = models.DateTimeField(_("period start"))
+    period_end = models.DateTimeField(_("period end (excluded)"))
     institution = models.ForeignKey(
         Institution,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="reports",
-        verbose_name=_("対象機関（空欄は協議会全体） (institution scope; blank: whole consortium)"),
+        verbose_name=_("institution (blank: the whole consortium)"),
     )
-    scheduled = models.BooleanField(_("定期作成 (monthly schedule)"), default=False)
-    status = models.CharField(_("状態 (status)"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("進捗（%） (progress, %)"), default=0)
-    error = models.TextField(_("エラー (error)"), blank=True)
+    scheduled = models.BooleanField(_("monthly schedule"), default=False)
+    # The language of the files (and of the stored error): the requester's, or for the monthly schedule one
+    # report per language its readers use (services.schedule_monthly_reports).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
     csv_file = models.FileField(_("CSV"), upload_to=report_upload_to, blank=True)
     xlsx_file = models.FileField(_("Excel"), upload_to=report_upload_to, blank=True)
     pdf_file = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
@@ -58,25 +63,25 @@ class Report(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("依頼者 (requested by)"),
+        verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("依頼日時 (requested at)"), auto_now_add=True)
-    started_at = models.DateTimeField(_("作成開始 (started at)"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("作成終了 (finished at)"), null=True, blank=True)
-    announced_at = models.DateTimeField(_("事務局への通知日時 (secretariat told at)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("secretariat told at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("利用実績レポート (utilization report)")
-        verbose_name_plural = _("利用実績レポート (utilization reports)")
+        verbose_name = _("utilization report")
+        verbose_name_plural = _("utilization reports")
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__lt=F("period_end")), name="report_period_start_before_end"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
-            # The monthly schedule makes one report per consortium and month, however often it runs.
+            # The monthly schedule makes one report per consortium, month and language, however often it runs.
             models.UniqueConstraint(
-                fields=["consortium", "period_start", "period_end"],
+                fields=["consortium", "period_start", "period_end", "language"],
                 condition=Q(scheduled=True),
                 name="report_one_scheduled_per_period",
             ),

@@ -1,7 +1,8 @@
 """Report periods: a Japanese fiscal year, a calendar month or any range, as a half-open [start, end).
 
 Pure functions, no ORM. Bounds are aware datetimes at Tokyo midnight when given as dates; a date given as
-`end` is the last day included. Every refusal is a 400 naming the field at fault.
+`end` is the last day included. Every refusal is a 400 naming the field at fault. Labels and refusals are in the
+active language (the reader's; a report built in Celery runs in its requester's).
 """
 
 import re
@@ -9,8 +10,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 from backend.errors import DomainError
-from bookings.rules import TOKYO
+from backend.i18n import long_date, long_datetime
+from backend.plumbing import naive_datetime_error
+from backend.tokyo import TOKYO
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_DAYS = 5 * 366  # five fiscal years, leap days included
@@ -57,25 +63,40 @@ class Period:
         return self.local_start.time() == time(0) and self.local_end.time() == time(0)
 
     @property
-    def label(self) -> str:
-        """How people name the period: 2026年度 (FY2026), 2026年10月, or the first and last day."""
+    def kind(self) -> str:
+        """ "fy" (a Japanese fiscal year), "month" (a calendar month) or "range" (anything else)."""
         s, e = self.local_start, self.local_end
         if self._whole_days():
             if s.month == 4 and s.day == 1 and e.date() == date(s.year + 1, 4, 1):
-                return f"{s.year}年度 (FY{s.year})"
+                return "fy"
             if s.day == 1 and e.date() == first_of_next_month(s.year, s.month):
-                return f"{s.year}年{s.month}月"
-            return f"{s.date().isoformat()} – {(e - timedelta(days=1)).date().isoformat()}"
-        return f"{s.isoformat()} – {e.isoformat()}"
+                return "month"
+        return "range"
+
+    @property
+    def label(self) -> str:
+        """How people name the period, in the active language: 2026年度 / FY2026, 2026年10月 / October 2026, or
+        the first and last day (2026年4月1日〜2026年6月30日 / April 1, 2026 – June 30, 2026)."""
+        s, e = self.local_start, self.local_end
+        kind = self.kind
+        if kind == "fy":
+            return _("FY%(year)d") % {"year": s.year}
+        if kind == "month":
+            return formats.date_format(s.date(), "YEAR_MONTH_FORMAT")
+        if self._whole_days():
+            first, last = long_date(s.date()), long_date((e - timedelta(days=1)).date())
+        else:
+            first, last = long_datetime(s), long_datetime(e)
+        return _("%(first)s – %(last)s") % {"first": first, "last": last}
 
     @property
     def slug(self) -> str:
-        """For file names: fy2026, 2026-10, or 20260401-20260630."""
+        """For file names, the same in every language: fy2026, 2026-10, or 20260401-20260630."""
         s, e = self.local_start, self.local_end
-        label = self.label
-        if label.endswith(f"(FY{s.year})"):
+        kind = self.kind
+        if kind == "fy":
             return f"fy{s.year}"
-        if label.endswith("月"):
+        if kind == "month":
             return f"{s.year}-{s.month:02d}"
         last = e - timedelta(days=1) if self._whole_days() else e
         return f"{s:%Y%m%d}-{last:%Y%m%d}"
@@ -107,8 +128,8 @@ def _parse_year(text: str, field: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) == 4) or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise _refuse(
             f"invalid_{field}",
-            f"年度は{MIN_YEAR}〜{MAX_YEAR}の西暦で指定してください（例: 2026）。 "
-            f"(Give the fiscal year as a year between {MIN_YEAR} and {MAX_YEAR}, e.g. 2026.)",
+            _("Give the fiscal year as a year from %(min)d to %(max)d, e.g. 2026.")
+            % {"min": MIN_YEAR, "max": MAX_YEAR},
             field,
         )
     return int(text)
@@ -120,7 +141,7 @@ def _parse_month(text: str) -> tuple[int, int]:
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         raise _refuse(
             "invalid_month",
-            "月は YYYY-MM 形式で指定してください（例: 2026-10）。 (Give the month as YYYY-MM, e.g. 2026-10.)",
+            _("Give the month as YYYY-MM, e.g. 2026-10."),
             "month",
         )
     return year, month
@@ -131,8 +152,7 @@ def _parse_bound(text: str, field: str) -> datetime:
     text = text.strip()
     invalid = _refuse(
         "invalid_date",
-        "日付（YYYY-MM-DD）またはタイムゾーン付きの日時（ISO 8601）で指定してください。 "
-        "(Give a date, YYYY-MM-DD, or an ISO 8601 datetime with an offset.)",
+        _("Give a date (YYYY-MM-DD) or an ISO 8601 date and time with a UTC offset."),
         field,
     )
     try:
@@ -148,12 +168,7 @@ def _parse_bound(text: str, field: str) -> datetime:
     except (ValueError, OverflowError):
         raise invalid from None
     if moment.utcoffset() is None:
-        raise _refuse(
-            "naive_datetime",
-            "日時にはタイムゾーン（例: +09:00）を付けるか、日付のみで指定してください。 "
-            "(Give the datetime with a time-zone offset, or a plain date.)",
-            field,
-        )
+        raise naive_datetime_error(field)
     return moment
 
 
@@ -164,14 +179,13 @@ def parse_period(params: Mapping[str, str]) -> Period:
     if not kinds:
         raise _refuse(
             "period_required",
-            "期間を fy（年度）、month（月）または start と end で指定してください。 "
-            "(Give the period as fy, month, or start and end.)",
+            _("Give the period as fy (a fiscal year), month, or start and end."),
             "fy",
         )
     if len(kinds) > 1:
         raise _refuse(
             "period_ambiguous",
-            "期間は fy・month・start/end のいずれか一つで指定してください。 (Give only one of fy, month or start/end.)",
+            _("Give only one of fy, month, or start and end."),
             given[1],
         )
     if kinds == {"fy"}:
@@ -182,16 +196,16 @@ def parse_period(params: Mapping[str, str]) -> Period:
         if name not in given:
             raise _refuse(
                 f"{name}_required",
-                "start と end の両方を指定してください。 (Give both start and end.)",
+                _("Give both start and end."),
                 name,
             )
     start, end = _parse_bound(params["start"], "start"), _parse_bound(params["end"], "end")
     if end <= start:
-        raise _refuse("end_before_start", "終了は開始より後にしてください。 (The end must be after the start.)", "end")
+        raise _refuse("end_before_start", _("The end must be after the start."), "end")
     if end - start > timedelta(days=MAX_DAYS):
         raise _refuse(
             "period_too_long",
-            f"期間は{MAX_DAYS}日（5年度分）以内にしてください。 (The period may span at most {MAX_DAYS} days.)",
+            _("The period may span at most %(days)d days (five fiscal years).") % {"days": MAX_DAYS},
             "end",
         )
     return Period(start, end)

@@ -2,7 +2,12 @@
 
 A build claims its row with a conditional update (queued → running, or a running build abandoned for
 STALE_AFTER), so a task delivered twice builds once. The monthly schedule makes at most one report per
-consortium and month (a unique constraint) and announces each once (another conditional update).
+consortium, month and language (a unique constraint) and announces each once (another conditional update).
+
+Languages: a report's files are written in its `language`, inside `translation.override`: the requester's
+language for a requested report. The monthly schedule builds the Japanese report (the report of record) and one
+more per other language its readers (the consortium's secretariat users) have chosen; each reader is told of the
+report in their language, or of the Japanese one should theirs have none (a reader who changed language since).
 """
 
 import logging
@@ -13,9 +18,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
+from backend.language import language_of
 from consortia.models import Consortium, Role
 from consortia.selectors import users_with_role
 from notifications.services import notify
@@ -38,17 +45,14 @@ def request_report(*, actor, consortium: Consortium, period: Period, institution
     """
     scope = selectors.report_scope_for(actor, consortium.id, institution_id)
     if scope is not None and len(scope) > 1:
-        raise DomainError(
-            "institution_required",
-            "どの機関のレポートか指定してください。 (Choose the institution.)",
-            field="institution",
-        )
+        raise DomainError("institution_required", _("Choose the institution."), field="institution")
     report = Report.objects.create(
         consortium=consortium,
         period_start=period.start,
         period_end=period.end,
         institution_id=next(iter(scope)) if scope else None,
         requested_by=actor,
+        language=language_of(actor),
     )
     from .tasks import build_report_task  # tasks call services; the queueing is the one way back
 
@@ -62,15 +66,14 @@ def _set_progress(report_id, percent: int) -> None:
 
 
 def failure_notice(report_id) -> str:
-    """What a reader of a failed report is told: no detail of the fault, the reference the site operator's log has."""
-    return (
-        f"サイト運営者にお問い合わせください(参照: report {report_id})。 "
-        f"(Please tell the site operator; reference: report {report_id}.)"
-    )
+    """What a reader of a failed report is told, in the active language: no detail of the fault, the reference the
+    site operator's log has."""
+    return _("Please tell the site operator; reference: report %(id)s.") % {"id": report_id}
 
 
 def build_report(report_id, *, now=None) -> bool:
-    """Compute the figures and write the CSV, Excel and PDF files. False when another run has (or had) it."""
+    """Compute the figures and write the CSV, Excel and PDF files in the report's language. False when another run
+    has (or had) it."""
     now = now or timezone.now()
     claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - STALE_AFTER)
     if not Report.objects.filter(claimable, pk=report_id).update(
@@ -78,6 +81,12 @@ def build_report(report_id, *, now=None) -> bool:
     ):
         return False
     report = Report.objects.select_related("consortium").get(pk=report_id)
+    with translation.override(report.language):
+        return _build(report, now)
+
+
+def _build(report: Report, now) -> bool:
+    report_id = report.pk
     try:
         scope = None if report.institution_id is None else {report.institution_id}
         body = selectors.utilization(consortium=report.consortium, period=report.period, institution_ids=scope)
@@ -104,18 +113,28 @@ def build_report(report_id, *, now=None) -> bool:
     )
 
 
+def _readers_languages(consortium_id: int) -> list[str]:
+    """Japanese (the report of record), then every other language the consortium's secretariat users read."""
+    readers = users_with_role(Role.Kind.SECRETARIAT, consortium_id=consortium_id)
+    chosen = {language_of(user) for user in readers} - {settings.LANGUAGE_CODE}
+    return [settings.LANGUAGE_CODE, *sorted(chosen)]
+
+
 def schedule_monthly_reports(*, today: date | None = None) -> list:
-    """Last month's report for every consortium, created once however often the schedule fires."""
+    """Last month's report for every consortium in each language its readers use, created once however often the
+    schedule fires."""
     period = last_month(today or timezone.localdate())
     ids = []
     for consortium in Consortium.objects.order_by("id"):
-        report, _created = Report.objects.get_or_create(
-            consortium=consortium,
-            period_start=period.start,
-            period_end=period.end,
-            scheduled=True,
-        )
-        ids.append(report.id)
+        for language in _readers_languages(consortium.id):
+            report, _created = Report.objects.get_or_create(
+                consortium=consortium,
+                period_start=period.start,
+                period_end=period.end,
+                scheduled=True,
+                language=language,
+            )
+            ids.append(report.id)
     return ids
 
 
@@ -136,22 +155,35 @@ def report_url(report: Report) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("report-status", kwargs={"pk": report.pk})
 
 
+def _reads(user, report: Report, built: set[str]) -> bool:
+    """Whether a secretariat user is told of this report: it is in their language, or theirs has no report of the
+    period and this is the Japanese one."""
+    language = language_of(user)
+    return language == report.language or (language not in built and report.language == settings.LANGUAGE_CODE)
+
+
 def announce_report(report: Report) -> int:
-    """Queue an e-mail with the report's link to each secretariat user of the consortium (once each:
-    the outbox key names the report and the person). Returns how many people have it queued."""
+    """Queue an e-mail with the report's link to each secretariat user of the consortium who reads it (once each:
+    the outbox key names the report and the person), in the reader's language. Returns how many have it queued."""
+    built = {report.language}
+    if report.scheduled:
+        built |= set(
+            Report.objects.filter(
+                consortium_id=report.consortium_id,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                scheduled=True,
+            ).values_list("language", flat=True)
+        )
     queued = 0
     for user in users_with_role(Role.Kind.SECRETARIAT, consortium_id=report.consortium_id):
+        if not _reads(user, report, built):
+            continue
         notification = notify(
             key=f"report:{report.pk}:to:{user.pk}",
             recipient=user,
             template="reports/email/ready",
-            context={
-                "report": report,
-                "consortium": report.consortium,
-                "label": report.period.label,
-                "link": report_url(report),
-                "name": f"{user.last_name} {user.first_name}".strip() or user.username,
-            },
+            context={"report": report, "link": report_url(report), "recipient": user},
         )
         queued += notification is not None
     return queued

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
@@ -15,17 +16,11 @@ from backend.web import call_service
 from consortia.selectors import access_for, consortium_list
 
 from . import charts, selectors, services
+from .figures import BREAKDOWN_TITLES
 from .forms import PeriodForm, current_fiscal_year
-from .models import FORMATS
+from .models import FORMAT_NAMES, FORMATS, Report
 
-TABLES = [
-    ("by_institution", "機関別 (by institution)"),
-    ("by_category", "分類別 (by category)"),
-    ("by_mode", "利用形態別 (by usage mode)"),
-    ("by_company_size", "利用者区分別 (by company size)"),
-    ("by_month", "月別 (by month)"),
-    ("by_instrument", "機器別 (by instrument)"),
-]
+TABLES = ["by_institution", "by_category", "by_mode", "by_company_size", "by_month", "by_instrument"]
 
 
 def _consortia_of(user):
@@ -49,7 +44,7 @@ def _may_see(user, consortium_id: int) -> bool:
 def choose(request):
     consortia = _consortia_of(request.user)
     if not consortia:
-        raise PermissionDenied("事務局または機関の担当者のみ利用できます。 (Secretariat and institution staff only.)")
+        raise PermissionDenied(_("Only a consortium's secretariat and institution staff may see reports."))
     if len(consortia) == 1:
         return redirect("report-page", consortium_id=consortia[0].id)
     return render(request, "reports/choose.html", {"consortia": consortia})
@@ -71,19 +66,19 @@ def report_page(request, consortium_id: int):
         query = urlencode(form.query())
         api = reverse("utilization", kwargs={"consortium_id": consortium.id})
         context.update(
-            downloads=[(fmt.upper() if fmt != "xlsx" else "Excel", f"{api}?{query}&format={fmt}") for fmt in FORMATS],
+            downloads=[(FORMAT_NAMES[fmt], f"{api}?{query}&format={fmt}") for fmt in FORMATS],
             query=form.query(),
-            tables=[(key, title, report[key]) for key, title in TABLES],
-            trend=charts.column_bars(report["by_month"], "utilization_rate", title="月別稼働率 (monthly utilization)"),
+            tables=[(key, BREAKDOWN_TITLES[key], report[key]) for key in TABLES],
+            trend=charts.column_bars(report["by_month"], "utilization_rate", title=_("Monthly utilization")),
             by_institution=charts.horizontal_bars(
-                report["by_institution"], "utilization_rate", title="機関別稼働率 (utilization by institution)"
+                report["by_institution"], "utilization_rate", title=_("Utilization by institution")
             ),
             by_size=charts.horizontal_bars(
                 report["by_company_size"],
                 "used_hours",
-                title="利用者区分別の利用時間 (hours used by company size)",
+                title=_("Hours used by user category"),
                 as_percent=False,
-                unit="h",
+                unit=" h",
             ),
         )
     return render(request, "reports/report.html", context, status=400 if form.errors else 200)
@@ -108,5 +103,10 @@ def build(request, consortium_id: int):
 @login_required
 def status(request, pk):
     report = get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
-    downloads = [(fmt, reverse("report-download", kwargs={"pk": report.pk, "fmt": fmt})) for fmt in FORMATS]
-    return render(request, "reports/status.html", {"report": report, "downloads": downloads})
+    downloads = [
+        (FORMAT_NAMES[fmt], reverse("report-download", kwargs={"pk": report.pk, "fmt": fmt})) for fmt in FORMATS
+    ]
+    context = {"report": report, "downloads": downloads}
+    if report.status == Report.Status.FAILED:
+        context["failure"] = services.failure_notice(report.pk)  # in the reader's language, not the builder's
+    return render(request, "reports/status.html", context)

@@ -1,6 +1,7 @@
 """Who may see what: the institutions whose figures a user may see, and the stored reports visible to them."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from backend.errors import DomainError, PermissionDenied
 from consortia.models import ConsortiumMembership
@@ -30,7 +31,7 @@ def report_scope_for(user, consortium_id: int, institution_id: int | None = None
         if institution_id not in members:
             raise DomainError(
                 "unknown_institution",
-                "この協議会の加入機関ではありません。 (The institution is not a member of this consortium.)",
+                _("The institution is not a member of this consortium."),
                 field="institution",
             )
         return frozenset({institution_id})
@@ -41,8 +42,7 @@ def report_scope_for(user, consortium_id: int, institution_id: int | None = None
         return frozenset({institution_id})
     raise PermissionDenied(
         "not_allowed_to_see_report",
-        "この協議会の事務局（自機関分は機関の担当者）のみ閲覧できます。 "
-        "(Only the consortium's secretariat, or an institution's staff for their own institution, may see this.)",
+        _("Only the consortium's secretariat, or an institution's staff for their own institution, may see this."),
     )
 
 

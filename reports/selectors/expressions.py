@@ -22,14 +22,13 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Greatest, Least, TruncMonth
 
-from bookings import rules
+from backend.tokyo import TOKYO
 from bookings.models import Booking
 from consortia.models import Company
 from equipment.models import UserCategory
 
 from ..figures import US, Figures
 
-TOKYO = rules.TOKYO
 Status = Booking.Status
 BOOKED = (Status.APPROVED, Status.COMPLETED)
 ZERO = timedelta(0)

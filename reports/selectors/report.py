@@ -75,7 +75,7 @@ def build_utilization(
         scope = [(row.key, row.label) for row in rows["by_institution"].values()]
     return UtilizationReport(
         consortium_id=consortium.id,
-        consortium_name=consortium.name,
+        consortium_name=consortium.localized_name,
         period=period,
         scope=scope,
         totals=totals,

@@ -3,11 +3,18 @@
 Available hours go into the rows that can carry them (not by mode or company size); the additive figures of an
 instrument go into its institution, category and the totals; distinct companies and medians are set row by row,
 as they do not add up.
+
+Labels are in the active language: names of things localized, months and the totals through the catalogue.
 """
+
+from datetime import date
+
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from equipment.models import Instrument, UsageMode
 
-from ..figures import BREAKDOWNS, Figures, Row
+from ..figures import BREAKDOWNS, Figures, Row, total_label
 from ..periods import Period
 from .expressions import SIZE_ORDER
 
@@ -21,15 +28,20 @@ def blank_rows(instruments: list[Instrument], institution_names: dict[int, str],
         rows["by_institution"][institution_id] = Row(institution_id, name)
     for instrument in instruments:
         institution, category = instrument.institution, instrument.category
-        rows["by_instrument"][instrument.id] = Row(instrument.id, f"{instrument.name}（{institution.name}）")
-        rows["by_category"].setdefault(category.id, Row(category.code, category.name))
+        label = _("%(instrument)s (%(institution)s)") % {
+            "instrument": instrument.localized_name,
+            "institution": institution.localized_name,
+        }
+        rows["by_instrument"][instrument.id] = Row(instrument.id, label)
+        rows["by_category"].setdefault(category.id, Row(category.code, category.localized_name))
     for mode in UsageMode:
         rows["by_mode"][mode.value] = Row(mode.value, str(mode.label), Figures(available_us=None))
     for size in SIZE_ORDER:
         rows["by_company_size"][size.value] = Row(size.value, str(size.label), Figures(available_us=None))
     for (year, month), _lo, _hi in period.months():
-        rows["by_month"][(year, month)] = Row(f"{year}-{month:02d}", f"{year}年{month}月")
-    return rows, Row("total", "合計 (total)")
+        label = formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")  # 2026年3月 / March 2026
+        rows["by_month"][(year, month)] = Row(f"{year}-{month:02d}", label)
+    return rows, Row("total", total_label())
 
 
 def instrument_rows(rows: Rows, totals: Row, instrument: Instrument) -> tuple[Row, ...]:

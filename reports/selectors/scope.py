@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
+from backend.i18n import localized
 from bookings.models import Booking
 from consortia.models import ConsortiumMembership
 from equipment.models import Instrument
@@ -19,8 +20,8 @@ def membership_windows(
     consortium_id: int, period: Period, institution_ids: Collection[int] | None = None
 ) -> tuple[Windows, dict[int, str]]:
     """[joined, left) of each membership of the consortium that overlaps the period, by institution, and the
-    institutions' names (1 query). `left` is Tokyo midnight after `left_on` (that day is still a member's), None
-    while a member."""
+    institutions' names in the active language (1 query). `left` is Tokyo midnight after `left_on` (that day is
+    still a member's), None while a member."""
     memberships = ConsortiumMembership.objects.filter(
         consortium_id=consortium_id, joined_on__lte=period.local_end.date()
     ).exclude(left_on__lt=period.local_start.date())
@@ -28,14 +29,14 @@ def membership_windows(
         memberships = memberships.filter(institution_id__in=institution_ids)
     windows: dict[int, list] = defaultdict(list)
     names: dict[int, str] = {}
-    for institution_id, name, joined_on, left_on in memberships.order_by("institution_id", "joined_on").values_list(
-        "institution_id", "institution__name", "joined_on", "left_on"
-    ):
+    for institution_id, name, name_en, joined_on, left_on in memberships.order_by(
+        "institution_id", "joined_on"
+    ).values_list("institution_id", "institution__name", "institution__name_en", "joined_on", "left_on"):
         joined = tokyo_midnight(joined_on)
         left = tokyo_midnight(left_on + timedelta(days=1)) if left_on else None
         if joined < period.end and (left is None or left > period.start):
             windows[institution_id].append((joined, left))
-            names[institution_id] = name
+            names[institution_id] = localized(name, name_en)
     return dict(windows), names
 
 

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from backend.tokyo import TOKYO
 from bookings.models import Booking
-from bookings.rules import TOKYO
 from equipment.models import Downtime
 from tests.factories import (
     CategoryFactory,

@@ -103,7 +103,7 @@ def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(data, client_f
     for key in ("inst_a", "inst_b", "a1", "xrd"):  # an instrument's label is 'name（institution）'
         assert any(label.startswith("'" + formula_names[key]) for label in labels), key
     assert "'\t=1+1（-2+3）" in labels and "'\n=1+1" in labels  # a tab stays, a carriage return is a line break
-    assert rows[1][0] == "totals" and rows[1][5] == "15.25"
+    assert rows[1][0] == "合計" and rows[1][5] == "15.25"
 
 
 def test_excel_cells_are_text_never_formulas_and_numbers_stay_numbers(data, client_for, formula_names):

@@ -4,6 +4,8 @@ for everyone else, the period picker's errors beside their field, the background
 import pytest
 
 from reports.models import Report
+from tests.language import english_page_problems, japanese_page_problems
+from tests.reports.data_names import NAMES, OTHER_APPS_LABELS
 
 pytestmark = pytest.mark.django_db
 PAGE = "/reports/consortium/{}/"
@@ -18,6 +20,32 @@ def test_the_secretariat_sees_totals_charts_tables_and_downloads(data, client):
     assert "機関A" in body and "機関B" in body and "機関C" not in body  # C is not a member of this consortium
     for fmt in ("csv", "xlsx", "pdf"):
         assert f"format={fmt}" in body
+
+
+def main_of(html: str) -> str:
+    """The page's own content: the site's header and footer (backend's base template) are not the reports app's."""
+    return html.split("<main>", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_report_page_is_in_japanese_only(data, client):
+    client.force_login(data.secretariat_h)
+    body = client.get(PAGE.format(data.h.id), {"kind": "fy", "fy": "2025"}).content.decode()
+    for label in OTHER_APPS_LABELS:
+        body = body.replace(label, "")
+    assert japanese_page_problems(main_of(body)) == []
+    assert "2025年度" in body and "機関別" in body and "合計" in body and "円" in body and "¥" not in body
+
+
+def test_the_report_page_is_in_english_for_an_english_reader(data, client):
+    data.secretariat_h.language = "en"
+    data.secretariat_h.save(update_fields=["language"])
+    client.force_login(data.secretariat_h)
+    body = client.get(PAGE.format(data.h.id), {"kind": "fy", "fy": "2025"}).content.decode()
+    assert "FY2025" in body and "By institution" in body and "Hours used by user category" in body
+    assert "¥" in body and "円" not in body and "SEM-A (機関A)" in body
+    assert english_page_problems(main_of(body), data=(*NAMES, *OTHER_APPS_LABELS)) == []
+    refused = client.get(PAGE.format(data.h.id), {"kind": "range", "start": "2026-10-05", "end": "2026-10-01"})
+    assert "The end must be after the start." in refused.content.decode()
 
 
 def test_reports_is_the_secretariats_own_consortium(data, client):

@@ -3,11 +3,14 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.errors import DomainError
+from backend.plumbing import naive_datetime_error
 from reports.periods import Period, last_month, parse_period
+from tests.language import bilingual_pairs, japanese_in
 
 TEXT = st.one_of(
     st.text(max_size=40),
@@ -43,12 +46,42 @@ def test_any_text_is_a_period_or_a_refusal_naming_a_field(params):
 
 def test_fiscal_years_months_and_last_month():
     fy = Period.fiscal_year(2026)
-    assert (fy.label, fy.slug, len(list(fy.months()))) == ("2026年度 (FY2026)", "fy2026", 12)
+    assert (fy.label, fy.slug, len(list(fy.months()))) == ("2026年度", "fy2026", 12)
     assert Period.month(2026, 12).label == "2026年12月" and Period.month(2026, 12).slug == "2026-12"
     assert last_month(date(2026, 1, 1)) == Period.month(2025, 12)
     assert last_month(date(2026, 3, 31)) == Period.month(2026, 2)
     custom = parse_period({"start": "2026-04-01", "end": "2026-06-30"})
-    assert (custom.label, custom.slug) == ("2026-04-01 – 2026-06-30", "20260401-20260630")
+    assert (custom.label, custom.slug) == ("2026年4月1日〜2026年6月30日", "20260401-20260630")
+
+
+def test_periods_are_named_in_english_on_english_pages():
+    custom = parse_period({"start": "2026-04-01", "end": "2026-06-30"})
+    moments = parse_period({"start": "2026-12-02T09:30:00+09:00", "end": "2026-12-03T00:00:00Z"})
+    with translation.override("en"):
+        assert Period.fiscal_year(2026).label == "FY2026" and Period.month(2026, 12).label == "December 2026"
+        assert custom.label == "April 1, 2026 – June 30, 2026" and custom.slug == "20260401-20260630"
+        assert moments.label == "Dec. 2, 2026, 09:30 – Dec. 3, 2026, 09:00"  # Tokyo time, an en dash, no 〜
+    assert moments.label == "2026年12月2日 09:30〜2026年12月3日 09:00"
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_refusals_are_in_one_language(language):
+    with translation.override(language), pytest.raises(DomainError) as refusal:
+        parse_period({"fy": "1999"})
+    message = str(refusal.value.message)
+    assert "1999" not in message and "2000" in message
+    assert bool(japanese_in(message)) == (language == "ja") and not bilingual_pairs(message)
+
+
+def test_a_naive_datetime_is_refused_by_the_one_refusal():
+    with pytest.raises(DomainError) as refusal:
+        parse_period({"start": "2026-04-01T00:00:00", "end": "2026-05-01"})
+    expected = naive_datetime_error("start")
+    assert (refusal.value.code, refusal.value.field, refusal.value.message) == (
+        expected.code,
+        "start",
+        expected.message,
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,34 @@
 """Reports built in Celery: requested through the API, built once, downloaded by those who may; the monthly
 schedule builds last month's report per consortium and tells its secretariat once."""
 
-from datetime import timedelta
+import csv
+import io
+from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from reports import services
 from reports.models import Report
 from reports.periods import Period
 from reports.tasks import build_report_task, monthly_reports_task
 from tests.factories import UserFactory, give_role
+from tests.language import bilingual_pairs, japanese_in
+from tests.reports.data_names import NAMES, OTHER_APPS_LABELS
 
 pytestmark = pytest.mark.django_db
+
+
+def django_client_for(user, language: str) -> Client:
+    """A page client logged in as the user, whose language setting is set to `language`."""
+    user.language = language
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
@@ -43,8 +58,8 @@ def test_the_secretariat_starts_a_report_and_downloads_its_files(
     assert response["Location"] == f"/api/v1/reports/{report_id}/"
 
     detail = client.get(f"/api/v1/reports/{report_id}/").data
-    assert (detail["status"], detail["progress"], detail["period"]["label"]) == ("done", 100, "2025年度 (FY2025)")
-    assert detail["requested_by"] == "sec_h" and detail["institution"] is None
+    assert (detail["status"], detail["progress"], detail["period"]["label"]) == ("done", 100, "2025年度")
+    assert detail["requested_by"] == "sec_h" and detail["institution"] is None and detail["language"] == "ja"
     assert set(detail["downloads"]) == {"csv", "xlsx", "pdf"}
     assert detail["downloads"]["xlsx"].endswith(f"/api/v1/reports/{report_id}/xlsx/")
 
@@ -57,6 +72,27 @@ def test_the_secretariat_starts_a_report_and_downloads_its_files(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     listed = client.get(f"/api/v1/consortia/{data.h.id}/reports/").data
     assert [r["id"] for r in listed["results"]] == [report_id]
+
+
+def test_a_report_is_built_in_its_requesters_language(in_process, data, client_for, django_capture_on_commit_callbacks):
+    """The task runs outside any request: the report carries its requester's language and is built in it."""
+    data.secretariat_h.language = "en"
+    data.secretariat_h.save(update_fields=["language"])
+    client = client_for(data.secretariat_h)
+    report_id = start(client, data.h, {"month": "2026-03"}, django_capture_on_commit_callbacks).data["id"]
+    report = Report.objects.get(pk=report_id)
+    assert (report.language, report.status) == ("en", "done")
+    book = load_workbook(io.BytesIO(report.xlsx_file.read()))
+    assert book.sheetnames[0] == "Summary" and book["Summary"]["B3"].value == "March 2026"
+    assert isinstance(book["Summary"]["B5"].value, datetime)
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf_file.read())).pages)
+    assert "Utilization report: 北海道協議会" in pdf and "(Japan time)" in pdf
+    assert japanese_in(pdf, data=(*NAMES, *OTHER_APPS_LABELS)) == []
+    rows = list(csv.reader(io.StringIO(report.csv_file.read().decode("utf-8-sig"))))
+    assert rows[0][0] == "Breakdown" and rows[1][0] == "Totals"
+    # a Japanese reader of the same report sees the page in Japanese, the files as they were built
+    page = django_client_for(data.secretariat_h, "ja").get(f"/reports/{report_id}/").content.decode()
+    assert "作成が完了しました" in page and "ファイルは英語で作成されています" in page
 
 
 def test_staff_start_the_slice_of_their_institution_and_only_they_and_the_secretariat_see_it(
@@ -152,7 +188,10 @@ def test_a_failed_build_says_so_and_keeps_the_fault_in_the_log(data, monkeypatch
     assert services.build_report(report.id) is False
     report.refresh_from_db()
     assert report.status == "failed" and report.error == services.failure_notice(report.id)
-    assert "/srv/kyoyo" not in report.error and f"report {report.id}" in report.error
+    assert "/srv/kyoyo" not in report.error and str(report.id) in report.error
+    assert japanese_in(report.error) and not bilingual_pairs(report.error)  # the requester's language: Japanese
+    with translation.override("en"):
+        assert services.failure_notice(report.id) == f"Please tell the site operator; reference: report {report.id}."
     logged = [r for r in caplog.records if r.name == "reports.services" and r.exc_info]
     assert [str(r.exc_info[1]) for r in logged] == ["/srv/kyoyo/secret/logo.png"]  # the fault, for the operator
 
@@ -174,10 +213,37 @@ def test_the_monthly_schedule_builds_last_months_reports_and_tells_each_secretar
     assert mail.subject == "【Kyoyo】北海道協議会 利用実績レポート 2026年3月"
     assert mail.body.startswith("高橋 美咲 様")
     assert f"http://127.0.0.1:8000/reports/{reports[0].id}/" in mail.body
+    assert not bilingual_pairs(mail.subject + mail.body)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert monthly_reports_task.apply(kwargs={"today": "2026-04-02"}).get() == 2  # the schedule fires again
     assert Report.objects.filter(scheduled=True).count() == 2 and len(mailoutbox) == 3
+
+
+def test_the_monthly_schedule_builds_a_report_in_each_readers_language(
+    in_process, data, mailoutbox, django_capture_on_commit_callbacks
+):
+    """One report per language the secretariat reads (Japanese always, the report of record); each reader is told
+    of the report in their language, in their language."""
+    english = UserFactory(
+        username="sec_en", last_name="渡辺", first_name="由美", last_name_kana="ワタナベ", first_name_kana="ユミ"
+    )
+    english.language = "en"
+    english.save(update_fields=["language"])
+    give_role(english, "secretariat", consortium=data.h)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_task.apply(kwargs={"today": "2026-04-01"}).get() == 3
+    ja, en = Report.objects.filter(consortium=data.h, scheduled=True).order_by("language").reverse()
+    assert (ja.language, en.language) == ("ja", "en") and {ja.status, en.status} == {"done"}
+    assert load_workbook(io.BytesIO(en.xlsx_file.read())).sheetnames[0] == "Summary"
+    assert load_workbook(io.BytesIO(ja.xlsx_file.read())).sheetnames[0] == "概要"
+    mail = next(m for m in mailoutbox if m.to == ["sec_en@example.jp"])
+    assert mail.subject == "[Kyoyo] Utilization report of 北海道協議会: March 2026"
+    assert mail.body.startswith("Dear Yumi Watanabe,") and f"/reports/{en.id}/" in mail.body
+    assert japanese_in(mail.subject + mail.body, data=("北海道協議会",)) == []
+    japanese = next(m for m in mailoutbox if m.to == ["sec_h@example.jp"])
+    assert f"/reports/{ja.id}/" in japanese.body and not bilingual_pairs(japanese.subject + japanese.body)
+    assert sorted(m.to[0] for m in mailoutbox) == ["sec_en@example.jp", "sec_h@example.jp", "sec_t@example.jp"]
 
 
 def test_announce_report_mails_every_active_secretariat_user_with_an_address(
