@@ -93,8 +93,14 @@ class InstrumentForm(forms.Form):
 
     institution = forms.ModelChoiceField(label=label(Instrument, "institution"), queryset=None, empty_label=None)
     category = forms.ModelChoiceField(label=label(Instrument, "category"), queryset=Category.objects.order_by("id"))
-    name = forms.CharField(label=label(Instrument, "name"), max_length=200)
-    name_en = forms.CharField(label=label(Instrument, "name_en"), max_length=200, required=False)
+    # The Japanese name and description are Japanese whatever the page's language (`lang` tells browsers and
+    # screen readers); the English ones are optional, and English pages fall back to the Japanese.
+    name = forms.CharField(
+        label=label(Instrument, "name"), max_length=200, widget=forms.TextInput(attrs={"lang": "ja"})
+    )
+    name_en = forms.CharField(
+        label=label(Instrument, "name_en"), max_length=200, required=False, widget=forms.TextInput(attrs={"lang": "en"})
+    )
     maker = forms.CharField(label=label(Instrument, "maker"), max_length=100, required=False)
     model = forms.CharField(label=label(Instrument, "model"), max_length=100, required=False)
     location = forms.CharField(label=label(Instrument, "location"), max_length=200, required=False)
@@ -102,13 +108,13 @@ class InstrumentForm(forms.Form):
         label=label(Instrument, "description"),
         max_length=20_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
     )
     description_en = forms.CharField(
         label=label(Instrument, "description_en"),
         max_length=20_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
         help_text=gettext_lazy("Shown on English pages; without it they show the Japanese description."),
     )
     specs = forms.CharField(

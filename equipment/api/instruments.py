@@ -18,15 +18,14 @@ from .files import ManualSerializer, PhotoSerializer
 from .rates import RateSerializer
 
 
-class LocalizedNameField(serializers.CharField):
-    """The name in the reader's language (`name_en` on an English request where there is one, else `name`)."""
-
-    def __init__(self, source: str = "localized_name", **kwargs):
-        super().__init__(source=source, read_only=True, **kwargs)
+def localized_name_field(what: str = "name") -> serializers.CharField:
+    """The name (or description) in the reader's language: the English one on an English request where there is
+    one, otherwise the Japanese one (backend.i18n.LocalizedName)."""
+    return serializers.CharField(read_only=True, help_text=f"the {what} in the request's language")
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    localized_name = LocalizedNameField()
+    localized_name = localized_name_field()
 
     class Meta:
         model = Category
@@ -57,7 +56,7 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
 
 
 class InstitutionBriefSerializer(serializers.ModelSerializer):
-    localized_name = LocalizedNameField()
+    localized_name = localized_name_field()
     consortia = serializers.SerializerMethodField()
 
     class Meta:
@@ -81,7 +80,7 @@ class InstrumentListSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     opening_hours = OpeningHoursSerializer(many=True, read_only=True)
     thumbnail = serializers.SerializerMethodField()
-    localized_name = LocalizedNameField()
+    localized_name = localized_name_field()
 
     class Meta:
         model = Instrument
@@ -110,7 +109,7 @@ class InstrumentDetailSerializer(InstrumentListSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
     manuals = serializers.SerializerMethodField()
     rates = serializers.SerializerMethodField()
-    localized_description = LocalizedNameField(source="localized_description")
+    localized_description = localized_name_field("description")
 
     class Meta(InstrumentListSerializer.Meta):
         fields = InstrumentListSerializer.Meta.fields + [
