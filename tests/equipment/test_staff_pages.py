@@ -63,6 +63,7 @@ def instrument_post(instrument, **changes) -> dict:
         "model": instrument.model,
         "location": instrument.location,
         "description": instrument.description,
+        "description_en": instrument.description_en,
         "specs": "\n".join(f"{k}: {v}" for k, v in instrument.specs.items()),
         "modes": list(instrument.modes),
         "status": instrument.status,
