@@ -45,7 +45,7 @@ class CategoryAdmin(admin.ModelAdmin):
     """Its names and keywords are part of its instruments' search text (and of their experts'): a save rebuilds it."""
 
     list_display = ["name", "code", "name_en"]
-    search_fields = ["name", "code", "keywords"]
+    search_fields = ["name", "name_en", "code", "keywords"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -56,7 +56,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class InstrumentAdmin(admin.ModelAdmin):
     list_display = ["name", "institution", "category", "maker", "model", "status"]
     list_filter = ["status", "category", "institution"]
-    search_fields = ["name", "maker", "model", "search_text"]
+    search_fields = ["name", "name_en", "maker", "model", "search_text"]
     list_select_related = ["institution", "category"]
     inlines = [OpeningHoursInline, RateInline, ManualInline, PhotoInline]
 

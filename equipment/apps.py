@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class EquipmentConfig(AppConfig):
     name = "equipment"
-    verbose_name = _("機器 (instruments)")
+    verbose_name = _("Instruments")

@@ -4,6 +4,9 @@ the services, whose refusals the pages show next to the field they name."""
 import re
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.errors import DomainError
 from backend.web import TokyoDateTimeField
@@ -23,7 +26,7 @@ from .models import (
 
 
 def label(model, name: str) -> str:
-    """The model field's own label ("名称 (name)"): one wording for admin, API schema and pages."""
+    """The model field's own label ("name"): one wording for admin, API schema and pages."""
     return model._meta.get_field(name).verbose_name
 
 
@@ -44,6 +47,7 @@ class TimeInput(forms.TimeInput):
 # --- Instruments -------------------------------------------------------------------------------
 SPEC_SEPARATOR = re.compile(r"[:：]")  # a Japanese keyboard types the full-width colon
 MAX_SPECS, MAX_SPEC_KEY, MAX_SPEC_VALUE = 100, 100, 1000  # the API's limits (InstrumentWriteSerializer)
+TOO_MANY_SPECS = gettext_lazy("At most %(max)d specification items.")
 
 
 def specs_as_text(specs) -> str:
@@ -65,22 +69,18 @@ def parse_specs(text: str, previous=None) -> dict:
         parts = SPEC_SEPARATOR.split(line, maxsplit=1)
         key, value = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", "")
         if not key:
-            raise forms.ValidationError(
-                f"{number}行目: 「項目: 値」の形で書いてください。 (Line {number}: write it as \u201cname: value\u201d.)"
-            )
+            raise forms.ValidationError(_("Line %(line)d: write it as “name: value”.") % {"line": number})
         if key in specs:
-            raise forms.ValidationError(
-                f"{number}行目: 項目「{key}」が重複しています。 (Line {number}: \u201c{key}\u201d is given twice.)"
-            )
+            raise forms.ValidationError(_("Line %(line)d: “%(name)s” is given twice.") % {"line": number, "name": key})
         if len(key) > MAX_SPEC_KEY or len(value) > MAX_SPEC_VALUE:
             raise forms.ValidationError(
-                f"{number}行目が長すぎます（項目名{MAX_SPEC_KEY}字・値{MAX_SPEC_VALUE}字まで）。 "
-                f"(Line {number} is too long: names up to {MAX_SPEC_KEY}, values up to {MAX_SPEC_VALUE} characters.)"
+                _("Line %(line)d is too long: names up to %(name_max)d, values up to %(value_max)d characters.")
+                % {"line": number, "name_max": MAX_SPEC_KEY, "value_max": MAX_SPEC_VALUE}
             )
         old = previous.get(key)
         specs[key] = old if old is not None and not isinstance(old, str) and str(old) == value else value
     if len(specs) > MAX_SPECS:
-        raise forms.ValidationError("仕様は100項目までです。 (At most 100 specification items.)")
+        raise forms.ValidationError(TOO_MANY_SPECS % {"max": MAX_SPECS})
     return specs
 
 
@@ -93,8 +93,14 @@ class InstrumentForm(forms.Form):
 
     institution = forms.ModelChoiceField(label=label(Instrument, "institution"), queryset=None, empty_label=None)
     category = forms.ModelChoiceField(label=label(Instrument, "category"), queryset=Category.objects.order_by("id"))
-    name = forms.CharField(label=label(Instrument, "name"), max_length=200)
-    name_en = forms.CharField(label=label(Instrument, "name_en"), max_length=200, required=False)
+    # The Japanese name and description are Japanese whatever the page's language (`lang` tells browsers and
+    # screen readers); the English ones are optional, and English pages fall back to the Japanese.
+    name = forms.CharField(
+        label=label(Instrument, "name"), max_length=200, widget=forms.TextInput(attrs={"lang": "ja"})
+    )
+    name_en = forms.CharField(
+        label=label(Instrument, "name_en"), max_length=200, required=False, widget=forms.TextInput(attrs={"lang": "en"})
+    )
     maker = forms.CharField(label=label(Instrument, "maker"), max_length=100, required=False)
     model = forms.CharField(label=label(Instrument, "model"), max_length=100, required=False)
     location = forms.CharField(label=label(Instrument, "location"), max_length=200, required=False)
@@ -102,13 +108,20 @@ class InstrumentForm(forms.Form):
         label=label(Instrument, "description"),
         max_length=20_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
+    )
+    description_en = forms.CharField(
+        label=label(Instrument, "description_en"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        help_text=gettext_lazy("Shown on English pages; without it they show the Japanese description."),
     )
     specs = forms.CharField(
         label=label(Instrument, "specs"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "加速電圧: 0.1–30 kV\n分解能: 0.8 nm (15 kV)"}),
-        help_text="1行に1項目、「項目: 値」の形で。 (One item a line, as \u201cname: value\u201d.)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("One item a line, as “name: value” (e.g. “Accelerating voltage: 0.1–30 kV”)."),
     )
     modes = forms.MultipleChoiceField(
         label=label(Instrument, "modes"), choices=UsageMode.choices, widget=forms.CheckboxSelectMultiple
@@ -127,7 +140,7 @@ class InstrumentForm(forms.Form):
 
     GROUPS = [
         (
-            ("基本情報", "About the instrument"),
+            gettext_lazy("About the instrument"),
             [
                 "institution",
                 "category",
@@ -137,12 +150,13 @@ class InstrumentForm(forms.Form):
                 "model",
                 "location",
                 "description",
+                "description_en",
                 "specs",
                 "status",
             ],
         ),
         (
-            ("予約の規則", "Booking rules"),
+            gettext_lazy("Booking rules"),
             [
                 "modes",
                 "requires_qualification",
@@ -158,6 +172,7 @@ class InstrumentForm(forms.Form):
         "model",
         "location",
         "description",
+        "description_en",
         "specs",
         "modes",
         "status",
@@ -205,10 +220,7 @@ class InstrumentForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
 
 
-WEEKDAY_CHOICES = [("", "—")] + [
-    (day, f"{ja} ({en})")
-    for (day, ja), en in zip(OpeningHours.WEEKDAYS, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-]
+WEEKDAY_CHOICES = [("", "—"), *OpeningHours.WEEKDAYS]
 
 
 class OpeningHoursRow(forms.Form):
@@ -226,7 +238,7 @@ class OpeningHoursRow(forms.Form):
         if any(value is not None for value in given.values()):
             for name, value in given.items():
                 if value is None and name not in self.errors:
-                    self.add_error(name, "入力してください。 (Required.)")
+                    self.add_error(name, forms.Field.default_error_messages["required"])
         return data
 
     def interval(self) -> dict | None:
@@ -264,17 +276,17 @@ def opening_hours_formset(instrument: Instrument, data=None) -> BaseOpeningHours
     )
     formset = OpeningHoursFormSet(data, initial=initial, prefix="hours")
     for form in formset.forms:
-        form.fields["DELETE"].label = "削除 (remove)"
+        form.fields["DELETE"].label = _("remove")
     return formset
 
 
 class RetireForm(forms.Form):
     confirm = forms.BooleanField(
-        label="この機器を廃止する (retire this instrument)",
-        help_text="新しい利用申請を受け付けなくなります。予約と利用実績の記録は残ります。"
-        "状態を「利用可能」に戻せば再開できます。 (No new requests; bookings and records are kept. "
-        "Set the status back to available to reopen it.)",
-        error_messages={"required": "確認のためチェックしてください。 (Tick to confirm.)"},
+        label=gettext_lazy("Retire this instrument"),
+        help_text=gettext_lazy(
+            "No new requests are taken; bookings and records are kept. Set the status back to available to reopen it."
+        ),
+        error_messages={"required": gettext_lazy("Tick to confirm.")},
     )
 
 
@@ -287,14 +299,13 @@ class RateForm(forms.Form):
     valid_from = forms.DateField(
         label=label(Rate, "valid_from"),
         widget=DateInput(),
-        help_text="適用が始まった料金は削除できません（新しい料金で置き換えます）。 "
-        "(A rate that has started cannot be deleted; a newer one replaces it.)",
+        help_text=gettext_lazy("A rate that has started cannot be deleted; a newer one replaces it."),
     )
 
 
 class ManualForm(forms.Form):
     file = forms.FileField(
-        label="PDFファイル (PDF file)",
+        label=gettext_lazy("PDF file"),
         allow_empty_file=True,  # the service checks the content and says what is wrong
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
@@ -302,19 +313,17 @@ class ManualForm(forms.Form):
     version = forms.CharField(
         label=label(Manual, "version"),
         max_length=40,
-        help_text="例: 2.1、2026年4月版。以前の版は一覧に残ります。 (E.g. 2.1; older versions stay listed.)",
+        help_text=gettext_lazy("E.g. 2.1 or April 2026; older versions stay listed."),
     )
-    language = forms.ChoiceField(
-        label=label(Manual, "language"), choices=Manual._meta.get_field("language").choices, initial="ja"
-    )
+    language = forms.ChoiceField(label=label(Manual, "language"), choices=settings.LANGUAGES, initial="ja")
 
 
 class PhotoForm(forms.Form):
     image = forms.FileField(
-        label="画像（JPEG・PNG・WebP） (image: JPEG, PNG or WebP)",
+        label=gettext_lazy("image (JPEG, PNG or WebP)"),
         allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="位置情報などのメタデータは削除して保存します。 (Location and other metadata are removed.)",
+        help_text=gettext_lazy("Location and other metadata are removed."),
     )
     caption = forms.CharField(label=label(Photo, "caption"), max_length=200, required=False)
     position = forms.IntegerField(
@@ -322,7 +331,7 @@ class PhotoForm(forms.Form):
         min_value=0,
         max_value=10_000,
         required=False,
-        help_text="空欄なら最後に追加します。 (Blank: added last.)",
+        help_text=gettext_lazy("Blank: added last."),
     )
 
 
@@ -331,19 +340,24 @@ class DowntimeForm(forms.Form):
     start = TokyoDateTimeField(label=label(Downtime, "start"))
     end = TokyoDateTimeField(
         label=label(Downtime, "end"),
-        help_text=f"開始から{Downtime.MAX_SPAN.days}日以内。 (At most {Downtime.MAX_SPAN.days} days after the start.)",
     )
     kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
     title = forms.CharField(label=label(Downtime, "title"), max_length=200, required=False)
     note = forms.CharField(label=label(Downtime, "note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end"].help_text = _("At most %(days)d days after the start.") % {"days": Downtime.MAX_SPAN.days}
+
 
 class DowntimeImportForm(forms.Form):
     file = forms.FileField(
-        label="iCalendarファイル（.ics） (iCalendar file)",
+        label=gettext_lazy("iCalendar file (.ics)"),
         widget=forms.ClearableFileInput(attrs={"accept": "text/calendar,.ics"}),
-        help_text="同じUIDの予定は更新、取り消された予定(STATUS:CANCELLED)は削除します。ファイルに誤りがあれば何も登録しません。 "
-        "(Same UIDs update, cancelled events remove; a file with any fault stores nothing.)",
+        help_text=gettext_lazy(
+            "Events with the same UID update, cancelled ones (STATUS:CANCELLED) are removed; a file with any fault "
+            "stores nothing."
+        ),
     )
     kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
 
@@ -351,11 +365,11 @@ class DowntimeImportForm(forms.Form):
 # --- Qualifications ----------------------------------------------------------------------------
 class QualificationForm(forms.Form):
     # Plain text: the service looks the user up, with one answer for nobody and for somebody staff may not qualify.
-    user = forms.CharField(label="利用者（ユーザー名またはメールアドレス） (user: username or e-mail)", max_length=254)
+    user = forms.CharField(label=gettext_lazy("user (username or e-mail)"), max_length=254)
     expires_on = forms.DateField(
         label=label(Qualification, "expires_on"),
         required=False,
         widget=DateInput(),
-        help_text="空欄なら無期限。 (Blank: no expiry.)",
+        help_text=gettext_lazy("Blank: no expiry."),
     )
     note = forms.CharField(label=label(Qualification, "note"), max_length=200, required=False)

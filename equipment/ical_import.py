@@ -12,18 +12,18 @@ dropped), as a name typed here would be.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import recurring_ical_events
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 
 from backend.errors import DomainError
 from backend.escaping import one_line
+from backend.tokyo import TOKYO
 
 from . import recurrence
 from .models import Downtime
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_BYTES = 1024 * 1024
 MAX_OCCURRENCES = 1000  # kept: occurrences touching the import window
 # What expanding one file may cost, kept or not: days looked at (a daily rule over the window is ~1,500)…
@@ -76,30 +76,33 @@ def _check(event) -> recurrence.Rule | None:
     if getattr(event, "errors", None):
         name, problem = event.errors[0]
         raise IcsRejected(
-            "ics_invalid_value", f"予定「{label}」の {name} が読めません。 ({name} of event {label}: {problem})"
+            "ics_invalid_value",
+            _("%(property)s of event %(event)s cannot be read: %(problem)s")
+            % {"property": name, "event": label, "problem": problem},
         )
     if not event.get("UID"):
-        raise IcsRejected("ics_missing_uid", f"UIDのない予定があります（{label}）。 (An event has no UID.)")
+        raise IcsRejected("ics_missing_uid", _("An event has no UID (%(event)s).") % {"event": label})
     if event.get("DTSTART") is None:
-        raise IcsRejected(
-            "ics_missing_start", f"予定「{label}」に開始日時がありません。 (Event {label} has no DTSTART.)"
-        )
+        raise IcsRejected("ics_missing_start", _("Event %(event)s has no start (DTSTART).") % {"event": label})
     try:
         start = _moment(event.decoded("DTSTART"))
         end = _end_of(event, start)
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
-        raise IcsRejected("ics_invalid_value", f"予定「{label}」の日時が読めません。 (Event {label}: {exc})") from None
+        raise IcsRejected(
+            "ics_invalid_value",
+            _("The times of event %(event)s cannot be read: %(problem)s") % {"event": label, "problem": exc},
+        ) from None
     if end <= start:
         raise IcsRejected(
             "ics_end_before_start",
-            f"予定「{label}」の終了が開始より前です。 (Event {label} ends before it starts.)",
+            _("Event %(event)s ends before it starts.") % {"event": label},
             uid=str(event.get("UID")),
         )
     if end - start > Downtime.MAX_SPAN:
         days = Downtime.MAX_SPAN.days
         raise IcsRejected(
             "ics_event_too_long",
-            f"予定「{label}」が長すぎます（停止期間は{days}日まで）。 (Event {label} is longer than {days} days.)",
+            _("Event %(event)s is longer than %(days)d days, the longest downtime.") % {"event": label, "days": days},
             uid=str(event.get("UID")),
         )
     rules = event.get("RRULE")
@@ -109,7 +112,7 @@ def _check(event) -> recurrence.Rule | None:
         if len(rules) > 1:
             raise IcsRejected(
                 "ics_unsupported_rule",
-                f"予定「{label}」にRRULEが複数あります。 (Event {label} has more than one RRULE.)",
+                _("Event %(event)s has more than one RRULE.") % {"event": label},
             )
         rules = rules[0]
     try:
@@ -119,7 +122,7 @@ def _check(event) -> recurrence.Rule | None:
 
 
 def _refusal(error: recurrence.RuleError, label: str) -> IcsRejected:
-    return IcsRejected(error.code, f"予定「{label}」: {error.ja}。 (Event {label}: {error.en}.)")
+    return IcsRejected(error.code, _("Event %(event)s: %(problem)s.") % {"event": label, "problem": error.message})
 
 
 def _expand_rules(checked, *, window_start: datetime, window_end: datetime, budget: recurrence.Budget) -> None:
@@ -149,18 +152,18 @@ def _expand_rules(checked, *, window_start: datetime, window_end: datetime, budg
 def parse_downtimes(data: bytes, *, window_start: datetime, window_end: datetime) -> list[ImportedEvent]:
     """The events of the file that touch [window_start, window_end), recurring ones expanded."""
     if len(data) > MAX_BYTES:
-        raise IcsRejected("ics_too_large", "ファイルが大きすぎます（上限1MB）。 (The file is larger than 1 MB.)")
+        raise IcsRejected("ics_too_large", _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     try:
         calendar = Calendar.from_ical(data)
     except Exception as exc:  # icalendar raises ValueError and friends on any malformed line
         raise IcsRejected(
-            "ics_malformed", f"iCalendar形式として読めません。 (Not a valid iCalendar file: {str(exc)[:200]})"
+            "ics_malformed", _("Not a valid iCalendar file: %(problem)s") % {"problem": str(exc)[:200]}
         ) from None
     if not isinstance(calendar, Calendar) or calendar.name != "VCALENDAR":
-        raise IcsRejected("ics_malformed", "VCALENDARがありません。 (The file holds no VCALENDAR.)")
+        raise IcsRejected("ics_malformed", _("The file holds no VCALENDAR."))
     events = list(calendar.walk("VEVENT"))
     if not events:
-        raise IcsRejected("ics_no_events", "取り込む予定がありません。 (The file holds no events.)")
+        raise IcsRejected("ics_no_events", _("The file holds no events."))
     try:
         budget = recurrence.Budget(steps=MAX_EXPANSION_STEPS, seconds=EXPANSION_SECONDS)
         checked = []
@@ -175,7 +178,7 @@ def parse_downtimes(data: bytes, *, window_start: datetime, window_end: datetime
         if len(occurrences) > MAX_OCCURRENCES:
             raise IcsRejected(
                 "ics_too_many_events",
-                f"予定が多すぎます（上限{MAX_OCCURRENCES}件）。 (More than {MAX_OCCURRENCES} occurrences.)",
+                _("More than %(max)d occurrences.") % {"max": MAX_OCCURRENCES},
             )
         found: list[ImportedEvent] = []
         for occurrence in sorted(occurrences, key=lambda o: _moment(o.decoded("DTSTART"))):
@@ -195,9 +198,9 @@ def parse_downtimes(data: bytes, *, window_start: datetime, window_end: datetime
     except IcsRejected:
         raise
     except recurrence.RuleError as error:
-        raise IcsRejected(error.code, f"ファイルの{error.ja}。 (The file: {error.en}.)") from None
+        raise IcsRejected(error.code, _("The file: %(problem)s.") % {"problem": error.message}) from None
     except Exception as exc:  # a value or rule the libraries cannot follow
         raise IcsRejected(
-            "ics_malformed", f"予定が読めません。 (An event cannot be read or expanded: {str(exc)[:200]})"
+            "ics_malformed", _("An event cannot be read or expanded: %(problem)s") % {"problem": str(exc)[:200]}
         ) from None
     return found

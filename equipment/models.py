@@ -7,10 +7,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backend.errors import DomainError
-from backend.i18n import LocalizedName
+from backend.i18n import LocalizedName, yen
 from backend.plumbing import require_aware, require_in_range, require_order
 from consortia.models import Institution
 from consortia.validators import validate_name
@@ -19,39 +20,39 @@ from .text import normalize_for_search
 
 
 class UsageMode(models.TextChoices):
-    SELF = "self", _("自己操作 (self-operated)")
-    ASSISTED = "assisted", _("技術補助 (staff-assisted)")
-    COMMISSIONED = "commissioned", _("依頼分析 (commissioned analysis)")
+    SELF = "self", _("Self-operated")
+    ASSISTED = "assisted", _("Staff-assisted")
+    COMMISSIONED = "commissioned", _("Commissioned analysis")
 
 
 class UserCategory(models.TextChoices):
     """Whose rate applies: decided by who books (see equipment.services.user_category_for)."""
 
-    INTERNAL = "internal", _("学内・機関内 (internal)")
-    ACADEMIC = "academic", _("学術・会員機関 (academic)")
-    SME = "sme", _("中小企業 (SME company)")
-    LARGE = "large", _("大企業 (large company)")
+    INTERNAL = "internal", pgettext_lazy("user category", "Internal")
+    ACADEMIC = "academic", pgettext_lazy("user category", "Academic")
+    SME = "sme", _("SME company")
+    LARGE = "large", _("Large company")
 
 
 class Category(LocalizedName, models.Model):
     """A technique (SEM, XRD, …) with the everyday words people use for what it does."""
 
-    name = models.CharField(_("名称 (name)"), max_length=100, unique=True, validators=[validate_name])
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=100, blank=True, validators=[validate_name])
-    code = models.SlugField(_("略称 (code)"), max_length=40, unique=True)
-    keywords = models.TextField(_("用途キーワード (application keywords)"), blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_name])
+    name_en = models.CharField(_("English name"), max_length=100, blank=True, validators=[validate_name])
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    keywords = models.TextField(_("application keywords"), blank=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("機器分類 (category)")
-        verbose_name_plural = _("機器分類 (categories)")
+        verbose_name = _("instrument category")
+        verbose_name_plural = _("instrument categories")
 
 
 class Instrument(LocalizedName, models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("利用可能 (available)")
-        MAINTENANCE = "maintenance", _("保守中 (under maintenance)")
-        RETIRED = "retired", _("廃止 (retired)")
+        ACTIVE = "active", pgettext_lazy("instrument status", "Available")
+        MAINTENANCE = "maintenance", _("Under maintenance")
+        RETIRED = "retired", pgettext_lazy("instrument status", "Retired")
 
     # The numbers of the instrument's booking rules, in the order the forms, the API and the services list them.
     BOOKING_RULE_FIELDS = (
@@ -67,48 +68,44 @@ class Instrument(LocalizedName, models.Model):
     )
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("機関 (institution)")
+        Institution, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("institution")
     )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("分類 (category)")
+        Category, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("category")
     )
-    name = models.CharField(_("名称 (name)"), max_length=200, validators=[validate_name])
-    name_en = models.CharField(_("英語名称 (English name)"), max_length=200, blank=True, validators=[validate_name])
-    maker = models.CharField(_("メーカー (maker)"), max_length=100, blank=True, validators=[validate_name])
-    model = models.CharField(_("型式 (model)"), max_length=100, blank=True, validators=[validate_name])
-    description = models.TextField(_("説明 (description)"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=[validate_name])
+    maker = models.CharField(_("maker"), max_length=100, blank=True, validators=[validate_name])
+    model = models.CharField(_("model"), max_length=100, blank=True, validators=[validate_name])
+    description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    specs = models.JSONField(_("仕様 (specifications)"), default=dict, blank=True)
-    location = models.CharField(_("設置場所 (location)"), max_length=200, blank=True, validators=[validate_name])
-    status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    specs = models.JSONField(_("specifications"), default=dict, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[validate_name])
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     # Booking rules (used by bookings.rules).
     slot_minutes = models.PositiveIntegerField(
-        _("予約単位（分） (slot granularity, minutes)"),
+        _("slot granularity (minutes)"),
         default=30,
         validators=[MinValueValidator(5), MaxValueValidator(1440)],
     )
-    min_minutes = models.PositiveIntegerField(_("最短予約（分） (minimum length)"), default=30)
-    max_minutes = models.PositiveIntegerField(_("最長予約（分） (maximum length)"), default=480)
-    lead_time_hours = models.PositiveIntegerField(_("受付締切（時間前） (lead time, hours)"), default=24)
-    horizon_days = models.PositiveIntegerField(_("予約可能期間（日先まで） (booking horizon, days)"), default=90)
-    setup_minutes = models.PositiveIntegerField(_("準備時間（分） (set-up buffer)"), default=0)
-    cleanup_minutes = models.PositiveIntegerField(_("片付け時間（分） (clean-up buffer)"), default=0)
-    cancellation_deadline_hours = models.PositiveIntegerField(
-        _("キャンセル期限（時間前） (cancellation deadline)"), default=24
-    )
-    decision_limit_hours = models.PositiveIntegerField(_("承認期限（時間） (decision limit, hours)"), default=72)
-    modes = models.JSONField(_("利用形態 (usage modes offered)"), default=list)
-    requires_qualification = models.BooleanField(
-        _("自己操作に資格が必要 (self-operation needs qualification)"), default=True
-    )
+    min_minutes = models.PositiveIntegerField(_("minimum length (minutes)"), default=30)
+    max_minutes = models.PositiveIntegerField(_("maximum length (minutes)"), default=480)
+    lead_time_hours = models.PositiveIntegerField(_("lead time (hours)"), default=24)
+    horizon_days = models.PositiveIntegerField(_("booking horizon (days)"), default=90)
+    setup_minutes = models.PositiveIntegerField(_("set-up buffer (minutes)"), default=0)
+    cleanup_minutes = models.PositiveIntegerField(_("clean-up buffer (minutes)"), default=0)
+    cancellation_deadline_hours = models.PositiveIntegerField(_("cancellation deadline (hours before)"), default=24)
+    decision_limit_hours = models.PositiveIntegerField(_("decision limit (hours)"), default=72)
+    modes = models.JSONField(_("usage modes offered"), default=list)
+    requires_qualification = models.BooleanField(_("self-operation needs a qualification"), default=True)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("機器 (instrument)")
-        verbose_name_plural = _("機器 (instruments)")
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
         constraints = [
             models.CheckConstraint(condition=Q(min_minutes__lte=F("max_minutes")), name="instrument_min_le_max"),
             models.CheckConstraint(condition=Q(slot_minutes__gt=0), name="instrument_slot_positive"),
@@ -140,17 +137,17 @@ class Instrument(LocalizedName, models.Model):
 class OpeningHours(models.Model):
     """One open interval of a weekday (0 = Monday); a day may have several (lunch break)."""
 
-    WEEKDAYS = [(0, "月"), (1, "火"), (2, "水"), (3, "木"), (4, "金"), (5, "土"), (6, "日")]
+    WEEKDAYS = [(0, _("Mon")), (1, _("Tue")), (2, _("Wed")), (3, _("Thu")), (4, _("Fri")), (5, _("Sat")), (6, _("Sun"))]
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(_("曜日 (weekday)"), choices=WEEKDAYS, validators=[MaxValueValidator(6)])
-    opens = models.TimeField(_("開始 (opens)"))
-    closes = models.TimeField(_("終了 (closes)"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS, validators=[MaxValueValidator(6)])
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
 
     class Meta:
         ordering = ["instrument_id", "weekday", "opens"]
-        verbose_name = _("利用可能時間 (opening hours)")
-        verbose_name_plural = _("利用可能時間 (opening hours)")
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=F("closes")), name="opening_hours_opens_before_closes"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday_range"),
@@ -164,20 +161,20 @@ class Rate(models.Model):
     """A price in yen (before consumption tax) for a user category and mode, valid from a date."""
 
     class Unit(models.TextChoices):
-        HOUR = "hour", _("1時間あたり (per hour)")
-        SAMPLE = "sample", _("1検体あたり (per sample)")
+        HOUR = "hour", _("Per hour")
+        SAMPLE = "sample", _("Per sample")
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="rates")
-    user_category = models.CharField(_("利用者区分 (user category)"), max_length=20, choices=UserCategory.choices)
-    mode = models.CharField(_("利用形態 (usage mode)"), max_length=20, choices=UsageMode.choices)
-    unit = models.CharField(_("単位 (unit)"), max_length=10, choices=Unit.choices, default=Unit.HOUR)
-    amount_jpy = models.PositiveIntegerField(_("金額（円・税抜） (amount, JPY excl. tax)"))
-    valid_from = models.DateField(_("適用開始日 (valid from)"))
+    user_category = models.CharField(_("user category"), max_length=20, choices=UserCategory.choices)
+    mode = models.CharField(_("usage mode"), max_length=20, choices=UsageMode.choices)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.HOUR)
+    amount_jpy = models.PositiveIntegerField(_("amount (JPY, before tax)"))
+    valid_from = models.DateField(_("valid from"))
 
     class Meta:
         ordering = ["instrument_id", "user_category", "mode", "-valid_from"]
-        verbose_name = _("料金 (rate)")
-        verbose_name_plural = _("料金 (rates)")
+        verbose_name = _("rate")
+        verbose_name_plural = _("rates")
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "user_category", "mode", "valid_from"], name="rate_unique_from"
@@ -185,7 +182,7 @@ class Rate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.instrument} {self.user_category}/{self.mode}: ¥{self.amount_jpy}/{self.unit}"
+        return f"{self.instrument} {self.user_category}/{self.mode}: {yen(self.amount_jpy)}/{self.unit}"
 
 
 def manual_upload_to(instance, filename):
@@ -200,10 +197,10 @@ class Manual(models.Model):
     """A PDF manual. New versions are added; older ones are kept and listed."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="manuals")
-    title = models.CharField(_("題名 (title)"), max_length=200, validators=[validate_name])
-    version = models.CharField(_("版 (version)"), max_length=40, validators=[validate_name])
-    language = models.CharField(_("言語 (language)"), max_length=8, choices=[("ja", "日本語"), ("en", "English")])
-    file = models.FileField(_("ファイル (file)"), upload_to=manual_upload_to)
+    title = models.CharField(pgettext_lazy("manual", "title"), max_length=200, validators=[validate_name])
+    version = models.CharField(_("version"), max_length=40, validators=[validate_name])
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    file = models.FileField(_("file"), upload_to=manual_upload_to)
     size_bytes = models.PositiveIntegerField(default=0)
     pages = models.PositiveIntegerField(default=0)
     checksum = models.CharField(_("SHA-256"), max_length=64)
@@ -212,8 +209,8 @@ class Manual(models.Model):
 
     class Meta:
         ordering = ["instrument_id", "language", "-uploaded_at", "-id"]
-        verbose_name = _("マニュアル (manual)")
-        verbose_name_plural = _("マニュアル (manuals)")
+        verbose_name = _("manual")
+        verbose_name_plural = _("manuals")
         constraints = [
             models.UniqueConstraint(fields=["instrument", "language", "version"], name="manual_unique_version"),
         ]
@@ -226,22 +223,22 @@ class Photo(models.Model):
     """A photo, re-encoded on upload (EXIF/GPS gone) with a thumbnail."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("画像 (image)"), upload_to=photo_upload_to)
-    thumbnail = models.ImageField(_("サムネイル (thumbnail)"), upload_to=photo_upload_to)
+    image = models.ImageField(_("image"), upload_to=photo_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_upload_to)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    caption = models.CharField(_("説明 (caption)"), max_length=200, blank=True, validators=[validate_name])
-    position = models.PositiveIntegerField(_("表示順 (position)"), default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_name])
+    position = models.PositiveIntegerField(_("position"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["instrument_id", "position", "id"]
-        verbose_name = _("写真 (photo)")
-        verbose_name_plural = _("写真 (photos)")
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
 
     def __str__(self):
-        return self.caption or f"photo {self.pk}"
+        return self.caption or f"{gettext('photo')} {self.pk}"
 
 
 class Downtime(models.Model):
@@ -252,25 +249,25 @@ class Downtime(models.Model):
     MAX_SPAN = timedelta(days=366)
 
     class Kind(models.TextChoices):
-        MAINTENANCE = "maintenance", _("保守 (maintenance)")
-        REPAIR = "repair", _("修理 (repair)")
-        INTERNAL = "internal", _("内部利用 (internal use)")
-        OTHER = "other", _("その他 (other)")
+        MAINTENANCE = "maintenance", pgettext_lazy("downtime kind", "Maintenance")
+        REPAIR = "repair", _("Repair")
+        INTERNAL = "internal", _("Internal use")
+        OTHER = "other", pgettext_lazy("downtime kind", "Other")
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="downtimes")
-    start = models.DateTimeField(_("開始 (start)"))
-    end = models.DateTimeField(_("終了 (end)"))
-    kind = models.CharField(_("種別 (kind)"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
-    title = models.CharField(_("件名 (title)"), max_length=200, blank=True, validators=[validate_name])
-    note = models.TextField(_("内部メモ (internal note)"), blank=True)
-    source_uid = models.CharField(_("取込元UID (imported UID)"), max_length=255, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
+    title = models.CharField(pgettext_lazy("downtime", "title"), max_length=200, blank=True, validators=[validate_name])
+    note = models.TextField(_("internal note"), blank=True)
+    source_uid = models.CharField(_("imported UID"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["instrument_id", "start"]
-        verbose_name = _("停止期間 (downtime)")
-        verbose_name_plural = _("停止期間 (downtime)")
+        verbose_name = _("downtime")
+        verbose_name_plural = _("downtime")
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="downtime_start_before_end"),
             models.UniqueConstraint(
@@ -290,7 +287,7 @@ class Downtime(models.Model):
         if end - start > cls.MAX_SPAN:
             raise DomainError(
                 "downtime_too_long",
-                f"停止期間は{cls.MAX_SPAN.days}日以内にしてください。 (A downtime lasts at most {cls.MAX_SPAN.days} days.)",
+                gettext("A downtime lasts at most %(days)d days.") % {"days": cls.MAX_SPAN.days},
                 field="end",
             )
 
@@ -312,14 +309,14 @@ class Qualification(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
-    expires_on = models.DateField(_("有効期限 (expires on)"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("取消日時 (revoked at)"), null=True, blank=True)
-    note = models.CharField(_("備考 (note)"), max_length=200, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["instrument_id", "-granted_at"]
-        verbose_name = _("操作資格 (qualification)")
-        verbose_name_plural = _("操作資格 (qualifications)")
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "user"], condition=Q(revoked_at__isnull=True), name="qualification_one_active"

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils.translation import gettext as _
+
 FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")  # coarse to fine
 EXPANDED = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 SUB_DAILY_PARTS = {"BYHOUR": ("HOURLY", 23), "BYMINUTE": ("MINUTELY", 59), "BYSECOND": ("SECONDLY", 59)}
@@ -35,11 +37,12 @@ UNDERSTOOD = {
 
 
 class RuleError(ValueError):
-    """A rule refused: `code` for programs, `ja` and `en` say what is wrong (the caller names the event)."""
+    """A rule refused: `code` for programs, `message` says what is wrong in the reader's language, without a
+    capital or a full stop (the caller names the event)."""
 
-    def __init__(self, code: str, ja: str, en: str):
-        super().__init__(en)
-        self.code, self.ja, self.en = code, ja, en
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
 
 
 class Budget:
@@ -52,11 +55,7 @@ class Budget:
     def spend(self, steps: int) -> None:
         self.steps -= steps
         if self.steps < 0 or clock.monotonic() >= self.deadline:
-            raise RuleError(
-                "ics_too_costly",
-                "処理（繰り返しの展開）が上限を超えました",
-                "reading it, recurrences expanded, exceeds the processing limit",
-            )
+            raise RuleError("ics_too_costly", _("reading it, recurrences expanded, exceeds the processing limit"))
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class Rule:
 
 
 def _invalid(part: str, value) -> RuleError:
-    return RuleError("ics_invalid_value", f"RRULEの{part}が不正です（{value}）", f"RRULE {part} is invalid: {value}")
+    return RuleError("ics_invalid_value", _("RRULE %(part)s is invalid: %(value)s") % {"part": part, "value": value})
 
 
 def _ints(recur: Mapping, part: str, low: int, high: int, *, signed: bool = False) -> frozenset[int]:
@@ -148,11 +147,7 @@ def parse_rule(recur: Mapping, dtstart: date) -> Rule:
 def _refuse_unknown_parts(recur: Mapping) -> None:
     unknown = sorted(set(recur) - UNDERSTOOD)
     if unknown:
-        raise RuleError(
-            "ics_unsupported_rule",
-            f"RRULEの{unknown[0]}には対応していません",
-            f"RRULE {unknown[0]} is not supported",
-        )
+        raise RuleError("ics_unsupported_rule", _("RRULE %(part)s is not supported") % {"part": unknown[0]})
 
 
 def _frequency(recur: Mapping) -> str:
@@ -164,8 +159,8 @@ def _frequency(recur: Mapping) -> str:
     if effective not in EXPANDED:
         raise RuleError(
             "ics_too_frequent",
-            f"繰り返しが細かすぎます（{cause}により{effective}）。1日1回までにしてください",
-            f"it repeats {effective.lower()} ({cause}); repeat at most daily",
+            _("it repeats %(frequency)s (%(cause)s); repeat at most daily")
+            % {"frequency": effective.lower(), "cause": cause},
         )
     return freq
 

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.errors import Conflict, DomainError, PermissionDenied, full_clean_or_refuse, refuse_unknown_fields
 from backend.plumbing import atomic_with_files, lock_current, user_or_none
@@ -33,6 +35,7 @@ INSTRUMENT_FIELDS = {
     "maker",
     "model",
     "description",
+    "description_en",
     "specs",
     "location",
     "status",
@@ -47,7 +50,7 @@ def ensure_can_manage(actor, institution_id: int) -> None:
     if not selectors.may_manage_instruments(actor, institution_id):
         raise PermissionDenied(
             "not_institution_staff",
-            "この機関の機器を変更する権限がありません。 (Only this institution's staff may change its instruments.)",
+            _("Only this institution's staff may change its instruments."),
         )
 
 
@@ -55,8 +58,7 @@ def _validate_modes(modes) -> list[str]:
     if not isinstance(modes, list) or not modes or any(m not in UsageMode.values for m in modes):
         raise DomainError(
             "invalid_modes",
-            "利用形態は self / assisted / commissioned から1つ以上選んでください。 "
-            "(Choose one or more usage modes: self, assisted, commissioned.)",
+            _("Choose one or more usage modes: self, assisted, commissioned."),
             field="modes",
         )
     return sorted(set(modes), key=UsageMode.values.index)
@@ -66,14 +68,14 @@ def _validate_lengths(instrument: Instrument) -> None:
     if instrument.min_minutes > instrument.max_minutes:
         raise DomainError(
             "min_above_max",
-            "最短予約時間が最長予約時間を超えています。 (The minimum length exceeds the maximum length.)",
+            _("The minimum length exceeds the maximum length."),
             field="min_minutes",
         )
     for name in ("min_minutes", "max_minutes"):
         if getattr(instrument, name) % instrument.slot_minutes:
             raise DomainError(
                 "length_off_grid",
-                "予約時間は予約単位の倍数にしてください。 (Lengths must be multiples of the slot granularity.)",
+                _("Lengths must be multiples of the slot granularity."),
                 field=name,
             )
 
@@ -133,8 +135,9 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
         ):
             raise DomainError(
                 "invalid_opening_hours",
-                "利用可能時間は曜日(0=月〜6=日)と開始<終了の時刻で指定してください。 "
-                "(Opening hours need a weekday 0–6 and opens before closes.)",
+                _(
+                    "Opening hours need a weekday (0 = Monday to 6 = Sunday) and an opening time before the closing time."
+                ),
                 field=f"opening_hours[{index}]",
             )
         rows.append(OpeningHours(instrument=instrument, weekday=weekday, opens=opens, closes=closes))
@@ -147,7 +150,7 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
             if later.opens < earlier.closes:
                 raise DomainError(
                     "overlapping_opening_hours",
-                    "同じ曜日の利用可能時間が重なっています。 (Opening hours of one weekday overlap.)",
+                    _("Opening hours of one weekday overlap."),
                     field="opening_hours",
                 )
     instrument.opening_hours.all().delete()
@@ -190,7 +193,7 @@ def add_rate(
     ).exists():
         raise Conflict(
             "rate_exists",
-            "同じ区分・形態・適用開始日の料金が既にあります。 (A rate for this category, mode and date exists.)",
+            _("A rate for this user category, mode and date already exists."),
             field="valid_from",
         )
     rate.save()
@@ -205,8 +208,7 @@ def delete_rate(*, actor, rate: Rate) -> None:
     if rate.valid_from <= timezone.localdate():
         raise Conflict(
             "rate_in_force",
-            "適用済みの料金は削除できません。新しい適用開始日の料金を追加してください。 "
-            "(A rate already in force cannot be deleted; add a new rate with a later date.)",
+            _("A rate already in force cannot be deleted; add a new rate with a later date."),
         )
     rate.delete()
 
@@ -229,8 +231,7 @@ def upload_manual(*, actor, instrument: Instrument, upload, title: str, version:
         if Manual.objects.filter(instrument=instrument, language=language, version=version).exists():
             raise Conflict(
                 "manual_version_exists",
-                "この版のマニュアルは登録済みです。新しい版番号を指定してください。 "
-                "(This version is already registered; give a new version.)",
+                _("This version is already registered; give a new version."),
                 field="version",
             )
         files.save(manual.file, f"{checked.checksum[:16]}.pdf", ContentFile(checked.content))
@@ -311,9 +312,9 @@ def import_downtimes(
     downtime. All or nothing: any fault in the file refuses it before a row is written."""
     ensure_can_manage(actor, instrument.institution_id)
     if kind not in Downtime.Kind.values:
-        raise DomainError("invalid_choice", f"種別が不正です: {kind} (Unknown kind.)", field="kind")
+        raise DomainError("invalid_choice", _("Unknown kind: %(kind)s") % {"kind": kind}, field="kind")
     if upload is None:
-        raise DomainError("required", "ファイルを選択してください。 (Choose an .ics file.)", field="file")
+        raise DomainError("required", _("Choose an .ics file."), field="file")
     now = now or timezone.now()
     events = parse_downtimes(
         upload.read(ICS_MAX_BYTES + 1), window_start=now - IMPORT_PAST, window_end=now + IMPORT_FUTURE
@@ -349,10 +350,7 @@ def delete_downtime(*, actor, downtime: Downtime) -> None:
     downtime.delete()
 
 
-NO_SUCH_GRANTEE = (
-    "この機器の操作資格を付与できる利用者が見つかりません。ユーザー名またはメールアドレスを確認してください。 "
-    "(No user who may be qualified on this instrument has this username or e-mail.)"
-)
+NO_SUCH_GRANTEE = gettext_lazy("No user who may be qualified on this instrument has this username or e-mail.")
 
 
 def _grantee(instrument: Instrument, user: User | str) -> User:
@@ -372,8 +370,7 @@ def _grantee(instrument: Instrument, user: User | str) -> User:
     if len(named) > 1:
         raise DomainError(
             "ambiguous_email",
-            "このメールアドレスの利用者が複数います。ユーザー名で指定してください。 "
-            "(Several users have this e-mail; give the username.)",
+            _("Several users have this e-mail; give the username."),
             field="user",
         )
     if not named:
@@ -389,9 +386,7 @@ def grant_qualification(
     renewed (kept as history, revoked)."""
     ensure_can_manage(actor, instrument.institution_id)
     if expires_on is not None and expires_on < timezone.localdate():
-        raise DomainError(
-            "expiry_in_past", "有効期限が過去の日付です。 (The expiry date is in the past.)", field="expires_on"
-        )
+        raise DomainError("expiry_in_past", _("The expiry date is in the past."), field="expires_on")
     user = _grantee(instrument, user)
     current = (
         Qualification.objects.select_for_update()
@@ -423,7 +418,7 @@ def revoke_qualification(*, actor, qualification: Qualification) -> Qualificatio
 @transaction.atomic
 def create_category(*, actor, name: str, code: str, name_en: str = "", keywords: str = "") -> Category:
     if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("not_site_admin", "サイト管理者のみ実行できます。 (Site operators only.)")
+        raise PermissionDenied("not_site_admin", _("Site operators only."))
     category = Category(name=name, code=code, name_en=name_en, keywords=keywords)
     full_clean_or_refuse(category)
     category.save()

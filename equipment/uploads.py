@@ -15,6 +15,8 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError, PyPdfError
@@ -58,7 +60,7 @@ class CheckedImage:
 def read_upload(upload, *, field: str, max_bytes: int) -> bytes:
     """The upload's bytes, refusing a missing, empty or oversize file without reading past the limit."""
     if upload is None or not hasattr(upload, "read"):
-        raise UploadRejected("file_missing", "ファイルを選択してください。 (A file is required.)", field=field)
+        raise UploadRejected("file_missing", _("A file is required."), field=field)
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise _too_large(field, max_bytes)
@@ -67,17 +69,13 @@ def read_upload(upload, *, field: str, max_bytes: int) -> bytes:
     if len(content) > max_bytes:
         raise _too_large(field, max_bytes)
     if not content:
-        raise UploadRejected("file_empty", "ファイルが空です。 (The file is empty.)", field=field)
+        raise UploadRejected("file_empty", _("The file is empty."), field=field)
     return content
 
 
 def _too_large(field: str, max_bytes: int) -> UploadRejected:
-    mb = max_bytes / (1024 * 1024)
-    return UploadRejected(
-        "file_too_large",
-        f"ファイルが大きすぎます（上限 {mb:.0f} MB）。 (The file is larger than {mb:.0f} MB.)",
-        field=field,
-    )
+    mb = round(max_bytes / (1024 * 1024))
+    return UploadRejected("file_too_large", _("The file is larger than %(mb)d MB.") % {"mb": mb}, field=field)
 
 
 def check_pdf(upload, *, field: str = "file") -> CheckedPdf:
@@ -89,7 +87,7 @@ def check_pdf(upload, *, field: str = "file") -> CheckedPdf:
     first, so a file that starts with the header is never HTML to them.
     """
     content = read_upload(upload, field=field, max_bytes=settings.MANUAL_MAX_BYTES)
-    not_pdf = UploadRejected("not_a_pdf", "PDFファイルではありません。 (The file is not a PDF document.)", field=field)
+    not_pdf = UploadRejected("not_a_pdf", _("The file is not a PDF document."), field=field)
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
         raise not_pdf
     max_pages = settings.MANUAL_MAX_PAGES
@@ -99,7 +97,7 @@ def check_pdf(upload, *, field: str = "file") -> CheckedPdf:
             if reader.is_encrypted:
                 raise UploadRejected(
                     "pdf_encrypted",
-                    "パスワード保護されたPDFは登録できません。 (Encrypted PDFs are not accepted.)",
+                    _("Encrypted PDFs are not accepted."),
                     field=field,
                 )
             try:
@@ -190,21 +188,19 @@ def _refuse_active_content(obj: DictionaryObject, field: str) -> None:
     if keys & _JAVASCRIPT_KEYS or action == "/JavaScript":
         raise UploadRejected(
             "pdf_javascript",
-            "JavaScriptを含むPDFは登録できません。 (PDFs containing JavaScript are not accepted.)",
+            _("PDFs containing JavaScript are not accepted."),
             field=field,
         )
     if action == "/Launch":
         raise UploadRejected(
             "pdf_launch_action",
-            "他のプログラムを起動する動作(/Launch)を含むPDFは登録できません。 "
-            "(PDFs with launch actions, which start other programs, are not accepted.)",
+            _("PDFs with launch actions (/Launch), which start other programs, are not accepted."),
             field=field,
         )
     if keys & _EMBEDDED_FILE_KEYS or {_name(obj, "/Type"), _name(obj, "/Subtype")} & _EMBEDDED_FILE_TYPES:
         raise UploadRejected(
             "pdf_embedded_file",
-            "埋め込みファイル・添付ファイルを含むPDFは登録できません。 "
-            "(PDFs with embedded or attached files are not accepted.)",
+            _("PDFs with embedded or attached files are not accepted."),
             field=field,
         )
 
@@ -270,28 +266,24 @@ def _inflated_size(raw: bytes, limit: int) -> int:
 def _too_many_pages(max_pages: int, field: str) -> UploadRejected:
     return UploadRejected(
         "pdf_too_many_pages",
-        f"ページ数が多すぎます（上限 {max_pages:,} ページ）。 (The PDF has more than {max_pages:,} pages.)",
+        _("The PDF has more than %(max)s pages.") % {"max": number_format(max_pages, force_grouping=True)},
         field=field,
     )
 
 
 def _pdf_bomb(limit: int, field: str, *, whole: bool = False) -> UploadRejected:
-    mb = limit / (1024 * 1024)
+    mb = round(limit / (1024 * 1024))
     if whole:
-        ja, en = "PDF全体のデータ", "The PDF's streams together inflate"
+        message = _("The PDF's streams together inflate past %(mb)d MB.") % {"mb": mb}
     else:
-        ja, en = "PDF内のデータ", "A stream of the PDF inflates"
-    return UploadRejected(
-        "pdf_inflates_too_much",
-        f"{ja}を展開すると大きすぎます（上限 {mb:.0f} MB）。 ({en} past {mb:.0f} MB.)",
-        field=field,
-    )
+        message = _("A stream of the PDF inflates past %(mb)d MB.") % {"mb": mb}
+    return UploadRejected("pdf_inflates_too_much", message, field=field)
 
 
 def _pdf_too_complex(field: str) -> UploadRejected:
     return UploadRejected(
         "pdf_too_complex",
-        "PDFの構造が複雑すぎるため確認できません。 (The PDF is too complex to check.)",
+        _("The PDF is too complex to check."),
         field=field,
     )
 
@@ -301,7 +293,7 @@ def check_photo(upload, *, field: str = "image") -> CheckedImage:
     content = read_upload(upload, field=field, max_bytes=settings.PHOTO_MAX_BYTES)
     not_image = UploadRejected(
         "not_an_image",
-        "JPEG・PNG・WebP形式の画像ではありません。 (The file is not a JPEG, PNG or WebP image.)",
+        _("The file is not a JPEG, PNG or WebP image."),
         field=field,
     )
     max_pixels = settings.PHOTO_MAX_PIXELS
@@ -344,7 +336,7 @@ def _refuse_too_many_pixels(size, max_pixels, field):
 def _too_many_pixels(max_pixels: int, field: str) -> UploadRejected:
     return UploadRejected(
         "image_too_many_pixels",
-        f"画像の画素数が多すぎます（上限 {max_pixels:,} 画素）。 (The image has more than {max_pixels:,} pixels.)",
+        _("The image has more than %(max)s pixels.") % {"max": number_format(max_pixels, force_grouping=True)},
         field=field,
     )
 

@@ -2,6 +2,7 @@
 allows and written as its institution's staff (the services refuse anyone else)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
@@ -28,7 +29,7 @@ class InstrumentChildViewSet(
         )
         self.can_manage = selectors.may_manage_instruments(request.user, self.instrument.institution_id)
         if self.staff_only_read and not self.can_manage:
-            self.permission_denied(request, message="この機関の担当者のみ閲覧できます。 (Institution staff only.)")
+            self.permission_denied(request, message=_("Institution staff only."))
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS and not self.staff_only_read:

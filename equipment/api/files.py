@@ -1,7 +1,9 @@
 """Manuals (new versions; older ones stay listed) and photos of an instrument. The upload checks look at the
 content and live in the services."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -53,7 +55,7 @@ class ManualUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=200)
     version = serializers.CharField(max_length=40)
-    language = serializers.ChoiceField(choices=[("ja", "日本語"), ("en", "English")], default="ja")
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, default="ja")
 
 
 class ManualViewSet(InstrumentChildViewSet):
@@ -90,8 +92,7 @@ class ManualViewSet(InstrumentChildViewSet):
         return Response(
             {
                 "code": "manual_versions_kept",
-                "detail": "マニュアルは削除できません。新しい版を登録してください。 "
-                "(Manuals are kept; upload a new version instead.)",
+                "detail": _("Manuals are kept; upload a new version instead."),
             },
             status=status.HTTP_405_METHOD_NOT_ALLOWED,
         )

@@ -1,6 +1,7 @@
 """The catalogue itself: categories, and instruments listed, shown, registered, changed and retired."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -11,15 +12,24 @@ from consortia.models import Institution
 from consortia.selectors import institution_choices
 
 from .. import selectors, services
+from ..forms import MAX_SPEC_KEY, MAX_SPEC_VALUE, MAX_SPECS, TOO_MANY_SPECS
 from ..models import Category, Instrument, OpeningHours, UsageMode
 from .files import ManualSerializer, PhotoSerializer
 from .rates import RateSerializer
 
 
+def localized_name_field(what: str = "name") -> serializers.CharField:
+    """The name (or description) in the reader's language: the English one on an English request where there is
+    one, otherwise the Japanese one (backend.i18n.LocalizedName)."""
+    return serializers.CharField(read_only=True, help_text=f"the {what} in the request's language")
+
+
 class CategorySerializer(serializers.ModelSerializer):
+    localized_name = localized_name_field()
+
     class Meta:
         model = Category
-        fields = ["id", "code", "name", "name_en", "keywords"]
+        fields = ["id", "code", "name", "name_en", "localized_name", "keywords"]
 
 
 @extend_schema_field(
@@ -46,11 +56,12 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
 
 
 class InstitutionBriefSerializer(serializers.ModelSerializer):
+    localized_name = localized_name_field()
     consortia = serializers.SerializerMethodField()
 
     class Meta:
         model = Institution
-        fields = ["id", "name", "name_en", "kind", "prefecture", "consortia"]
+        fields = ["id", "name", "name_en", "localized_name", "kind", "prefecture", "consortia"]
 
     def get_consortia(self, obj) -> list[int]:
         return sorted(c.id for c in obj.consortia.all())
@@ -69,6 +80,7 @@ class InstrumentListSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     opening_hours = OpeningHoursSerializer(many=True, read_only=True)
     thumbnail = serializers.SerializerMethodField()
+    localized_name = localized_name_field()
 
     class Meta:
         model = Instrument
@@ -76,6 +88,7 @@ class InstrumentListSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "name_en",
+            "localized_name",
             "institution",
             "category",
             "maker",
@@ -96,10 +109,13 @@ class InstrumentDetailSerializer(InstrumentListSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
     manuals = serializers.SerializerMethodField()
     rates = serializers.SerializerMethodField()
+    localized_description = localized_name_field("description")
 
     class Meta(InstrumentListSerializer.Meta):
         fields = InstrumentListSerializer.Meta.fields + [
             "description",
+            "description_en",
+            "localized_description",
             "specs",
             *Instrument.BOOKING_RULE_FIELDS,
             "photos",
@@ -126,6 +142,7 @@ class InstrumentWriteSerializer(serializers.Serializer):
     maker = serializers.CharField(max_length=100, required=False, allow_blank=True)
     model = serializers.CharField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    description_en = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     specs = serializers.DictField(required=False)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Instrument.Status.choices, required=False)
@@ -145,8 +162,10 @@ class InstrumentWriteSerializer(serializers.Serializer):
     opening_hours = OpeningHoursSerializer(many=True, required=False)
 
     def validate_specs(self, value):
-        if len(value) > 100 or any(len(str(k)) > 100 or len(str(v)) > 1000 for k, v in value.items()):
-            raise serializers.ValidationError("仕様は100項目までです。 (At most 100 specification items.)")
+        if len(value) > MAX_SPECS or any(
+            len(str(k)) > MAX_SPEC_KEY or len(str(v)) > MAX_SPEC_VALUE for k, v in value.items()
+        ):
+            raise serializers.ValidationError(TOO_MANY_SPECS % {"max": MAX_SPECS})
         return {str(k): v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in value.items()}
 
 
@@ -163,10 +182,12 @@ class CatalogueReadOrInstitutionStaff(BasePermission):
 
 
 class InstrumentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(help_text="全角/半角・大文字/小文字を区別しない検索 (width- and case-insensitive)")
+    q = django_filters.CharFilter(
+        help_text="search in Japanese and English names and descriptions, ignoring width and case"
+    )
     consortium = IdFilter()
     institution = IdFilter()
-    category = django_filters.CharFilter(help_text="分類コード(例: sem)またはID (category code or id)")
+    category = django_filters.CharFilter(help_text="category code (e.g. sem) or id")
     status = django_filters.ChoiceFilter(choices=Instrument.Status.choices)
     mode = django_filters.ChoiceFilter(choices=UsageMode.choices)
 
@@ -233,13 +254,7 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "institution" in data and data.pop("institution").id != instrument.institution_id:
-            raise serializers.ValidationError(
-                {
-                    "institution": [
-                        "機器の所属機関は変更できません。 (An instrument cannot move to another institution.)"
-                    ]
-                }
-            )
+            raise serializers.ValidationError({"institution": [_("An instrument cannot move to another institution.")]})
         instrument = services.update_instrument(actor=request.user, instrument=instrument, **data)
         return self._detail(instrument)
 

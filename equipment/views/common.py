@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from backend.web import call_service
 
@@ -13,12 +14,12 @@ from .. import selectors
 from ..models import Instrument
 
 TABS = [
-    ("staff-instrument", "基本情報・利用可能時間", "Details and hours"),
-    ("staff-instrument-rates", "料金", "Rates"),
-    ("staff-instrument-manuals", "マニュアル", "Manuals"),
-    ("staff-instrument-photos", "写真", "Photos"),
-    ("staff-instrument-downtime", "停止期間", "Downtime"),
-    ("staff-instrument-qualifications", "操作資格", "Qualifications"),
+    ("staff-instrument", gettext_lazy("Details and hours")),
+    ("staff-instrument-rates", gettext_lazy("Rates")),
+    ("staff-instrument-manuals", gettext_lazy("Manuals")),
+    ("staff-instrument-photos", gettext_lazy("Photos")),
+    ("staff-instrument-downtime", gettext_lazy("Downtime")),
+    ("staff-instrument-qualifications", gettext_lazy("Qualifications")),
 ]
 
 
@@ -32,7 +33,7 @@ def managed_instrument(request, pk: int) -> Instrument:
 
 def section(request, instrument: Instrument, template: str, tab: str, context: dict, *, status: int = 200):
     """Render one tab of an instrument's management pages (400 when it shows a refusal)."""
-    tabs = [{"url_name": name, "ja": ja, "en": en, "current": name == tab} for name, ja, en in TABS]
+    tabs = [{"url_name": name, "label": label, "current": name == tab} for name, label in TABS]
     return render(request, template, {"instrument": instrument, "tabs": tabs, **context}, status=status)
 
 

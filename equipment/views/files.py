@@ -2,6 +2,7 @@
 the content and live in the services; their refusal shows next to the file field."""
 
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
@@ -30,7 +31,7 @@ def manuals(request, pk: int):
             request,
             form,
             services.upload_manual,
-            success="マニュアルを登録しました。 (Manual uploaded.)",
+            success=_("Manual uploaded."),
             actor=request.user,
             instrument=instrument,
             upload=data["file"],
@@ -62,7 +63,7 @@ def photos(request, pk: int):
             request,
             form,
             services.upload_photo,
-            success="写真を登録しました。 (Photo uploaded.)",
+            success=_("Photo uploaded."),
             actor=request.user,
             instrument=instrument,
             upload=data["image"],
@@ -83,7 +84,7 @@ def delete_photo(request, pk: int, photo_pk: int):
         request,
         services.delete_photo,
         photo=photo,
-        done="写真を削除しました。 (Photo deleted.)",
+        done=_("Photo deleted."),
         back="staff-instrument-photos",
         pk=pk,
         refused=lambda: _photos_page(request, instrument, status=400),

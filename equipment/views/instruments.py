@@ -3,6 +3,7 @@ retirement (one page, three forms)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
@@ -38,8 +39,7 @@ def instrument_new(request):
                 request,
                 form,
                 services.create_instrument,
-                success="機器を登録しました。続けて利用可能時間・料金・マニュアル・写真を登録してください。 "
-                "(Instrument registered; now add its opening hours, rates, manuals and photos.)",
+                success=_("Instrument registered; now add its opening hours, rates, manuals and photos."),
                 actor=request.user,
                 institution=form.cleaned_data["institution"],
                 **form.service_fields(),
@@ -76,7 +76,7 @@ def instrument_edit(request, pk: int):
             request,
             form,
             services.update_instrument,
-            success="保存しました。 (Saved.)",
+            success=_("Saved."),
             actor=request.user,
             instrument=instrument,
             **form.service_fields(),
@@ -103,7 +103,7 @@ def opening_hours(request, pk: int):
             forbid_if_refused_permission(error)  # the pages' refusal policy; other refusals go on their row
             hours.attach_refusal(error, rows)
         else:
-            messages.success(request, "利用可能時間を保存しました。 (Opening hours saved.)")
+            messages.success(request, _("Opening hours saved."))
             return redirect("staff-instrument", pk=pk)
     return _instrument_page(request, managed_instrument(request, pk), hours=hours, status=400)
 
@@ -118,7 +118,7 @@ def retire(request, pk: int):
             request,
             form,
             services.retire_instrument,
-            success="廃止しました。新しい申請は受け付けません。 (Retired: no new requests are taken.)",
+            success=_("Retired: no new requests are taken."),
             actor=request.user,
             instrument=instrument,
         )

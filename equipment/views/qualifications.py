@@ -1,6 +1,7 @@
 """Who may operate an instrument alone: the grants (current and past), grant or renew, revoke."""
 
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
@@ -34,7 +35,7 @@ def qualifications(request, pk: int):
             request,
             form,
             services.grant_qualification,
-            success="操作資格を付与しました。 (Qualification granted.)",
+            success=_("Qualification granted."),
             actor=request.user,
             instrument=instrument,
             **form.cleaned_data,
@@ -53,7 +54,7 @@ def revoke_qualification(request, pk: int, qualification_pk: int):
         request,
         services.revoke_qualification,
         qualification=qualification,
-        done="操作資格を取り消しました。 (Qualification revoked.)",
+        done=_("Qualification revoked."),
         back="staff-instrument-qualifications",
         pk=pk,
         refused=lambda: _qualifications_page(request, instrument, status=400),

@@ -1,6 +1,7 @@
 """Rates of an instrument: those in force, the history and those scheduled; add one, delete a scheduled one."""
 
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
@@ -31,7 +32,7 @@ def rates(request, pk: int):
             request,
             form,
             services.add_rate,
-            success="料金を追加しました。 (Rate added.)",
+            success=_("Rate added."),
             actor=request.user,
             instrument=instrument,
             **form.cleaned_data,
@@ -51,7 +52,7 @@ def delete_rate(request, pk: int, rate_pk: int):
         request,
         services.delete_rate,
         rate=rate,
-        done="料金を削除しました。 (Rate deleted.)",
+        done=_("Rate deleted."),
         back="staff-instrument-rates",
         pk=pk,
         refused=lambda: _rates_page(request, instrument, status=400),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
@@ -34,7 +35,7 @@ def downtime(request, pk: int):
             request,
             form,
             services.add_downtime,
-            success="停止期間を登録しました。 (Downtime added.)",
+            success=_("Downtime added."),
             actor=request.user,
             instrument=instrument,
             **form.cleaned_data,
@@ -63,10 +64,8 @@ def import_downtime(request, pk: int):
         if counts is not None:
             messages.success(
                 request,
-                "取り込みました: 新規 {created}件・更新 {updated}件・変更なし {unchanged}件・削除 {deleted}件。 "
-                "(Imported: {created} created, {updated} updated, {unchanged} unchanged, {deleted} deleted.)".format(
-                    **counts
-                ),
+                _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(deleted)d deleted.")
+                % counts,
             )
             return redirect("staff-instrument-downtime", pk=pk)
     return _downtime_page(request, instrument, import_form=form, status=400)
@@ -81,7 +80,7 @@ def delete_downtime(request, pk: int, downtime_pk: int):
         request,
         services.delete_downtime,
         downtime=downtime,
-        done="停止期間を削除しました。 (Downtime deleted.)",
+        done=_("Downtime deleted."),
         back="staff-instrument-downtime",
         pk=pk,
         refused=lambda: _downtime_page(request, instrument, status=400),

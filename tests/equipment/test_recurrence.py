@@ -6,15 +6,16 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from dateutil.rrule import rrulestr
+from django.utils import translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar.prop import vRecur
 
+from backend.tokyo import TOKYO
 from equipment import recurrence
 from equipment.ical_import import _moment
 from equipment.recurrence import Budget, RuleError, effective_frequency, expand, parse_rule
 
-TOKYO = _moment(date(2026, 1, 1)).tzinfo
 WINDOW = (datetime(2026, 1, 1, tzinfo=TOKYO), datetime(2029, 1, 1, tzinfo=TOKYO))
 
 
@@ -83,7 +84,19 @@ def test_the_first_wrong_part_in_the_order_of_checking_is_the_refusal(first):
     with pytest.raises(RuleError) as refused:
         parse_rule(recur, datetime(2026, 1, 5, 9, tzinfo=TOKYO))
     part, value = WRONG_PARTS[first]
-    assert (refused.value.code, refused.value.en) == ("ics_invalid_value", f"RRULE {part} is invalid: {value}")
+    assert (refused.value.code, refused.value.message) == ("ics_invalid_value", f"RRULEの{part}が不正です（{value}）")
+
+
+def test_a_refused_rule_is_said_in_the_readers_language_only():
+    recur = {"FREQ": ["DAILY"], "BYMONTH": [13]}
+    with translation.override("en"):
+        with pytest.raises(RuleError) as english:
+            parse_rule(recur, datetime(2026, 1, 5, 9, tzinfo=TOKYO))
+    with translation.override("ja"):
+        with pytest.raises(RuleError) as japanese:
+            parse_rule(recur, datetime(2026, 1, 5, 9, tzinfo=TOKYO))
+    assert english.value.message == "RRULE BYMONTH is invalid: 13"
+    assert japanese.value.message == "RRULEのBYMONTHが不正です（13）"
 
 
 def test_unknown_parts_then_freq_then_frequency_come_before_the_other_parts():

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 from equipment import services
 from equipment.models import Downtime, Instrument, Manual, Photo, Qualification, Rate
 from tests.bookings.conftest import at, working_day
@@ -63,6 +63,7 @@ def instrument_post(instrument, **changes) -> dict:
         "model": instrument.model,
         "location": instrument.location,
         "description": instrument.description,
+        "description_en": instrument.description_en,
         "specs": "\n".join(f"{k}: {v}" for k, v in instrument.specs.items()),
         "modes": list(instrument.modes),
         "status": instrument.status,
@@ -103,12 +104,14 @@ def test_every_page_renders_for_the_staff_with_labels_csrf_and_the_phone_viewpor
                 assert "csrfmiddlewaretoken" in form.split("</form>")[0], url
 
 
-def test_the_pages_are_japanese_by_default_and_english_on_request(world, staff):
+def test_the_pages_are_japanese_by_default_and_english_for_a_user_who_chose_english(world, staff):
+    """(Every page in each language: tests/equipment/test_languages.py.)"""
     page = staff.get(reverse("staff-instrument-rates", args=[world.sem.pk])).content.decode()
-    assert "料金の追加" in page and "利用者区分 (user category)" in page
-    staff.cookies["django_language"] = "en"
+    assert "料金の追加" in page and "利用者区分" in page and "user category" not in page
+    world.staff_a.language = "en"
+    world.staff_a.save(update_fields=["language"])
     page = staff.get(reverse("staff-instrument-rates", args=[world.sem.pk])).content.decode()
-    assert "Add a rate" in page
+    assert "Add a rate" in page and "User category" in page and "料金の追加" not in page
 
 
 def all_urls(instrument, rate, photo, downtime, qualification):
@@ -424,8 +427,8 @@ def test_staff_set_several_intervals_a_day_and_remove_rows(world, staff):
     [
         ([(0, "09:00", "12:00"), (1, "17:00", "09:00")], "id_hours-1-weekday", "開始<終了"),
         ([(0, "09:00", "12:00"), (0, "11:00", "13:00")], None, "重なっています"),
-        ([(0, "09:00", "")], "id_hours-0-closes", "入力してください"),
-        ([("", "09:00", "12:00")], "id_hours-0-weekday", "入力してください"),
+        ([(0, "09:00", "")], "id_hours-0-closes", "この項目は必須です"),
+        ([("", "09:00", "12:00")], "id_hours-0-weekday", "この項目は必須です"),
         ([(0, "9時", "12:00")], "id_hours-0-opens", ""),
     ],
 )
