@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -39,9 +40,9 @@ class AvailabilityQuery(serializers.Serializer):
 
     def validate(self, data):
         if data["end"] <= data["start"]:
-            raise serializers.ValidationError({"end": ["終了は開始より後にしてください。 (End must be after start.)"]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         if data["end"] - data["start"] > MAX_AVAILABILITY_WINDOW:
-            raise serializers.ValidationError({"end": ["期間は62日以内にしてください。 (At most 62 days at once.)"]})
+            raise serializers.ValidationError({"end": [_("Ask for at most 62 days at once.")]})
         return data
 
 
@@ -121,7 +122,7 @@ class BookingViewSet(
             unknown = set(wanted) - set(Booking.Status.values)
             if unknown:
                 raise serializers.ValidationError(
-                    {"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]}
+                    {"status": [_("Unknown status: %(statuses)s") % {"statuses": ", ".join(sorted(unknown))}]}
                 )
             qs = qs.filter(status__in=wanted)
         if (instrument_id := id_param(params, "instrument")) is not None:

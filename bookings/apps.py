@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BookingsConfig(AppConfig):
     name = "bookings"
-    verbose_name = _("予約 (bookings)")
+    verbose_name = _("Bookings")

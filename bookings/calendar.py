@@ -2,7 +2,9 @@
 
 One booking is one VEVENT with a stable UID (`<booking.uid>@kyoyo`) in every feed and invitation,
 so calendar programs update the entry instead of adding a second one. SEQUENCE is the booking's
-`sequence`, which every change increments; times are written in UTC. Text is escaped by the icalendar library:
+`sequence`, which every change increments; times are written in UTC (the human text names them in Tokyo time).
+The words are in the active language: the feed owner's for the personal feed, the recipient's for an invitation,
+the request's for the instrument's public feed and a booking's .ics. Text is escaped by the icalendar library:
 every text value goes through `_text` and every parameter through `_param`, never into a hand-built line.
 """
 
@@ -10,13 +12,17 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from backend.escaping import one_line, printable
+from backend.i18n import long_datetime
+from backend.tokyo import in_tokyo
 
 from .models import Booking
 
-PRODID = "-//Kyoyo//共用機器予約 (shared instrument booking)//JA"
+PRODID = "-//Kyoyo//Shared instrument booking//EN"
 UID_DOMAIN = "kyoyo"
 STATUS = {
     Booking.Status.PENDING: "TENTATIVE",
@@ -38,7 +44,22 @@ def downtime_uid(downtime) -> str:
 
 
 def location_of(instrument) -> str:
-    return "、".join(part for part in (instrument.institution.name, instrument.location) if part)
+    parts = (instrument.institution.localized_name, instrument.location)
+    return pgettext("list separator", ", ").join(part for part in parts if part)
+
+
+def _named(name: str, detail: str) -> str:
+    """「走査電子顕微鏡（承認待ち）」 / "Scanning electron microscope (Pending)"."""
+    return _("%(name)s (%(detail)s)") % {"name": name, "detail": detail}
+
+
+def _when(booking: Booking) -> str:
+    return _("Time (Tokyo): %(start)s–%(end)s") % {
+        "start": long_datetime(booking.start),
+        "end": in_tokyo(booking.end).strftime("%H:%M")
+        if in_tokyo(booking.end).date() == in_tokyo(booking.start).date()
+        else long_datetime(booking.end),
+    }
 
 
 def booking_url(booking: Booking) -> str:
@@ -89,19 +110,19 @@ def booking_event(booking: Booking, *, detailed: bool, stamp: datetime | None = 
     event.add("transp", "OPAQUE")
     event.add("location", _text(location_of(instrument)))
     if detailed:
-        event.add("summary", _text(f"{instrument.name}（{booking.get_status_display()}）"))
-        lines = [f"利用形態 (mode): {booking.get_mode_display()}"]
+        event.add("summary", _text(_named(instrument.localized_name, booking.get_status_display())))
+        lines = [_when(booking), _("Usage mode: %(mode)s") % {"mode": booking.get_mode_display()}]
         if booking.company_id:
-            lines.append(f"企業 (company): {booking.company.name}")
+            lines.append(_("Company: %(company)s") % {"company": booking.company.name})
         if booking.purpose:
-            lines.append(f"利用目的 (purpose): {booking.purpose}")
+            lines.append(_("Purpose: %(purpose)s") % {"purpose": booking.purpose})
         if booking.sample:
-            lines.append(f"試料 (sample): {booking.sample}")
+            lines.append(_("Sample: %(sample)s") % {"sample": booking.sample})
         lines.append(booking_url(booking))
         event.add("description", _text("\n".join(lines)))
         event.add("url", booking_url(booking))
     else:
-        event.add("summary", _text(f"{instrument.name} 予約済み (booked)"))
+        event.add("summary", _text(_("%(instrument)s: booked") % {"instrument": instrument.localized_name}))
         event.add("class", "PRIVATE")
     return event
 
@@ -115,16 +136,15 @@ def downtime_event(downtime) -> Event:
     event.add("dtend", _utc(downtime.end))
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add(
-        "summary", _text(f"{downtime.instrument.name} {downtime.get_kind_display()}: {downtime.title}".rstrip(": "))
-    )
+    summary = f"{downtime.instrument.localized_name} {downtime.get_kind_display()}"
+    event.add("summary", _text(f"{summary}: {downtime.title}" if downtime.title else summary))
     event.add("location", _text(location_of(downtime.instrument)))
     return event
 
 
 def instrument_feed(instrument, bookings, downtimes) -> bytes:
     """Busy time of one instrument: holding bookings and downtime, without who or why."""
-    calendar = _calendar(f"{instrument.name}（{instrument.institution.name}）")
+    calendar = _calendar(_named(instrument.localized_name, instrument.institution.localized_name))
     for booking in bookings:
         calendar.add_component(booking_event(booking, detailed=False))
     for downtime in downtimes:
@@ -142,15 +162,15 @@ def personal_feed(name: str, bookings) -> bytes:
 def invitation(booking: Booking, *, method: str, attendee) -> bytes:
     """An iTIP message for e-mail: METHOD:REQUEST on approval or change, METHOD:CANCEL on cancellation."""
     assert method in ("REQUEST", "CANCEL")
-    calendar = _calendar(booking.instrument.name, method=method)
+    calendar = _calendar(booking.instrument.localized_name, method=method)
     event = booking_event(booking, detailed=True, stamp=timezone.now())
     if method == "CANCEL":
         event["status"] = "CANCELLED"
     organizer = vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
-    organizer.params["cn"] = _param(booking.instrument.institution.name)
+    organizer.params["cn"] = _param(booking.instrument.institution.localized_name)
     event.add("organizer", organizer)
     guest = vCalAddress(f"mailto:{attendee.email}")
-    guest.params["cn"] = _param(attendee.get_full_name() or attendee.username)
+    guest.params["cn"] = _param(attendee.display_name)
     guest.params["role"] = "REQ-PARTICIPANT"
     guest.params["partstat"] = "ACCEPTED"
     event.add("attendee", guest)

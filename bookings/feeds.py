@@ -4,7 +4,8 @@ and the logged-in calls that show and rotate that address."""
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -12,6 +13,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.language import language_of
 from equipment.models import Instrument
 
 from . import calendar, selectors, services
@@ -27,7 +29,8 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def instrument_calendar(request, pk: int):
-    """Busy time of one instrument (holding bookings and downtime): no names, purposes or samples."""
+    """Busy time of one instrument (holding bookings and downtime): no names, purposes or samples. Public: in the
+    request's language (Japanese unless the calendar program asks for another)."""
     instrument = get_object_or_404(Instrument.objects.select_related("institution"), pk=pk)
     bookings, downtimes = selectors.instrument_feed_items(instrument, now=timezone.now())
     return ics_response(calendar.instrument_feed(instrument, bookings, downtimes), f"instrument-{instrument.pk}.ics")
@@ -35,13 +38,16 @@ def instrument_calendar(request, pk: int):
 
 @require_GET
 def personal_calendar(request, token: str):
-    """The secret-address feed calendar programs subscribe to (no login: the token is the key)."""
+    """The secret-address feed calendar programs subscribe to (no login: the token is the key), in the language of
+    the feed's owner."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404("unknown calendar feed")
     bookings = selectors.personal_feed_bookings(feed.user, now=timezone.now())
-    name = f"Kyoyo 予約 ({feed.user.get_full_name() or feed.user.username})"
-    return ics_response(calendar.personal_feed(name, bookings), "kyoyo.ics")
+    with translation.override(language_of(feed.user)):  # a calendar program asks: the feed's owner reads it
+        name = _("Kyoyo bookings (%(name)s)") % {"name": feed.user.display_name}
+        content = calendar.personal_feed(name, bookings)
+    return ics_response(content, "kyoyo.ics")
 
 
 FeedAddress = inline_serializer(

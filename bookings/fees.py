@@ -1,7 +1,10 @@
-"""The fee quote of a booking: pure arithmetic (no ORM). See docs/fees.md.
+"""The fee quote of a booking: pure arithmetic (no ORM, no text). See docs/fees.md.
 
 A quote is one line per charge — the instrument's fee, the staff time, each consumable — then the subtotal,
-消費税 and the total. Every amount is integer yen:
+消費税 and the total. A line holds machine data only (its kind, the instrument's names and the mode, hours or
+samples, unit price, multipliers by kind, amount): `bookings.quotes` writes its words in the reader's language
+when it is shown, so a quote fixed at approval reads in Japanese and in English alike. Each line also keeps its
+`label` in Japanese, the quote of record (what the Japanese invoice copies); no reader is shown it. Every amount is integer yen:
 
 - each line is computed exactly (Decimal) and rounded **down** to whole yen once, at the end of the line
   (the instrument line: rate × hours or samples × every multiplier, then rounded);
@@ -31,13 +34,16 @@ def factor_text(factor: Decimal) -> str:
     return f"{Decimal(factor).normalize():f}"
 
 
+CONFIDENTIAL, OUTSIDE_REGION, LARGE_COMPANY = "confidential", "outside_region", "large_company"
+
+
 @dataclass(frozen=True)
 class Multiplier:
-    name: str  # Japanese, shown on the line: 成果非公開, 地域外, 大企業
+    kind: str  # CONFIDENTIAL, OUTSIDE_REGION or LARGE_COMPANY: named on the line by bookings.quotes
     factor: Decimal
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "factor": factor_text(self.factor)}
+        return {"kind": self.kind, "factor": factor_text(self.factor)}
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,11 @@ def applicable_multipliers(
     multiplier and the instrument has an SME rate for the mode)."""
     found = []
     if confidential:
-        found.append(Multiplier("成果非公開", terms.confidential))
+        found.append(Multiplier(CONFIDENTIAL, terms.confidential))
     if outside_region:
-        found.append(Multiplier("地域外", terms.outside_region))
+        found.append(Multiplier(OUTSIDE_REGION, terms.outside_region))
     if large_from_sme_rate and terms.large_company is not None:
-        found.append(Multiplier("大企業", terms.large_company))
+        found.append(Multiplier(LARGE_COMPANY, terms.large_company))
     return [m for m in found if Decimal(m.factor) != 1]
 
 
@@ -81,17 +87,11 @@ def _minutes(start: datetime, end: datetime) -> int:
     return int((end - start).total_seconds() // 60)
 
 
-def _time_text(minutes: int, unit_price: int) -> str:
-    """'2時間 × 4,500円', '1.5時間 × …'; a length that is not a round number of hours in two decimals is
-    given in minutes: '80分 × 4,500円/時間'."""
-    if (minutes * 100) % 60 == 0:
-        return f"{(Decimal(minutes) / 60).normalize():f}時間 × {unit_price:,}円"
-    return f"{minutes}分 × {unit_price:,}円/時間"
-
-
 def use_line(
     *,
-    label: str,
+    instrument_name: str,
+    instrument_name_en: str = "",
+    mode: str,
     rate_amount: int,
     rate_unit: str,
     start: datetime,
@@ -103,19 +103,18 @@ def use_line(
     factor = Decimal(1)
     for multiplier in multipliers:
         factor *= Decimal(multiplier.factor)
-    named = "".join(f" × {m.name}{factor_text(m.factor)}" for m in multipliers)
     if rate_unit == "sample":
         amount = Decimal(rate_amount) * samples * factor
-        text = f"{label} {samples}検体 × {rate_amount:,}円{named}"
         quantity = {"unit": "sample", "quantity": samples}
     else:
         minutes = _minutes(start, end)
         amount = Decimal(rate_amount) * minutes * factor / 60  # the one inexact step last
-        text = f"{label} {_time_text(minutes, rate_amount)}{named}"
         quantity = {"unit": "hour", "minutes": minutes}
     return {
         "kind": "use",
-        "label": text,
+        "instrument_name": instrument_name,
+        "instrument_name_en": instrument_name_en,
+        "mode": mode,
         "amount_jpy": yen(amount),
         "unit_price_jpy": rate_amount,
         **quantity,
@@ -128,7 +127,6 @@ def staff_line(*, staff_rate_jpy: int, start: datetime, end: datetime) -> dict:
     minutes = _minutes(start, end)
     return {
         "kind": "staff",
-        "label": f"技術職員 {_time_text(minutes, staff_rate_jpy)}",
         "amount_jpy": yen(Decimal(staff_rate_jpy) * minutes / 60),
         "unit_price_jpy": staff_rate_jpy,
         "unit": "hour",
@@ -139,7 +137,7 @@ def staff_line(*, staff_rate_jpy: int, start: datetime, end: datetime) -> dict:
 def consumable_line(item: Consumable) -> dict:
     return {
         "kind": "consumable",
-        "label": f"消耗品: {item.label} {item.quantity} × {item.unit_price_jpy:,}円",
+        "item": item.label,
         "amount_jpy": item.quantity * item.unit_price_jpy,
         "unit_price_jpy": item.unit_price_jpy,
         "unit": "item",
@@ -165,14 +163,15 @@ def build_quote(
     rate_unit: str | None,
     start: datetime,
     end: datetime,
-    label: str,
+    instrument_name: str,
+    instrument_name_en: str = "",
     samples: int = 1,
     mode: str | None = None,
     multipliers: list[Multiplier] = (),
     staff_rate_jpy: int | None = None,
     consumables: list[Consumable] = (),
 ) -> dict:
-    """{"lines": [{"label", "amount_jpy", …}], "subtotal_jpy", "tax_jpy", "total_jpy", "tax_rate", "rate_missing"}.
+    """{"lines": [{"kind", "amount_jpy", …}], "subtotal_jpy", "tax_jpy", "total_jpy", "tax_rate", "rate_missing"}.
 
     Without a rate the instrument line is missing and the quote is flagged `rate_missing`, so staff see it must
     be priced. Staff time is added for assisted and commissioned use when the institution has a staff rate.
@@ -181,7 +180,9 @@ def build_quote(
     if rate_amount is not None:
         lines.append(
             use_line(
-                label=label,
+                instrument_name=instrument_name,
+                instrument_name_en=instrument_name_en,
+                mode=mode or "",
                 rate_amount=rate_amount,
                 rate_unit=rate_unit or "hour",
                 start=start,
@@ -193,12 +194,13 @@ def build_quote(
     if staff_rate_jpy and mode in STAFF_MODES:
         lines.append(staff_line(staff_rate_jpy=staff_rate_jpy, start=start, end=end))
     lines.extend(consumable_line(item) for item in consumables)
-    return {"lines": lines, **totals(lines), "rate_missing": rate_amount is None}
+    from .quotes import with_record_labels  # the words of the lines (imported here: quotes reads this module)
+
+    return {"lines": with_record_labels(lines), **totals(lines), "rate_missing": rate_amount is None}
 
 
 # --- From the facts of a booking to its quote (pricing.quote_for, the fee table and the generators) ---------------
 
-MODE_NAMES = {"self": "自己操作", "assisted": "技術補助", "commissioned": "依頼分析"}  # on the instrument line
 SME, LARGE = "sme", "large"  # equipment.models.UserCategory values: this module stays free of the ORM
 
 
@@ -251,10 +253,6 @@ def is_outside(prefecture: str, region: Collection[str]) -> bool:
     return bool(prefecture) and bool(region) and prefecture not in region
 
 
-def use_label(instrument_name: str, mode: str) -> str:
-    return f"{instrument_name} {MODE_NAMES.get(mode, mode)}"
-
-
 def quote(
     *,
     rate: CategoryRate | None,
@@ -264,6 +262,7 @@ def quote(
     start: datetime,
     end: datetime,
     confidential: bool,
+    instrument_name_en: str = "",
     outside_region: bool,
     consumables: list[Consumable] = (),
 ) -> dict:
@@ -280,7 +279,8 @@ def quote(
         rate_unit=rate.unit if rate else None,
         start=start,
         end=end,
-        label=use_label(instrument_name, mode),
+        instrument_name=instrument_name,
+        instrument_name_en=instrument_name_en,
         mode=mode,
         multipliers=multipliers,
         staff_rate_jpy=terms.staff_rate_jpy,

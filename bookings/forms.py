@@ -3,33 +3,35 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from backend.web import TokyoDateTimeField
 from equipment.models import UsageMode
 
 
 class RequestForm(forms.Form):
-    start = TokyoDateTimeField(label="開始 (start)")
-    end = TokyoDateTimeField(label="終了 (end)")
-    mode = forms.ChoiceField(label="利用形態 (usage mode)")
+    start = TokyoDateTimeField(label=_("Start"))
+    end = TokyoDateTimeField(label=_("End"))
+    mode = forms.ChoiceField(label=_("Usage mode"))
     purpose = forms.CharField(
-        label="利用目的 (purpose)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Purpose"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     sample = forms.CharField(
-        label="試料 (sample)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Sample"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     confidential = forms.BooleanField(
-        label="成果非公開 (results not to be published)",
+        label=_("Results not to be published"),
         required=False,
-        help_text="利用目的・試料は申請者と機器担当者のみが見られます。 (Purpose and sample are shown only to you and the staff.)",
+        help_text=_("Purpose and sample are shown only to you and the instrument's staff."),
     )
-    company = forms.TypedChoiceField(label="申請する企業 (company)", coerce=int, required=False)
+    company = forms.TypedChoiceField(label=_("Company requesting"), coerce=int, required=False)
 
     def __init__(self, *args, instrument, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = [(m, UsageMode(m).label) for m in instrument.modes]
         if len(companies) > 1:
-            self.fields["company"].choices = [(c.id, c.name) for c in companies]
+            self.fields["company"].choices = [(c.id, c.name) for c in companies]  # a company's name is data
             self.fields["company"].required = True
         else:
             del self.fields["company"]
@@ -49,19 +51,19 @@ class RequestForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="理由 (reason)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ProposalForm(ReasonForm):
-    start = TokyoDateTimeField(label="提案する開始 (proposed start)")
-    end = TokyoDateTimeField(label="提案する終了 (proposed end)")
+    start = TokyoDateTimeField(label=_("Proposed start"))
+    end = TokyoDateTimeField(label=_("Proposed end"))
     field_order = ["start", "end", "reason"]
 
 
 class CompletionForm(forms.Form):
-    actual_start = TokyoDateTimeField(label="実利用開始 (actual start)")
-    actual_end = TokyoDateTimeField(label="実利用終了 (actual end)")
+    actual_start = TokyoDateTimeField(label=_("Actual start"))
+    actual_end = TokyoDateTimeField(label=_("Actual end"))
 
 
 # "液体窒素, 3, 250" or "試料台，1，1,200円": the item (it may contain commas), the quantity, the unit price in yen
@@ -69,14 +71,14 @@ CONSUMABLE_LINE = re.compile(r"^\s*(.+?)\s*[,，]\s*(\d{1,6})\s*[,，]\s*(\d{1,3
 
 
 class ConsumablesForm(forms.Form):
-    """Consumables as lines of "品名, 数量, 単価" (the service checks the values and names the line at fault)."""
+    """Consumables as lines of "name, quantity, unit price" (the service checks the values and names the line at
+    fault)."""
 
     consumables = forms.CharField(
-        label="消耗品 (consumables)",
+        label=_("Consumables"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "液体窒素, 3, 250"}),
-        help_text="1行に1品: 品名, 数量, 単価（円・税抜）。空にすると削除します。 "
-        "(One per line: item, quantity, unit price in yen before tax. Empty removes them.)",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Liquid nitrogen, 3, 250")}),
+        help_text=_("One item per line: name, quantity, unit price in yen before tax. Empty removes them."),
     )
 
     @staticmethod
@@ -91,7 +93,7 @@ class ConsumablesForm(forms.Form):
             match = CONSUMABLE_LINE.match(line)
             if match is None:
                 raise forms.ValidationError(
-                    f"{n}行目: 「品名, 数量, 単価」の形で入力してください。 (Line {n}: item, quantity, unit price.)"
+                    gettext("Line %(n)d: write the item as “name, quantity, unit price”.") % {"n": n}
                 )
             label, quantity, price = match.groups()
             items.append({"label": label, "quantity": int(quantity), "unit_price_jpy": int(price.replace(",", ""))})
@@ -110,6 +112,6 @@ class CatalogueFilter(forms.Form):
 
     def __init__(self, *args, consortia, institutions, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consortium"].choices = [("", "")] + [(c.id, c.name) for c in consortia]
-        self.fields["institution"].choices = [("", "")] + [(i.id, i.name) for i in institutions]
-        self.fields["category"].choices = [("", "")] + [(c.code, c.name) for c in categories]
+        self.fields["consortium"].choices = [("", "")] + [(c.id, c.localized_name) for c in consortia]
+        self.fields["institution"].choices = [("", "")] + [(i.id, i.localized_name) for i in institutions]
+        self.fields["category"].choices = [("", "")] + [(c.code, c.localized_name) for c in categories]

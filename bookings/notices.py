@@ -6,11 +6,15 @@ each message under a key naming the event and the recipient, so nothing is ever 
 
 from datetime import datetime, timedelta
 
+from django.utils import translation
+
+from backend.language import language_of
+from backend.tokyo import TOKYO
 from consortia.models import Role
 from consortia.selectors import users_with_role
 from notifications.services import Attachment, Message, notify_new, notify_once
 
-from . import calendar, rules
+from . import calendar
 from .models import Booking, BookingEvent
 
 TEMPLATES = "bookings/email"
@@ -25,8 +29,8 @@ def context_of(booking: Booking, event: BookingEvent | None = None) -> dict:
         "booking": booking,
         "instrument": booking.instrument,
         "institution": booking.instrument.institution,
-        "start": booking.start.astimezone(rules.TOKYO),
-        "end": booking.end.astimezone(rules.TOKYO),
+        "start": booking.start.astimezone(TOKYO),
+        "end": booking.end.astimezone(TOKYO),
         "event": event,
         "reason": event.reason if event else "",
         "url": calendar.booking_url(booking),
@@ -34,7 +38,9 @@ def context_of(booking: Booking, event: BookingEvent | None = None) -> dict:
 
 
 def _invitation(booking: Booking, method: str, recipient) -> list[Attachment]:
-    content = calendar.invitation(booking, method=method, attendee=recipient).decode()
+    """The calendar invitation, in the recipient's language like the e-mail it goes with."""
+    with translation.override(language_of(recipient)):
+        content = calendar.invitation(booking, method=method, attendee=recipient).decode()
     return [
         Attachment(filename="invite.ics", mimetype=f"text/calendar; method={method}; charset=UTF-8", content=content)
     ]
@@ -83,8 +89,8 @@ def announce(event: BookingEvent) -> None:
 
 
 def tomorrow_window(now: datetime) -> tuple[datetime, datetime]:
-    today = now.astimezone(rules.TOKYO).date()
-    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=rules.TOKYO)
+    today = now.astimezone(TOKYO).date()
+    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=TOKYO)
     return start, start + timedelta(days=1)
 
 
@@ -97,7 +103,7 @@ def send_reminders(*, now: datetime) -> int:
     )
     queued = 0
     for booking in bookings:
-        day = booking.start.astimezone(rules.TOKYO).date().isoformat()
+        day = booking.start.astimezone(TOKYO).date().isoformat()
         for recipient, template in [(booking.requester, "reminder")] + [
             (u, "reminder_staff") for u in staff_of(booking)
         ]:
@@ -112,7 +118,7 @@ def send_reminders(*, now: datetime) -> int:
 
 def send_digests(*, now: datetime) -> int:
     """Each morning, each institution's staff get one list of the requests still undecided."""
-    today = now.astimezone(rules.TOKYO).date()
+    today = now.astimezone(TOKYO).date()
     pending = (
         Booking.objects.filter(status=Booking.Status.PENDING)
         .select_related("instrument", "company", "requester")

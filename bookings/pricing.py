@@ -3,12 +3,13 @@ hands them to the pure arithmetic of `fees`. Reads only; the services store what
 
 from datetime import datetime
 
+from backend.tokyo import TOKYO
 from consortia.models import Company, FeePolicy
 from consortia.selectors import region_of
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 
-from . import fees, rules
+from . import fees
 
 
 def fee_terms_of(institution_id: int) -> fees.FeeTerms:
@@ -52,7 +53,7 @@ def quote_for(
 
     Which rate a user category pays (the large-company rule included) is `fees.category_rate`. Region and
     company size concern company bookings only; 成果非公開 concerns every booking."""
-    day = start.astimezone(rules.TOKYO).date()
+    day = start.astimezone(TOKYO).date()
     terms = fee_terms_of(instrument.institution_id)
     rate = fees.category_rate(
         user_category=user_category,
@@ -65,6 +66,7 @@ def quote_for(
         rate=rate,
         terms=terms,
         instrument_name=instrument.name,
+        instrument_name_en=instrument.name_en,
         mode=mode,
         start=start,
         end=end,

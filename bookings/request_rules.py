@@ -1,7 +1,8 @@
 """The rules a booking request is checked against, one small check each, run in order by `check_request`.
 
-Pure, like `rules`: the services load the instrument's policy, downtimes, qualification and quota and call
-`check_request`; the first rule broken is the refusal. Overlap with other bookings is not checked here (the
+No ORM, like `rules`: the services load the instrument's policy, downtimes, qualification and quota and call
+`check_request`; the first rule broken is the refusal, its message through the catalogues in the reader's language
+(a datetime without an offset gets the product's one refusal, `backend.plumbing.naive_datetime_error`). Overlap with other bookings is not checked here (the
 services check it against the database, see `rules.find_clash`, and PostgreSQL's exclusion constraint holds it).
 """
 
@@ -12,10 +13,14 @@ from datetime import datetime, timedelta
 import jpholiday
 from django.utils.translation import gettext_lazy as _
 
+from backend.errors import DomainError
+from backend.i18n import long_date, long_datetime
+from backend.plumbing import naive_datetime_error
+from backend.tokyo import TOKYO
 from bookings.errors import BookingRuleError
+from equipment.models import UsageMode  # the modes' names (a choices enum; nothing is queried)
 
 from .rules import (
-    TOKYO,
     HolidayTest,
     InstrumentPolicy,
     Interval,
@@ -28,31 +33,24 @@ from .rules import (
 )
 
 MESSAGES = {
-    "naive_datetime": _(
-        "日時にはタイムゾーン（例: +09:00）を付けてください。 (Give date-times with a time-zone offset.)"
-    ),
-    "end_before_start": _("終了日時は開始日時より後にしてください。 (The end must be after the start.)"),
-    "maintenance": _("この機器は保守中のため予約できません。 (The instrument is under maintenance.)"),
-    "retired": _("この機器は廃止されたため予約できません。 (The instrument has been retired.)"),
-    "mode_not_offered": _(
-        "この機器では利用形態「%(mode)s」を提供していません。 (The instrument does not offer the “%(mode)s” mode.)"
-    ),
-    "too_short": _("最短予約時間（%(n)d分）より短い予約です。 (Shorter than the minimum of %(n)d minutes.)"),
-    "too_long": _("最長予約時間（%(n)d分）を超える予約です。 (Longer than the maximum of %(n)d minutes.)"),
-    "off_grid": _("開始・終了は%(n)d分単位で指定してください。 (Start and end must be on the %(n)d-minute slot grid.)"),
-    "lead_time": _("受付締切（開始の%(n)d時間前）を過ぎています。 (Bookings close %(n)d hours before the start.)"),
-    "beyond_horizon": _("予約可能期間（%(n)d日先まで）を超えています。 (Bookings open only %(n)d days ahead.)"),
-    "public_holiday": _("祝日（%(date)s）は利用できません。 (The instrument is closed on public holidays: %(date)s.)"),
-    "outside_opening_hours": _("利用可能時間外です。 (Outside the instrument's opening hours.)"),
-    "downtime": _("機器の停止時間（%(start)s–%(end)s）と重なります。 (Overlaps a downtime, %(start)s–%(end)s.)"),
-    "qualification_required": _("自己操作には利用資格が必要です。 (Self-operation needs a qualification.)"),
+    "end_before_start": _("The end must be after the start."),
+    "maintenance": _("The instrument is under maintenance and cannot be booked."),
+    "retired": _("The instrument has been retired and cannot be booked."),
+    "mode_not_offered": _("The instrument does not offer the usage mode “%(mode)s”."),
+    "too_short": _("Shorter than the minimum booking of %(n)d minutes."),
+    "too_long": _("Longer than the maximum booking of %(n)d minutes."),
+    "off_grid": _("Start and end must be on the %(n)d-minute slot grid."),
+    "lead_time": _("Bookings close %(n)d hours before the start."),
+    "beyond_horizon": _("Bookings open only %(n)d days ahead."),
+    "public_holiday": _("The instrument is closed on public holidays (%(date)s)."),
+    "outside_opening_hours": _("Outside the instrument's opening hours."),
+    "downtime": _("Overlaps a downtime of the instrument (%(start)s–%(end)s)."),
+    "qualification_required": _("Self-operation needs a qualification."),
     "qualification_required_try_assisted": _(
-        "自己操作には利用資格が必要です。技術補助での利用は申請できます。"
-        " (Self-operation needs a qualification; you can request staff-assisted use instead.)"
+        "Self-operation needs a qualification; you can request staff-assisted use instead."
     ),
     "quota_exceeded": _(
-        "今月の利用上限（%(quota)g時間）を超えます（利用済み%(used)g時間、申請%(requested)g時間）。"
-        " (This exceeds the monthly quota of %(quota)g hours: %(used)g used, %(requested)g requested.)"
+        "This exceeds the monthly quota of %(quota)g hours (%(used)g hours used, %(requested)g hours requested)."
     ),
 }
 
@@ -63,7 +61,8 @@ def refusal(code: str, message: str = "", *, field: str | None = None, params: d
 
 
 def _local_text(moment: datetime) -> str:
-    return f"{moment.astimezone(TOKYO):%Y-%m-%d %H:%M}"
+    """A moment in a refusal's text: Tokyo time, as the reader's language writes it."""
+    return long_datetime(moment)
 
 
 @dataclass(frozen=True)
@@ -92,13 +91,14 @@ class BookingRequest:
 
 # Each check below returns the refusal for the one rule it names, or None. They run in the order of
 # REQUEST_CHECKS, and a check may take the ones before it as passed (aware datetimes, end after start).
-Check = Callable[[BookingRequest], BookingRuleError | None]
+Check = Callable[[BookingRequest], DomainError | None]
 
 
-def refuse_naive_datetime(request: BookingRequest) -> BookingRuleError | None:
+def refuse_naive_datetime(request: BookingRequest) -> DomainError | None:
+    """The product's one refusal of a datetime without an offset (backend.plumbing), named for the field."""
     for field in ("start", "end"):
         if getattr(request, field).utcoffset() is None:
-            return refusal("naive_datetime", field=field)
+            return naive_datetime_error(field)
     return None
 
 
@@ -117,7 +117,8 @@ def refuse_inactive_instrument(request: BookingRequest) -> BookingRuleError | No
 def refuse_mode_not_offered(request: BookingRequest) -> BookingRuleError | None:
     if request.mode in request.policy.modes:
         return None
-    return refusal("mode_not_offered", field="mode", params={"mode": request.mode})
+    name = UsageMode(request.mode).label if request.mode in UsageMode.values else request.mode
+    return refusal("mode_not_offered", field="mode", params={"mode": name})
 
 
 def refuse_too_short(request: BookingRequest) -> BookingRuleError | None:
@@ -156,7 +157,7 @@ def refuse_public_holiday(request: BookingRequest) -> BookingRuleError | None:
     """Named before opening hours, so the refusal says why the instrument is closed."""
     for day in local_dates(request.interval):
         if request.is_holiday(day):
-            return refusal("public_holiday", field="start", params={"date": day.isoformat()}, date=day.isoformat())
+            return refusal("public_holiday", field="start", params={"date": long_date(day)}, date=day.isoformat())
     return None
 
 

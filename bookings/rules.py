@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import jpholiday
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from backend.tokyo import TOKYO
 
 HolidayTest = Callable[[date], bool]
 

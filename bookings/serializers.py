@@ -3,13 +3,14 @@ is parsed. The booking API and the consultation API (a booking requested from a 
 one booking has one shape in the schema; they live here rather than in `bookings.api` because one app's API
 module never imports another's (tests/test_layers.py)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from backend.api import AwareDateTimeField, PrebuiltFields
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode
 
-from . import selectors
+from . import quotes, selectors
 from .models import Booking, BookingEvent
 
 
@@ -26,7 +27,8 @@ class EventSerializer(PrebuiltFields, serializers.ModelSerializer):
 
 
 class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
-    instrument_name = serializers.CharField(source="instrument.name", read_only=True)
+    # the instrument's name in the reader's language (its English name where it has one on an English request)
+    instrument_name = serializers.CharField(source="instrument.localized_name", read_only=True)
     institution = serializers.IntegerField(source="instrument.institution_id", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
     # null for a booking without a company (a member institution's researcher)
@@ -72,6 +74,7 @@ class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
+        data["quote"] = quotes.readable(obj.quote)  # each line's label in the reader's language
         request = self.context.get("request")
         if request is not None and not selectors.sees_full_details(request.user, obj):
             data["purpose"] = data["sample"] = None  # 成果非公開: the secretariat sees aggregates only
@@ -91,7 +94,5 @@ class BookingRequestSerializer(serializers.Serializer):
     def validate_instrument(self, value):
         instrument = equipment_selectors.instrument_for_request(value)
         if instrument is None:
-            raise serializers.ValidationError(
-                "指定された機器はありません。 (No such instrument.)", code="unknown_instrument"
-            )
+            raise serializers.ValidationError(_("There is no such instrument."), code="unknown_instrument")
         return instrument

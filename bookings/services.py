@@ -21,9 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.i18n import long_datetime
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
+from backend.tokyo import TOKYO
 from consortia.selectors import acting_company
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
@@ -93,8 +96,8 @@ def _transition(
     if from_status not in expected:
         raise Conflict(
             "invalid_transition",
-            f"この予約は「{booking.get_status_display()}」のため、この操作はできません。 "
-            f"(A {from_status} booking cannot be {action}.)",
+            _("This booking is “%(status)s”; it cannot be changed that way.")
+            % {"status": booking.get_status_display()},
             status_now=from_status,
         )
     now = timezone.now()
@@ -102,12 +105,14 @@ def _transition(
         status=to, sequence=F("sequence") + 1, updated_at=now, **fields
     )
     if changed != 1:
-        raise Conflict(
-            "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
-        )
+        raise _changed_meanwhile()
     booking.refresh_from_db(from_queryset=selectors.booking_rows())
     _record(booking, actor=actor, action=action, from_status=from_status, reason=reason, **(data or {}))
     return booking
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("booking_changed", _("The booking was changed meanwhile; reload the page."))
 
 
 def _check_slot(
@@ -140,7 +145,7 @@ def _check_slot(
         now=now,
         downtimes=downtimes,
         is_qualified=not rules.needs_qualification(policy, mode)  # only then is the answer read: spare the query
-        or equipment_selectors.is_qualified(requester, instrument, start.astimezone(rules.TOKYO).date()),
+        or equipment_selectors.is_qualified(requester, instrument, start.astimezone(TOKYO).date()),
         quota_hours=quota,
         used_hours_in_month=selectors.company_hours_in_month(company.id, start, exclude_id=exclude_id)
         if quota is not None
@@ -157,12 +162,12 @@ def _conflict(clash: rules.Interval | None) -> BookingConflict:
     extra = {}
     if clash is not None:
         extra["clash"] = {
-            "start": clash.start.astimezone(rules.TOKYO).isoformat(),
-            "end": clash.end.astimezone(rules.TOKYO).isoformat(),
+            "start": clash.start.astimezone(TOKYO).isoformat(),
+            "end": clash.end.astimezone(TOKYO).isoformat(),
         }
     return BookingConflict(
         "slot_taken",
-        "この時間帯は既に予約されています（準備・片付け時間を含む）。 (The slot overlaps another booking, buffers included.)",
+        _("The slot overlaps another booking (set-up and clean-up times included)."),
         field="start",
         **extra,
     )
@@ -216,7 +221,6 @@ def expire_overdue(*, instrument_id: int | None = None, now: datetime | None = N
                     actor=None,
                     action="expire",
                     from_status=Status.PENDING,
-                    reason="承認期限を過ぎました。 (No decision in time.)",
                 )
                 count += 1
     return count
@@ -232,14 +236,14 @@ def _ensure_staff(may, actor, booking: Booking) -> None:
     if not may(actor, booking):
         raise PermissionDenied(
             "not_institution_staff",
-            "この機器の機関の担当者のみ操作できます。 (Only the instrument's staff may do this.)",
+            _("Only the staff of the instrument's institution may do this."),
         )
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "理由を入力してください。 (A reason is required.)", field=field)
+        raise DomainError("reason_required", _("Give a reason."), field=field)
     return reason
 
 
@@ -281,12 +285,11 @@ def preview_request(
     require_aware(start=start, end=end)
     instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
-    on = start.astimezone(rules.TOKYO).date()
+    on = start.astimezone(TOKYO).date()
     if not equipment_selectors.may_book(actor, instrument, on=on):
         raise PermissionDenied(
             "cannot_book",
-            "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。 "
-            "(Only company users, member researchers and institution staff may book.)",
+            _("Only company users, researchers of member institutions and the institution's staff may book."),
         )
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=on
@@ -356,7 +359,7 @@ def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
     if expire_overdue(instrument_id=booking.instrument_id):
         booking.refresh_from_db()
     if booking.proposal_pending:
-        raise Conflict("awaiting_requester", "変更提案への申請者の回答待ちです。 (Waiting for the requester's answer.)")
+        raise Conflict("awaiting_requester", _("The requester has not answered the proposed time yet."))
     return _approve_at_fixed_price(
         booking, actor=actor, action="approve", reason=reason, decided_by=actor, decision_reason=reason
     )
@@ -389,9 +392,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
     _ensure_staff(selectors.may_decide, actor, booking)
     require_aware(start=start, end=end)
     if booking.status != Status.PENDING:
-        raise Conflict(
-            "invalid_transition", "承認待ちの予約にのみ提案できます。 (Only pending requests get proposals.)"
-        )
+        raise Conflict("invalid_transition", _("Another time can be proposed only for a pending request."))
     now = timezone.now()
     company = booking.company
     hold = _check_slot(
@@ -428,7 +429,7 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
 def _ensure_requester(may, actor, booking: Booking) -> None:
     """Raise a requester's verb's predicate (`selectors.may_answer_proposal` or `selectors.may_cancel`)."""
     if not may(actor, booking):
-        raise PermissionDenied("not_requester", "申請者のみ操作できます。 (Only the requester may do this.)")
+        raise PermissionDenied("not_requester", _("Only the requester may do this."))
 
 
 @_verb
@@ -436,7 +437,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     lock_current(booking)
     _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
-        raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
+        raise Conflict("no_proposal", _("There is no proposed time to answer."))
     return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
 
 
@@ -445,14 +446,14 @@ def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
     lock_current(booking)
     _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
-        raise Conflict("no_proposal", "回答する変更提案がありません。 (There is no proposal to answer.)")
+        raise Conflict("no_proposal", _("There is no proposed time to answer."))
     return _transition(
         booking,
         to=Status.CANCELLED,
         expected=(Status.PENDING,),
         actor=actor,
         action="decline",
-        reason=reason or "変更提案を辞退 (proposal declined)",
+        reason=reason,
         proposal_pending=False,
     )
 
@@ -470,9 +471,9 @@ def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = 
         if now > deadline:
             raise DomainError(
                 "cancellation_deadline_passed",
-                f"キャンセル期限（{deadline.astimezone(rules.TOKYO):%Y-%m-%d %H:%M}）を過ぎています。機器担当者に連絡してください。 "
-                "(The cancellation deadline has passed; contact the instrument's staff.)",
-                deadline=deadline.astimezone(rules.TOKYO).isoformat(),
+                _("The cancellation deadline (%(deadline)s) has passed; contact the instrument's staff.")
+                % {"deadline": long_datetime(deadline)},
+                deadline=deadline.astimezone(TOKYO).isoformat(),
             )
     return _transition(
         booking,
@@ -497,15 +498,13 @@ def complete(
     if actual_end <= actual_start:
         raise DomainError(
             "end_before_start",
-            "実利用の終了は開始より後にしてください。 (Actual end must follow start.)",
+            _("The actual end must be after the actual start."),
             field="actual_end",
         )
     if actual_start > now:
-        raise DomainError(
-            "use_in_future", "実利用の開始が未来の日時です。 (Actual start lies in the future.)", field="actual_start"
-        )
+        raise DomainError("use_in_future", _("The actual start lies in the future."), field="actual_start")
     if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", "予約開始前には利用実績を記録できません。 (The booking has not started yet.)")
+        raise DomainError("not_started", _("The booking has not started yet: its use cannot be recorded."))
     return _transition(
         booking,
         to=Status.COMPLETED,
@@ -524,7 +523,7 @@ def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | N
     _ensure_staff(selectors.may_record_use, actor, booking)
     now = now or timezone.now()
     if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", "予約開始前には不使用を記録できません。 (The booking has not started yet.)")
+        raise DomainError("not_started", _("The booking has not started yet: a no-show cannot be recorded."))
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )
@@ -538,7 +537,7 @@ def _clean_consumables(items) -> list[dict]:
     if not isinstance(items, list | tuple) or len(items) > MAX_CONSUMABLES:
         raise DomainError(
             "invalid_consumables",
-            f"消耗品は{MAX_CONSUMABLES}件までのリストです。 (At most 20 items.)",
+            _("Give the consumables as a list of at most %(n)d items.") % {"n": MAX_CONSUMABLES},
             field="consumables",
         )
     cleaned = []
@@ -560,8 +559,11 @@ def _clean_consumables(items) -> list[dict]:
         if not valid:
             raise DomainError(
                 "invalid_consumables",
-                f"{n + 1}件目: 品名（100字以内）・数量（1〜10,000）・単価（0〜10,000,000円）を指定してください。 "
-                "(Each item needs a label, a quantity of 1–10,000 and a unit price of 0–10,000,000 yen.)",
+                _(
+                    "Item %(n)d: give a name (at most 100 characters), a quantity (1 to 10,000) and a unit price "
+                    "(0 to 10,000,000 yen)."
+                )
+                % {"n": n + 1},
                 field="consumables",
                 index=n,
             )
@@ -569,7 +571,10 @@ def _clean_consumables(items) -> list[dict]:
             validate_name(label)  # a label is a name: it reaches the quotation, the invoice and their PDFs
         except ValidationError as error:
             raise DomainError(
-                "invalid_consumables", f"{n + 1}件目: {error.messages[0]}", field="consumables", index=n
+                "invalid_consumables",
+                _("Item %(n)d: %(error)s") % {"n": n + 1, "error": error.messages[0]},
+                field="consumables",
+                index=n,
             ) from None
         cleaned.append({"label": label, "quantity": quantity, "unit_price_jpy": price})
     return cleaned
@@ -585,7 +590,7 @@ def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Book
     if booking.status != Status.PENDING:
         raise Conflict(
             "price_fixed",
-            "承認済みの予約は料金が確定しているため変更できません。 (The price is fixed once approved.)",
+            _("The price was fixed at approval; the consumables can no longer change."),
             field="consumables",
         )
     booking.consumables = cleaned
@@ -594,9 +599,7 @@ def set_consumables(*, actor, booking: Booking, consumables: list[dict]) -> Book
         consumables=cleaned, quote=quote, updated_at=timezone.now()
     )
     if changed != 1:
-        raise Conflict(
-            "booking_changed", "予約が同時に変更されました。再読み込みしてください。 (The booking changed meanwhile.)"
-        )
+        raise _changed_meanwhile()
     booking.refresh_from_db(from_queryset=selectors.booking_rows())
     _record(booking, actor=actor, action="consumables", from_status=booking.status, consumables=cleaned)
     return booking
@@ -616,7 +619,7 @@ def send_digests(*, now: datetime | None = None) -> int:
 def calendar_feed_of(*, actor) -> CalendarFeed:
     """The actor's feed, made on first use."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("login_required", "ログインしてください。 (Log in first.)")
+        raise PermissionDenied("login_required", _("Log in first."))
     feed, _created = CalendarFeed.objects.get_or_create(user=actor)
     return feed
 

@@ -5,7 +5,6 @@ from .holds import (
     FEED_PAST,
     INSTRUMENT_FEED_FUTURE,
     POLICY_FIELDS,
-    TOKYO,
     booking_rows,
     bookings_visible_to,
     busy_between,
@@ -35,7 +34,6 @@ from .pages import (
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
 
 __all__ = [
-    "TOKYO",
     "POLICY_FIELDS",
     "policy_of",
     "policies_of",

@@ -6,13 +6,11 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
+from backend.tokyo import TOKYO
 from bookings import pricing, rules
 from bookings.models import Booking, BookingEvent
 from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
-
-TOKYO = rules.TOKYO
-
 
 POLICY_FIELDS = (
     "slot_minutes",

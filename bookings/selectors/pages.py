@@ -5,17 +5,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from backend.i18n import long_datetime
+from backend.tokyo import TOKYO
 from bookings import rules
 from bookings.models import Booking
 from consortia.selectors import access_for
 from equipment.models import Downtime, Instrument
 
-from .holds import (
-    TOKYO,
-    policy_of,
-    requestable_and_busy,
-)
+from .holds import policy_of, requestable_and_busy
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,8 @@ def approval_queue(user) -> QuerySet[Booking]:
 
 def warnings_for(bookings: list[Booking], *, now: datetime) -> dict[int, list[str]]:
     """What staff should notice before deciding: downtime now lying in the slot (added after the
-    request), a decision deadline within a day. One query whatever the number of bookings."""
+    request), a decision deadline within a day; in the reader's language. One query whatever the number of
+    bookings."""
     found: dict[int, list[str]] = {b.id: [] for b in bookings}
     if not bookings:
         return found
@@ -110,14 +110,14 @@ def warnings_for(bookings: list[Booking], *, now: datetime) -> dict[int, list[st
     ).values_list("instrument_id", "start", "end", "title"):
         for booking in by_instrument[instrument_id]:
             if s < booking.end and e > booking.start:
-                found[booking.id].append(f"停止期間と重複: {title or '—'} (overlaps downtime)")
+                found[booking.id].append(_("Overlaps a downtime: %(title)s") % {"title": title or "—"})
     for booking in bookings:
         if booking.status == Booking.Status.PENDING and booking.expires_at <= now + timedelta(hours=24):
             found[booking.id].append(
-                f"回答期限 {booking.expires_at.astimezone(TOKYO):%m/%d %H:%M} (decide by then or it expires)"
+                _("Decide by %(deadline)s, or the request expires.") % {"deadline": long_datetime(booking.expires_at)}
             )
         if booking.proposal_pending:
-            found[booking.id].append("変更提案への回答待ち (waiting for the requester's answer)")
+            found[booking.id].append(_("Waiting for the requester's answer to the proposed time."))
     return found
 
 

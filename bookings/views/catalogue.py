@@ -10,18 +10,19 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.plumbing import parse_aware_datetime
+from backend.tokyo import TOKYO
 from backend.web import call_service
 from consortia.selectors import access_for, companies_with_ids, consortium_list, fee_policy_of, institution_list
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode, UserCategory
 
-from .. import fees, selectors, services
+from .. import fees, quotes, selectors, services
 from ..forms import CatalogueFilter, RequestForm
 
-TOKYO = selectors.TOKYO
 PAGE_SIZE = 24
 
 
@@ -35,7 +36,7 @@ def catalogue(request):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and not form.is_valid():
-        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+        messages.error(request, _("Some filters were invalid and have been ignored."))
     instruments = equipment_selectors.instrument_list(
         q=filters.get("q", ""),
         consortium_id=filters.get("consortium"),
@@ -134,9 +135,7 @@ def instrument_page(request, pk: int):
             service = services.preview_request if request.POST.get("action") == "preview" else services.request_booking
             result = call_service(request, form, service, actor=user, instrument=instrument, **form.service_kwargs())
             if result is not None and service is services.request_booking:
-                messages.success(
-                    request, "予約を申請しました。承認をお待ちください。 (Request sent; awaiting approval.)"
-                )
+                messages.success(request, _("Request sent; it awaits approval."))
                 return redirect("booking-page", pk=result.pk)
             preview = result
     week_start = _week_start(request)
@@ -160,6 +159,7 @@ def instrument_page(request, pk: int):
             "fee_policy": policy,
             "form": form,
             "preview": preview,
+            "preview_quote": quotes.readable(preview.quote) if preview else None,
             "can_request": can_request,
             "consortia": instrument.institution.consortia.all(),
         },

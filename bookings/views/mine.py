@@ -11,11 +11,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backend.tokyo import TOKYO
 from backend.web import call_service, require_permission
 
-from .. import calendar, selectors, services
+from .. import calendar, quotes, selectors, services
 from ..feeds import ics_response
 from ..forms import CompletionForm, ConsumablesForm, ProposalForm, ReasonForm
 from ..models import Booking
@@ -47,7 +50,7 @@ def rotate_feed(request):
     services.rotate_calendar_feed(actor=request.user)
     messages.success(
         request,
-        "新しい配信URLを作りました。以前のURLは使えません。 (New feed address made; the old one no longer works.)",
+        _("A new feed address has been made; the old one no longer works."),
     )
     return redirect("my-bookings")
 
@@ -66,6 +69,7 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
     forms = forms or {}
     context = {
         "booking": booking,
+        "quote": quotes.readable(booking.quote),
         "details": selectors.sees_full_details(user, booking),
         "can": can,
         "is_staff": is_staff,
@@ -84,8 +88,8 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         or CompletionForm(
             prefix="complete",
             initial={
-                "actual_start": booking.start.astimezone(selectors.TOKYO),
-                "actual_end": booking.end.astimezone(selectors.TOKYO),
+                "actual_start": booking.start.astimezone(TOKYO),
+                "actual_end": booking.end.astimezone(TOKYO),
             },
         ),
     }
@@ -100,24 +104,24 @@ def booking_detail(request, pk: int):
 # verb → (form class, service, keyword arguments from the form, message); who may do it is
 # selectors.permitted_actions(user, booking)[verb] ("no_show" for "no-show")
 ACTIONS = {
-    "approve": (ReasonForm, services.approve, ("reason",), "承認しました。 (Approved.)"),
-    "reject": (ReasonForm, services.reject, ("reason",), "却下しました。 (Rejected.)"),
-    "propose": (ProposalForm, services.propose, ("start", "end", "reason"), "日時の変更を提案しました。 (Proposed.)"),
-    "accept": (None, services.accept_proposal, (), "提案を承諾しました。 (Proposal accepted.)"),
-    "decline": (ReasonForm, services.decline_proposal, ("reason",), "提案を辞退しました。 (Proposal declined.)"),
-    "cancel": (ReasonForm, services.cancel, ("reason",), "予約を取り消しました。 (Cancelled.)"),
+    "approve": (ReasonForm, services.approve, ("reason",), gettext_lazy("Approved.")),
+    "reject": (ReasonForm, services.reject, ("reason",), gettext_lazy("Rejected.")),
+    "propose": (ProposalForm, services.propose, ("start", "end", "reason"), gettext_lazy("Another time proposed.")),
+    "accept": (None, services.accept_proposal, (), gettext_lazy("Proposal accepted.")),
+    "decline": (ReasonForm, services.decline_proposal, ("reason",), gettext_lazy("Proposal declined.")),
+    "cancel": (ReasonForm, services.cancel, ("reason",), gettext_lazy("Booking cancelled.")),
     "complete": (
         CompletionForm,
         services.complete,
         ("actual_start", "actual_end"),
-        "利用実績を記録しました。 (Use recorded.)",
+        gettext_lazy("Use recorded."),
     ),
-    "no-show": (ReasonForm, services.mark_no_show, ("reason",), "無断不使用を記録しました。 (No-show recorded.)"),
+    "no-show": (ReasonForm, services.mark_no_show, ("reason",), gettext_lazy("No-show recorded.")),
     "consumables": (
         ConsumablesForm,
         services.set_consumables,
         ("consumables",),
-        "消耗品を設定し、見積を更新しました。 (Consumables set; the quote is updated.)",
+        gettext_lazy("Consumables set; the quote is updated."),
     ),
 }
 
@@ -150,7 +154,7 @@ def booking_ics(request, pk: int):
     """The booking as a calendar file to open or import (same UID as in the feeds)."""
     booking = _visible_booking(request, pk)
     if selectors.sees_full_details(request.user, booking):
-        content = calendar.personal_feed(booking.instrument.name, [booking])
+        content = calendar.personal_feed(booking.instrument.localized_name, [booking])
     else:  # e.g. the secretariat and a confidential booking: busy time only
         content = calendar.instrument_feed(booking.instrument, [booking], [])
     return ics_response(content, f"kyoyo-booking-{booking.pk}.ics")

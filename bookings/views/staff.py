@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from backend.errors import DomainError
 from backend.plumbing import parse_day
+from backend.tokyo import TOKYO
 from backend.web import staff_only
 
 from .. import selectors
-
-TOKYO = selectors.TOKYO
 
 
 @staff_only

@@ -193,7 +193,7 @@ def test_a_name_with_line_breaks_gives_a_valid_instrument_feed(world, sem, day, 
     store_legacy_names(world, sem)
     events = parsed(api.get(f"/api/v1/instruments/{sem.pk}/calendar.ics"))
     assert set(events) == {f"{booking.uid}@kyoyo", f"downtime-{downtime.pk}@kyoyo"}
-    assert str(events[f"{booking.uid}@kyoyo"]["SUMMARY"]) == f"{READ_BACK} 予約済み (booked)"
+    assert str(events[f"{booking.uid}@kyoyo"]["SUMMARY"]) == f"{READ_BACK} 予約済み"
     assert str(events[f"{booking.uid}@kyoyo"]["LOCATION"]) == f"{READ_BACK}、{READ_BACK}"
     assert str(events[f"downtime-{downtime.pk}@kyoyo"]["SUMMARY"]).endswith(f": {READ_BACK}")
 
@@ -206,7 +206,7 @@ def test_a_name_with_line_breaks_gives_a_valid_personal_feed(world, sem, day, ap
     (event,) = parsed(response).values()
     assert str(event["UID"]) == f"{booking.uid}@kyoyo"
     assert str(event["SUMMARY"]).startswith(READ_BACK) and "一行目\n二行目" in str(event["DESCRIPTION"])
-    assert vobject.readOne(response.content.decode()).x_wr_calname.value == f"Kyoyo 予約 ({READ_BACK} {READ_BACK})"
+    assert vobject.readOne(response.content.decode()).x_wr_calname.value == f"Kyoyo 予約（{READ_BACK} {READ_BACK}）"
 
 
 def test_approving_a_booking_on_such_an_instrument_works_and_sends_a_valid_invitation(

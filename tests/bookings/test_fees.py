@@ -8,11 +8,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings import fees, services
+from bookings import fees, quotes, services
 from bookings.models import Booking
 from consortia.models import FeePolicy
 from consortia.services import update_fee_policy
@@ -67,7 +67,8 @@ def test_every_multiplier_staff_time_and_consumables_by_hand(
     use = quote["lines"][0]
     assert use["amount_jpy"] == 26646
     assert use["label"] == "走査電子顕微鏡 JSM-IT800 技術補助 1.5時間 × 4,555円 × 成果非公開2 × 地域外1.5 × 大企業1.3"
-    assert [m["name"] for m in use["multipliers"]] == ["成果非公開", "地域外", "大企業"]
+    assert [m["name"] for m in use["multipliers"]] == ["成果非公開", "地域外", "大企業"]  # named in Japanese by default
+    assert [m["kind"] for m in use["multipliers"]] == ["confidential", "outside_region", "large_company"]
     assert quote["lines"][1]["label"] == "技術職員 1.5時間 × 3,000円"
     assert lines(quote) == [("use", 26646), ("staff", 4500), ("consumable", 750), ("consumable", 1200)]
     # 26,646 + 4,500 + 750 + 1,200 = 33,096; tax 3,309.6 → 3,309; total 36,405
@@ -212,26 +213,41 @@ def test_the_fee_policy_is_set_by_the_institutions_staff_with_a_valid_registrati
 # --- The arithmetic alone ----------------------------------------------------------------------------------------
 def test_a_line_is_rounded_down_once_after_every_multiplier(day):
     start, end = at(day, 10), at(day, 10, 20)  # 20 minutes
-    multipliers = [fees.Multiplier("成果非公開", Decimal("1.5")), fees.Multiplier("大企業", Decimal("1.3"))]
+    multipliers = [
+        fees.Multiplier(fees.CONFIDENTIAL, Decimal("1.5")),
+        fees.Multiplier(fees.LARGE_COMPANY, Decimal("1.3")),
+    ]
     quote = fees.build_quote(
-        rate_amount=1001, rate_unit="hour", start=start, end=end, label="X", multipliers=multipliers
+        rate_amount=1001,
+        rate_unit="hour",
+        start=start,
+        end=end,
+        instrument_name="X",
+        mode="self",
+        multipliers=multipliers,
     )
     # 1,001 × 20/60 × 1.5 × 1.3 = 650.65 → 650 (rounding each step down would give 333 → 499 → 648)
     assert quote["lines"][0]["amount_jpy"] == 650
-    assert quote["lines"][0]["label"] == "X 20分 × 1,001円/時間 × 成果非公開1.5 × 大企業1.3"
+    with translation.override("ja"):
+        assert quotes.line_text(quote["lines"][0]) == "X 自己操作 20分 × 1,001円/時間 × 成果非公開1.5 × 大企業1.3"
+    with translation.override("en"):
+        assert quotes.line_text(quote["lines"][0]) == (
+            "X, self-operated: 20 minutes × ¥1,001 per hour × results not published 1.5 × large company 1.3"
+        )
     assert (quote["tax_jpy"], quote["total_jpy"]) == (65, 715)
 
 
 def test_per_sample_rates_and_a_factor_of_one_is_not_named(day):
     terms = fees.FeeTerms(confidential=Decimal("1"), outside_region=Decimal("1.25"))
     multipliers = fees.applicable_multipliers(terms, confidential=True, outside_region=True, large_from_sme_rate=False)
-    assert [m.name for m in multipliers] == ["地域外"]
+    assert [m.kind for m in multipliers] == [fees.OUTSIDE_REGION]
     quote = fees.build_quote(
         rate_amount=12345,
         rate_unit="sample",
         start=at(day, 10),
         end=at(day, 11),
-        label="ICP",
+        instrument_name="ICP",
+        mode="commissioned",
         samples=3,
         multipliers=multipliers,
     )

@@ -2,6 +2,7 @@
 the input kept, nobody sees another company's details, no staff page acts on another institution."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -143,12 +144,17 @@ def test_anonymous_users_are_sent_to_log_in_before_requesting(world, sem, client
 
 
 def test_a_user_without_a_company_or_institution_cannot_request(world, sem, client, day):
-    client = logged_in(client, UserFactory())
+    nobody = UserFactory()
+    client = logged_in(client, nobody)
     assert "id_start" not in client.get(f"/instruments/{sem.pk}/").content.decode()  # no form offered
     response = client.post(f"/instruments/{sem.pk}/", form_body(day))
     # The pages' refusal policy: a refused permission is a 403 page saying why, not a remark on the form.
     assert response.status_code == 403 and not Booking.objects.exists()
-    assert "Only company users, member researchers and institution staff may book." in response.content.decode()
+    assert "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。" in response.content.decode()
+    nobody.language = "en"
+    nobody.save(update_fields=["language"])
+    in_english = unescape(client.post(f"/instruments/{sem.pk}/", form_body(day)).content.decode())
+    assert "Only company users, researchers of member institutions and the institution's staff may book." in in_english
 
 
 # --- My bookings and one booking --------------------------------------------------------------------

@@ -1,14 +1,16 @@
 """bookings.rules and bookings.request_rules: interval arithmetic, opening hours, availability and the request
 checks (pure; no database)."""
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from backend.errors import DomainError
+from backend.plumbing import naive_datetime_error
 from bookings import request_rules, rules
 from bookings.errors import BookingRuleError
 from bookings.request_rules import REQUEST_CHECKS, BookingRequest, check_request
@@ -28,6 +30,8 @@ from bookings.rules import (
     subtract,
     total_seconds,
 )
+from equipment.models import UsageMode
+from tests.language import JAPANESE, bilingual_pairs
 
 WEEKDAYS_WITH_LUNCH = tuple(
     (weekday, opens, closes) for weekday in range(5) for opens, closes in ((time(9), time(12)), (time(13), time(17)))
@@ -79,18 +83,27 @@ def check(**overrides):
 
 
 def refusal(**overrides) -> BookingRuleError:
+    """The refusal of a request, checked to be in one language: Japanese by default, English on request."""
     with pytest.raises(BookingRuleError) as caught:
         check(**overrides)
-    assert_japanese_first(caught.value.message)
-    assert caught.value.status == 400
+    assert_one_language(caught.value.message, japanese=True)
+    with translation.override("en"), pytest.raises(BookingRuleError) as in_english:
+        check(**overrides)
+    assert_one_language(in_english.value.message, japanese=False)
+    assert caught.value.status == 400 and in_english.value.code == caught.value.code
     return caught.value
 
 
-def assert_japanese_first(message: str):
-    """Japanese, then the English in parentheses at the end: "利用可能時間外です。 (Outside … hours.)"."""
-    japanese, english = re.fullmatch(r"(.+?) \((.+)\)", message).groups()
-    assert re.match(r"[\u3040-\u30ff\u4e00-\u9fff]", japanese), message
-    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", english), message
+def check_refused(**overrides):
+    with pytest.raises(BookingRuleError) as caught:
+        check(**overrides)
+    return caught.value
+
+
+def assert_one_language(message: str, *, japanese: bool):
+    """「利用可能時間外です。」 alone, or "Outside the instrument's opening hours." alone: never the two."""
+    assert bool(JAPANESE.search(message)) is japanese, message
+    assert not bilingual_pairs(message), message
 
 
 # --- check_request: the happy path and one test per refusal --------------------------------------------------------
@@ -104,8 +117,11 @@ def test_a_request_that_keeps_every_rule_passes():
 @pytest.mark.parametrize("field", ["start", "end"])
 def test_naive_datetimes_are_refused(field):
     naive = {"start": datetime(2026, 11, 24, 10), "end": datetime(2026, 11, 24, 11)}[field]
-    error = refusal(**{field: naive})
-    assert (error.code, error.field) == ("naive_datetime", field)
+    with pytest.raises(DomainError) as caught:
+        check(**{field: naive})
+    error = caught.value
+    assert (error.code, error.field, error.status) == ("naive_datetime", field, 400)
+    assert error.message == naive_datetime_error(field).message  # the product's one refusal of naive input
 
 
 def test_end_must_come_after_start():
@@ -120,10 +136,14 @@ def test_an_instrument_that_is_not_active_takes_no_bookings(status):
     assert error.extra == {"instrument_status": status}
 
 
-def test_a_mode_the_instrument_does_not_offer_is_refused():
-    error = refusal(mode="commissioned")
+def test_a_mode_the_instrument_does_not_offer_is_refused_naming_the_mode_in_the_readers_language():
+    error = check_refused(mode="commissioned")
     assert (error.code, error.field) == ("mode_not_offered", "mode")
-    assert "commissioned" in error.message
+    assert "依頼分析" in error.message and error.message.startswith("この機器では利用形態「")
+    with translation.override("en"):
+        english = check_refused(mode="commissioned").message
+        assert str(UsageMode.COMMISSIONED.label) in english  # its name (equipment's label), not its code
+    assert english.startswith("The instrument does not offer the usage mode “")
 
 
 def test_a_booking_shorter_than_the_minimum_is_refused():
@@ -203,7 +223,9 @@ def test_the_holiday_calendar_can_be_injected():
 def test_a_request_outside_opening_hours_is_refused(start, end):
     error = refusal(start=start, end=end)
     assert error.code == "outside_opening_hours"
-    assert error.message == "利用可能時間外です。 (Outside the instrument's opening hours.)"
+    assert error.message == "利用可能時間外です。"
+    with translation.override("en"):
+        assert check_refused(start=start, end=end).message == "Outside the instrument's opening hours."
 
 
 def test_a_request_overlapping_downtime_is_refused_and_names_the_downtime():
@@ -211,13 +233,18 @@ def test_a_request_overlapping_downtime_is_refused_and_names_the_downtime():
     error = refusal(downtimes=[Interval(jst(24, 9), jst(24, 10)), downtime])  # the first only touches
     assert error.code == "downtime"
     assert error.extra == {"clash": {"start": "2026-11-24T10:30:00+09:00", "end": "2026-11-24T12:00:00+09:00"}}
-    assert "10:30–2026-11-24 12:00" in error.message
+    assert "2026年11月24日 10:30〜2026年11月24日 12:00" in error.message  # Tokyo time, as Japanese writes it
+    with translation.override("en"):
+        english = check_refused(downtimes=[downtime]).message
+    assert "Nov. 24, 2026, 10:30–Nov. 24, 2026, 12:00" in english
 
 
 def test_self_operation_needs_a_qualification_and_suggests_staff_assisted_use():
     error = refusal(is_qualified=False)
     assert (error.code, error.field) == ("qualification_required", "mode")
-    assert "技術補助" in error.message and "staff-assisted" in error.message
+    assert "技術補助" in error.message
+    with translation.override("en"):
+        assert "staff-assisted" in check_refused(is_qualified=False).message
 
     self_only = InstrumentPolicy(**{**POLICY.__dict__, "modes": ("self",)})
     assert "技術補助" not in refusal(policy=self_only, is_qualified=False).message
@@ -274,7 +301,9 @@ def test_each_check_alone_refuses_its_case_with_what_check_request_raises(rule, 
     assert rule(BookingRequest(**VALID_REQUEST)) is None
     alone = rule(BookingRequest(**{**VALID_REQUEST, **overrides}))
     assert alone.code == code
-    raised = refusal(**overrides)
+    with pytest.raises(DomainError) as caught:  # a BookingRuleError, but the naive datetime's (backend.plumbing)
+        check(**overrides)
+    raised = caught.value
     assert (raised.code, raised.field, raised.message, raised.extra) == (
         alone.code,
         alone.field,

@@ -48,7 +48,10 @@ def test_the_quote_names_the_large_company_multiplier_only_when_priced_from_the_
     facts = dict(terms=terms, instrument_name="SEM", mode="self", start=start, end=start + timedelta(hours=2))
     facts.update(confidential=False, outside_region=False)
     from_sme = fees.quote(rate=rate("large", "self", large_company="1.3"), **facts)
-    assert from_sme["lines"][0]["amount_jpy"] == 26_000 and from_sme["lines"][0]["multipliers"][0]["name"] == "大企業"
+    assert (
+        from_sme["lines"][0]["amount_jpy"] == 26_000
+        and from_sme["lines"][0]["multipliers"][0]["kind"] == "large_company"
+    )
     own = fees.quote(rate=fees.CategoryRate(17_000, "hour"), **facts)
     assert own["lines"][0]["amount_jpy"] == 34_000 and own["lines"][0]["multipliers"] == []
 
