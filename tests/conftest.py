@@ -2,13 +2,13 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from backend.catalogues import compile_catalogues
-
 from tests.bookings.conftest import at, iso, working_day
 from tests.factories import (
     CompanyFactory,
@@ -30,6 +30,15 @@ def pytest_configure(config):
 # cannot turn a correct property into a flaky failure.
 hypothesis_settings.register_profile("kyoyo", deadline=None)
 hypothesis_settings.load_profile("kyoyo")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a page requested in English leaves English active in the thread
+    (Django's LocaleMiddleware does not deactivate it), which would turn a later test's messages English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,6 @@
 from datetime import date, datetime, time, timedelta
 
 import jpholiday
-import pytest
-from django.conf import settings
-from django.utils import translation
 
 from backend.tokyo import TOKYO
 
@@ -22,12 +19,3 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def iso(moment: datetime) -> str:
     return moment.isoformat()
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Every test starts in the default language: a page requested in English leaves English active in the thread
-    (Django's LocaleMiddleware does not deactivate it), which would turn a later test's messages English."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
