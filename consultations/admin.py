@@ -8,7 +8,7 @@ from backend.search import lock_sources, refresh_search_text
 
 from .models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
 
-HIDDEN = _("（非公開 confidential）")
+HIDDEN = _("(confidential)")
 
 
 def _shown(consultation: Consultation, text: str) -> str:
@@ -42,7 +42,7 @@ class ReferralInline(ReadOnlyInline):
     fields = ["institution", "referred_by", "created_at", "first_answered_at", "shown_note"]
     readonly_fields = fields
 
-    @admin.display(description=_("紹介メモ (note)"))
+    @admin.display(description=_("note"))
     def shown_note(self, obj):
         return _shown(obj.consultation, obj.note)
 
@@ -52,7 +52,7 @@ class MessageInline(ReadOnlyInline):
     fields = ["created_at", "author", "side", "institution", "shown_body"]
     readonly_fields = fields
 
-    @admin.display(description=_("本文 (message)"))
+    @admin.display(description=_("message"))
     def shown_body(self, obj):
         return _shown(obj.consultation, obj.body)
 
@@ -84,11 +84,11 @@ class ConsultationAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [ReferralInline, MessageInline]
 
-    @admin.display(description=_("件名 (title)"))
+    @admin.display(description=_("title"))
     def shown_title(self, obj):
         return _shown(obj, obj.title)
 
-    @admin.display(description=_("相談内容 (description)"))
+    @admin.display(description=_("description"))
     def shown_description(self, obj):
         return _shown(obj, obj.description)
 
@@ -101,7 +101,7 @@ class ReferralAdmin(ReadOnlyAdmin):
     fields = ["consultation_id", "institution", "referred_by", "created_at", "first_answered_at", "shown_note"]
     readonly_fields = fields
 
-    @admin.display(description=_("紹介メモ (note)"))
+    @admin.display(description=_("note"))
     def shown_note(self, obj):
         return _shown(obj.consultation, obj.note)
 
@@ -114,7 +114,7 @@ class MessageAdmin(ReadOnlyAdmin):
     fields = ["consultation_id", "side", "author", "institution", "created_at", "shown_body"]
     readonly_fields = fields
 
-    @admin.display(description=_("本文 (message)"))
+    @admin.display(description=_("message"))
     def shown_body(self, obj):
         return _shown(obj.consultation, obj.body)
 

@@ -6,6 +6,7 @@ bookings, inbox), and the expert directory's; split, each action would sit apart
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -22,7 +23,7 @@ from consortia.selectors import access_for, consortium_list, institution_choices
 from equipment.selectors import instrument_choices
 
 from . import selectors, services
-from .models import Consultation, ExpertProfile, Message, Referral, display_name
+from .models import Consultation, ExpertProfile, Message, Referral
 
 # Consultations are private to their parties. Session authentication is asked first so that a request
 # without credentials is refused with 403 (DRF answers 401 only when the first scheme names a challenge).
@@ -30,7 +31,13 @@ PRIVATE_AUTHENTICATION = [SessionAuthentication, ApiTokenAuthentication]
 
 
 def _ref(obj, name: str | None = None) -> dict | None:
+    """{id, name}: the name in the reader's language (a thing's localized name, `str()`) unless given."""
     return None if obj is None else {"id": obj.pk, "name": name if name is not None else str(obj)}
+
+
+def _person(user) -> str | None:
+    """A person's name in the reader's language (consortia.User.display_name), None for nobody."""
+    return None if user is None else user.display_name
 
 
 # --- Serializers -----------------------------------------------------------------------------------------------
@@ -99,7 +106,7 @@ class ConsultationListSerializer(serializers.ModelSerializer):
         return _ref(obj.company, obj.company.name)
 
     def get_consortium(self, obj) -> dict:
-        return _ref(obj.consortium, obj.consortium.name)
+        return _ref(obj.consortium)
 
     def get_overdue(self, obj) -> bool:
         """Not referred two business days after it arrived (the coordinators are reminded once)."""
@@ -126,16 +133,16 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
 
     def get_institution(self, obj) -> dict:
-        return _ref(obj.institution, obj.institution.name)
+        return _ref(obj.institution)
 
     def get_referred_by(self, obj) -> str | None:
-        return display_name(obj.referred_by) if obj.referred_by_id else None
+        return _person(obj.referred_by) if obj.referred_by_id else None
 
     def get_instruments(self, obj) -> list[dict]:
-        return [_ref(i, i.name) for i in obj.instruments.all()]
+        return [_ref(i) for i in obj.instruments.all()]
 
     def get_experts(self, obj) -> list[dict]:
-        return [_ref(e, display_name(e.user)) for e in obj.experts.all()]
+        return [_ref(e, e.user.display_name) for e in obj.experts.all()]
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -148,10 +155,10 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "side", "institution", "body", "created_at"]
 
     def get_author(self, obj) -> str:
-        return display_name(obj.author)
+        return _person(obj.author)
 
     def get_institution(self, obj) -> dict | None:
-        return _ref(obj.institution, obj.institution.name) if obj.institution_id else None
+        return _ref(obj.institution) if obj.institution_id else None
 
 
 class ConsultationDetailSerializer(ConsultationListSerializer):
@@ -177,20 +184,21 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
         ]
 
     def get_requester(self, obj) -> str:
-        return display_name(obj.requester)
+        return _person(obj.requester)
 
     def get_response_time_hours(self, obj) -> float | None:
         return round(obj.response_time.total_seconds() / 3600, 1) if obj.response_time is not None else None
 
     def get_suggestions(self, obj) -> list[dict]:
-        """The suggestions made when the company asked; experts who have since left the directory are left out."""
+        """The suggestions made when the company asked, names and reasons in the reader's language; experts who have
+        since left the directory are left out."""
         return selectors.current_suggestions(obj)
 
     def get_bookings(self, obj) -> list[dict]:
         return [
             {
                 "id": link.booking_id,
-                "instrument": _ref(link.booking.instrument, link.booking.instrument.name),
+                "instrument": _ref(link.booking.instrument),
                 "institution": link.booking.instrument.institution_id,
                 "start": serializers.DateTimeField().to_representation(link.booking.start),
                 "end": serializers.DateTimeField().to_representation(link.booking.end),
@@ -215,13 +223,13 @@ class ExpertSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "institution", "keywords", "bio", "instruments"]
 
     def get_name(self, obj) -> str:
-        return display_name(obj.user)
+        return obj.user.display_name
 
     def get_institution(self, obj) -> dict:
-        return _ref(obj.institution, obj.institution.name)
+        return _ref(obj.institution)
 
     def get_instruments(self, obj) -> list[dict]:
-        return [_ref(i, i.name) for i in obj.instruments.all()]
+        return [_ref(i) for i in obj.instruments.all()]
 
 
 class OwnExpertSerializer(ExpertSerializer):
@@ -268,7 +276,9 @@ class ConsultationViewSet(
         wanted = params["status"].split(",") if params.get("status") else []
         unknown = set(wanted) - set(Consultation.Status.values)
         if unknown:
-            raise serializers.ValidationError({"status": [f"不明な状態です: {', '.join(sorted(unknown))} (Unknown.)"]})
+            raise serializers.ValidationError(
+                {"status": [_("Unknown status: %(statuses)s") % {"statuses": ", ".join(sorted(unknown))}]}
+            )
         qs = selectors.filter_consultations(
             qs,
             statuses=wanted,
@@ -290,7 +300,7 @@ class ConsultationViewSet(
     @extend_schema(
         request=ConsultationCreateSerializer,
         responses={201: ConsultationDetailSerializer},
-        description="Describe a problem in plain Japanese; the answer carries the suggestions.",
+        description="Describe a problem in plain words; the answer carries the suggestions.",
     )
     def create(self, request, *args, **kwargs):
         form = ConsultationCreateSerializer(data=request.data)
@@ -305,7 +315,7 @@ class ConsultationViewSet(
         """A coordinator's inbox: new consultations of their consortia, oldest first, with `overdue`."""
         access = access_for(request.user)
         if not access.coordinator_of:
-            raise PermissionDenied("not_coordinator", "コーディネータのみ利用できます。 (Coordinators only.)")
+            raise PermissionDenied("not_coordinator", _("Coordinators only."))
         qs = (
             selectors.consultations_visible_to(request.user)
             .filter(consortium_id__in=access.coordinator_of, status=Consultation.Status.NEW)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
-    verbose_name = _("技術相談 (technical consultations)")
+    verbose_name = _("Technical consultations")

@@ -2,23 +2,26 @@
 consultations.services, whose refusals the pages show next to the field they name."""
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from backend.plumbing import ID_MAX
-from backend.web import TOKYO
+from backend.tokyo import TOKYO
 from consortia.models import Company
 from consortia.selectors import companies_with_ids, consortium_list, institution_choices
 from equipment.selectors import instrument_choices
 
 from . import services
-from .models import Consultation, ExpertProfile, display_name
+from .models import Consultation, ExpertProfile, Referral
 
 TEXT = {"max_length": services.TEXT_MAX}
-SEVERAL = "Ctrl（Macは⌘）を押しながらクリックすると複数選べます。 (Hold Ctrl or ⌘ to pick several.)"
+SEVERAL = _("Hold Ctrl (⌘ on a Mac) and click to pick several.")
 
 
 def label(model, name: str) -> str:
-    """The model field's own label ("件名 (title)"): one wording for admin, API schema and pages."""
-    return model._meta.get_field(name).verbose_name
+    """The model field's own label ("title"), capitalised as a form writes it: one wording for admin, API schema
+    and pages."""
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class IdsField(forms.TypedMultipleChoiceField):
@@ -31,46 +34,48 @@ class ConsultationForm(forms.Form):
     title = forms.CharField(
         label=label(Consultation, "title"),
         max_length=services.TITLE_MAX,
-        widget=forms.TextInput(attrs={"placeholder": "例：樹脂の破断面を観察したい"}),
-        help_text="ひとことで。 (In a few words.)",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. We want to look at the fracture surface of a resin part")}
+        ),
+        help_text=_("In a few words."),
     )
     description = forms.CharField(
         label=label(Consultation, "description"),
         widget=forms.Textarea(
             attrs={
                 "rows": 6,
-                "placeholder": "例：樹脂の破断面を観察したい。射出成形した部品が割れたので、原因を調べたい。",
+                "placeholder": _(
+                    "e.g. We want to look at the fracture surface of a resin part. An injection-moulded part "
+                    "cracked and we want to find out why."
+                ),
             }
         ),
-        help_text=(
-            "専門用語は要りません。何に困っているか、何を知りたいか、試料は何かをふだんの言葉で書いてください。"
-            "送ると、合いそうな機関・機器・専門家をすぐに表示します。 "
-            "(No jargon needed: say in everyday words what the problem is, what you want to know and what the sample "
-            "is. Sending shows the institutions, instruments and experts that fit at once.)"
+        help_text=_(
+            "No jargon needed: say in everyday words what the problem is, what you want to know and what the sample "
+            "is. Sending shows the institutions, instruments and experts that fit at once."
         ),
         **TEXT,
     )
     consortium = forms.TypedChoiceField(
-        label="相談先の協議会 (consortium asked)",
+        label=_("Consortium asked"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text="空欄なら所在地の協議会に届きます。 (Left empty: the consortium of your prefecture.)",
+        help_text=_("Left empty, it goes to the consortium of your prefecture."),
     )
     confidential = forms.BooleanField(
-        label="非公開で相談する (confidential)",
+        label=_("Ask confidentially"),
         required=False,
-        help_text=(
-            "件名・内容はメールに載せず、相談の当事者（貴社・コーディネータ・紹介先の担当者）だけが読めます。 "
-            "(Title and text never go into e-mails; only you, the coordinators and the referred staff read them.)"
+        help_text=_(
+            "Title and text never go into e-mails; only you, the coordinators and the referred staff read them."
         ),
     )
-    company = forms.TypedChoiceField(label="相談する企業 (company)", coerce=int, required=False, empty_value=None)
+    company = forms.TypedChoiceField(label=_("Company asking"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consortium"].choices = [("", "所在地の協議会（自動） (automatic)")] + [
-            (c.id, c.name) for c in consortium_list()
+        self.fields["consortium"].choices = [("", _("The consortium of your prefecture (automatic)"))] + [
+            (c.id, c.localized_name) for c in consortium_list()
         ]
         if len(companies) > 1:
             self.fields["company"].choices = [("", "")] + [(c.id, c.name) for c in companies]
@@ -95,7 +100,7 @@ def companies_of(access) -> list[Company]:
 
 # --- The thread ----------------------------------------------------------------------------------------------------
 class MessageForm(forms.Form):
-    body = forms.CharField(label="メッセージ (message)", widget=forms.Textarea(attrs={"rows": 4}), **TEXT)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), **TEXT)
 
 
 class CloseForm(forms.Form):
@@ -109,20 +114,20 @@ class ReferForm(forms.Form):
     institution (a small script hides the other institutions' groups; without it the service refuses a
     mismatch next to the field)."""
 
-    institution = forms.TypedChoiceField(label="紹介先機関 (institution)", coerce=int, empty_value=None)
+    institution = forms.TypedChoiceField(label=label(Referral, "institution"), coerce=int, empty_value=None)
     note = forms.CharField(
-        label="紹介メモ (note)",
+        label=label(Referral, "note"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="紹介先と企業の両方が読みます。 (Read by the institution and by the company.)",
+        help_text=_("Read by the institution and by the company."),
         **TEXT,
     )
     instruments = IdsField(
-        label="紹介する機器（任意） (instruments, optional)",
+        label=_("Instruments to name (optional)"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=SEVERAL,
     )
     experts = IdsField(
-        label="紹介する専門家（任意） (experts, optional)",
+        label=_("Experts to name (optional)"),
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text=SEVERAL,
     )
@@ -132,13 +137,13 @@ class ReferForm(forms.Form):
         here, elsewhere = [], []
         for institution in institutions:
             own = consultation.consortium_id in {m.consortium_id for m in institution.memberships_in_force}
-            (here if own else elsewhere).append((institution.id, institution.name))
+            (here if own else elsewhere).append((institution.id, institution.localized_name))
         self.fields["institution"].choices = [("", "")] + [
-            (f"{consultation.consortium.name}", here),
-            ("他の協議会（広域連携） (other consortia)", elsewhere),
+            (consultation.consortium.localized_name, here),
+            (_("Other consortia (wide-area cooperation)"), elsewhere),
         ]
-        self.fields["instruments"].choices = _grouped(instruments, lambda i: i.name)
-        self.fields["experts"].choices = _grouped(experts, lambda e: display_name(e.user))
+        self.fields["instruments"].choices = _grouped(instruments, lambda i: i.localized_name)
+        self.fields["experts"].choices = _grouped(experts, lambda e: e.user.display_name)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -156,17 +161,19 @@ def _grouped(objects, name) -> list:
     """Choices in one group per institution, in the order given (by institution)."""
     groups: dict[str, list] = {}
     for obj in objects:
-        groups.setdefault(obj.institution.name, []).append((obj.id, name(obj)))
+        groups.setdefault(obj.institution.localized_name, []).append((obj.id, name(obj)))
     return list(groups.items())
 
 
 class LinkBookingForm(forms.Form):
-    booking = forms.TypedChoiceField(label="この相談から申請した予約 (booking)", coerce=int, empty_value=None)
+    booking = forms.TypedChoiceField(
+        label=_("Booking requested because of this consultation"), coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, bookings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["booking"].choices = [("", "")] + [
-            (b.id, f"{b.instrument.name} — {b.start.astimezone(TOKYO):%Y-%m-%d %H:%M}") for b in bookings
+            (b.id, f"{b.instrument.localized_name} — {b.start.astimezone(TOKYO):%Y-%m-%d %H:%M}") for b in bookings
         ]
 
 
@@ -203,16 +210,15 @@ class ExpertProfileForm(forms.Form):
     listed = forms.BooleanField(
         label=label(ExpertProfile, "listed"),
         required=False,
-        help_text=(
-            "掲載すると、ログインした利用者の名簿と技術相談の候補にお名前が出ます。 "
-            "(Listed: your name appears in the directory for logged-in users and in consultations' suggestions.)"
+        help_text=_(
+            "Listed, your name appears in the directory for logged-in users and in consultations' suggestions."
         ),
     )
     keywords = forms.CharField(
         label=label(ExpertProfile, "keywords"),
         max_length=1000,
         required=False,
-        help_text="空白または読点で区切ります。例：破断面 表面観察 EDS (Separated by spaces or commas.)",
+        help_text=_("Separated by spaces or commas, e.g. fracture surface, surface observation, EDS"),
     )
     bio = forms.CharField(
         label=label(ExpertProfile, "bio"), required=False, widget=forms.Textarea(attrs={"rows": 4}), **TEXT
@@ -223,11 +229,11 @@ class ExpertProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.institutions = list(institutions)
         if len(self.institutions) > 1:
-            self.fields["institution"].choices = [("", "")] + [(i.id, i.name) for i in institutions]
-            self.fields["instruments"].choices = _grouped(instruments, lambda i: i.name)
+            self.fields["institution"].choices = [("", "")] + [(i.id, i.localized_name) for i in institutions]
+            self.fields["instruments"].choices = _grouped(instruments, lambda i: i.localized_name)
         else:
             del self.fields["institution"]
-            self.fields["instruments"].choices = [(i.id, i.name) for i in instruments]
+            self.fields["instruments"].choices = [(i.id, i.localized_name) for i in instruments]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -158,7 +158,9 @@ class Candidate:
     keywords: str  # application keywords of the instrument's category, or the expert's own keywords
     names: str  # instrument: name, model, maker, category names; expert: the instruments they run
     text: str  # everything searchable, keywords and names included (the catalogue's search_text; the profile)
+    label_en: str = ""  # the English name, where there is one (a person's: written from the reading)
     category: str = ""  # the instrument's category, as shown
+    category_en: str = ""
     group: str = ""  # what counts once for rarity (instruments: their category); empty: the candidate itself
     boosts: dict[str, float] = field(default_factory=dict, repr=False)  # set by `suggest`
 
@@ -182,12 +184,14 @@ def suggest(
     candidates: list[Candidate],
     *,
     institutions: dict[int, str],
+    institutions_en: dict[int, str] | None = None,
     home_institutions: Iterable[int] = (),
     keywords: Iterable[str] = (),
     limit: int = MAX_INSTITUTIONS,
 ) -> list[dict]:
     """Institutions that fit the description, best first, each with its instruments and experts that fit,
-    a score in [0, 1] and a reason naming what matched. `institutions` maps ids to names; institutions in
+    a score in [0, 1] and the words that matched, as data in no language (consultations.suggestions words them
+    for a reader). `institutions` maps ids to names (`institutions_en` to English names); institutions in
     `home_institutions` (the consortium asked) come first among equal scores; `keywords` are the known
     keywords (see `parse`)."""
     query = parse(text, keywords)
@@ -199,7 +203,11 @@ def suggest(
         return []
     home = set(home_institutions)
     ranked = _ranked(_scored_by_institution(query, candidates, idf, denominator), home)
-    return [_suggestion(institution_id, items, query, institutions, home) for institution_id, items in ranked[:limit]]
+    english = institutions_en or {}
+    return [
+        _suggestion(institution_id, items, query, institutions, home, english)
+        for institution_id, items in ranked[:limit]
+    ]
 
 
 def _weigh(query: Query, candidates: list[Candidate]) -> dict[str, float]:
@@ -247,58 +255,54 @@ def _ranked(scored: dict[int, Scored], home: set[int]) -> list[tuple[int, Scored
     return [(institution_id, items) for *_order, institution_id, items in ranked]
 
 
-def _suggestion(institution_id: int, items: Scored, query: Query, institutions: dict[int, str], home: set) -> dict:
-    """One institution's suggestion: its best few instruments and experts, and the reason of its best one."""
+def _suggestion(
+    institution_id: int, items: Scored, query: Query, institutions: dict[int, str], home: set, english: dict[int, str]
+) -> dict:
+    """One institution's suggestion: its best few instruments and experts; `best` names the one whose reason
+    explains the suggestion."""
     best_score, best = items[0]
     rendered = {kind: [] for kind in ("instrument", "expert")}
     for score, candidate in items:
         if len(rendered[candidate.kind]) < MAX_ITEMS:
             rendered[candidate.kind].append(_item(candidate, score, query))
-    best_item = next(i for i in rendered[best.kind] if i["id"] == best.id)
     return {
         "institution": {
             "id": institution_id,
             "name": institutions.get(institution_id, ""),
+            "name_en": english.get(institution_id, ""),
             "in_consortium": institution_id in home,
         },
         "score": round(best_score, 2),
-        "reason": f"{best.label}: {best_item['reason']}",
+        "best": {"kind": best.kind, "id": best.id},
         "instruments": rendered["instrument"],
         "experts": rendered["expert"],
     }
 
 
-_GROUPS = {
-    "instrument": {
-        KEYWORD_BOOST: ("用途キーワード", "application keywords"),
-        NAME_BOOST: ("機器名", "instrument name"),
-        TEXT_BOOST: ("機器情報", "catalogue text"),
-    },
-    "expert": {
-        KEYWORD_BOOST: ("専門キーワード", "expertise keywords"),
-        NAME_BOOST: ("担当機器", "instruments run"),
-        TEXT_BOOST: ("紹介文", "profile"),
-    },
-}
+# Where a word matched, by its weight (consultations.suggestions words it for the reader).
+WHERE = {KEYWORD_BOOST: "keywords", NAME_BOOST: "names", TEXT_BOOST: "text"}
 
 
 def _item(candidate: Candidate, score: float, query: Query) -> dict:
-    """One instrument or expert of a suggestion, with the words that matched grouped by where they matched."""
-    by_boost: dict[float, list[str]] = {}
-    for boost in (KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST):
+    """One instrument or expert of a suggestion, with the words that matched grouped by where they matched
+    (`groups`: [where, words] pairs, `where` one of WHERE's values), as data in no language."""
+    groups: list[list] = []
+    seen: set[str] = set()
+    for boost, where in WHERE.items():
         features = [f for f, b in candidate.boosts.items() if b == boost]
-        seen = {t for terms in by_boost.values() for t in terms}
-        by_boost[boost] = [t for t in query.terms(features) if t not in seen]
-    groups = [(labels, by_boost[boost]) for boost, labels in _GROUPS[candidate.kind].items() if by_boost[boost]]
-    ja = "・".join(f"{ja_label}{''.join(f'「{t}」' for t in terms)}" for (ja_label, _en), terms in groups)
-    en = "; ".join(f"{en_label} {', '.join(terms)}" for (_ja, en_label), terms in groups)
+        terms = [t for t in query.terms(features) if t not in seen]
+        seen.update(terms)
+        if terms:
+            groups.append([where, terms])
     item = {
         "id": candidate.id,
         "name": candidate.label,
+        "name_en": candidate.label_en,
         "score": round(score, 2),
-        "matched": [t for _labels, terms in groups for t in terms],
-        "reason": f"{ja}に一致 (matched {en})",
+        "matched": [t for _where, terms in groups for t in terms],
+        "groups": groups,
     }
     if candidate.kind == "instrument":
         item["category"] = candidate.category
+        item["category_en"] = candidate.category_en
     return item

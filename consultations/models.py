@@ -11,9 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings.models import Booking
 from consortia.models import Company, Consortium, Institution
+from consortia.names import person_name
 from consortia.validators import validate_name
 from equipment.models import Instrument
 
@@ -27,34 +29,37 @@ class ExpertProfile(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="expert_profile",
-        verbose_name=_("利用者 (user)"),
+        verbose_name=_("user"),
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="experts", verbose_name=_("機関 (institution)")
+        Institution, on_delete=models.CASCADE, related_name="experts", verbose_name=_("institution")
     )
-    listed = models.BooleanField(_("名簿に掲載 (listed in the directory)"), default=False)
-    keywords = models.TextField(_("専門キーワード (expertise keywords)"), blank=True)
-    bio = models.TextField(_("紹介 (profile)"), blank=True)
+    listed = models.BooleanField(_("listed in the directory"), default=False)
+    keywords = models.TextField(_("expertise keywords"), blank=True)
+    bio = models.TextField(_("profile"), blank=True)
     instruments = models.ManyToManyField(
-        Instrument, blank=True, related_name="experts", verbose_name=_("担当機器 (instruments run)")
+        Instrument, blank=True, related_name="experts", verbose_name=_("instruments run")
     )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("専門家 (expert)")
-        verbose_name_plural = _("専門家 (experts)")
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
 
     def __str__(self):
-        return f"{display_name(self.user)} ({self.institution})"
+        return f"{self.user.display_name} ({self.institution})"
 
     def build_search_text(self) -> str:
-        """The searchable text, normalised like the catalogue's (see matching.normalize): the person, what they
-        say they know, their institution, and the instruments they run under the names the catalogue finds
-        those by — name, model, category name and code — so `SEM` finds the technician who runs the SEMs.
+        """The searchable text, normalised like the catalogue's (see matching.normalize): the person (the name,
+        its reading and its Latin spelling, so that 渡辺 and Watanabe both find them), what they say they know,
+        their institution, and the instruments they run under the names the catalogue finds those by — name,
+        model, category name and code — so `SEM` finds the technician who runs the SEMs.
         Derived; stored in search_text by backend.search.refresh_search_text whenever one of them changes."""
-        parts = [display_name(self.user), self.user.username, self.keywords, self.bio]
+        user = self.user
+        readings = (user.last_name, user.first_name, user.last_name_kana, user.first_name_kana)
+        parts = [*readings, person_name(*readings, english=True), user.username, self.keywords, self.bio]
         parts += [self.institution.name, self.institution.name_en]
         for instrument in self.instruments.all():
             category = instrument.category
@@ -63,62 +68,55 @@ class ExpertProfile(models.Model):
         return normalize(" ".join(p for p in parts if p))
 
 
-def display_name(user) -> str:
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.username
-
-
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", _("受付 (new)")
-        REFERRED = "referred", _("紹介済み (referred)")
-        ANSWERED = "answered", _("回答あり (answered)")
-        CLOSED = "closed", _("終了 (closed)")
+        NEW = "new", pgettext_lazy("consultation status", "New")
+        REFERRED = "referred", pgettext_lazy("consultation status", "Referred")
+        ANSWERED = "answered", pgettext_lazy("consultation status", "Answered")
+        CLOSED = "closed", pgettext_lazy("consultation status", "Closed")
 
     class Outcome(models.TextChoices):
-        RESOLVED = "resolved", _("解決 (resolved)")
-        BOOKING = "booking", _("機器利用へ (led to a booking)")
-        JOINT_RESEARCH = "joint_research", _("共同研究へ (led to joint research)")
-        NO_MATCH = "no_match", _("該当なし (no match found)")
+        RESOLVED = "resolved", _("Resolved")
+        BOOKING = "booking", _("Led to a booking")
+        JOINT_RESEARCH = "joint_research", _("Led to joint research")
+        NO_MATCH = "no_match", _("No match found")
 
     OPEN = (Status.NEW, Status.REFERRED, Status.ANSWERED)
 
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("企業 (company)")
+        Company, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("company")
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="consultations",
-        verbose_name=_("相談者 (requester)"),
+        verbose_name=_("requester"),
     )
     consortium = models.ForeignKey(
-        Consortium, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("協議会 (consortium)")
+        Consortium, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("consortium")
     )
-    title = models.CharField(_("件名 (title)"), max_length=200, validators=[validate_name])
-    description = models.TextField(_("相談内容 (description)"))
-    confidential = models.BooleanField(_("非公開 (confidential)"), default=False)
-    status = models.CharField(_("状態 (status)"), max_length=20, choices=Status.choices, default=Status.NEW)
-    outcome = models.CharField(_("結果 (outcome)"), max_length=20, choices=Outcome.choices, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
+    description = models.TextField(_("description"))
+    confidential = models.BooleanField(_("confidential"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     # What the matcher suggested when the company asked: a snapshot (see docs/consultations.md).
-    suggestions = models.JSONField(_("候補 (suggestions)"), default=list, blank=True)
-    created_at = models.DateTimeField(_("受付日時 (received at)"), default=timezone.now)
+    suggestions = models.JSONField(_("suggestions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    first_referred_at = models.DateTimeField(_("初回紹介日時 (first referred at)"), null=True, blank=True)
-    first_answered_at = models.DateTimeField(_("初回回答日時 (first answered at)"), null=True, blank=True)
-    response_time = models.DurationField(_("初回回答までの時間 (time to first answer)"), null=True, blank=True)
-    response_business_days = models.PositiveIntegerField(
-        _("初回回答までの営業日数 (business days to first answer)"), null=True, blank=True
-    )
-    closed_at = models.DateTimeField(_("終了日時 (closed at)"), null=True, blank=True)
-    reminded_at = models.DateTimeField(_("未紹介の督促日時 (unreferred reminder sent at)"), null=True, blank=True)
+    first_referred_at = models.DateTimeField(_("first referred at"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    response_time = models.DurationField(_("time to first answer"), null=True, blank=True)
+    response_business_days = models.PositiveIntegerField(_("business days to first answer"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("unreferred reminder sent at"), null=True, blank=True)
     # Title, description and company name, normalised like the catalogue's: what the pages' search looks in.
     search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("技術相談 (consultation)")
-        verbose_name_plural = _("技術相談 (consultations)")
+        verbose_name = _("technical consultation")
+        verbose_name_plural = _("technical consultations")
         indexes = [
             models.Index(fields=["status", "created_at"], name="consultation_status_created"),
             models.Index(fields=["consortium", "created_at"], name="consultation_consortium_day"),
@@ -142,7 +140,9 @@ class Consultation(models.Model):
         ]
 
     def __str__(self):  # shown in the admin and in logs: a confidential one only by its number
-        return f"#{self.pk} （非公開 confidential）" if self.confidential else f"#{self.pk} {self.title}"
+        return (
+            _("#%(number)s (confidential)") % {"number": self.pk} if self.confidential else f"#{self.pk} {self.title}"
+        )
 
     def build_search_text(self) -> str:
         """The searchable text (derived; kept in search_text). Title and description never change after the
@@ -161,7 +161,7 @@ class Referral(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="referrals")
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("紹介先機関 (institution)")
+        Institution, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("institution referred to")
     )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -169,27 +169,23 @@ class Referral(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("紹介者 (referred by)"),
+        verbose_name=_("referred by"),
     )
-    note = models.TextField(_("紹介メモ (note)"))
+    note = models.TextField(_("note"))
     instruments = models.ManyToManyField(
-        Instrument, blank=True, related_name="referrals", verbose_name=_("紹介機器 (instruments)")
+        Instrument, blank=True, related_name="referrals", verbose_name=_("instruments")
     )
-    experts = models.ManyToManyField(
-        ExpertProfile, blank=True, related_name="referrals", verbose_name=_("紹介専門家 (experts)")
-    )
-    created_at = models.DateTimeField(_("紹介日時 (referred at)"), default=timezone.now)
-    first_answered_at = models.DateTimeField(
-        _("機関の初回回答日時 (institution's first answer)"), null=True, blank=True
-    )
+    experts = models.ManyToManyField(ExpertProfile, blank=True, related_name="referrals", verbose_name=_("experts"))
+    created_at = models.DateTimeField(_("referred at"), default=timezone.now)
+    first_answered_at = models.DateTimeField(_("institution's first answer"), null=True, blank=True)
     response_business_days = models.PositiveIntegerField(
-        _("紹介から初回回答までの営業日数 (business days from referral to first answer)"), null=True, blank=True
+        _("business days from referral to first answer"), null=True, blank=True
     )
 
     class Meta:
         ordering = ["consultation_id", "created_at", "id"]
-        verbose_name = _("紹介 (referral)")
-        verbose_name_plural = _("紹介 (referrals)")
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "institution"], name="referral_once_per_institution"),
         ]
@@ -202,15 +198,15 @@ class Message(models.Model):
     """One message of the thread between the company, the coordinators and the referred staff."""
 
     class Side(models.TextChoices):
-        COMPANY = "company", _("企業 (company)")
-        COORDINATOR = "coordinator", _("コーディネータ (coordinator)")
-        STAFF = "staff", _("紹介先機関 (referred institution)")
+        COMPANY = "company", pgettext_lazy("side in a consultation", "Company")
+        COORDINATOR = "coordinator", pgettext_lazy("side in a consultation", "Coordinator")
+        STAFF = "staff", pgettext_lazy("side in a consultation", "Referred institution")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("投稿者 (author)")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
-    side = models.CharField(_("立場 (side)"), max_length=20, choices=Side.choices)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     # For staff: the referred institution they answered for.
     institution = models.ForeignKey(
         Institution,
@@ -218,15 +214,15 @@ class Message(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("機関 (institution)"),
+        verbose_name=_("institution"),
     )
-    body = models.TextField(_("本文 (message)"))
-    created_at = models.DateTimeField(_("投稿日時 (posted at)"), default=timezone.now)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
 
     class Meta:
         ordering = ["consultation_id", "created_at", "id"]
-        verbose_name = _("相談メッセージ (message)")
-        verbose_name_plural = _("相談メッセージ (messages)")
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
         constraints = [
             models.CheckConstraint(
                 name="message_staff_names_institution",
@@ -244,15 +240,18 @@ class ConsultationBooking(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="booking_links")
     booking = models.OneToOneField(
-        Booking, on_delete=models.CASCADE, related_name="consultation_link", verbose_name=_("予約 (booking)")
+        Booking, on_delete=models.CASCADE, related_name="consultation_link", verbose_name=_("booking")
     )
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    linked_at = models.DateTimeField(_("紐付け日時 (linked at)"), auto_now_add=True)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
 
     class Meta:
         ordering = ["consultation_id", "linked_at", "id"]
-        verbose_name = _("相談からの予約 (booking from a consultation)")
-        verbose_name_plural = _("相談からの予約 (bookings from consultations)")
+        verbose_name = _("booking from a consultation")
+        verbose_name_plural = _("bookings from consultations")
 
     def __str__(self):
-        return f"#{self.consultation_id} → booking #{self.booking_id}"
+        return _("#%(consultation)s → booking #%(booking)s") % {
+            "consultation": self.consultation_id,
+            "booking": self.booking_id,
+        }

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import (
     Conflict,
@@ -27,9 +28,9 @@ from backend.errors import (
 )
 from backend.plumbing import user_or_none
 from backend.search import lock_sources, refresh_search_text
+from backend.tokyo import TOKYO
 from bookings import services as booking_services
 from bookings.models import Booking
-from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, Institution
 from consortia.selectors import access_for, acting_company, active_memberships
 from equipment.models import Instrument
@@ -49,23 +50,21 @@ TITLE_MAX, TEXT_MAX = 200, 4000
 def _required_text(value: str, field: str, *, max_length: int = TEXT_MAX) -> str:
     value = (value or "").strip()
     if not value:
-        raise DomainError("required", "入力してください。 (This field is required.)", field=field)
+        raise DomainError("required", _("This field is required."), field=field)
     if len(value) > max_length:
-        raise DomainError(
-            "too_long", f"{max_length}文字以内にしてください。 (At most {max_length} characters.)", field=field
-        )
+        raise DomainError("too_long", _("At most %(max)d characters.") % {"max": max_length}, field=field)
     return value
 
 
 def _company_of(actor, company_id: int | None) -> Company:
     """The company the actor asks for: theirs, or the one named when they belong to several."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("login_required", "ログインが必要です。 (Log in first.)")
+        raise PermissionDenied("login_required", _("Log in first."))
     company = acting_company(actor, company_id)  # refuses a company that is not theirs
     if not selectors.may_ask(actor):
         raise PermissionDenied(
             "not_company_user",
-            "技術相談は企業の利用者が申し込めます。 (Technical consultations are asked by company users.)",
+            _("Technical consultations are asked by company users."),
         )
     return company
 
@@ -76,7 +75,7 @@ def _consortium_for(company: Company) -> Consortium:
     if consortium is None:
         raise DomainError(
             "consortium_required",
-            "相談先の協議会を選んでください。 (Choose the consortium to ask.)",
+            _("Choose the consortium to ask."),
             field="consortium",
         )
     return consortium
@@ -87,7 +86,7 @@ def _claim_open(consultation: Consultation, now: datetime) -> None:
     if not Consultation.objects.filter(pk=consultation.pk, status__in=Consultation.OPEN).update(updated_at=now):
         raise Conflict(
             "consultation_closed",
-            "この相談は終了しています。 (The consultation is closed.)",
+            _("The consultation is closed."),
             status_now=Consultation.objects.filter(pk=consultation.pk).values_list("status", flat=True).first(),
         )
 
@@ -96,7 +95,7 @@ def _ensure_may_refer(actor, consultation: Consultation) -> None:
     if not selectors.may_refer(actor, consultation):
         raise PermissionDenied(
             "not_coordinator",
-            "この協議会のコーディネータのみ紹介できます。 (Only the consortium's coordinators may refer.)",
+            _("Only the consortium's coordinators may refer."),
         )
 
 
@@ -104,7 +103,7 @@ def _ensure_may_book(actor, consultation: Consultation) -> None:
     if not selectors.may_book(actor, consultation):
         raise PermissionDenied(
             "not_consultation_company",
-            "相談した企業の利用者のみ操作できます。 (Only the company that asked may do this.)",
+            _("Only the company that asked may do this."),
         )
 
 
@@ -183,7 +182,7 @@ def refer(
     if not active_memberships().filter(institution=institution).exists():
         raise DomainError(
             "institution_not_member",
-            "協議会に加入している機関を選んでください。 (Choose an institution that belongs to a consortium.)",
+            _("Choose an institution that belongs to a consortium."),
             field="institution",
         )
     # As they are now: a copy may predate a retirement or an expert leaving the directory.
@@ -193,22 +192,22 @@ def refer(
         if instrument.institution_id != institution.id or instrument.status == Instrument.Status.RETIRED:
             raise DomainError(
                 "instrument_not_at_institution",
-                f"紹介先機関の利用可能な機器を選んでください: {instrument.name} "
-                "(Instruments must be in service at the institution referred to.)",
+                _("Instruments must be in service at the institution referred to: %(instrument)s")
+                % {"instrument": instrument.localized_name},
                 field="instruments",
             )
     for expert in experts:
         if expert.institution_id != institution.id or not expert.listed:
             raise DomainError(
                 "expert_not_at_institution",
-                "紹介先機関の掲載中の専門家を選んでください。 (Experts must be listed at the institution referred to.)",
+                _("Experts must be listed at the institution referred to."),
                 field="experts",
             )
     now = now or timezone.now()
     _claim_open(consultation, now)
     already = Conflict(
         "already_referred",
-        "この機関には既に紹介しています。 (The consultation was already referred to this institution.)",
+        _("The consultation was already referred to this institution."),
         field="institution",
     )
     if Referral.objects.filter(consultation=consultation, institution=institution).exists():
@@ -242,7 +241,7 @@ def post_message(*, actor, consultation: Consultation, body: str, now: datetime 
     if not selectors.may_write(actor, consultation, referred):
         raise PermissionDenied(
             "not_participant",
-            "この相談の当事者のみ投稿できます。 (Only the company, the coordinators and referred staff may write.)",
+            _("Only the company, the coordinators and referred staff may write."),
         )
     body = _required_text(body, "body")
     now = now or timezone.now()
@@ -288,19 +287,19 @@ def close(*, actor, consultation: Consultation, outcome: str, now: datetime | No
     if not selectors.may_close(actor, consultation):
         raise PermissionDenied(
             "not_allowed_to_close",
-            "相談した企業またはコーディネータのみ終了できます。 (Only the company or a coordinator may close it.)",
+            _("Only the company or a coordinator may close it."),
         )
     if outcome not in Consultation.Outcome.values:
         raise DomainError(
             "invalid_outcome",
-            f"結果は {' / '.join(Consultation.Outcome.values)} から選んでください。 (Choose the outcome.)",
+            _("Choose the outcome: %(outcomes)s.") % {"outcomes": " / ".join(Consultation.Outcome.values)},
             field="outcome",
         )
     now = now or timezone.now()
     if not Consultation.objects.filter(pk=consultation.pk, status__in=Consultation.OPEN).update(
         status=Status.CLOSED, outcome=outcome, closed_at=now, updated_at=now
     ):
-        raise Conflict("consultation_closed", "この相談は終了しています。 (The consultation is closed.)")
+        raise Conflict("consultation_closed", _("The consultation is closed."))
     consultation.refresh_from_db()
     return consultation
 
@@ -324,13 +323,11 @@ def link_booking(*, actor, consultation: Consultation, booking: Booking) -> Cons
     if booking.company_id != consultation.company_id or not own:
         raise DomainError(
             "booking_not_yours",
-            "この相談の企業の、ご自身の予約を指定してください。 (Name a booking of yours for the consultation's company.)",
+            _("Name a booking of yours for the consultation's company."),
             field="booking",
         )
     if ConsultationBooking.objects.filter(booking=booking).exists():
-        raise Conflict(
-            "booking_already_linked", "この予約は既に相談に紐付いています。 (Already linked.)", field="booking"
-        )
+        raise Conflict("booking_already_linked", _("The booking is already linked to a consultation."), field="booking")
     return ConsultationBooking.objects.create(consultation=consultation, booking=booking, linked_by=user_or_none(actor))
 
 
@@ -383,7 +380,7 @@ def save_expert_profile(
     if not selectors.may_keep_expert_entry(actor):
         raise PermissionDenied(
             "not_institution_staff",
-            "専門家として登録できるのは機関の担当者です。 (Only institution staff can be listed as experts.)",
+            _("Only institution staff can be listed as experts."),
         )
     access = access_for(actor)
     refuse_unknown_fields(fields, EXPERT_FIELDS)
@@ -395,19 +392,16 @@ def save_expert_profile(
         elif len(access.staff_of) == 1:
             institution = Institution.objects.get(pk=next(iter(access.staff_of)))
         else:
-            raise DomainError(
-                "institution_required", "所属機関を選んでください。 (Choose your institution.)", field="institution"
-            )
+            raise DomainError("institution_required", _("Choose your institution."), field="institution")
     if institution.id not in access.staff_of:
-        raise PermissionDenied(
-            "not_institution_staff", "所属する機関を選んでください。 (Choose an institution you work at.)"
-        )
+        raise PermissionDenied("not_institution_staff", _("Choose an institution you work at."))
     if instruments is not None:
         for instrument in instruments:
             if instrument.institution_id != institution.id:
                 raise DomainError(
                     "instrument_not_at_institution",
-                    f"所属機関の機器を選んでください: {instrument.name} (Choose instruments of your institution.)",
+                    _("Choose instruments of your institution: %(instrument)s")
+                    % {"instrument": instrument.localized_name},
                     field="instruments",
                 )
     # What the entry's search text is made of, locked before the entry (see backend.search.lock_sources).

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, require_permission
@@ -33,6 +34,7 @@ from .forms import (
     companies_of,
 )
 from .models import Consultation, ExpertProfile
+from .suggestions import shown
 
 PAGE_SIZE = 30
 
@@ -49,10 +51,10 @@ def consultation_list(request):
     (one list: what the user may see), with filters. A fixed number of queries whatever the number of rows."""
     access = access_for(request.user)
     if not _takes_part(access):
-        raise PermissionDenied("技術相談の当事者のみ利用できます。 (For the parties of consultations only.)")
+        raise PermissionDenied(_("For the parties of consultations only."))
     form = ListFilter(request.GET or None)
     if form.is_bound and not form.is_valid():
-        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+        messages.error(request, _("Some filters were invalid and ignored."))
     filters = form.selector_kwargs()
     consultations = selectors.filter_consultations(selectors.consultation_list(request.user), **filters)
     if filters["unreferred"]:  # an inbox: the longest waiting first
@@ -82,21 +84,21 @@ def consultation_new(request):
     """The low-threshold form. "Preview" shows what the matcher suggests without sending; "send" asks, and the
     consultation's page shows the suggestions at once."""
     if not selectors.may_ask(request.user):
-        raise PermissionDenied("技術相談は企業の利用者が申し込めます。 (Consultations are asked by company users.)")
+        raise PermissionDenied(_("Technical consultations are asked by company users."))
     form = ConsultationForm(request.POST or None, companies=companies_of(access_for(request.user)))
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            preview = call_service(
+            found = call_service(
                 request, form, services.preview_suggestions, actor=request.user, **form.service_kwargs()
             )
+            preview = None if found is None else shown(found)
         else:
             consultation = call_service(
                 request,
                 form,
                 services.submit_consultation,
-                success="相談を受け付けました。コーディネータからの連絡をお待ちください。 "
-                "(Consultation sent; a coordinator will be in touch.)",
+                success=_("Consultation sent; a coordinator will be in touch."),
                 actor=request.user,
                 confidential=form.cleaned_data["confidential"],
                 **form.service_kwargs(),
@@ -158,7 +160,9 @@ def _instruments_to_book(suggestions, referrals, limit: int = 5) -> list[dict]:
         for instrument in referral.instruments.all():
             if instrument.id not in seen:
                 seen.add(instrument.id)
-                found.append({"id": instrument.id, "name": instrument.name, "institution": referral.institution.name})
+                found.append(
+                    {"id": instrument.id, "name": instrument.localized_name, "institution": str(referral.institution)}
+                )
     for suggestion in suggestions:
         for item in suggestion["instruments"]:
             if item["id"] not in seen:
@@ -240,7 +244,7 @@ def post_message(request, pk: int):
         "message",
         form,
         services.post_message,
-        success="送信しました。 (Message sent.)",
+        success=_("Message sent."),
         anchor="thread",
         body=body,
     )
@@ -258,7 +262,7 @@ def refer(request, pk: int):
         "refer",
         form,
         services.refer,
-        success="紹介しました。紹介先と企業にメールで知らせます。 (Referred; the institution and the company are e-mailed.)",
+        success=_("Referred; the institution and the company are e-mailed."),
         anchor="referrals",
         **kwargs,
     )
@@ -276,7 +280,7 @@ def close(request, pk: int):
         "close",
         form,
         services.close,
-        success="相談を終了しました。 (Consultation closed.)",
+        success=_("Consultation closed."),
         anchor="status",
         outcome=outcome,
     )
@@ -295,7 +299,7 @@ def link_booking(request, pk: int):
         "link",
         form,
         services.link_booking,
-        success="予約をこの相談に紐付けました。 (Booking linked to the consultation.)",
+        success=_("Booking linked to the consultation."),
         anchor="bookings",
         booking=booking,
     )
@@ -309,7 +313,7 @@ def expert_directory(request):
     form = ExpertFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and not form.is_valid():
-        messages.error(request, "検索条件の一部が不正なため無視しました。 (Some filters were invalid and ignored.)")
+        messages.error(request, _("Some filters were invalid and ignored."))
     experts = selectors.expert_list(q=filters.get("q", ""), institution_id=filters.get("institution"))
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = request.GET.copy()
@@ -330,7 +334,7 @@ def expert_directory(request):
 def my_expert_entry(request):
     """A staff member's own entry: listed or not, keywords, profile, the instruments they run."""
     if not selectors.may_keep_expert_entry(request.user):
-        raise PermissionDenied("機関の担当者のみ登録できます。 (Institution staff only.)")
+        raise PermissionDenied(_("Only institution staff can be listed as experts."))
     access = access_for(request.user)
     profile = ExpertProfile.objects.filter(user=request.user).prefetch_related("instruments").first()
     institutions = list(institutions_with_ids(access.staff_of))
@@ -350,7 +354,7 @@ def my_expert_entry(request):
             request,
             form,
             services.save_expert_profile,
-            success="専門家情報を保存しました。 (Your entry is saved.)",
+            success=_("Your entry is saved."),
             actor=request.user,
             **form.service_kwargs(),
         )

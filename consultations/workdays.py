@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jpholiday
 
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 
 
 @lru_cache(maxsize=4096)

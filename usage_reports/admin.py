@@ -1,6 +1,7 @@
 """Usage reports in the admin: read-only, and a confidential booking's report text is not shown."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import UsageReport
 
@@ -32,10 +33,10 @@ class UsageReportAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="概要・発表 (summary, publications)")
+    @admin.display(description=_("summary and publications"))
     def text(self, obj):
         if obj.booking.confidential:
-            return "（成果非公開のため表示しません — not shown: results not to be published）"
+            return _("(not shown: the results are not to be published)")
         return f"{obj.summary}\n\n{obj.publications}".strip()
 
     def has_add_permission(self, request):

@@ -2,6 +2,7 @@
 reports for the company, the institution's staff and the consortium's secretariat."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
@@ -52,15 +53,15 @@ class UsageReportRowSerializer(serializers.Serializer):
 
 def row(booking, user, today) -> dict:
     """One obligation: the booking, its deadline and status, and the report when there is one (its text only for
-    those who may read it)."""
+    those who may read it). Names are in the reader's language."""
     report = getattr(booking, "usage_report", None)
     text = selectors.sees_text(user, booking, today)
     return {
         "booking": booking.id,
         "instrument": booking.instrument_id,
-        "instrument_name": booking.instrument.name,
+        "instrument_name": booking.instrument.localized_name,
         "institution": booking.instrument.institution_id,
-        "institution_name": booking.instrument.institution.name,
+        "institution_name": booking.instrument.institution.localized_name,
         "company": booking.company_id,
         "company_name": booking.company.name,
         "confidential": booking.confidential,
@@ -93,9 +94,7 @@ class UsageReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         wanted = self.request.query_params.get("status")
         if wanted:
             if wanted not in selectors.STATUSES:
-                raise serializers.ValidationError(
-                    {"status": ["owed, submitted または overdue (owed, submitted or overdue)"]}
-                )
+                raise serializers.ValidationError({"status": [_("owed, submitted or overdue")]})
             qs = selectors.with_status(qs, wanted, timezone.localdate())
         return qs.order_by("-used_until", "-id")
 
@@ -109,7 +108,7 @@ class UsageReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 def _owing_booking(user, pk: int):
     booking = bookings_visible_to(user).filter(pk=pk).first()
     if booking is None:
-        raise NotFound("not_found", "予約が見つかりません。 (No such booking.)")
+        raise NotFound("not_found", _("No such booking."))
     return booking
 
 
@@ -129,7 +128,5 @@ def booking_usage_report(request, pk: int):
         code = status.HTTP_200_OK
     shown = selectors.rows_visible_to(request.user).filter(pk=booking.pk).first()
     if shown is None:
-        raise NotFound(
-            "no_usage_report", "この予約には利用報告書がありません。 (No usage report is owed for this booking.)"
-        )
+        raise NotFound("no_usage_report", _("No usage report is owed for this booking."))
     return Response(row(shown, request.user, today), status=code)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class UsageReportsConfig(AppConfig):
     name = "usage_reports"
-    verbose_name = _("利用報告書 (usage reports)")
+    verbose_name = _("Usage reports")

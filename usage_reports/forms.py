@@ -1,29 +1,36 @@
-"""The usage-report form: parses like the API serializer; the rules stay in the service."""
+"""The usage-report form: parses like the API serializer; the rules stay in the service. Labels are the model
+fields' own (one wording for admin, API schema and pages)."""
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from .models import Outcome
+from .models import Outcome, UsageReport
+
+
+def label(name: str) -> str:
+    return capfirst(UsageReport._meta.get_field(name).verbose_name)
 
 
 class UsageReportForm(forms.Form):
     summary = forms.CharField(
-        label="利用の概要と成果 (summary)",
+        label=label("summary"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="何を調べ、何が分かり、どう役立ったか (what you examined, what you found, how it helped)",
+        help_text=_("What you examined, what you found, how it helped."),
     )
-    outcome = forms.ChoiceField(label="成果の区分 (outcome)", choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=label("outcome"), choices=Outcome.choices)
     publishable = forms.BooleanField(
-        label="成果を公開してよい (the outcome may be published)",
+        label=_("The outcome may be published"),
         required=False,
-        help_text="協議会の事例紹介などに掲載できます。 (The consortium may cite it, e.g. as a case study.)",
+        help_text=_("The consortium may cite it, e.g. as a case study."),
     )
     embargo_until = forms.DateField(
-        label="公開制限日 (embargo until)",
+        label=label("embargo_until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="この日より前は公開しません（特許出願前など）。 (Nothing is shown before this day, e.g. until a patent is filed.)",
+        help_text=_("Nothing is shown before this day, e.g. until a patent is filed."),
     )
     publications = forms.CharField(
-        label="発表・特許等 (publications)", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=label("publications"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -20,8 +20,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from backend.tokyo import TOKYO
 from bookings.models import Booking
-from bookings.rules import TOKYO
 from bookings.selectors import is_party_to
 from consortia.models import Institution
 from consortia.selectors import access_for, institution_ids_of_consortia
@@ -117,7 +117,8 @@ def usage_report_summary(bookings: QuerySet[Booking], start: datetime, end: date
     """The `usage_reports` block for the completed company bookings among `bookings` (the report's, already scoped to
     the consortium and its members) that start in [start, end), as of today: how many reports are owed (not yet
     due), submitted on time, submitted late and overdue — these four add up to `due` — the submitted ones by
-    outcome, and the publishable outcomes whose embargo has passed. Three queries."""
+    outcome, and the publishable outcomes whose embargo has passed (names and labels in the active language).
+    Three queries."""
     today = today or timezone.localdate()
     scoped = bookings.filter(
         status=Booking.Status.COMPLETED, company__isnull=False, start__gte=start, start__lt=end
@@ -149,8 +150,8 @@ def usage_report_summary(bookings: QuerySet[Booking], start: datetime, end: date
             {
                 "booking": report.booking_id,
                 "used_on": report.booking.start.astimezone(TOKYO).date().isoformat(),
-                "institution": report.booking.instrument.institution.name,
-                "instrument": report.booking.instrument.name,
+                "institution": report.booking.instrument.institution.localized_name,
+                "instrument": report.booking.instrument.localized_name,
                 "company": report.company.name,
                 "outcome": report.outcome,
                 "outcome_label": str(Outcome(report.outcome).label),

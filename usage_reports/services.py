@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.plumbing import user_or_none
@@ -35,18 +36,18 @@ def submit_usage_report(
     booking = Booking.objects.select_for_update().select_related("instrument__institution").get(pk=booking.pk)
     if not selectors.may_submit(actor, booking):
         raise PermissionDenied(
-            "not_the_company", "利用した企業の申請者・企業管理者のみ提出できます。 (Only the booking's company.)"
+            "not_the_company", _("Only the booking's requester or their company's admins may submit.")
         )
     if booking.status != Booking.Status.COMPLETED or booking.company_id is None:
         raise Conflict(
             "no_usage_report_owed",
-            "利用報告書は企業の利用が完了した予約についてのみ提出できます。 (Only for a completed company booking.)",
+            _("A usage report is owed only for a company's completed booking."),
         )
     summary = (summary or "").strip()
     if not summary:
-        raise DomainError("summary_required", "利用の概要を入力してください。 (Write a summary.)", field="summary")
+        raise DomainError("summary_required", _("Write a summary."), field="summary")
     if outcome not in Outcome.values:
-        raise DomainError("invalid_outcome", "成果の区分を選んでください。 (Choose an outcome.)", field="outcome")
+        raise DomainError("invalid_outcome", _("Choose the kind of outcome."), field="outcome")
     fields = {
         "summary": summary[:4000],
         "outcome": outcome,

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from backend.web import call_service
 from consortia.selectors import access_for
@@ -17,10 +19,10 @@ from .forms import UsageReportForm
 
 PAGE_SIZE = 30
 TABS = [
-    ("", "すべて", "All"),
-    ("owed", "提出待ち", "Owed"),
-    ("overdue", "期限超過", "Overdue"),
-    ("submitted", "提出済み", "Submitted"),
+    ("", pgettext_lazy("usage reports", "All")),
+    ("owed", pgettext_lazy("usage report status", "Owed")),
+    ("overdue", pgettext_lazy("usage report status", "Overdue")),
+    ("submitted", pgettext_lazy("usage report status", "Submitted")),
 ]
 
 
@@ -32,9 +34,7 @@ def _may_list(user) -> bool:
 @login_required
 def report_list(request):
     if not _may_list(request.user):
-        raise PermissionDenied(
-            "企業・機関の担当者・事務局のみ利用できます。 (Companies, staff and the secretariat only.)"
-        )
+        raise PermissionDenied(_("Companies, institution staff and the secretariat only."))
     today = timezone.localdate()
     status = request.GET.get("status", "")
     rows = selectors.rows_visible_to(request.user)
@@ -76,19 +76,14 @@ def report_page(request, pk: int):
     status = 200
     if request.method == "POST":
         if not may_submit:
-            raise PermissionDenied("利用した企業のみ提出できます。 (Only the booking's company may submit.)")
+            raise PermissionDenied(_("Only the booking's company may submit."))
         form = UsageReportForm(request.POST)
         if form.is_valid():
             result = call_service(
                 request, form, services.submit_usage_report, actor=request.user, booking=booking, **form.cleaned_data
             )
             if result is not None:
-                messages.success(
-                    request,
-                    "利用報告書を提出しました。 (Usage report submitted.)"
-                    if result[1]
-                    else "利用報告書を更新しました。 (Usage report updated.)",
-                )
+                messages.success(request, _("Usage report submitted.") if result[1] else _("Usage report updated."))
                 return redirect("usage-report-page", pk=booking.pk)
         status = 400
     return render(

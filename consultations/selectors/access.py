@@ -7,9 +7,10 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from bookings.models import Booking
 from consortia.models import Institution
-from consortia.selectors import access_for, active_memberships
+from consortia.selectors import access_for, active_memberships, by_reading
 from consultations import matching
 from consultations.models import Consultation, ConsultationBooking, ExpertProfile, Message, Referral
+from consultations.suggestions import shown
 from consultations.workdays import add_business_days
 from equipment.models import Instrument
 
@@ -151,12 +152,16 @@ def permitted_actions(user, consultation: Consultation) -> dict[str, bool]:
 
 
 def current_suggestions(consultation: Consultation) -> list[dict]:
-    """The suggestions made when the company asked; experts who have since left the directory are left out."""
+    """The suggestions made when the company asked, as the reader sees them (consultations.suggestions.shown: names
+    and reasons in the active language); experts who have since left the directory are left out."""
     expert_ids = {e["id"] for s in consultation.suggestions for e in s.get("experts", ())}
     still_listed = listed_expert_ids(expert_ids) if expert_ids else set()
-    return [
-        {**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]} for s in consultation.suggestions
-    ]
+    return shown(
+        [
+            {**s, "experts": [e for e in s.get("experts", ()) if e["id"] in still_listed]}
+            for s in consultation.suggestions
+        ]
+    )
 
 
 def referable_institutions() -> QuerySet[Institution]:
@@ -181,12 +186,12 @@ def referable_instruments() -> QuerySet[Instrument]:
 
 
 def referable_experts() -> QuerySet[ExpertProfile]:
-    """Listed experts at those institutions, by institution."""
+    """Listed experts at those institutions, by institution, then by the reading of their names."""
     return (
         ExpertProfile.objects.filter(listed=True, user__is_active=True)
         .filter(institution_id__in=active_memberships().values("institution_id"))
         .select_related("user", "institution")
-        .order_by("institution_id", "id")
+        .order_by("institution_id", *by_reading(prefix="user__"), "id")
     )
 
 

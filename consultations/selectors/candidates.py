@@ -3,10 +3,14 @@
 from django.db.models import F
 
 from consortia.models import Company, Consortium
+from consortia.names import person_name
 from consortia.selectors import active_memberships
 from consultations import matching
 from consultations.models import ExpertProfile
 from equipment.models import Category, Instrument
+
+# A person's name and its reading, as consortia.names.person_name takes them.
+PERSON = ("user__last_name", "user__first_name", "user__last_name_kana", "user__first_name_kana")
 
 
 def problem_text(title: str, description: str) -> str:
@@ -26,9 +30,9 @@ def _names(*parts) -> str:
     return matching.normalize(" ".join(p for p in parts if p))
 
 
-def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], list[str]]:
-    """Every instrument in service and every listed expert as a matching candidate, the institutions' names and
-    the known keywords. Four queries whatever the size of the catalogue: categories, instruments (with their
+def matching_candidates() -> tuple[list[matching.Candidate], dict[int, tuple[str, str]], list[str]]:
+    """Every instrument in service and every listed expert as a matching candidate, the institutions' names (in
+    Japanese and English) and the known keywords. Four queries whatever the size of the catalogue: categories, instruments (with their
     institution), experts (with user and institution) and the experts' instruments."""
     categories = {
         row["id"]: row for row in Category.objects.values("id", "name", "name_en", "code", "keywords").order_by()
@@ -36,12 +40,12 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
     category_keywords = {cid: matching.normalize(row["keywords"]) for cid, row in categories.items()}
     category_names = {cid: _names(row["name"], row["name_en"], row["code"]) for cid, row in categories.items()}
     known_keywords = [k for row in categories.values() for k in matching.split_keywords(row["keywords"])]
-    institutions: dict[int, str] = {}
+    institutions: dict[int, tuple[str, str]] = {}
     candidates = []
     fields = ("id", "name", "name_en", "maker", "model", "description", "location", "specs", "category_id")
     instruments = (
         Instrument.objects.exclude(status=Instrument.Status.RETIRED)
-        .values_list(*fields, "institution_id", "institution__name")
+        .values_list(*fields, "institution_id", "institution__name", "institution__name_en")
         .order_by("id")
     )
     instrument_names: dict[int, str] = {}
@@ -57,8 +61,9 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
         category_id,
         institution_id,
         where,
+        where_en,
     ) in instruments:
-        institutions[institution_id] = where
+        institutions[institution_id] = (where, where_en)
         names = f"{_names(name, name_en, maker, model)} {category_names[category_id]}"
         instrument_names[iid] = name
         keywords = category_keywords[category_id]
@@ -68,6 +73,7 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
                 kind="instrument",
                 id=iid,
                 label=name,
+                label_en=name_en,
                 institution_id=institution_id,
                 keywords=keywords,
                 names=names,
@@ -75,6 +81,7 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
                 # of the text apart.
                 text=f"{_names(description, location, spec_text)} {names} {keywords}",
                 category=categories[category_id]["name"],
+                category_en=categories[category_id]["name_en"],
                 group=f"category:{category_id}",
             )
         )
@@ -85,12 +92,12 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
         runs.setdefault(expert_id, []).append(instrument_id)
     experts = (
         ExpertProfile.objects.filter(listed=True, user__is_active=True)
-        .values_list("id", "user__last_name", "user__first_name", "user__username", "institution_id", "keywords")
-        .annotate(institution_name=F("institution__name"))
+        .values_list("id", *PERSON, "user__username", "institution_id", "keywords")
+        .annotate(institution_name=F("institution__name"), institution_name_en=F("institution__name_en"))
         .order_by("id")
     )
-    for eid, last, first, username, institution_id, keywords, institution_name in experts:
-        institutions[institution_id] = institution_name
+    for eid, *person, username, institution_id, keywords, institution_name, institution_name_en in experts:
+        institutions[institution_id] = (institution_name, institution_name_en)
         own = [instrument_names[i] for i in runs.get(eid, ()) if i in instrument_names]
         names = _names(*own)
         normalized_keywords = matching.normalize(keywords)
@@ -99,7 +106,8 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, str], lis
             matching.Candidate(
                 kind="expert",
                 id=eid,
-                label=f"{last} {first}".strip() or username,
+                label=person_name(*person, english=False) or username,
+                label_en=person_name(*person, english=True) or username,
                 institution_id=institution_id,
                 keywords=normalized_keywords,
                 names=names,
@@ -116,4 +124,11 @@ def suggestions_for(text: str, *, consortium_id: int | None = None) -> list[dict
     home = set()
     if consortium_id is not None:
         home = set(active_memberships().filter(consortium_id=consortium_id).values_list("institution_id", flat=True))
-    return matching.suggest(text, candidates, institutions=institutions, home_institutions=home, keywords=keywords)
+    return matching.suggest(
+        text,
+        candidates,
+        institutions={i: name for i, (name, _en) in institutions.items()},
+        institutions_en={i: en for i, (_name, en) in institutions.items()},
+        home_institutions=home,
+        keywords=keywords,
+    )

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from consortia.models import Institution
-from consortia.selectors import active_memberships
+from consortia.selectors import active_memberships, by_reading
 from consultations import matching
 from consultations.models import ExpertProfile
 from equipment.models import Instrument
@@ -12,7 +12,7 @@ from equipment.models import Instrument
 def expert_list(
     *, q: str = "", institution_id: int | None = None, consortium_id: int | None = None
 ) -> QuerySet[ExpertProfile]:
-    """Listed experts, searchable like the catalogue: every term of `q` must occur in the entry's search text
+    """Listed experts by the reading of their names, searchable like the catalogue: every term of `q` must occur in the entry's search text
     (ExpertProfile.build_search_text: the person, keywords, profile, institution, and the names, models and
     categories of the instruments they run); width, case and katakana/hiragana do not matter."""
     qs = (
@@ -28,7 +28,7 @@ def expert_list(
         qs = qs.filter(
             institution_id__in=active_memberships().filter(consortium_id=consortium_id).values("institution_id")
         )
-    return qs.order_by("id")
+    return qs.order_by(*by_reading(prefix="user__"), "id")
 
 
 def institutions_with_listed_experts() -> QuerySet[Institution]:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from backend.i18n import localized
 from backend.plumbing import require_aware
 from consultations.models import Consultation, ConsultationBooking, Referral
 
@@ -29,7 +30,7 @@ def consultation_summary(
 
     Counts the consultations the consortium received in the period (by the time they arrived), confidential
     ones included (only counted, never shown). With `institution_ids`, only those referred to one of these
-    institutions, and only their rows by institution. Three queries: the totals, the middle response times
+    institutions, and only their rows by institution. Institutions are named in the active language. Three queries: the totals, the middle response times
     (the median) and the figures by institution referred to. See docs/consultations.md for the definitions.
     """
     require_aware(start=start, end=end)
@@ -63,13 +64,13 @@ def consultation_summary(
     by_institution = [
         {
             "institution_id": row["institution_id"],
-            "name": row["institution__name"],
+            "name": localized(row["institution__name"], row["institution__name_en"]),
             "referred": row["referred"],
             "answered": row["answered"],
             "answered_within_3_business_days": row["within"],
             "converted_to_bookings": row["converted"],
         }
-        for row in referrals.values("institution_id", "institution__name")
+        for row in referrals.values("institution_id", "institution__name", "institution__name_en")
         .annotate(
             referred=Count("id"),
             answered=Count("id", filter=Q(first_answered_at__isnull=False)),

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from backend.search import refresh_search_text
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 from consultations import services
 from tests.factories import CategoryFactory, InstrumentFactory, UserFactory, give_role
 

@@ -3,11 +3,13 @@
 import time
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from consultations import matching
 from consultations.matching import Candidate, normalize, parse, suggest
+from consultations.suggestions import shown
 
 SEM_KEYWORDS = "表面観察 破断面 微細構造 めっき ゴム"
 ICP_KEYWORDS = "微量 金属元素 定量 におい"
@@ -57,10 +59,12 @@ def keywords_of(candidates):
     return [k for c in candidates for k in matching.split_keywords(c.keywords)]
 
 
-def best(text, candidates=None):
+def best(text, candidates=None, *, language="ja"):
+    """The best suggestion as a reader of `language` sees it (consultations.suggestions.shown)."""
     candidates = candidates or catalogue()
     found = suggest(text, candidates, institutions=INSTITUTIONS, keywords=keywords_of(candidates))
-    return found[0] if found else None
+    with translation.override(language):
+        return shown(found[:1])[0] if found else None
 
 
 # --- Normalisation ----------------------------------------------------------------------------------------------
@@ -103,9 +107,54 @@ def test_a_japanese_sentence_without_spaces_finds_the_sem_with_a_reason_naming_t
     top = best("樹脂の破断面を観察したい")
     assert top["institution"] == {"id": 1, "name": "機関A", "in_consortium": False}
     assert top["instruments"][0]["id"] == 1 and top["instruments"][0]["category"] == "走査電子顕微鏡"
-    assert "破断面" in top["reason"] and "観察" in top["reason"] and "matched" in top["reason"]
+    assert (
+        top["reason"].startswith(f"{top['instruments'][0]['name']}: ")
+        and "「破断面」「観察」" in top["reason"]
+        and "に一致" in top["reason"]
+    )
+    assert "matched" not in top["reason"]  # one language
     assert top["instruments"][0]["matched"][:2] == ["破断面", "観察"]
     assert 0 < top["score"] <= 1
+
+
+def test_the_reason_is_worded_in_the_readers_language_with_the_users_own_words():
+    english = best("樹脂の破断面を観察したい", language="en")
+    assert "matched application keywords “破断面”, “観察”" in english["reason"]
+    assert "「" not in english["reason"] and "一致" not in english["reason"]
+    japanese = best("樹脂の破断面を観察したい")
+    assert "用途キーワード「破断面」「観察」" in japanese["reason"]
+
+
+def test_what_is_kept_is_data_in_no_language():
+    found = suggest(
+        "樹脂の破断面を観察したい", catalogue(), institutions=INSTITUTIONS, keywords=keywords_of(catalogue())
+    )
+    item = found[0]["instruments"][0]
+    assert item["groups"][0] == ["keywords", ["破断面", "観察"]]
+    assert "reason" not in item and "reason" not in found[0] and found[0]["best"] == {"kind": "instrument", "id": 1}
+
+
+def test_suggestions_kept_before_reasons_were_data_are_explained_by_their_words():
+    legacy = {
+        "institution": {"id": 1, "name": "機関A", "in_consortium": True},
+        "score": 0.5,
+        "reason": "SEM: 用途キーワード「破断面」に一致 (matched application keywords 破断面)",
+        "instruments": [
+            {
+                "id": 1,
+                "name": "SEM",
+                "score": 0.5,
+                "matched": ["破断面"],
+                "reason": "用途キーワード「破断面」に一致 (matched application keywords 破断面)",
+                "category": "走査電子顕微鏡",
+            }
+        ],
+        "experts": [],
+    }
+    with translation.override("en"):
+        assert shown([legacy])[0]["reason"] == "SEM: matched “破断面”"
+    with translation.override("ja"):
+        assert shown([legacy])[0]["instruments"][0]["reason"] == "「破断面」に一致"
 
 
 def test_trace_metals_find_the_icp_ms():
@@ -159,7 +208,7 @@ def test_experts_are_suggested_with_their_institution_and_keywords():
             "name": "鈴木 一郎",
             "score": top["experts"][0]["score"],
             "matched": ["破断面"],
-            "reason": "専門キーワード「破断面」に一致 (matched expertise keywords 破断面)",
+            "reason": "専門キーワード「破断面」に一致",
         }
     ]
 
@@ -184,7 +233,7 @@ def test_among_equal_scores_away_from_home_the_institution_with_more_matches_com
     found = suggest("破断面", candidates, institutions=INSTITUTIONS, keywords=keywords_of(candidates))
     assert [s["institution"]["id"] for s in found] == [3, 1, 2]
     assert [i["id"] for i in found[0]["instruments"]] == [4, 5]
-    assert found[0]["reason"].startswith("SEM C1: ")
+    assert shown(found)[0]["reason"].startswith("SEM C1: ")
 
 
 def test_rare_features_weigh_more_than_common_ones():

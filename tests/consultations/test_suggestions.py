@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from consultations import selectors, services
+from consultations.suggestions import shown
 from equipment.models import Instrument
 from tests.factories import CategoryFactory, InstitutionFactory, InstrumentFactory, UserFactory, give_role
 
@@ -33,10 +34,10 @@ def grow_catalogue(world, n_instruments: int, n_experts: int) -> None:
 
 
 def test_the_sem_is_suggested_for_a_fracture_surface(world, people):
-    found = selectors.suggestions_for("樹脂の破断面を観察したい", consortium_id=world.hokkaido.id)
+    found = shown(selectors.suggestions_for("樹脂の破断面を観察したい", consortium_id=world.hokkaido.id))
     assert found[0]["institution"] == {"id": world.inst_a.id, "name": world.inst_a.name, "in_consortium": True}
     assert found[0]["instruments"][0]["id"] == world.sem.id
-    assert "破断面" in found[0]["reason"]
+    assert "「破断面」" in found[0]["reason"]
 
 
 def test_trace_metals_suggest_the_icp_ms_of_another_consortium(world, people):
