@@ -11,28 +11,18 @@ No ORM here: callers pass the instrument's name (already in the reader's languag
 """
 
 import re
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from backend.i18n import yen
+from bookings import quotes
+from bookings.fees import CONFIDENTIAL, LARGE_COMPANY, OUTSIDE_REGION
+from equipment.models import UsageMode
 
-MODES = {
-    "self": gettext_lazy("Self-operated"),
-    "assisted": gettext_lazy("Staff-assisted"),
-    "commissioned": gettext_lazy("Commissioned analysis"),
-}
-# bookings.fees names a multiplier in Japanese on the quote (成果非公開 …); the keys are read either way.
-MULTIPLIERS = {
-    "成果非公開": gettext_lazy("confidential results"),
-    "confidential": gettext_lazy("confidential results"),
-    "地域外": gettext_lazy("outside the region"),
-    "outside_region": gettext_lazy("outside the region"),
-    "大企業": gettext_lazy("large company"),
-    "large_company": gettext_lazy("large company"),
-}
+MODES = dict(UsageMode.choices)
+# Quotes priced before they kept machine data named a multiplier in Japanese (成果非公開 …): read as its kind.
+LEGACY_MULTIPLIERS = {"成果非公開": CONFIDENTIAL, "地域外": OUTSIDE_REGION, "大企業": LARGE_COMPANY}
 CONSUMABLE_LABEL = re.compile(r"^消耗品: (?P<item>.*) \d+ × [\d,]+円$")
 
 
@@ -47,6 +37,8 @@ def facts_of(quote_line: dict, *, consumable: dict | None = None) -> dict:
     kind = quote_line.get("kind", "")
     unit = quote_line.get("unit", "")
     quantity = quote_line.get("minutes") if unit == "hour" else quote_line.get("quantity")
+    if kind == "staff" and quantity is None:
+        unit, quantity = "hour", quote_line.get("minutes")
     item = ""
     if kind == "consumable":
         item = quote_line.get("item") or (consumable or {}).get("label", "")
@@ -63,51 +55,34 @@ def facts_of(quote_line: dict, *, consumable: dict | None = None) -> dict:
     }
 
 
-def _factor(factor) -> str:
-    return f"{Decimal(str(factor)).normalize():f}"
-
-
-def _amount(unit: str, quantity: int, price: int) -> str:
-    """「2時間 × 6,000円」 / "2 h × ¥6,000"; a length that is not a round number of hours in two decimals is given
-    in minutes: 「80分 × 6,000円/時間」 / "80 min × ¥6,000/h"."""
-    if unit == "hour":
-        if (quantity * 100) % 60 == 0:
-            hours = f"{(Decimal(quantity) / 60).normalize():f}"
-            return _("%(hours)s h × %(price)s") % {"hours": hours, "price": yen(price)}
-        return _("%(minutes)s min × %(price)s/h") % {"minutes": quantity, "price": yen(price)}
-    if unit == "sample":
-        return ngettext("%(count)s sample × %(price)s", "%(count)s samples × %(price)s", quantity) % {
-            "count": quantity,
-            "price": yen(price),
-        }
-    return _("%(count)s × %(price)s") % {"count": quantity, "price": yen(price)}
+def _multiplier(stored: dict) -> dict:
+    kind = stored.get("kind") or LEGACY_MULTIPLIERS.get(stored.get("name", ""), stored.get("name", ""))
+    return {"kind": kind, "factor": stored["factor"]}
 
 
 def charge_text(facts, *, instrument_name: str, mode: str) -> str | None:
     """The words of one charge in the active language, from its facts (a dict of `facts_of`, or an object with the
-    same attributes: an invoice line); None when the facts are unknown (a line stored before they were kept)."""
+    same attributes: an invoice line), written by the quote's own wording (`bookings.quotes.line_text`), so a line
+    reads the same on the quotation, the booking and the invoice; None when the facts are unknown (a line stored
+    before they were kept)."""
     get = facts.get if isinstance(facts, dict) else lambda name: getattr(facts, name, None)
     kind, unit, quantity, price = get("kind"), get("unit"), get("quantity"), get("unit_price_jpy")
     if kind == "unpriced":
         return _("%(instrument)s: no rate set") % {"instrument": instrument_name}
     if kind not in ("use", "staff", "consumable") or quantity is None or price is None:
         return None
-    amount = _amount(unit, quantity, price)
-    if kind == "staff":
-        return _("Staff time %(amount)s") % {"amount": amount}
-    if kind == "consumable":
-        return _("Consumable: %(item)s %(amount)s") % {"item": get("item"), "amount": amount}
-    multipliers = "".join(
-        _(" × %(factor)s (%(multiplier)s)")
-        % {"multiplier": MULTIPLIERS.get(m["name"], m["name"]), "factor": _factor(m["factor"])}
-        for m in get("multipliers") or []
-    )
-    return _("%(instrument)s, %(mode)s, %(amount)s%(multipliers)s") % {
-        "instrument": instrument_name,
-        "mode": mode_name(mode),
-        "amount": amount,
-        "multipliers": multipliers,
+    line = {
+        "kind": kind,
+        "unit": unit,
+        "minutes": quantity,
+        "quantity": quantity,
+        "unit_price_jpy": price,
+        "item": get("item") or "",
+        "mode": mode,
+        "instrument_name": instrument_name,
+        "multipliers": [_multiplier(m) for m in get("multipliers") or []],
     }
+    return quotes.line_text(line)
 
 
 def invoice_line_text(facts, *, booking_id: int, instrument_name: str, mode: str, recorded: str = "") -> str:

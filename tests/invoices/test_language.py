@@ -109,9 +109,9 @@ def test_the_english_invoice_is_a_marked_reference_translation_written_from_the_
         f"Registrationnumber:{REGISTRATION}",
         "Oct.8,2025",
         "October2025",
-        f"Booking#{billing.b_big.id}ScanningelectronmicroscopeJSM-IT800,Staff-assisted,1.5h×¥4,555"
-        "×2(confidentialresults)×1.5(outsidetheregion)×1.3(largecompany)",
-        "Stafftime1.5h×¥3,000",
+        f"Booking#{billing.b_big.id}ScanningelectronmicroscopeJSM-IT800,staff-assisted:1.5hours×¥4,555"
+        "×resultsnotpublished2×outsidetheregion1.5×largecompany1.3",
+        "Stafftime,1.5hours×¥3,000",
         "Consumable:液体窒素3×¥250",
         "¥46,175",
         "Totalat10%(excl.tax)",
@@ -166,7 +166,7 @@ def test_the_api_gives_the_record_and_the_line_in_the_readers_language(world, bi
     row = client_for(world.user_b).get(f"/api/v1/invoices/{issued.id}/", **EN).data
     line = row["lines"][1]
     assert line["description"] == f"予約#{billing.b_big.id} 技術職員 1.5時間 × 3,000円"
-    assert line["localized_description"] == f"Booking #{billing.b_big.id} Staff time 1.5 h × ¥3,000"
+    assert line["localized_description"] == f"Booking #{billing.b_big.id} Staff time, 1.5 hours × ¥3,000"
     assert row["institution_name"] == "Hokkaido Research Organization"
     japanese = client_for(world.user_b).get(f"/api/v1/invoices/{issued.id}/").data["lines"][1]
     assert japanese["localized_description"] == japanese["description"]
@@ -182,7 +182,7 @@ def test_the_quotation_is_in_the_readers_language_and_either_may_be_asked_for(
     assert english["Content-Disposition"].endswith(f'quotation-{booking_id}-en.pdf"')
     text = pdf_text(english.content)
     assert_reference_translation(text, (shown("札幌精密株式会社"),))
-    for expected in ("Quotation", "¥9,900", "ScanningelectronmicroscopeJSM-IT800,Staff-assisted,2h×¥4,500", "To:"):
+    for expected in ("Quotation", "¥9,900", "ScanningelectronmicroscopeJSM-IT800,staff-assisted:2hours×¥4,500", "To:"):
         assert expected in text, (expected, text)
     japanese = pdf_text(client_for(world.user_a).get(url, {"language": "ja"}, **EN).content)
     assert "御見積書" in japanese and "走査電子顕微鏡JSM-IT800技術補助2時間×4,500円" in japanese
@@ -215,7 +215,7 @@ def test_the_invoice_pages_in_english_offer_the_original_and_the_reference_versi
     detail = client.get(f"/invoices/{issued.pk}/").content.decode()
     data = ("多摩化学株式会社", "東京都立川市", "液体窒素", "試料台")
     assert english_page_problems(ours(detail), data=data) == []
-    assert f"/api/v1/invoices/{issued.pk}/pdf/?language=en" in detail and "Staff time 1.5 h × ¥3,000" in detail
+    assert f"/api/v1/invoices/{issued.pk}/pdf/?language=en" in detail and "Staff time, 1.5 hours × ¥3,000" in detail
     assert "Issued" in detail and "¥46,175" in detail
     listing = client.get("/invoices/").content.decode()
     assert english_page_problems(ours(listing), data=data) == [] and "English reference" in listing
@@ -234,7 +234,7 @@ def test_the_run_page_in_each_language(world, billing, english_names, client):
     world.staff_a.save()
     client.force_login(world.staff_a)
     page = client.get("/staff/invoices/", {"institution": world.inst_a.id, "month": "2025-10"}).content.decode()
-    assert "Issue 2 invoices" in page and "Staff-assisted" in page
+    assert "Issue 2 invoices" in page and "staff-assisted" in page
     assert english_page_problems(ours(page), data=("札幌精密株式会社", "多摩化学株式会社", "液体窒素", "試料台")) == []
     world.staff_a.language = "ja"
     world.staff_a.save()
