@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
-from django.template.loader import select_template
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from backend.escaping import one_line
@@ -61,9 +61,7 @@ def render(template: str, context: dict, *, language: str) -> tuple[str, str]:
     """(subject, body) from `<template>.txt` rendered in `language` (its text through the catalogues): the first
     line is the subject, the rest after one blank line the body."""
     with translation.override(language):
-        text = select_template([f"{template}.txt", f"{template}.{language}.txt", f"{template}.ja.txt"]).render(
-            {**context, "site_url": settings.SITE_URL.rstrip("/")}
-        )
+        text = get_template(f"{template}.txt").render({**context, "site_url": settings.SITE_URL.rstrip("/")})
     subject, _, body = text.lstrip().partition("\n")
     return one_line(subject).strip()[:255], body.strip() + "\n"  # a header: a CR from a name would refuse to send
 

@@ -9,7 +9,7 @@ TEMPLATES = sorted(p for p in ROOT.glob("*/templates/**/*") if p.is_file() and p
 
 
 def _sources_with(pattern: str) -> list[str]:
-    found = re.compile(pattern)
+    found = re.compile(pattern, re.MULTILINE)
     return [name(path) for path in product_modules() if found.search(path.read_text(encoding="utf-8"))]
 
 

@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from backend.errors import NotFound
+from backend.tokyo import TOKYO
 from bookings.selectors import bookings_visible_to
 
 from . import selectors, services
@@ -65,7 +66,7 @@ def row(booking, user, today) -> dict:
         "company": booking.company_id,
         "company_name": booking.company.name,
         "confidential": booking.confidential,
-        "used_on": (booking.actual_start or booking.start).astimezone(selectors.TOKYO).date(),
+        "used_on": (booking.actual_start or booking.start).astimezone(TOKYO).date(),
         "due_on": report.due_on if report else selectors.due_on(booking),
         "status": selectors.status_of(booking, today),
         "on_time": report.on_time if report else None,

@@ -1,32 +1,14 @@
-"""Template helpers of every page: the language switch, yen, Tokyo time."""
+"""Template helpers of every page: yen, percentages, dates and Tokyo time in the page's language (backend.i18n)."""
 
 from datetime import datetime
 
 from django import template
-from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils import timezone
 
 from backend import i18n
 from backend.tokyo import TOKYO
 
 register = template.Library()
-
-
-def _english() -> bool:
-    return (translation.get_language() or "ja").startswith("en")
-
-
-@register.simple_tag
-def tr(japanese: str, english: str) -> str:
-    """The text in the page's language: Japanese unless the user switched to English."""
-    return english if _english() else japanese
-
-
-@register.simple_tag
-def bi(japanese: str, english: str) -> str:
-    """A heading or label in the page's language with the other one after it, quieter."""
-    first, second = (english, japanese) if _english() else (japanese, english)
-    return format_html('{} <span class="alt" lang="{}">{}</span>', first, "ja" if _english() else "en", second)
 
 
 @register.filter
@@ -53,16 +35,6 @@ def tokyo(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if not moment:
         return ""
     return timezone.localtime(moment, TOKYO).strftime(fmt)
-
-
-@register.filter
-def split_label(label: str) -> str:
-    """'承認待ち (pending)' → the part in the page's language."""
-    text = str(label)
-    if text.endswith(")") and " (" in text:
-        japanese, english = text[:-1].split(" (", 1)
-        return english if _english() else japanese
-    return text
 
 
 @register.filter

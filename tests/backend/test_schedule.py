@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backend import schedule
 from backend.models import ScheduleEntry
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 from notifications import services as outbox
 from notifications.models import Notification
 from tests.factories import UserFactory

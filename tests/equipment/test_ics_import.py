@@ -6,7 +6,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 from equipment.models import Downtime
 from tests.bookings.conftest import at, working_day
 
