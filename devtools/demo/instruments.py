@@ -1,8 +1,9 @@
 """The demo instruments (seed_demo): real makers and models, one dict per instrument, grouped by institution.
 
-One table, kept in one piece on purpose (about 600 lines): it is read and edited as a list, and splitting it by
+One table, kept in one piece on purpose (about 700 lines): it is read and edited as a list, and splitting it by
 institution would only scatter it. Plain data, no ORM; the rules and prices of each category are in
-devtools/demo/catalogue.py.
+devtools/demo/catalogue.py. Each has its English name and description (English pages show them); makers go by their
+brand names, which read the same in both languages; specs and locations are what staff type, in Japanese.
 """
 
 from devtools.demo.catalogue import SATURDAY, STRAIGHT
@@ -704,7 +705,7 @@ INSTRUMENTS = [
         "name_en": "Particle size analyzer Mastersizer 3000",
         "maker": "Malvern Panalytical",
         "model": "Mastersizer 3000",
-        "specs": {"測定範囲": "0.01–3,500 µm", "分散": "湿式 (Hydro EV)・乾式 (Aero S)"},
+        "specs": {"測定範囲": "0.01–3,500 µm", "分散": "湿式 Hydro EV・乾式 Aero S"},
         "location": "本館 4階 粉体評価室",
         "description": "粉体・スラリーの粒度分布を測定します。",
         "description_en": "Measures the particle size distribution of powders and slurries.",
