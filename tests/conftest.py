@@ -21,7 +21,6 @@ from tests.factories import (
 )
 
 
-
 def pytest_configure(config):
     """Tests read the compiled catalogues: compile those whose .po changed (pure Python, see backend.catalogues)."""
     compile_catalogues()

@@ -191,10 +191,8 @@ def scene(world, sem, day):
     approved = booking_services.approve(actor=w.staff_a, booking=ask(11))
     consultation = consultation_services.submit_consultation(actor=member, **CONSULTATION)
     consultation_services.refer(actor=coordinator, consultation=consultation, institution=w.inst_a, note=REFERRAL_NOTE)
-    used = completed(
-        sem, requester=member, company=w.company_a, day=timezone.localdate() - timedelta(days=10), start=time(10),
-        minutes=60,
-    )  # fmt: skip  # the usage report is owed for it
+    ten_days_ago = timezone.localdate() - timedelta(days=10)  # its usage report is owed
+    used = completed(sem, requester=member, company=w.company_a, day=ten_days_ago, start=time(10), minutes=60)
     completed(sem, requester=member, company=w.company_a, day=date(2025, 10, 6), start=time(10), minutes=30)
     (invoice,) = invoice_services.issue_invoices(actor=w.staff_a, institution=w.inst_a, month=date(2025, 10, 1))
     report = report_services.request_report(actor=w.secretariat, consortium=w.hokkaido, period=Period.fiscal_year(2025))
