@@ -266,9 +266,6 @@ def test_japanese_pages_carry_no_english_beside_the_japanese(client, scene):
 
 
 def test_an_instrument_without_an_english_name_shows_its_japanese_name_on_english_pages(client, scene):
-    for user in scene.users.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
     catalogue = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     page = client.get(f"/instruments/{scene.xrd.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert NO_ENGLISH_NAME in catalogue
