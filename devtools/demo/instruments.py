@@ -86,7 +86,7 @@ INSTRUMENTS = [
         "location": "臨海副都心センター 本館 3階 元素分析室",
         "description": "MS/MSモードで干渉を除去し、半導体材料中の極微量不純物を定量します。",
         "description_en": (
-            "Removes interferences in MS/MS mode to quantify ultra-trace impurities in semiconductor materials."
+            "Removes interferences in MS/MS mode to quantify ultra-trace impurities in electronic-grade materials."
         ),
     },
     {
