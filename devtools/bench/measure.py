@@ -21,6 +21,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.tokyo import TOKYO
 from bookings import rules, selectors
 from equipment.models import Instrument
 
@@ -29,7 +30,6 @@ from .load import Call
 from .server import child_environment
 from .subjects import BENCH_MARK
 
-TOKYO = rules.TOKYO
 MS = 1000.0
 
 

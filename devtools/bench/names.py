@@ -1,8 +1,9 @@
 """Words the bench data set is made of (plain data): regional consortia, places, name parts, instrument models.
 
-Names are fictional combinations of real place names and common words; makers and models are real products,
-as in the demo data. CONSORTIA keeps a hand layout, a row a consortium (the reason stands beside its pragma);
-the rest is laid out by ruff.
+Names are fictional combinations of real place names and common words, with English names made of the same parts;
+people have readings (katakana). Makers (by their brand names, which read the same in both languages) and models
+are real products, as in the demo data. CONSORTIA keeps a hand layout, a row a consortium (the reason stands
+beside its pragma); the rest is laid out by ruff.
 """
 
 # slug (after "bench-"), name, English name, region, prefectures, weight (share of institutions; 関東 is the largest)
@@ -84,22 +85,45 @@ INSTITUTION_KINDS = [
     ("national_lab", 10, 3.0),
     ("kosen", 15, 0.5),
 ]
-UNIVERSITY_SUFFIXES = ["大学", "大学", "工業大学", "理科大学", "科学技術大学"]
+# Institution names, each part with its English (an institution's English name is made of the same parts).
+UNIVERSITY_SUFFIXES = [
+    ("大学", "{city} University"),
+    ("大学", "{city} University"),
+    ("工業大学", "{city} Institute of Technology"),
+    ("理科大学", "{city} University of Science"),
+    ("科学技術大学", "{city} University of Science and Technology"),
+]
 PUBLIC_TESTING_SUFFIXES = [
-    "産業技術センター",
-    "工業技術センター",
-    "産業技術総合研究所",
-    "工業試験場",
-    "産業技術支援センター",
+    ("産業技術センター", "{prefecture} Industrial Technology Center"),
+    ("工業技術センター", "{prefecture} Technology Center"),
+    ("産業技術総合研究所", "{prefecture} Institute of Industrial Science and Technology"),
+    ("工業試験場", "{prefecture} Industrial Research Institute"),
+    ("産業技術支援センター", "{prefecture} Industrial Technology Support Center"),
 ]
 NATIONAL_LABS = [
-    "産業技術総合研究所",
-    "物質・材料研究機構",
-    "理化学研究所",
-    "量子科学技術研究開発機構",
-    "農業・食品産業技術総合研究機構",
-    "日本原子力研究開発機構",
+    ("産業技術総合研究所", "National Institute of Advanced Industrial Science and Technology (AIST)"),
+    ("物質・材料研究機構", "National Institute for Materials Science (NIMS)"),
+    ("理化学研究所", "RIKEN"),
+    ("量子科学技術研究開発機構", "National Institutes for Quantum Science and Technology (QST)"),
+    ("農業・食品産業技術総合研究機構", "National Agriculture and Food Research Organization (NARO)"),
+    ("日本原子力研究開発機構", "Japan Atomic Energy Agency (JAEA)"),
 ]
+# Place names whose romanization the converter gets wrong or writes with long vowels (passport Hepburn writes
+# 東京 Tokyo, not Toukyou): see place_en.
+PLACES_EN = {"北海道": "Hokkaido", "東京都": "Tokyo", "京都府": "Kyoto", "京都": "Kyoto", "大阪府": "Osaka",
+             "鹿児島県": "Kagoshima", "鹿児島": "Kagoshima", "群馬県": "Gunma", "豊田": "Toyota", "兵庫県": "Hyogo"}  # fmt: skip  # table: a row of places
+
+
+def place_en(place: str) -> str:
+    """A prefecture or city in Latin letters: 八王子 → Hachioji, 神奈川県 → Kanagawa."""
+    if place in PLACES_EN:
+        return PLACES_EN[place]
+    from consortia.names import romanize  # pykakasi: loaded on first use
+
+    bare = place.removesuffix("県") if place.endswith("県") else place
+    latin = romanize(bare).replace("ou", "o").replace("uu", "u")
+    return latin
+
 
 COMPANY_STEMS = [
     "東和",
@@ -182,57 +206,58 @@ INDUSTRIES = [
     "医療機器",
 ]
 
+# People: (name, reading in katakana); English pages write the name from the reading.
 SURNAMES = [
-    "佐藤",
-    "鈴木",
-    "高橋",
-    "田中",
-    "伊藤",
-    "渡辺",
-    "山本",
-    "中村",
-    "小林",
-    "加藤",
-    "吉田",
-    "山田",
-    "佐々木",
-    "山口",
-    "松本",
-    "井上",
-    "木村",
-    "林",
-    "斎藤",
-    "清水",
-    "山崎",
-    "森",
-    "池田",
-    "橋本",
-    "阿部",
-    "石川",
-    "山下",
-    "中島",
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"),
+    ("中島", "ナカジマ"),
 ]
 GIVEN_NAMES = [
-    "翔太",
-    "大輔",
-    "健一",
-    "直樹",
-    "拓也",
-    "誠",
-    "陽介",
-    "和也",
-    "美咲",
-    "陽子",
-    "恵",
-    "由美",
-    "彩",
-    "真由美",
-    "裕子",
-    "麻衣",
-    "智子",
-    "愛",
-    "浩",
-    "剛",
+    ("翔太", "ショウタ"),
+    ("大輔", "ダイスケ"),
+    ("健一", "ケンイチ"),
+    ("直樹", "ナオキ"),
+    ("拓也", "タクヤ"),
+    ("誠", "マコト"),
+    ("陽介", "ヨウスケ"),
+    ("和也", "カズヤ"),
+    ("美咲", "ミサキ"),
+    ("陽子", "ヨウコ"),
+    ("恵", "メグミ"),
+    ("由美", "ユミ"),
+    ("彩", "アヤ"),
+    ("真由美", "マユミ"),
+    ("裕子", "ユウコ"),
+    ("麻衣", "マイ"),
+    ("智子", "トモコ"),
+    ("愛", "アイ"),
+    ("浩", "ヒロシ"),
+    ("剛", "ツヨシ"),
 ]
 
 # How often each technique is asked for (instrument mix and demand), and real makers and models.
@@ -255,86 +280,86 @@ CATEGORY_POPULARITY = {
 }
 MODELS = {
     "sem": [
-        ("日本電子 (JEOL)", "JSM-IT800"),
-        ("日立ハイテク", "SU5000"),
-        ("日立ハイテク", "SU8600"),
-        ("カールツァイス", "GeminiSEM 460"),
-        ("日本電子 (JEOL)", "JSM-IT200"),
+        ("JEOL", "JSM-IT800"),
+        ("Hitachi High-Tech", "SU5000"),
+        ("Hitachi High-Tech", "SU8600"),
+        ("ZEISS", "GeminiSEM 460"),
+        ("JEOL", "JSM-IT200"),
         ("Thermo Fisher Scientific", "Apreo 2"),
     ],
     "tem": [
-        ("日本電子 (JEOL)", "JEM-2100Plus"),
-        ("日本電子 (JEOL)", "JEM-ARM200F"),
-        ("日立ハイテク", "HF5000"),
+        ("JEOL", "JEM-2100Plus"),
+        ("JEOL", "JEM-ARM200F"),
+        ("Hitachi High-Tech", "HF5000"),
         ("Thermo Fisher Scientific", "Talos F200X"),
     ],
     "xrd": [
-        ("リガク", "SmartLab 9kW"),
-        ("リガク", "MiniFlex600"),
-        ("ブルカー", "D8 ADVANCE"),
-        ("マルバーン・パナリティカル", "Empyrean"),
+        ("Rigaku", "SmartLab 9kW"),
+        ("Rigaku", "MiniFlex600"),
+        ("Bruker", "D8 ADVANCE"),
+        ("Malvern Panalytical", "Empyrean"),
     ],
-    "nmr": [("日本電子 (JEOL)", "JNM-ECZ400S"), ("日本電子 (JEOL)", "JNM-ECZ600R"), ("ブルカー", "AVANCE NEO 500")],
+    "nmr": [("JEOL", "JNM-ECZ400S"), ("JEOL", "JNM-ECZ600R"), ("Bruker", "AVANCE NEO 500")],
     "icp-ms": [
-        ("アジレント・テクノロジー", "8900 ICP-QQQ"),
-        ("サーモフィッシャーサイエンティフィック", "iCAP RQ"),
-        ("島津製作所", "ICPMS-2050"),
+        ("Agilent", "8900 ICP-QQQ"),
+        ("Thermo Fisher Scientific", "iCAP RQ"),
+        ("Shimadzu", "ICPMS-2050"),
     ],
     "icp-oes": [
-        ("島津製作所", "ICPE-9820"),
-        ("アジレント・テクノロジー", "5900 ICP-OES"),
-        ("日立ハイテクサイエンス", "PS3520UVDD"),
+        ("Shimadzu", "ICPE-9820"),
+        ("Agilent", "5900 ICP-OES"),
+        ("Hitachi High-Tech Science", "PS3520UVDD"),
     ],
     "ftir": [
-        ("日本分光", "FT/IR-4X"),
-        ("サーモフィッシャーサイエンティフィック", "Nicolet iS20"),
-        ("島津製作所", "IRXross"),
-        ("パーキンエルマー", "Spectrum 3"),
+        ("JASCO", "FT/IR-4X"),
+        ("Thermo Fisher Scientific", "Nicolet iS20"),
+        ("Shimadzu", "IRXross"),
+        ("PerkinElmer", "Spectrum 3"),
     ],
     "xct": [
-        ("カールツァイス", "Xradia 520 Versa"),
-        ("島津製作所", "inspeXio SMX-225CT FPD HR Plus"),
-        ("ニコン", "XT H 225"),
-        ("リガク", "CT Lab HX"),
+        ("ZEISS", "Xradia 520 Versa"),
+        ("Shimadzu", "inspeXio SMX-225CT FPD HR Plus"),
+        ("Nikon", "XT H 225"),
+        ("Rigaku", "CT Lab HX"),
     ],
     "xps": [
-        ("アルバック・ファイ", "PHI VersaProbe 4"),
-        ("サーモフィッシャーサイエンティフィック", "Nexsa G2"),
-        ("島津製作所", "AXIS SUPRA+"),
+        ("ULVAC-PHI", "PHI VersaProbe 4"),
+        ("Thermo Fisher Scientific", "Nexsa G2"),
+        ("Shimadzu", "AXIS SUPRA+"),
     ],
     "gcms": [
-        ("島津製作所", "GCMS-QP2020 NX"),
-        ("アジレント・テクノロジー", "8890/5977C"),
-        ("日本電子 (JEOL)", "JMS-Q1600GC"),
+        ("Shimadzu", "GCMS-QP2020 NX"),
+        ("Agilent", "8890/5977C"),
+        ("JEOL", "JMS-Q1600GC"),
     ],
     "thermal": [
-        ("日立ハイテクサイエンス", "DSC7020"),
-        ("ネッチ・ジャパン", "STA 449 F5"),
-        ("TAインスツルメント", "Discovery TGA 5500"),
-        ("リガク", "Thermo plus EVO2"),
+        ("Hitachi High-Tech Science", "DSC7020"),
+        ("NETZSCH", "STA 449 F5"),
+        ("TA Instruments", "Discovery TGA 5500"),
+        ("Rigaku", "Thermo plus EVO2"),
     ],
     "afm": [
-        ("ブルカー", "Dimension Icon"),
-        ("日立ハイテクサイエンス", "AFM100 Pro"),
-        ("島津製作所", "SPM-9700HT"),
-        ("オックスフォード・インストゥルメンツ", "Cypher ES"),
+        ("Bruker", "Dimension Icon"),
+        ("Hitachi High-Tech Science", "AFM100 Pro"),
+        ("Shimadzu", "SPM-9700HT"),
+        ("Oxford Instruments", "Cypher ES"),
     ],
     "raman": [
-        ("堀場製作所", "LabRAM HR Evolution"),
-        ("日本分光", "NRS-5500"),
-        ("レニショー", "inVia Qontor"),
-        ("ナノフォトン", "RAMANtouch"),
+        ("HORIBA", "LabRAM HR Evolution"),
+        ("JASCO", "NRS-5500"),
+        ("Renishaw", "inVia Qontor"),
+        ("Nanophoton", "RAMANtouch"),
     ],
     "tensile": [
-        ("島津製作所", "AG-Xplus 100kN"),
-        ("インストロン", "5982"),
-        ("島津製作所", "AGX-V 50kN"),
-        ("エー・アンド・デイ", "テンシロン RTF-2410"),
+        ("Shimadzu", "AG-Xplus 100kN"),
+        ("Instron", "5982"),
+        ("Shimadzu", "AGX-V 50kN"),
+        ("A&D", "テンシロン RTF-2410"),
     ],
     "psd": [
-        ("マルバーン・パナリティカル", "Mastersizer 3000"),
-        ("堀場製作所", "LA-960V2"),
-        ("マイクロトラック・ベル", "MT3300EXII"),
+        ("Malvern Panalytical", "Mastersizer 3000"),
+        ("HORIBA", "LA-960V2"),
+        ("MicrotracBEL", "MT3300EXII"),
     ],
 }
 

@@ -5,18 +5,16 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import jpholiday
 
+from backend.tokyo import TOKYO
 from consortia.validators import corporate_number_check_digit
 from devtools.demo.catalogue import CATEGORIES, PROFILES, rate_table
 from reports.periods import fiscal_year_of
 
 from . import names
 from .seed import COMPANY_BODY_PREFIX, INSTITUTION_BODY_PREFIX, SLUG_PREFIX, USERNAME_PREFIX
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 # --- Shapes ----------------------------------------------------------------------------------------------------------
 
@@ -63,6 +61,10 @@ def corporate_number(body: str) -> str:
     return f"{corporate_number_check_digit(body)}{body}"
 
 
+# username, family name, given name, and their readings (katakana)
+Person = tuple[str, str, str, str, str]
+
+
 @dataclass
 class ConsortiumPlan:
     slug: str
@@ -75,14 +77,15 @@ class ConsortiumPlan:
 @dataclass
 class InstitutionPlan:
     name: str
+    name_en: str
     kind: str
     prefecture: str
     consortia: list[int]  # indexes into the consortia
     registration_number: str
     policy: tuple  # (confidential, outside_region, large_company or None, staff_rate_jpy or None)
     usage_report_due_days: int
-    staff: list[tuple[str, str, str]] = field(default_factory=list)  # username, last, first
-    researchers: list[tuple[str, str, str]] = field(default_factory=list)
+    staff: list[Person] = field(default_factory=list)
+    researchers: list[Person] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +95,7 @@ class CompanyPlan:
     size: str
     industry: str
     prefecture: str
-    users: list[tuple[str, str, str]]  # username, last, first; the first is the company admin
+    users: list[Person]  # the first is the company admin
     activity: float  # relative demand
 
 
@@ -130,15 +133,16 @@ class World:
     institutions: list[InstitutionPlan]
     companies: list[CompanyPlan]
     instruments: list[InstrumentPlan]
-    secretariats: list[tuple[str, str, str]]  # one per consortium
+    secretariats: list[Person]  # one per consortium
 
 
 def _clock(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
 
 
-def _person(rng: random.Random, username: str) -> tuple[str, str, str]:
-    return username, rng.choice(names.SURNAMES), rng.choice(names.GIVEN_NAMES)
+def _person(rng: random.Random, username: str) -> Person:
+    (last, last_kana), (first, first_kana) = rng.choice(names.SURNAMES), rng.choice(names.GIVEN_NAMES)
+    return username, last, first, last_kana, first_kana
 
 
 # --- The world -------------------------------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ def _plan_institutions(rng, count, specs, taken) -> list[InstitutionPlan]:
         home = i if i < len(specs) else rng.choices(range(len(specs)), weights=weights)[0]  # every one has a member
         kind = rng.choices([k for k, _s in kinds], weights=[s for _k, s in kinds])[0]
         prefecture = rng.choice(specs[home][4])
-        name = _institution_name(rng, kind, prefecture, used)
+        name, name_en = _institution_name(rng, kind, prefecture, used)
         used.add(name)
         member_of = [home]
         # national labs and some universities belong to a second consortium (広域連携): about 8% in all
@@ -186,6 +190,7 @@ def _plan_institutions(rng, count, specs, taken) -> list[InstitutionPlan]:
         result.append(
             InstitutionPlan(
                 name=name,
+                name_en=name_en,
                 kind=kind,
                 prefecture=prefecture,
                 consortia=member_of,
@@ -199,25 +204,33 @@ def _plan_institutions(rng, count, specs, taken) -> list[InstitutionPlan]:
     return result
 
 
-def _institution_name(rng, kind, prefecture, used) -> str:
+def _institution_name(rng, kind, prefecture, used) -> tuple[str, str]:
+    """A fictional institution's name and its English name, made of the same parts."""
     for attempt in range(30):
         city = rng.choice(names.CITIES[prefecture])
         if kind == "university":
-            name = f"{city}{rng.choice(names.UNIVERSITY_SUFFIXES)}"
+            suffix, english = rng.choice(names.UNIVERSITY_SUFFIXES)
+            name, name_en = f"{city}{suffix}", english.format(city=names.place_en(city))
         elif kind == "kosen":
-            name = f"{city}工業高等専門学校"
+            name, name_en = (
+                f"{city}工業高等専門学校",
+                f"National Institute of Technology, {names.place_en(city)} College",
+            )
         elif kind == "public_testing":
-            name = f"{prefecture}{rng.choice(names.PUBLIC_TESTING_SUFFIXES)}"
+            suffix, english = rng.choice(names.PUBLIC_TESTING_SUFFIXES)
+            name, name_en = f"{prefecture}{suffix}", english.format(prefecture=names.place_en(prefecture))
             if attempt:
                 name += f" {city}技術支援センター"
+                name_en += f", {names.place_en(city)} Technology Support Center"
         else:
-            name = f"国立研究開発法人{rng.choice(names.NATIONAL_LABS)} {city}センター"
+            lab, english = rng.choice(names.NATIONAL_LABS)
+            name, name_en = f"国立研究開発法人{lab} {city}センター", f"{english}, {names.place_en(city)} Center"
         if name not in used:
-            return name
+            return name, name_en
     n = 2
     while f"{name}（第{n}）" in used:
         n += 1
-    return f"{name}（第{n}）"
+    return f"{name}（第{n}）", f"{name_en} ({n})"
 
 
 def _plan_companies(rng, count, specs) -> list[CompanyPlan]:

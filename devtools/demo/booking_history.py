@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
+from backend.tokyo import TOKYO
 from bookings import fees, pricing, rules
 from bookings import selectors as booking_selectors
 from bookings.models import Booking
@@ -26,7 +27,6 @@ from equipment import selectors as equipment_selectors
 from equipment import services as equipment_services
 from equipment.models import Downtime, Instrument
 
-TOKYO = rules.TOKYO
 PURPOSE = "デモ履歴: 製品評価のための分析"
 REJECTION = "装置の調整期間のため"
 
@@ -174,7 +174,7 @@ def _first_uids(seeder):
 
 def _requesters(seeder) -> dict[str, tuple[User, Company | None]]:
     created = 0
-    for username, last, first, company_key in data.HISTORY_USERS:
+    for username, last, first, last_kana, first_kana, company_key in data.HISTORY_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = consortia_services.create_user(
@@ -183,6 +183,8 @@ def _requesters(seeder) -> dict[str, tuple[User, Company | None]]:
                 password=secrets.token_urlsafe(24),
                 last_name=last,
                 first_name=first,
+                last_name_kana=last_kana,
+                first_name_kana=first_kana,
                 email=f"{username}@example.jp",
             )
             user.set_unusable_password()
@@ -192,7 +194,7 @@ def _requesters(seeder) -> dict[str, tuple[User, Company | None]]:
         seeder.users[username] = user
     seeder.report("履歴の利用者 (history requesters, no login)", len(data.HISTORY_USERS), created)
     company_of = {"company": seeder.companies["ishikari"], "company2": seeder.companies["musashino"]}
-    company_of.update({u: seeder.companies[c] for u, _l, _f, c in data.HISTORY_USERS})
+    company_of.update({u: seeder.companies[c] for u, *_name, c in data.HISTORY_USERS})
     return {name: (user, company_of.get(name)) for name, user in seeder.users.items()}
 
 

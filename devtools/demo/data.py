@@ -22,6 +22,11 @@ CONSORTIA = [
             "北海道IT・バイオクラスターを母体に、道内の大学・高専・公設試・産総研が保有する分析機器を"
             "道内企業に開放する運営協議会です。技術相談から適切な機関・機器の紹介までワンストップで対応します。"
         ),
+        "description_en": (
+            "Built on the Hokkaido IT & bio cluster, the consortium opens the analytical instruments of Hokkaido's "
+            "universities, colleges of technology, public testing institutes and AIST to companies in Hokkaido. "
+            "One desk answers technical questions and refers you to the right institution and instrument."
+        ),
         "contact_email": "hokkaido-office@example.jp",
     },
     {
@@ -33,6 +38,11 @@ CONSORTIA = [
         "description": (
             "TAMA地域ものづくりクラスターの中小企業を中心に、首都圏西部の大学・高専・公設試が保有する"
             "評価・分析機器を共同利用に供する運営協議会です。"
+        ),
+        "description_en": (
+            "Centred on the small manufacturers of the TAMA region cluster, the consortium shares the testing and "
+            "analytical instruments of universities, colleges of technology and public testing institutes in the "
+            "west of the Tokyo area."
         ),
         "contact_email": "tama-office@example.jp",
     },
@@ -219,21 +229,22 @@ COMPANIES = [
                      "prefecture": "東京都", "address": "東京都日野市"}, "999901000008"),
 ]  # fmt: skip  # table: one company a row
 
-# username: (last, first, role kind, scope kind, scope key, description for the logins table)
+# username: (family name, given name, their readings in katakana (English pages write the name from them: Misaki
+# Takahashi), role kind, scope kind, scope key)
 USERS = [
-    ("secretariat", "高橋", "美咲", "secretariat", "consortium", "hokkaido"),
-    ("secretariat2", "田中", "直子", "secretariat", "consortium", "tama"),
-    ("coordinator", "小林", "恵子", "coordinator", "consortium", "hokkaido"),
-    ("coordinator2", "松本", "浩二", "coordinator", "consortium", "tama"),
-    ("staff", "鈴木", "一郎", "staff", "institution", "aist"),
-    ("staff2", "伊藤", "健太", "staff", "institution", "tiri"),
-    ("staff3", "加藤", "真理子", "staff", "institution", "doken"),
-    ("staff4", "吉田", "誠", "staff", "institution", "hokudai"),
-    ("researcher", "中村", "翔太", "researcher", "institution", "muroran"),
-    ("company", "渡辺", "由美", "company_admin", "company", "ishikari"),
-    ("company2", "山本", "大輔", "company_member", "company", "musashino"),
+    ("secretariat", "高橋", "美咲", "タカハシ", "ミサキ", "secretariat", "consortium", "hokkaido"),
+    ("secretariat2", "田中", "直子", "タナカ", "ナオコ", "secretariat", "consortium", "tama"),
+    ("coordinator", "小林", "恵子", "コバヤシ", "ケイコ", "coordinator", "consortium", "hokkaido"),
+    ("coordinator2", "松本", "浩二", "マツモト", "コウジ", "coordinator", "consortium", "tama"),
+    ("staff", "鈴木", "一郎", "スズキ", "イチロウ", "staff", "institution", "aist"),
+    ("staff2", "伊藤", "健太", "イトウ", "ケンタ", "staff", "institution", "tiri"),
+    ("staff3", "加藤", "真理子", "カトウ", "マリコ", "staff", "institution", "doken"),
+    ("staff4", "吉田", "誠", "ヨシダ", "マコト", "staff", "institution", "hokudai"),
+    ("researcher", "中村", "翔太", "ナカムラ", "ショウタ", "researcher", "institution", "muroran"),
+    ("company", "渡辺", "由美", "ワタナベ", "ユミ", "company_admin", "company", "ishikari"),
+    ("company2", "山本", "大輔", "ヤマモト", "ダイスケ", "company_member", "company", "musashino"),
 ]
-ADMIN = ("admin", "佐藤", "健一")
+ADMIN = ("admin", "佐藤", "健一", "サトウ", "ケンイチ")
 
 # Self-operation qualifications of the SME user: (institution, model).
 QUALIFICATIONS = [("doken", "SU5000"), ("aist", "JSM-IT800")]
@@ -247,14 +258,14 @@ DOWNTIMES = [
 
 # --- The booking history (seed_demo: the past 15 months, so the reports mean something on first start) ---------
 
-# Requesters of the history who have no demo login: (username, last, first, company key).
+# Requesters of the history who have no demo login: (username, family, given, their readings, company key).
 HISTORY_USERS = [
-    ("hist-sapporo-foods", "佐々木", "舞", "sapporo_foods"),
-    ("hist-tomakomai-metal", "工藤", "剛", "tomakomai_metal"),
-    ("hist-hokkai-chem", "松田", "隆", "hokkai_chem"),
-    ("hist-hachioji-optics", "青木", "彩", "hachioji_optics"),
-    ("hist-sagamihara-materials", "石井", "亮", "sagamihara_materials"),
-    ("hist-tama-motors", "森", "拓也", "tama_motors"),
+    ("hist-sapporo-foods", "佐々木", "舞", "ササキ", "マイ", "sapporo_foods"),
+    ("hist-tomakomai-metal", "工藤", "剛", "クドウ", "ツヨシ", "tomakomai_metal"),
+    ("hist-hokkai-chem", "松田", "隆", "マツダ", "タカシ", "hokkai_chem"),
+    ("hist-hachioji-optics", "青木", "彩", "アオキ", "アヤ", "hachioji_optics"),
+    ("hist-sagamihara-materials", "石井", "亮", "イシイ", "リョウ", "sagamihara_materials"),
+    ("hist-tama-motors", "森", "拓也", "モリ", "タクヤ", "tama_motors"),
 ]
 # Who books at the instruments of each consortium, with weights: a username (companies by their user).
 HISTORY_CUSTOMERS = {

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import jpholiday
 
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 
 NAMESPACE = uuid.UUID("6f1d2b0e-7c1a-4d43-9f55-6b3f0a1c2e77")
 STATUSES = [("completed", 76), ("rejected", 6), ("cancelled", 9), ("no_show", 4), ("expired", 5)]

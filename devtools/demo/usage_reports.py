@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from bookings.rules import TOKYO
+from backend.tokyo import TOKYO
 from usage_reports import selectors
 from usage_reports.models import Outcome, UsageReport
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from backend.tokyo import TOKYO
 from bookings.models import Booking, BookingEvent
-from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, Institution, User
 from devtools.bench import seed, writer
 from devtools.bench.world import span_for

@@ -5,6 +5,7 @@ that is rolled back afterwards; each test runs in a savepoint inside it.
 """
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -13,12 +14,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from backend.tokyo import TOKYO
 from bookings.models import Booking
-from bookings.rules import TOKYO
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from consortia.selectors import access_for
 from consortia.validators import validate_corporate_number, validate_registration_number
@@ -221,6 +222,25 @@ def test_the_logins_table_lists_every_demo_user(seeded):
     ):
         assert username in seeded.output
     assert PASSWORD in seeded.output
+
+
+def test_every_thing_has_an_english_name_and_every_description_an_english_one(seeded):
+    for model in (Consortium, Institution, Category, Instrument):
+        assert not model.objects.filter(name_en="").exists(), model.__name__
+    for model in (Consortium, Instrument):
+        assert not model.objects.filter(description_en="").exists(), model.__name__
+        assert all(re.fullmatch(r"[ -~µ–×]+", text) for text in model.objects.values_list("description_en", flat=True))
+    assert all(re.fullmatch(r"[ -~]+", maker) for maker in Instrument.objects.values_list("maker", flat=True))
+
+
+def test_every_person_has_readings_and_an_english_name(seeded):
+    people = User.objects.exclude(username__startswith="bench-")
+    assert not people.filter(Q(last_name_kana="") | Q(first_name_kana="")).exists()
+    with translation.override("en"):
+        assert User.objects.get(username="company").get_full_name() == "Yumi Watanabe"
+        assert all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", person.get_full_name()) for person in people)
+    with translation.override("ja"):
+        assert User.objects.get(username="company").get_full_name() == "渡辺 由美"
 
 
 def _one(ids) -> int:

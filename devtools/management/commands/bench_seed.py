@@ -171,6 +171,10 @@ class Command(BaseCommand):
                 region=c.region,
                 prefectures=c.prefectures,
                 description=f"{c.region}の大学・公設試・国研が保有する分析機器を企業に開放する運営協議会（ベンチマーク用）。",
+                description_en=(
+                    "A consortium opening the analytical instruments of universities, public testing institutes and "
+                    "national labs to companies (benchmark data)."
+                ),
                 contact_email=f"{c.slug}@{domain}",
             )
             for c in world.consortia
@@ -178,6 +182,7 @@ class Command(BaseCommand):
         institutions = Institution.objects.bulk_create(
             Institution(
                 name=i.name,
+                name_en=i.name_en,
                 kind=i.kind,
                 prefecture=i.prefecture,
                 address=i.prefecture,
@@ -235,34 +240,37 @@ class Command(BaseCommand):
     def write_people(self, world: World, password: str, consortia, institutions, companies) -> dict[str, int]:
         """Every bench user with their one role; returns their ids by username."""
         hashed = make_password(password)  # once: every bench user shares it
-        people = []  # (username, last, first, role kind, scope field, scope object)
+        people = []  # (person, role kind, scope field, scope object); a person is world.Person
         for n, c in enumerate(world.consortia):
-            username, last, first = world.secretariats[n]
-            people.append((username, last, first, Role.Kind.SECRETARIAT, "consortium", consortia[n]))
+            people.append((world.secretariats[n], Role.Kind.SECRETARIAT, "consortium", consortia[n]))
         for n, i in enumerate(world.institutions):
-            for username, last, first in i.staff:
-                people.append((username, last, first, Role.Kind.STAFF, "institution", institutions[n]))
-            for username, last, first in i.researchers:
-                people.append((username, last, first, Role.Kind.RESEARCHER, "institution", institutions[n]))
+            people += [(person, Role.Kind.STAFF, "institution", institutions[n]) for person in i.staff]
+            people += [(person, Role.Kind.RESEARCHER, "institution", institutions[n]) for person in i.researchers]
         for n, c in enumerate(world.companies):
-            for rank, (username, last, first) in enumerate(c.users):
+            for rank, person in enumerate(c.users):
                 kind = Role.Kind.COMPANY_ADMIN if rank == 0 else Role.Kind.COMPANY_MEMBER
-                people.append((username, last, first, kind, "company", companies[n]))
+                people.append((person, kind, "company", companies[n]))
         users = User.objects.bulk_create(
             (
                 User(
-                    username=p[0],
-                    last_name=p[1],
-                    first_name=p[2],
-                    email=f"{p[0]}@{seed.EMAIL_DOMAIN}",
+                    username=username,
+                    last_name=last,
+                    first_name=first,
+                    last_name_kana=last_kana,
+                    first_name_kana=first_kana,
+                    email=f"{username}@{seed.EMAIL_DOMAIN}",
                     password=hashed,
                 )
-                for p in people
+                for (username, last, first, last_kana, first_kana), *_role in people
             ),
             batch_size=2000,
         )
         Role.objects.bulk_create(
-            (Role(user=u, kind=p[3], **{p[4]: p[5]}) for u, p in zip(users, people, strict=True)), batch_size=2000
+            (
+                Role(user=u, kind=kind, **{field: scope})
+                for u, (_p, kind, field, scope) in zip(users, people, strict=True)
+            ),
+            batch_size=2000,
         )
         return {u.username: u.id for u in users}
 
@@ -282,6 +290,7 @@ class Command(BaseCommand):
                     model=plan.model,
                     location=plan.location,
                     description=f"{plan.maker} {plan.model}。共用機器（ベンチマーク用）。",
+                    description_en=f"{plan.maker} {plan.model}, a shared instrument (benchmark data).",
                     specs={},
                     status=Instrument.Status.ACTIVE,
                     slot_minutes=plan.slot,
