@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.i18n import LocalizedName, is_japanese
 
-from .names import normalize_reading, person_name
+from .names import normalize_reading, person_name, short_name
 from .validators import validate_corporate_number, validate_name, validate_reading, validate_registration_number
 
 # The 47 prefectures: the stored value is the Japanese name (as addresses write it), the label is the page's
@@ -98,6 +98,12 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """The name in the page's language: 渡辺 由美 in Japanese, Yumi Watanabe in English (consortia.names)."""
         return person_name(
+            self.last_name, self.first_name, self.last_name_kana, self.first_name_kana, english=not is_japanese()
+        )
+
+    def get_short_name(self) -> str:
+        """A greeting's name: 渡辺 in Japanese, Yumi in English (consortia.names)."""
+        return short_name(
             self.last_name, self.first_name, self.last_name_kana, self.first_name_kana, english=not is_japanese()
         )
 

@@ -52,3 +52,15 @@ def person_name(family: str, given: str, family_reading: str = "", given_reading
         latin_given = romanize(given_reading) if given_reading else given
         return f"{latin_given} {latin_family}".strip()
     return f"{family} {given}".strip()  # a Japanese name with no reading: as typed, family name first
+
+
+def short_name(family: str, given: str, family_reading: str = "", given_reading: str = "", *, english: bool) -> str:
+    """How a greeting names the person: the family name in Japanese (渡辺), the given name in English (Yumi)."""
+    family, given = (family or "").strip(), (given or "").strip()
+    if not english:
+        return family or given
+    if _LATIN.fullmatch(family + given):
+        return given or family
+    if given_reading:
+        return romanize(given_reading)
+    return given or family

@@ -78,8 +78,14 @@ def english_page_problems(html: str, *, data: tuple[str, ...] = ()) -> list[str]
     return japanese_in(visible_text(html, "en"), data=data)
 
 
-def japanese_page_problems(html: str) -> list[str]:
-    problems = bilingual_pairs(visible_text(html, "ja"))
+def japanese_page_problems(html: str, *, data: tuple[str, ...] = ()) -> list[str]:
+    """Japanese beside English on a Japanese page; the given data (usernames, names typed in Latin letters) is
+    taken out first: 「山本 大輔 (yamamoto)」 names a user, it does not translate."""
+    text = visible_text(html, "ja")
+    for datum in sorted(data, key=len, reverse=True):
+        if datum:
+            text = text.replace(datum, " ")
+    problems = bilingual_pairs(text)
     if 'class="alt"' in html:
         problems.append('a second language in a class="alt" span')
     return problems

@@ -24,3 +24,9 @@ def test_a_japanese_page_with_english_beside_the_japanese_is_found():
 
 def test_a_japanese_page_may_carry_abbreviations_and_latin_data():
     assert japanese_page_problems("<td>走査電子顕微鏡 (SEM)</td><td>JSM-7800F</td><p>ログイン</p>") == []
+
+
+def test_a_username_beside_a_japanese_name_is_data_not_a_translation():
+    page = "<td>山本 大輔 (company_member)</td>"
+    assert japanese_page_problems(page)
+    assert japanese_page_problems(page, data=("company_member",)) == []

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, resolve
 from django.utils import timezone
 
 from bookings import services as booking_services
+from consortia.models import User
 from consultations import services as consultation_services
 from invoices import services as invoice_services
 from reports import services as report_services
@@ -217,8 +218,19 @@ def scene(world, sem, day):
             SAMPLE,
             REFERRAL_NOTE,
             *CONSULTATION.values(),
+            # the words of the consultation that the matcher found, shown as the user typed them
+            *matched_words(consultation.suggestions),
         ),
     )
+
+
+def matched_words(suggestions) -> set[str]:
+    """Every word the matcher found in the consultation, wherever the suggestions keep them (`matched` lists)."""
+    if isinstance(suggestions, dict):
+        return set(suggestions.get("matched", [])).union(*(matched_words(v) for v in suggestions.values()))
+    if isinstance(suggestions, list):
+        return set().union(*(matched_words(v) for v in suggestions))
+    return set()
 
 
 def walk(client, scene, language: str) -> list[str]:
@@ -226,6 +238,7 @@ def walk(client, scene, language: str) -> list[str]:
     for user in scene.users.values():
         user.language = language
         user.save(update_fields=["language"])
+    usernames = tuple(User.objects.values_list("username", flat=True))  # 「山本 大輔 (yamamoto)」: data, not English
     problems = []
     for path, roles in PAGES:
         url = path.format(s=scene)
@@ -240,7 +253,7 @@ def walk(client, scene, language: str) -> list[str]:
             html = response.content.decode()
             if language == "en" and english_page_problems(html, data=scene.data):
                 problems.append(f"{url} as {role} in en: {' | '.join(japanese_runs(html, scene.data))}")
-            elif language == "ja" and (found := japanese_page_problems(html)):
+            elif language == "ja" and (found := japanese_page_problems(html, data=usernames)):
                 problems.append(f"{url} as {role} in ja: {' | '.join(dict.fromkeys(f.strip() for f in found))}")
     return problems
 
