@@ -3,6 +3,7 @@ of a confidential one — title, description, referral notes, messages — is no
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.search import lock_sources, refresh_search_text
 
@@ -42,7 +43,7 @@ class ReferralInline(ReadOnlyInline):
     fields = ["institution", "referred_by", "created_at", "first_answered_at", "shown_note"]
     readonly_fields = fields
 
-    @admin.display(description=_("note"))
+    @admin.display(description=pgettext_lazy("referral", "note"))
     def shown_note(self, obj):
         return _shown(obj.consultation, obj.note)
 
@@ -88,7 +89,7 @@ class ConsultationAdmin(ReadOnlyAdmin):
     def shown_title(self, obj):
         return _shown(obj, obj.title)
 
-    @admin.display(description=_("description"))
+    @admin.display(description=pgettext_lazy("consultation", "description"))
     def shown_description(self, obj):
         return _shown(obj, obj.description)
 
@@ -101,7 +102,7 @@ class ReferralAdmin(ReadOnlyAdmin):
     fields = ["consultation_id", "institution", "referred_by", "created_at", "first_answered_at", "shown_note"]
     readonly_fields = fields
 
-    @admin.display(description=_("note"))
+    @admin.display(description=pgettext_lazy("referral", "note"))
     def shown_note(self, obj):
         return _shown(obj.consultation, obj.note)
 

@@ -90,13 +90,13 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="consultations",
-        verbose_name=_("requester"),
+        verbose_name=pgettext_lazy("consultation", "requester"),
     )
     consortium = models.ForeignKey(
         Consortium, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("consortium")
     )
     title = models.CharField(_("title"), max_length=200, validators=[validate_name])
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("consultation", "description"))
     confidential = models.BooleanField(_("confidential"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
@@ -171,9 +171,9 @@ class Referral(models.Model):
         related_name="+",
         verbose_name=_("referred by"),
     )
-    note = models.TextField(_("note"))
+    note = models.TextField(pgettext_lazy("referral", "note"))
     instruments = models.ManyToManyField(
-        Instrument, blank=True, related_name="referrals", verbose_name=_("instruments")
+        Instrument, blank=True, related_name="referrals", verbose_name=pgettext_lazy("referral", "instruments")
     )
     experts = models.ManyToManyField(ExpertProfile, blank=True, related_name="referrals", verbose_name=_("experts"))
     created_at = models.DateTimeField(_("referred at"), default=timezone.now)

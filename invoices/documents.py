@@ -302,7 +302,7 @@ def _certificate(booking, *, issued_on: date, language: str) -> bytes:
         p(_("We hereby certify that our research facilities were used as follows.")),
         Spacer(1, 4 * mm),
         lines_table(
-            [_("Item"), _("Details")],
+            [_("Item"), pgettext("invoice document", "Details")],
             [
                 [_("User"), booking.company.name if booking.company else (booking.requester.get_full_name() or "—")],
                 [_("Applicant"), booking.requester.display_name],

@@ -97,3 +97,16 @@ def test_every_translation_keeps_the_placeholders_of_its_message(path):
             elif text and not entry.msgid_plural and _placeholders(text) != wanted:
                 wrong.append((entry.msgid, text))
     assert wrong == []
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_message_reads_the_same_in_every_apps_catalogue(language):
+    """Django merges the apps' catalogues and the first app in INSTALLED_APPS wins: a message translated two ways
+    would show one app's words on another's pages. Two meanings of one English word get a context (pgettext)."""
+    translations: dict[tuple, dict[str, str]] = {}
+    for path in (p for p in CATALOGUES if catalogues.language_of(p) == language):
+        app = path.relative_to(catalogues.ROOT).parts[0]
+        for entry in polib.pofile(str(path)):
+            text = str(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[app] = text
+    assert {key: apps for key, apps in translations.items() if len(set(apps.values())) > 1} == {}
