@@ -3,6 +3,8 @@
 Skipped (with the reason on one line of pytest's summary) where Chromium or Playwright is missing;
 .ci/run installs both. Screenshots of every step, at desktop and at phone width, go to
 KYOYO_SCREENSHOTS (default <project>/test-artifacts/screenshots), printed at the start of the run.
+Journeys run in both languages: `log_in(..., language="en")` sets the user's own language, so the pages are
+in it from the first one; screenshots go to a folder per test and language (the parameter is in the test's name).
 Every page opened by log_in is watched: a Content-Security-Policy violation or an uncaught script error on it
 fails the test (no_violations).
 """
@@ -123,8 +125,20 @@ def no_violations():
     assert VIOLATIONS == [], "\n".join(VIOLATIONS)
 
 
-def log_in(browser, live_server, username: str, *, password: str = DEMO_PASSWORD, locale: str = "ja-JP"):
-    """A page of a new browser context (downloads allowed) logged in as `username`, on the home page; watched."""
+LOCALES = {"ja": "ja-JP", "en": "en-US"}
+
+
+def log_in(
+    browser, live_server, username: str, *, password: str = DEMO_PASSWORD, locale: str = "ja-JP", language: str = ""
+):
+    """A page of a new browser context (downloads allowed) logged in as `username`, on the home page; watched.
+    With `language`, the user's own setting (which wins over the browser's) is set to it first, and the browser
+    asks for it too."""
+    if language:
+        from consortia.models import User
+
+        User.objects.filter(username=username).update(language=language)
+        locale = LOCALES[language]
     context = browser.new_context(viewport=DESKTOP, locale=locale, accept_downloads=True)
     page = context.new_page()
     watch(page)
@@ -133,4 +147,6 @@ def log_in(browser, live_server, username: str, *, password: str = DEMO_PASSWORD
     page.fill("#id_password", password)
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")
+    if language:
+        page.wait_for_selector(f"html[lang={language}]")
     return page
