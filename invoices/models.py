@@ -133,7 +133,9 @@ class InvoiceLine(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     used_on = models.DateField(_("date of transaction"))
-    description = models.CharField(pgettext_lazy("invoice line", "description"), max_length=300)  # in Japanese: the legal record
+    description = models.CharField(
+        pgettext_lazy("invoice line", "description"), max_length=300
+    )  # in Japanese: the legal record
     amount_jpy = models.BigIntegerField(_("amount (excl. tax)"))
     tax_rate = models.DecimalField(_("tax rate"), max_digits=4, decimal_places=2)
     # What was charged, as machine data (invoices.wording.facts_of): the English reference version of the invoice

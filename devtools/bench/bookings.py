@@ -58,6 +58,7 @@ class BookableInstrument:
     id: int
     institution_id: int
     name: str
+    name_en: str
     category: str
     demand: float
     profile: DayProfile
@@ -381,6 +382,7 @@ def _quote_cache(stats: Stats):
                 rate=known[1],
                 terms=instrument.terms,
                 instrument_name=instrument.name,
+                instrument_name_en=instrument.name_en,
                 mode=mode,
                 start=start,
                 end=start + timedelta(minutes=minutes),

@@ -127,6 +127,7 @@ class HistoryPricer:
             ),
             terms=self.terms,
             instrument_name=self.instrument.name,
+            instrument_name_en=self.instrument.name_en,
             mode=mode,
             start=start,
             end=end,

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from bookings import pricing, rules
+from bookings import fees, pricing, rules
 from bookings import selectors as booking_selectors
 from bookings.models import Booking
 from devtools.bench import seed as bench
@@ -117,8 +117,8 @@ def test_the_generators_cover_what_the_rules_distinguish(generated):
     a multiplier, companies outside the region, staff time, cancellations after and before approval."""
     every = Booking.objects.all()
     lines = [line for quote in every.values_list("quote", flat=True) for line in quote["lines"]]
-    names = {m["name"] for line in lines for m in line.get("multipliers", ())}
-    assert {"大企業", "地域外", "成果非公開"} <= names
+    kinds = {m["kind"] for line in lines for m in line.get("multipliers", ())}
+    assert {fees.LARGE_COMPANY, fees.OUTSIDE_REGION, fees.CONFIDENTIAL} <= kinds
     assert any(line["kind"] == "staff" for line in lines)
     cancelled = every.filter(status="cancelled")
     assert cancelled.filter(quote_fixed_at__isnull=True).exists() and cancelled.filter(quote_fixed_at__isnull=False)

@@ -77,7 +77,7 @@ def test_a_bad_period_is_refused_beside_its_field(data, client):
     body = response.content.decode()
     assert response.status_code == 400
     end_field = body.split('for="id_end"')[1].split("</div>")[0]
-    assert "終了は開始より後" in end_field and 'value="2026-10-05"' in body
+    assert "終了日時は開始日時より後" in end_field and 'value="2026-10-05"' in body
     for params in ({"kind": "month", "month": "2026-13"}, {"kind": "fy", "fy": "x"}, {"kind": "nope"}):
         assert client.get(PAGE.format(data.h.id), params).status_code == 400
 

@@ -369,6 +369,7 @@ class Command(BaseCommand):
                     id=instrument.id,
                     institution_id=instrument.institution_id,
                     name=plan.name,
+                    name_en=plan.name_en,
                     category=plan.category,
                     demand=plan.demand,
                     profile=profiles[key],
