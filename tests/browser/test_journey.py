@@ -35,7 +35,7 @@ SAYS = {
         "total": r"Total\s*¥[\d,]+",
         "pending": "pending",
         "approved": "approved",
-        "reports": "Reports",
+        "reports": "Usage statistics",
         "fiscal_year": r"FY\s?\d{4}",
     },
 }
