@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 
 from bookings import fees, quotes, services
 from bookings.models import Booking
-from consortia.models import Company, Consortium, Institution
-from equipment.models import Category, Downtime, Instrument, UsageMode, UserCategory
+from consortia.models import Consortium, Institution
+from equipment.models import Category, Instrument
 from tests.bookings.conftest import at
 from tests.language import JAPANESE, bilingual_pairs, english_page_problems, japanese_page_problems
 
@@ -28,31 +28,12 @@ def main_of(html: str) -> str:
     return html.split("<main>", 1)[1].split("</main>", 1)[0]
 
 
-def labels_of_other_apps_not_yet_translated() -> tuple[str, ...]:
-    """Choices of equipment and consortia that the booking pages show and that still carry both languages in one
-    label (their apps convert them in their own slices of issue #17). Empty once they are converted: from then on
-    these checks hold every word of the page. The lead deletes this after the merge."""
-    with translation.override("en"):
-        labels = [
-            str(label)
-            for choices in (UsageMode, UserCategory, Company.Size, Instrument.Status, Downtime.Kind)
-            for label in choices.labels
-        ]
-    return tuple(label for label in labels if JAPANESE.search(label))
-
-
 def english_problems(html: str, *data: str) -> list[str]:
-    return english_page_problems(main_of(html), data=(*data, *labels_of_other_apps_not_yet_translated()))
-
-
-def without_labels_of_other_apps(text: str) -> str:
-    for label in labels_of_other_apps_not_yet_translated():
-        text = text.replace(label, "")
-    return text
+    return english_page_problems(main_of(html), data=data)
 
 
 def japanese_problems(html: str) -> list[str]:
-    return japanese_page_problems(without_labels_of_other_apps(main_of(html)))
+    return japanese_page_problems(main_of(html))
 
 
 @pytest.fixture
@@ -265,11 +246,11 @@ def test_each_person_is_mailed_in_their_own_language(world, english_names, day, 
 
     assert to_staff.subject.startswith("【Kyoyo】新しい予約申請: 走査電子顕微鏡 JSM-IT800")
     assert f"予約番号: {booking.pk}" in to_staff.body and "利用形態: " in to_staff.body
-    assert not bilingual_pairs(without_labels_of_other_apps(to_staff.subject + to_staff.body))
+    assert not bilingual_pairs(to_staff.subject + to_staff.body)
 
     assert to_requester.subject.startswith("[Kyoyo] Booking approved: Scanning electron microscope JSM-IT800")
     assert f"Booking no.: {booking.pk}" in to_requester.body and "Fee (incl. tax): ¥" in to_requester.body
-    data = ("問題ありません", *labels_of_other_apps_not_yet_translated())
+    data = ("問題ありません",)
     assert english_page_problems(f"<p>{to_requester.subject}</p><pre>{to_requester.body}</pre>", data=data) == []
     invitation = next(content for _n, content, kind in to_requester.attachments if kind.startswith("text/calendar"))
     assert "SUMMARY:Scanning electron microscope JSM-IT800 (Approved)" in invitation.replace("\r\n ", "")
@@ -297,12 +278,7 @@ def test_the_personal_feed_speaks_its_owners_language(world, english_names, day,
     assert "X-WR-CALNAME:Kyoyo bookings (Yumi Watanabe)" in english
     assert "Time (Tokyo): " in english and "10:00–11:30" in english
     description = re.search(r"DESCRIPTION:(.*)", english)[1]
-    assert (
-        english_page_problems(
-            description, data=(PURPOSE, SAMPLE, world.company_a.name, *labels_of_other_apps_not_yet_translated())
-        )
-        == []
-    )
+    assert english_page_problems(description, data=(PURPOSE, SAMPLE, world.company_a.name)) == []
     assert booking.uid.hex[:8] in english.replace("-", "")
 
 

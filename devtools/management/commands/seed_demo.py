@@ -20,7 +20,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.search import refresh_search_text
 from backend.tokyo import TOKYO
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
@@ -37,9 +36,6 @@ from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
 
 INSTRUMENT_FIELDS = ("name", "name_en", "maker", "model", "specs", "location", "description", "description_en")
-# Until equipment's services take the English description (issue #17, equipment's slice), it is written after the
-# instrument is created. TODO(lead): drop this and the branch in _create_instrument once that slice is merged.
-SERVICE_TAKES_DESCRIPTION_EN = "description_en" in equipment_services.INSTRUMENT_FIELDS
 ROLE_LABELS = {
     "superuser": "サイト管理者 (site operator)",
     "secretariat": "事務局 (secretariat)",
@@ -274,7 +270,6 @@ class DemoSeeder:
         max_minutes = min(overrides.get("max", profile["max"]), fits)
         min_minutes = min(overrides.get("min", profile["min"]), max_minutes)
         modes = overrides.get("modes", profile["modes"])
-        description_en = fields.pop("description_en") if not SERVICE_TAKES_DESCRIPTION_EN else None
         instrument = equipment_services.create_instrument(
             actor=self.admin,
             institution=institution,
@@ -293,10 +288,6 @@ class DemoSeeder:
             decision_limit_hours=72,
             **fields,
         )
-        if description_en is not None:
-            Instrument.objects.filter(pk=instrument.pk).update(description_en=description_en)
-            instrument.description_en = description_en
-            refresh_search_text(instruments=[instrument])
         return instrument
 
     def _add_rates(self, instrument: Instrument, code: str) -> int:
