@@ -8,7 +8,7 @@ Pure: no ORM, no request.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 # Katakana, the long-vowel mark, the middle dot and spaces: how a reading (フリガナ) is written.
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff\u3000 ・ー]*")
@@ -32,6 +32,7 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
+@lru_cache(maxsize=4096)  # an English list page names the same people on every row
 def romanize(reading: str) -> str:
     """ワタナベ → Watanabe (passport Hepburn, capitalised)."""
     if not reading:
