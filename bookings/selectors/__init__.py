@@ -1,6 +1,7 @@
 """Read queries over bookings, shared by the API, the pages, the services and other apps (one interface; the
 modules below hold its parts)."""
 
+from .conflicts import downtimes_over, in_conflict, overlapping_holding_bookings
 from .holds import (
     FEED_PAST,
     INSTRUMENT_FEED_FUTURE,
@@ -65,4 +66,7 @@ __all__ = [
     "may_answer_proposal",
     "may_cancel",
     "permitted_actions",
+    "in_conflict",
+    "downtimes_over",
+    "overlapping_holding_bookings",
 ]
