@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PW ?= kyoyo-demo
 HOST ?= 127.0.0.1:8000
+JOBS ?= auto
 
 .PHONY: run test lint format install migrate seed clean catalogues messages
 
@@ -39,11 +40,11 @@ run: seed
 	@echo "Periodic tasks (expiry, reminders, digests, the e-mail outbox, reports) run inside the server: a 'schedule:' line per run"
 	$(PY) manage.py runserver $(HOST)
 
-## make test: install test extras and run the whole suite with pytest (browser tests need Chromium)
+## make test: install test extras and run the whole suite with pytest, JOBS processes (browser tests need Chromium)
 test: $(VENV)/.installed-test catalogues
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || \
 		echo "browser tests will be skipped: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)"
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -22,8 +22,10 @@ from tests.factories import (
 
 
 def pytest_configure(config):
-    """Tests read the compiled catalogues: compile those whose .po changed (pure Python, see backend.catalogues)."""
-    compile_catalogues()
+    """Tests read the compiled catalogues: compile those whose .po changed (pure Python, see backend.catalogues).
+    Under pytest-xdist the controller compiles before it starts its workers, which only read them."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        compile_catalogues()
 
 
 # Timing belongs to the benchmarks, not the tests: no per-example deadline, so a loaded CI machine
