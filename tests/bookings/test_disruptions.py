@@ -1,0 +1,268 @@
+"""Staff changes never hurt a customer silently (bookings.disruptions): a downtime added by hand or from an .ics file,
+opening hours narrowed, an instrument retired — each affected holding booking needs a choice, nothing is stored
+without them, and every requester is told in their own language."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from backend.errors import Conflict, DomainError, PermissionDenied
+from bookings import disruptions, selectors, services
+from bookings.disruptions import BookingsAffected, Resolution
+from bookings.models import Booking
+from equipment.models import Downtime, Instrument
+from tests.bookings.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booked(world, sem, day, django_capture_on_commit_callbacks, mailoutbox):
+    """An approved booking of company A (10–12) and a pending one of company B (14–15) on the SEM."""
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = services.request_booking(
+            actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 12), mode="assisted", purpose="観察"
+        )
+        services.approve(actor=world.staff_a, booking=approved)
+        pending = services.request_booking(
+            actor=world.user_b, instrument=sem, start=at(day, 14), end=at(day, 15), mode="assisted", purpose="観察"
+        )
+    mailoutbox.clear()
+    approved.refresh_from_db()
+    pending.refresh_from_db()
+    return approved, pending
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    def run(call, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(**kwargs)
+
+    return run
+
+
+def downtime_over_the_day(world, sem, day, **more):
+    return {"actor": world.staff_a, "instrument": sem, "start": at(day, 9), "end": at(day, 17), "title": "点検", **more}
+
+
+def test_a_downtime_over_bookings_is_refused_listing_them_and_nothing_is_stored(world, sem, day, booked):
+    approved, pending = booked
+    with pytest.raises(BookingsAffected) as refused:
+        disruptions.add_downtime(**downtime_over_the_day(world, sem, day))
+    assert refused.value.status == 409
+    assert [row["id"] for row in refused.value.extra["affected"]] == [approved.id, pending.id]
+    assert refused.value.extra["affected"][0]["company"] == "札幌精密株式会社"
+    assert not Downtime.objects.exists()
+
+
+def test_a_downtime_hitting_nothing_is_saved_without_choices(world, sem, day, booked):
+    downtime = disruptions.add_downtime(
+        actor=world.staff_a, instrument=sem, start=at(day + timedelta(days=1), 9), end=at(day + timedelta(days=1), 12)
+    )
+    assert Downtime.objects.get() == downtime
+
+
+def test_each_choice_is_carried_out_and_each_requester_is_mailed_in_their_language(
+    world, sem, day, booked, send, mailoutbox
+):
+    approved, pending = booked
+    world.user_b.language = "en"
+    world.user_b.save()
+    # the downtime 9–11 hits only the approved booking: keep it
+    send(
+        disruptions.add_downtime,
+        **downtime_over_the_day(world, sem, day, end=at(day, 11)),
+        resolutions=[Resolution(approved.id, "keep", reason="午前中は短縮運転です")],
+    )
+    approved.refresh_from_db()
+    assert approved.status == "approved"
+    assert approved.events.last().action == "disrupted"
+    assert approved.events.last().data["because"]["choice"] == "keep"
+    (mail,) = mailoutbox
+    assert mail.to == [world.user_a.email]
+    assert "予約に影響する変更" in mail.subject and "午前中は短縮運転です" in mail.body and "点検" in mail.body
+    assert list(selectors.in_conflict(Booking.objects.all())) == [approved]
+
+    mailoutbox.clear()
+    send(
+        disruptions.add_downtime,
+        **downtime_over_the_day(world, sem, day, start=at(day, 14), end=at(day, 16), title="Calibration"),
+        resolutions=[Resolution(pending.id, "cancel", reason="The detector is replaced.")],
+    )
+    pending.refresh_from_db()
+    assert pending.status == "cancelled" and pending.events.last().data["because"]["choice"] == "cancel"
+    (mail,) = mailoutbox
+    assert mail.to == [world.user_b.email]
+    assert "Booking cancelled" in mail.subject and "downtime" in mail.body and "The detector is replaced." in mail.body
+
+
+def test_propose_moves_even_an_approved_booking_to_a_time_the_requester_must_accept(
+    world, sem, day, booked, send, mailoutbox
+):
+    approved, _pending = booked
+    later = day + timedelta(days=1)
+    while later.weekday() >= 5:
+        later += timedelta(days=1)
+    send(
+        disruptions.add_downtime,
+        **downtime_over_the_day(world, sem, day, end=at(day, 12)),
+        resolutions=[Resolution(approved.id, "propose", start=at(later, 10), end=at(later, 12), reason="翌日へ")],
+    )
+    approved.refresh_from_db()
+    assert approved.status == "pending" and approved.proposal_pending and approved.quote_fixed_at is None
+    assert approved.start == at(later, 10)
+    assert approved.expires_at > timezone.now()
+    (mail,) = mailoutbox
+    assert mail.to == [world.user_a.email] and "別の時間" in mail.subject and "停止期間" in mail.body
+    accepted = services.accept_proposal(actor=world.user_a, booking=approved)
+    assert accepted.status == "approved"
+
+
+def test_a_bad_choice_stores_nothing(world, sem, day, booked, mailoutbox):
+    approved, pending = booked
+    cases = [
+        ([Resolution(approved.id, "keep")], "resolution_missing"),
+        ([Resolution(approved.id, "keep"), Resolution(pending.id, "cancel")], "reason_required"),
+        ([Resolution(approved.id, "keep"), Resolution(pending.id, "propose")], "proposal_times_required"),
+        ([Resolution(approved.id, "keep"), Resolution(pending.id, "keep"), Resolution(999, "keep")], "not_affected"),
+        ([Resolution(approved.id, "keep"), Resolution(approved.id, "keep")], "duplicate_resolution"),
+        # a proposal into the new downtime itself is refused by the verb's own rules
+        (
+            [Resolution(approved.id, "keep"), Resolution(pending.id, "propose", start=at(day, 15), end=at(day, 16))],
+            None,
+        ),
+    ]
+    for resolutions, code in cases:
+        with pytest.raises(DomainError) as refused:
+            disruptions.add_downtime(**downtime_over_the_day(world, sem, day), resolutions=resolutions)
+        if code:
+            assert refused.value.code == code
+        assert refused.value.status == 400
+        assert "booking" in refused.value.extra
+    assert not Downtime.objects.exists()
+    assert list(Booking.objects.order_by("id").values_list("status", flat=True)) == ["approved", "pending"]
+    assert not mailoutbox
+
+
+def test_a_choice_made_on_a_stale_copy_is_refused(world, sem, day, booked):
+    approved, _pending = booked
+    seen = approved.sequence
+    services.cancel(actor=world.user_a, booking=Booking.objects.get(pk=approved.pk), reason="")
+    # the booking is no longer affected at all: the choice names a booking the change does not hit
+    with pytest.raises(DomainError) as refused:
+        disruptions.add_downtime(
+            **downtime_over_the_day(world, sem, day, end=at(day, 12)),
+            resolutions=[Resolution(approved.id, "keep", sequence=seen)],
+        )
+    assert refused.value.code == "not_affected"
+    _, pending = booked
+    pending_seen = pending.sequence
+    services.propose(actor=world.staff_a, booking=pending, start=at(day, 15), end=at(day, 16))
+    with pytest.raises(Conflict) as refused:
+        disruptions.add_downtime(
+            **downtime_over_the_day(world, sem, day, start=at(day, 13)),
+            resolutions=[Resolution(pending.id, "keep", sequence=pending_seen)],
+        )
+    assert refused.value.code == "booking_changed" and refused.value.extra["booking"] == pending.id
+    assert not Downtime.objects.exists()
+
+
+def test_only_the_instruments_staff_may_add_a_downtime(world, sem, day, booked):
+    approved, pending = booked
+    for outsider in (world.staff_b, world.user_a, world.secretariat):
+        with pytest.raises(PermissionDenied):
+            disruptions.add_downtime(
+                **downtime_over_the_day(world, sem, day, actor=outsider),
+                resolutions=[Resolution(approved.id, "keep"), Resolution(pending.id, "keep")],
+            )
+    assert not Downtime.objects.exists()
+
+
+ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:maint-1\r
+DTSTART;TZID=Asia/Tokyo:%(day)sT090000\r
+DTEND;TZID=Asia/Tokyo:%(day)sT110000\r
+SUMMARY:Vacuum service\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def ics_for(day):
+    return SimpleUploadedFile("m.ics", ICS % {b"day": day.strftime("%Y%m%d").encode()}, "text/calendar")
+
+
+def test_an_ics_import_over_a_booking_needs_a_choice_too(world, sem, day, booked, send, mailoutbox):
+    approved, _pending = booked
+    with pytest.raises(BookingsAffected) as refused:
+        disruptions.import_downtimes(actor=world.staff_a, instrument=sem, upload=ics_for(day))
+    assert [row["id"] for row in refused.value.extra["affected"]] == [approved.id]
+    assert not Downtime.objects.exists()
+    counts = send(
+        disruptions.import_downtimes,
+        actor=world.staff_a,
+        instrument=sem,
+        upload=ics_for(day),
+        resolutions=[Resolution(approved.id, "keep")],
+    )
+    assert counts["created"] == 1
+    assert [m.to for m in mailoutbox] == [[world.user_a.email]]
+    # importing the same file again hits nothing new
+    assert disruptions.import_downtimes(actor=world.staff_a, instrument=sem, upload=ics_for(day))["unchanged"] == 1
+
+
+def test_narrowing_opening_hours_needs_a_choice_for_the_bookings_left_outside(world, sem, day, booked, send):
+    approved, pending = booked
+    mornings = [{"weekday": d, "opens": time(9), "closes": time(12)} for d in range(5)]
+    with pytest.raises(BookingsAffected) as refused:
+        disruptions.set_opening_hours(actor=world.staff_a, instrument=sem, opening_hours=mornings)
+    assert [row["id"] for row in refused.value.extra["affected"]] == [pending.id]
+    assert sem.opening_hours.count() != 5  # unchanged
+    send(
+        disruptions.set_opening_hours,
+        actor=world.staff_a,
+        instrument=sem,
+        opening_hours=mornings,
+        resolutions=[Resolution(pending.id, "cancel", reason="午後は閉館します")],
+    )
+    pending.refresh_from_db()
+    assert pending.status == "cancelled" and sem.opening_hours.count() == 5
+
+
+def test_retiring_an_instrument_needs_a_choice_for_each_holding_booking(world, sem, day, booked, send, mailoutbox):
+    approved, pending = booked
+    with pytest.raises(BookingsAffected):
+        disruptions.retire_instrument(actor=world.staff_a, instrument=sem)
+    sem.refresh_from_db()
+    assert sem.status != Instrument.Status.RETIRED
+    send(
+        disruptions.retire_instrument,
+        actor=world.staff_a,
+        instrument=sem,
+        resolutions=[Resolution(approved.id, "cancel", reason="廃止"), Resolution(pending.id, "cancel", reason="廃止")],
+    )
+    sem.refresh_from_db()
+    assert sem.status == Instrument.Status.RETIRED
+    assert set(Booking.objects.values_list("status", flat=True)) == {"cancelled"}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([world.user_a.email, world.user_b.email])
+    assert all("廃止" in m.body for m in mailoutbox)
+
+
+def test_parse_resolutions_names_the_faulty_one():
+    assert disruptions.parse_resolutions(None) is None
+    for items, field in [
+        ("keep", "resolutions"),
+        ([{"booking": "x", "action": "keep"}], "resolutions[0]"),
+        ([{"booking": 1, "action": "keep"}, {"booking": 2, "action": "move"}], "resolutions[1]"),
+        ([{"booking": 1, "action": "propose", "start": "2026-01-01T10:00"}], "resolutions[0].start"),
+        ([{"booking": 1, "action": "keep", "sequence": "2"}], "resolutions[0]"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            disruptions.parse_resolutions(items)
+        assert refused.value.field == field
