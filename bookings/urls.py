@@ -14,4 +14,7 @@ urlpatterns = [
     path("bookings/<int:pk>/<slug:verb>/", views.booking_action, name="booking-page-action"),
     path("staff/queue/", views.queue, name="staff-queue"),
     path("staff/calendar/", views.institution_calendar, name="staff-calendar"),
+    # An instrument's downtime: equipment's staff pages, served here as a downtime may hit bookings
+    path("staff/instruments/<int:pk>/downtime/", views.downtime, name="staff-instrument-downtime"),
+    path("staff/instruments/<int:pk>/downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
 ]

@@ -17,8 +17,7 @@ urlpatterns = [
     path(instrument + "manuals/", views.manuals, name="staff-instrument-manuals"),
     path(instrument + "photos/", views.photos, name="staff-instrument-photos"),
     path(instrument + "photos/<int:photo_pk>/delete/", views.delete_photo, name="staff-instrument-photo-delete"),
-    path(instrument + "downtime/", views.downtime, name="staff-instrument-downtime"),
-    path(instrument + "downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
+    # downtime/ and downtime/import/ are served by bookings (a downtime may hit bookings); deleting one is here
     path(
         instrument + "downtime/<int:downtime_pk>/delete/",
         views.delete_downtime,

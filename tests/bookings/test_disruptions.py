@@ -266,3 +266,72 @@ def test_parse_resolutions_names_the_faulty_one():
         with pytest.raises(DomainError) as refused:
             disruptions.parse_resolutions(items)
         assert refused.value.field == field
+
+
+# --- API ------------------------------------------------------------------------------------------
+def test_the_api_refuses_a_downtime_over_bookings_with_409_listing_them(world, sem, day, booked, client_for):
+    approved, pending = booked
+    url = f"/api/v1/instruments/{sem.id}/downtimes/"
+    body = {"start": at(day, 9).isoformat(), "end": at(day, 17).isoformat(), "title": "点検"}
+    staff = client_for(world.staff_a)
+    refused = staff.post(url, body, format="json")
+    assert refused.status_code == 409 and refused.data["code"] == "bookings_affected"
+    assert [(r["id"], r["status"], r["company"]) for r in refused.data["affected"]] == [
+        (approved.id, "approved", "札幌精密株式会社"),
+        (pending.id, "pending", "多摩化学株式会社"),
+    ]
+    missing = staff.post(url, {**body, "resolutions": [{"booking": approved.id, "action": "keep"}]}, format="json")
+    assert missing.status_code == 400 and missing.data["booking"] == pending.id
+    stranger = staff.post(
+        url,
+        {**body, "resolutions": [{"booking": approved.id, "action": "keep"}, {"booking": 999, "action": "keep"}]},
+        format="json",
+    )
+    assert stranger.status_code == 400 and stranger.data["booking"] == 999
+    assert stranger.data["field"] == "resolutions[1]"
+    assert not Downtime.objects.exists()
+    assert client_for(world.staff_b).post(url, body, format="json").status_code == 403
+    assert client_for(world.user_a).post(url, body, format="json").status_code == 403
+    created = staff.post(
+        url,
+        {
+            **body,
+            "resolutions": [
+                {"booking": approved.id, "action": "keep", "sequence": approved.sequence},
+                {"booking": pending.id, "action": "cancel", "reason": "点検のため"},
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.data
+    assert "resolutions" not in created.data
+    assert Booking.objects.get(pk=pending.pk).status == "cancelled"
+
+
+def test_the_api_import_opening_hours_and_retirement_follow_the_same_rule(world, sem, day, booked, client_for):
+    approved, pending = booked
+    staff = client_for(world.staff_a)
+    base = f"/api/v1/instruments/{sem.id}/"
+    assert staff.post(base + "downtimes/import/", {"file": ics_for(day)}, format="multipart").status_code == 409
+    resolutions = '[{"booking": %d, "action": "keep"}]' % approved.id
+    imported = staff.post(
+        base + "downtimes/import/", {"file": ics_for(day), "resolutions": resolutions}, format="multipart"
+    )
+    assert imported.status_code == 200 and imported.data["created"] == 1
+    mornings = [{"weekday": d, "opens": "09:00", "closes": "12:00"} for d in range(5)]
+    refused = staff.put(base + "opening-hours/", {"opening_hours": mornings}, format="json")
+    assert refused.status_code == 409 and [r["id"] for r in refused.data["affected"]] == [pending.id]
+    done = staff.put(
+        base + "opening-hours/",
+        {"opening_hours": mornings, "resolutions": [{"booking": pending.id, "action": "cancel", "reason": "閉館"}]},
+        format="json",
+    )
+    assert done.status_code == 200 and len(done.data) == 5
+    assert staff.post(base + "retire/", {}, format="json").status_code == 409
+    assert client_for(world.user_a).post(base + "retire/", {}, format="json").status_code == 403
+    retired = staff.post(
+        base + "retire/",
+        {"resolutions": [{"booking": approved.id, "action": "cancel", "reason": "廃止"}]},
+        format="json",
+    )
+    assert retired.status_code == 204
