@@ -116,7 +116,7 @@ def test_propose_moves_even_an_approved_booking_to_a_time_the_requester_must_acc
     assert approved.start == at(later, 10)
     assert approved.expires_at > timezone.now()
     (mail,) = mailoutbox
-    assert mail.to == [world.user_a.email] and "別の時間" in mail.subject and "停止期間" in mail.body
+    assert mail.to == [world.user_a.email] and "変更提案" in mail.subject and "停止期間を設定" in mail.body
     accepted = services.accept_proposal(actor=world.user_a, booking=approved)
     assert accepted.status == "approved"
 
