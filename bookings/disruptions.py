@@ -92,8 +92,10 @@ def parse_resolutions(items) -> list[Resolution] | None:
         action = item.get("action")
         if action not in ACTIONS:
             raise _refuse(
-                "invalid_choice", _("Choose keep, propose or cancel for booking #%(id)d.") % {"id": booking_id},
-                index, booking_id,
+                "invalid_choice",
+                _("Choose keep, propose or cancel for booking #%(id)d.") % {"id": booking_id},
+                index,
+                booking_id,
             )
         times = {}
         for name in ("start", "end"):

@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import DomainError
-from backend.web import TokyoDateTimeField
 
 from .models import (
     Category,
-    Downtime,
     Instrument,
     Manual,
     OpeningHours,
@@ -187,6 +185,8 @@ class InstrumentForm(forms.Form):
         else:
             kwargs.setdefault("initial", self.defaults())
         super().__init__(*args, **kwargs)
+        if instrument is None or instrument.status != Instrument.Status.RETIRED:  # retiring is its own form
+            self.fields["status"].choices = [c for c in Instrument.Status.choices if c[0] != Instrument.Status.RETIRED]
         if instrument is not None or institutions is None:
             del self.fields["institution"]  # an instrument never moves to another institution
         else:

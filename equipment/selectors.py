@@ -3,9 +3,9 @@
 from collections.abc import Callable, Collection
 from datetime import date
 
-from django.utils.translation import gettext_lazy
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.plumbing import as_id
 from consortia.selectors import access_for, active_memberships, can_manage_institution, fellow_member_ids

@@ -1,7 +1,7 @@
 """Web pages of the booking side. They call the same selectors and services as the API."""
 
 from .catalogue import catalogue, instrument_page
-from .disruptions import downtime, import_downtime
+from .disruptions import downtime, import_downtime, opening_hours, retire
 from .mine import booking_action, booking_detail, booking_ics, my_bookings, rotate_feed
 from .staff import institution_calendar, queue
 
@@ -15,6 +15,8 @@ __all__ = [
     "institution_calendar",
     "instrument_page",
     "my_bookings",
+    "opening_hours",
     "queue",
+    "retire",
     "rotate_feed",
 ]

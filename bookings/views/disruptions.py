@@ -1,8 +1,9 @@
-"""The staff pages of changes that may hit bookings: an instrument's downtime added by hand or imported from .ics.
+"""The staff pages of changes that may hit bookings: an instrument's downtime added by hand or imported from .ics,
+its opening hours replaced, its retirement.
 
 A change that hits holding bookings shows them before anything is saved (status 409), each with a choice; the
 change is saved with the choices (bookings.disruptions) only when every booking has a valid one. The pages keep
-equipment's URLs and its downtime template; they are served here because only bookings knows its bookings."""
+equipment's URLs, forms and templates; they are served here because only bookings knows its bookings."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -16,6 +17,7 @@ from backend.errors import DomainError
 from backend.plumbing import as_id
 from backend.web import attach_refusal, forbid_if_refused_permission, staff_only
 from equipment import selectors as equipment_selectors
+from equipment.forms import InstrumentForm, RetireForm, opening_hours_formset
 
 from .. import disruptions, selectors
 from ..forms_disruptions import DowntimeForm, DowntimeImportForm, resolution_forms
@@ -43,13 +45,15 @@ def _downtime_page(request, instrument, *, form=None, import_form=None, status=2
     )
 
 
-def _settle(request, instrument, change_form, *, change, call, done: str, action_url: str, refused):
-    """Run `call(resolutions)`; show the affected bookings and their choices when it needs them or refuses them."""
+def _settle(request, instrument, carried, *, change, call, done: str, action_url: str, back: str, refused):
+    """Run `call(resolutions)`; show the affected bookings and their choices when it needs them or refuses them.
+    `carried`: the fields of the change as sent, carried through the choice page hidden; `refused(error)`: the
+    change's own page showing a refusal of the change itself; `back`: the URL name to return to."""
     sent = [i for i in (as_id(v) for v in request.POST.getlist("affected")) if i is not None]
     choices = resolution_forms(selectors.holding_bookings_of(instrument.id, sent), request.POST) if sent else []
 
     def choice_page(rows, status):
-        context = {"instrument": instrument, "change": change, "change_form": change_form, "choices": rows}
+        context = {"instrument": instrument, "change": change, "carried": carried, "choices": rows, "back": back}
         return render(request, "bookings/staff/disruption.html", {**context, "action_url": action_url}, status=status)
 
     if sent and not all(form.is_valid() for _booking, form in choices):
@@ -61,12 +65,17 @@ def _settle(request, instrument, change_form, *, change, call, done: str, action
     except DomainError as error:
         forbid_if_refused_permission(error)
         if not sent:
-            attach_refusal(change_form, error)
-            return refused()
+            return refused(error)
         messages.error(request, error.message)
         return choice_page(choices, 409 if error.status == 409 else 400)
-    messages.success(request, done)
-    return redirect("staff-instrument-downtime", pk=instrument.pk)
+    if done:
+        messages.success(request, done)
+    return redirect(back, pk=instrument.pk)
+
+
+def _refused_on(form, error: DomainError, page):
+    attach_refusal(form, error)
+    return page()
 
 
 @staff_only
@@ -80,7 +89,7 @@ def downtime(request, pk: int):
     return _settle(
         request,
         instrument,
-        form,
+        list(form),
         change=_("Downtime %(start)s – %(end)s")
         % {
             "start": timezone.localtime(form.cleaned_data["start"]).strftime("%Y-%m-%d %H:%M"),
@@ -91,7 +100,10 @@ def downtime(request, pk: int):
         ),
         done=_("Downtime added."),
         action_url=reverse("staff-instrument-downtime", kwargs={"pk": pk}),
-        refused=lambda: _downtime_page(request, instrument, form=form, status=400),
+        back="staff-instrument-downtime",
+        refused=lambda error: _refused_on(
+            form, error, lambda: _downtime_page(request, instrument, form=form, status=400)
+        ),
     )
 
 
@@ -122,12 +134,15 @@ def import_downtime(request, pk: int):
     answer = _settle(
         request,
         instrument,
-        carried if "affected" in request.POST else form,
+        list(carried),
         change=_("Import from a calendar (.ics)"),
         call=call,
         done="",
         action_url=reverse("staff-instrument-downtime-import", kwargs={"pk": pk}),
-        refused=lambda: _downtime_page(request, instrument, import_form=form, status=400),
+        back="staff-instrument-downtime",
+        refused=lambda error: _refused_on(
+            form, error, lambda: _downtime_page(request, instrument, import_form=form, status=400)
+        ),
     )
     if counts:
         messages.success(
@@ -139,3 +154,76 @@ def import_downtime(request, pk: int):
 
 
 __all__ = ["downtime", "import_downtime"]
+
+
+def _instrument_page(request, instrument, *, hours=None, retire_form=None):
+    """Equipment's page of an instrument's details, hours and retirement, showing a refusal (400)."""
+    return render(
+        request,
+        "equipment/staff/instrument.html",
+        {
+            "instrument": instrument,
+            "tabs": equipment_selectors.staff_tabs("staff-instrument"),
+            "form": InstrumentForm(instrument=instrument),
+            "hours": hours or opening_hours_formset(instrument),
+            "retire_form": retire_form or RetireForm(),
+        },
+        status=400,
+    )
+
+
+@staff_only
+@require_POST
+def opening_hours(request, pk: int):
+    """Replace the weekly schedule; bad or overlapping intervals are refused on their row, and the bookings the new
+    hours would leave outside need a choice each."""
+    instrument = _instrument(request, pk)
+    hours = opening_hours_formset(instrument, request.POST)
+    if not hours.is_valid():
+        return _instrument_page(request, instrument, hours=hours)
+    rows = hours.intervals()
+
+    def refused(error):
+        hours.attach_refusal(error, rows)
+        return _instrument_page(request, _instrument(request, pk), hours=hours)
+
+    return _settle(
+        request,
+        instrument,
+        [*hours.management_form, *(field for form in hours.forms for field in form)],
+        change=_("The new opening hours"),
+        call=lambda resolutions: disruptions.set_opening_hours(
+            actor=request.user,
+            instrument=instrument,
+            opening_hours=[interval for _form, interval in rows],
+            resolutions=resolutions,
+        ),
+        done=_("Opening hours saved."),
+        action_url=reverse("staff-instrument-hours", kwargs={"pk": pk}),
+        back="staff-instrument",
+        refused=refused,
+    )
+
+
+@staff_only
+@require_POST
+def retire(request, pk: int):
+    instrument = _instrument(request, pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        return _instrument_page(request, instrument, retire_form=form)
+    return _settle(
+        request,
+        instrument,
+        list(form),
+        change=_("Retiring the instrument"),
+        call=lambda resolutions: disruptions.retire_instrument(
+            actor=request.user, instrument=instrument, resolutions=resolutions
+        ),
+        done=_("Retired: no new requests are taken."),
+        action_url=reverse("staff-instrument-retire", kwargs={"pk": pk}),
+        back="staff-instrument",
+        refused=lambda error: _refused_on(
+            form, error, lambda: _instrument_page(request, _instrument(request, pk), retire_form=form)
+        ),
+    )

@@ -13,7 +13,6 @@ from .. import selectors
 from ..models import Instrument
 
 
-
 def managed_instrument(request, pk: int) -> Instrument:
     """The instrument if one of the user's institutions owns it; any other is a 404."""
     instrument = selectors.instruments_managed_by(request.user).filter(pk=pk).first()
