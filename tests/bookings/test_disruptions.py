@@ -2,18 +2,22 @@
 opening hours narrowed, an instrument retired — each affected holding booking needs a choice, nothing is stored
 without them, and every requester is told in their own language."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.tokyo import TOKYO
 from bookings import disruptions, selectors, services
 from bookings.disruptions import BookingsAffected, Resolution
 from bookings.models import Booking
 from equipment.models import Downtime, Instrument
 from tests.bookings.conftest import at
+from tests.language import english_page_problems, japanese_page_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +339,134 @@ def test_the_api_import_opening_hours_and_retirement_follow_the_same_rule(world,
         format="json",
     )
     assert retired.status_code == 204
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+def local(moment) -> str:
+    return moment.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_downtime_page_shows_the_affected_bookings_before_saving_and_saves_with_the_choices(
+    world, sem, day, booked, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    approved, pending = booked
+    client.force_login(world.staff_a)
+    url = reverse("staff-instrument-downtime", args=[sem.pk])
+    change = {"add-start": local(at(day, 9)), "add-end": local(at(day, 17)), "add-kind": "maintenance"}
+    shown = client.post(url, change)
+    assert shown.status_code == 409
+    html = shown.content.decode()
+    assert f'name="affected" value="{approved.pk}"' in html and f'name="affected" value="{pending.pk}"' in html
+    assert "札幌精密株式会社" in html and japanese_page_problems(html, data=(sem.name,)) == []
+    assert not Downtime.objects.exists()
+    choices = {
+        **change,
+        "affected": [approved.pk, pending.pk],
+        f"b{approved.pk}-booking": approved.pk,
+        f"b{approved.pk}-sequence": approved.sequence,
+        f"b{approved.pk}-action": "keep",
+        f"b{pending.pk}-booking": pending.pk,
+        f"b{pending.pk}-sequence": pending.sequence,
+        f"b{pending.pk}-action": "cancel",
+    }
+    refused = client.post(url, choices)  # a cancellation without a reason: shown again, nothing stored
+    assert refused.status_code == 400 and "取り消す理由" in refused.content.decode()
+    assert not Downtime.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**choices, f"b{pending.pk}-reason": "装置点検のため"})
+    assert done.status_code == 302 and Downtime.objects.count() == 1
+    assert Booking.objects.get(pk=pending.pk).status == "cancelled"
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([world.user_a.email, world.user_b.email])
+
+    # the requester sees the conflict on their booking page, in their language
+    client.force_login(world.user_a)
+    page = client.get(reverse("booking-page", args=[approved.pk])).content.decode()
+    assert "この予約と重なっています" in page
+
+
+def test_the_choice_page_reads_in_english_for_an_english_reader(world, sem, day, booked, client):
+    world.staff_a.language = "en"
+    world.staff_a.save()
+    client.force_login(world.staff_a)
+    shown = client.post(
+        reverse("staff-instrument-downtime", args=[sem.pk]),
+        {"add-start": local(at(day, 9)), "add-end": local(at(day, 17)), "add-kind": "maintenance"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert shown.status_code == 409
+    names = (sem.name, sem.institution.name, "札幌精密株式会社", "多摩化学株式会社", "走査電子顕微鏡 JSM-IT800")
+    assert english_page_problems(shown.content.decode(), data=names) == []
+
+
+def test_the_pages_refuse_other_staff_and_customers(world, sem, day, booked, client):
+    change = {"add-start": local(at(day, 9)), "add-end": local(at(day, 17)), "add-kind": "maintenance"}
+    for user, status in ((world.staff_b, 404), (world.user_a, 403)):
+        client.force_login(user)
+        for name, data in (
+            ("staff-instrument-downtime", change),
+            ("staff-instrument-hours", {}),
+            ("staff-instrument-retire", {"confirm": "on"}),
+        ):
+            assert client.post(reverse(name, args=[sem.pk]), data).status_code == status, (user, name)
+    assert not Downtime.objects.exists()
+    sem.refresh_from_db()
+    assert sem.status == "active"
+
+
+def test_an_ics_import_through_the_page_carries_the_file_to_the_choice(world, sem, day, booked, client):
+    approved, _pending = booked
+    client.force_login(world.staff_a)
+    url = reverse("staff-instrument-downtime-import", args=[sem.pk])
+    shown = client.post(url, {"import-file": ics_for(day), "import-kind": "maintenance"})
+    assert shown.status_code == 409 and not Downtime.objects.exists()
+    content = re.search(r'name="import-content" value="([^"]+)"', shown.content.decode())[1]
+    done = client.post(
+        url,
+        {
+            "import-content": content,
+            "import-kind": "maintenance",
+            "affected": [approved.pk],
+            f"b{approved.pk}-booking": approved.pk,
+            f"b{approved.pk}-action": "keep",
+        },
+    )
+    assert done.status_code == 302 and Downtime.objects.get().title == "Vacuum service"
+
+
+def test_retiring_through_the_page_asks_about_the_bookings(world, sem, day, booked, client):
+    approved, pending = booked
+    client.force_login(world.staff_a)
+    url = reverse("staff-instrument-retire", args=[sem.pk])
+    assert client.post(url, {"confirm": "on"}).status_code == 409
+    sem.refresh_from_db()
+    assert sem.status == "active"
+    rows = {"confirm": "on", "affected": [approved.pk, pending.pk]}
+    for booking in (approved, pending):
+        rows |= {
+            f"b{booking.pk}-booking": booking.pk,
+            f"b{booking.pk}-action": "cancel",
+            f"b{booking.pk}-reason": "廃止",
+        }
+    assert client.post(url, rows).status_code == 302
+    sem.refresh_from_db()
+    assert sem.status == "retired"
+
+
+def test_narrowing_hours_through_the_page_asks_about_the_bookings_left_outside(world, sem, day, booked, client):
+    _approved, pending = booked
+    client.force_login(world.staff_a)
+    rows = {
+        "hours-TOTAL_FORMS": "5",
+        "hours-INITIAL_FORMS": "0",
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "60",
+    }
+    for d in range(5):
+        rows |= {f"hours-{d}-weekday": d, f"hours-{d}-opens": "09:00", f"hours-{d}-closes": "12:00"}
+    url = reverse("staff-instrument-hours", args=[sem.pk])
+    shown = client.post(url, rows)
+    assert shown.status_code == 409 and f'name="affected" value="{pending.pk}"' in shown.content.decode()
+    assert 'name="hours-0-opens"' in shown.content.decode()  # the new hours ride along, hidden
+    rows |= {"affected": [pending.pk], f"b{pending.pk}-booking": pending.pk, f"b{pending.pk}-action": "keep"}
+    assert client.post(url, rows).status_code == 302
+    assert sem.opening_hours.count() == 5 and Booking.objects.get(pk=pending.pk).status == "pending"
