@@ -194,6 +194,9 @@ class InstrumentChangeViewSet(_InstrumentScoped, viewsets.GenericViewSet):
     parser_classes = [JSONParser]
     serializer_class = RetirementSerializer
 
+    def get_queryset(self):  # the instrument of the URL is all it acts on (`initial`)
+        return Instrument.objects.none()
+
     @extend_schema(
         request=OpeningHoursChangeSerializer,
         responses={200: OpeningHoursItemSerializer(many=True), 400: BAD_RESOLUTION, 409: AFFECTED},

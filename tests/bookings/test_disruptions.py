@@ -470,3 +470,31 @@ def test_narrowing_hours_through_the_page_asks_about_the_bookings_left_outside(w
     rows |= {"affected": [pending.pk], f"b{pending.pk}-booking": pending.pk, f"b{pending.pk}-action": "keep"}
     assert client.post(url, rows).status_code == 302
     assert sem.opening_hours.count() == 5 and Booking.objects.get(pk=pending.pk).status == "pending"
+
+
+@pytest.mark.parametrize(
+    "resolutions",
+    [
+        "keep",
+        "[not json",
+        [1],
+        [{"booking": True, "action": "keep"}],
+        [{"booking": 10**30, "action": "keep"}],
+        [{"booking": 1.5, "action": "keep"}],
+        [{"booking": 1, "action": "propose", "start": 5, "end": []}],
+        [{"booking": 1, "action": "propose", "start": "9999-01-01T00:00+09:00", "end": "9999-01-01T01:00+09:00"}],
+        [{"booking": 1, "action": "cancel", "reason": ["x"]}],
+        [{"booking": 1, "action": "keep", "sequence": 10**30}],
+        {"booking": 1},
+    ],
+)
+def test_hostile_resolutions_are_a_4xx_and_store_nothing(world, sem, day, booked, client_for, resolutions):
+    body = {"start": at(day, 9).isoformat(), "end": at(day, 17).isoformat(), "resolutions": resolutions}
+    staff = client_for(world.staff_a)
+    answers = [
+        staff.post(f"/api/v1/instruments/{sem.id}/downtimes/", body, format="json"),
+        staff.post(f"/api/v1/instruments/{sem.id}/retire/", {"resolutions": resolutions}, format="json"),
+    ]
+    for answer in answers:
+        assert 400 <= answer.status_code < 500, answer.content
+    assert not Downtime.objects.exists() and Instrument.objects.get(pk=sem.pk).status == "active"
