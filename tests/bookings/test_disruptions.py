@@ -498,3 +498,15 @@ def test_hostile_resolutions_are_a_4xx_and_store_nothing(world, sem, day, booked
     for answer in answers:
         assert 400 <= answer.status_code < 500, answer.content
     assert not Downtime.objects.exists() and Instrument.objects.get(pk=sem.pk).status == "active"
+
+
+def test_equipments_own_paths_cannot_retire_or_narrow_hours_without_asking(world, sem, day, booked, client_for):
+    staff = client_for(world.staff_a)
+    url = f"/api/v1/instruments/{sem.id}/"
+    retiring = staff.patch(url, {"status": "retired"}, format="json")
+    assert retiring.status_code == 400 and retiring.data["code"] == "retire_with_its_own_action"
+    hours = staff.patch(url, {"opening_hours": [{"weekday": 0, "opens": "09:00", "closes": "10:00"}]}, format="json")
+    assert hours.status_code == 400 and "opening_hours" in hours.data
+    assert staff.delete(url).status_code == 405
+    sem.refresh_from_db()
+    assert sem.status == "active" and sem.opening_hours.count() > 1
