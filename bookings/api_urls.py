@@ -2,13 +2,19 @@ from django.urls import include, path
 
 from backend.api import Router
 
-from . import api, feeds
+from . import api, api_disruptions, feeds
 
 router = Router()
 router.register("bookings", api.BookingViewSet, basename="booking")
 
+# Changes to an instrument that may hit its bookings (bookings.disruptions)
+instrument = Router()
+instrument.register("downtimes", api_disruptions.DowntimeViewSet, basename="instrument-downtime")
+instrument.register("", api_disruptions.InstrumentChangeViewSet, basename="instrument-change")
+
 urlpatterns = [
     path("", include(router.urls)),
+    path("instruments/<int:instrument_pk>/", include(instrument.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
     path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
     path("calendar/feed/", feeds.feed_address, name="calendar-feed"),

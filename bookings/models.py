@@ -138,6 +138,7 @@ class BookingEvent(models.Model):
         "complete": pgettext_lazy("booking event", "Use recorded"),
         "no_show": pgettext_lazy("booking event", "No-show"),
         "consumables": pgettext_lazy("booking event", "Consumables set"),
+        "disrupted": pgettext_lazy("booking event", "Kept despite a staff change"),
     }
 
     def __str__(self):

@@ -34,6 +34,18 @@ def context_of(booking: Booking, event: BookingEvent | None = None) -> dict:
         "event": event,
         "reason": event.reason if event else "",
         "url": calendar.booking_url(booking),
+        "change": change_of(event),
+    }
+
+
+def change_of(event: BookingEvent | None) -> dict | None:
+    """The staff change an event answered (bookings.disruptions), its times read back in Tokyo time; or None."""
+    because = (event.data or {}).get("because") if event else None
+    if not because:
+        return None
+    return {
+        **because,
+        **{k: datetime.fromisoformat(because[k]).astimezone(TOKYO) for k in ("start", "end") if because.get(k)},
     }
 
 
@@ -62,6 +74,8 @@ def recipients_of(event: BookingEvent) -> list[tuple]:
         return [(requester, "approved", "REQUEST"), *staff("accepted")]
     if action in ("reject", "propose", "expire"):
         return [(requester, {"reject": "rejected", "propose": "proposed", "expire": "expired"}[action], None)]
+    if action == "disrupted":  # kept despite a staff change: the requester is told what changed
+        return [(requester, "disrupted", None)]
     if action == "decline":
         return staff("declined")
     if action == "cancel":  # the requester always gets the CANCEL, so their calendar drops the entry

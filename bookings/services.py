@@ -386,17 +386,24 @@ def reject(*, actor, booking: Booking, reason: str) -> Booking:
 
 
 @_verb
-def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: str = "") -> Booking:
-    """Staff counter-propose another slot; it is held at once, and the requester accepts or declines."""
+def propose(
+    *, actor, booking: Booking, start: datetime, end: datetime, reason: str = "", because: dict | None = None
+) -> Booking:
+    """Staff counter-propose another slot; it is held at once, and the requester accepts or declines.
+
+    `because` names a staff change that hurt the booking (bookings.disruptions): then an approved booking may be
+    moved too, and it waits, pending, for the requester's answer like a request."""
     lock_current(booking)
     _ensure_staff(selectors.may_decide, actor, booking)
     require_aware(start=start, end=end)
-    if booking.status != Status.PENDING:
+    movable = Booking.HOLDING if because else (Status.PENDING,)
+    if booking.status not in movable:
         raise Conflict("invalid_transition", _("Another time can be proposed only for a pending request."))
     now = timezone.now()
     company = booking.company
+    instrument = _current_instrument(booking.instrument_id)
     hold = _check_slot(
-        _current_instrument(booking.instrument_id),
+        instrument,
         start=start,
         end=end,
         mode=booking.mode,
@@ -406,22 +413,40 @@ def propose(*, actor, booking: Booking, start: datetime, end: datetime, reason: 
         exclude_id=booking.pk,
     )
     old = {"start": booking.start.isoformat(), "end": booking.end.isoformat()}
+    from_status = booking.status
     booking.start, booking.end, booking.hold_start, booking.hold_end = start, end, hold.start, hold.end
     booking.proposal_pending = True
     booking.sequence += 1
+    reopened = ["status", "expires_at", "quote_fixed_at"] if from_status == Status.APPROVED else []
+    if reopened:  # approved no more: the requester agrees to the new time first, at a price fixed again then
+        booking.status, booking.quote_fixed_at = Status.PENDING, None
+        booking.expires_at = rules.decision_deadline(
+            requested_at=now, start=start, decision_limit_hours=instrument.decision_limit_hours
+        )
     booking.quote = pricing.current_quote(booking)
     _save_holding(
         booking,
-        update_fields=["start", "end", "hold_start", "hold_end", "proposal_pending", "sequence", "quote", "updated_at"],
+        update_fields=[
+            "start",
+            "end",
+            "hold_start",
+            "hold_end",
+            "proposal_pending",
+            "sequence",
+            "quote",
+            "updated_at",
+            *reopened,
+        ],
     )
     _record(
         booking,
         actor=actor,
         action="propose",
-        from_status=booking.status,
+        from_status=from_status,
         reason=reason,
         previous=old,
         proposed={"start": start.isoformat(), "end": end.isoformat()},
+        **({"because": because} if because else {}),
     )
     return booking
 
@@ -459,8 +484,11 @@ def decline_proposal(*, actor, booking: Booking, reason: str = "") -> Booking:
 
 
 @_verb
-def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
-    """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason."""
+def cancel(
+    *, actor, booking: Booking, reason: str = "", now: datetime | None = None, because: dict | None = None
+) -> Booking:
+    """The requester cancels until the instrument's deadline; staff may cancel any time, with a reason (and
+    `because`, the staff change that led to it: bookings.disruptions)."""
     now = now or timezone.now()
     lock_current(booking)
     _ensure_requester(selectors.may_cancel, actor, booking)
@@ -483,6 +511,7 @@ def cancel(*, actor, booking: Booking, reason: str = "", now: datetime | None = 
         action="cancel",
         reason=reason,
         proposal_pending=False,
+        data={"because": because} if because else None,
     )
 
 

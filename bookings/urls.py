@@ -14,4 +14,9 @@ urlpatterns = [
     path("bookings/<int:pk>/<slug:verb>/", views.booking_action, name="booking-page-action"),
     path("staff/queue/", views.queue, name="staff-queue"),
     path("staff/calendar/", views.institution_calendar, name="staff-calendar"),
+    # Equipment's staff pages of changes that may hit bookings (bookings.disruptions), served here
+    path("staff/instruments/<int:pk>/hours/", views.opening_hours, name="staff-instrument-hours"),
+    path("staff/instruments/<int:pk>/retire/", views.retire, name="staff-instrument-retire"),
+    path("staff/instruments/<int:pk>/downtime/", views.downtime, name="staff-instrument-downtime"),
+    path("staff/instruments/<int:pk>/downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
 ]

@@ -12,7 +12,6 @@ children = Router()
 children.register("manuals", api.ManualViewSet, basename="instrument-manual")
 children.register("photos", api.PhotoViewSet, basename="instrument-photo")
 children.register("rates", api.RateViewSet, basename="instrument-rate")
-children.register("downtimes", api.DowntimeViewSet, basename="instrument-downtime")
 children.register("qualifications", api.QualificationViewSet, basename="instrument-qualification")
 
 urlpatterns = [

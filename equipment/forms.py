@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import DomainError
-from backend.web import TokyoDateTimeField
 
 from .models import (
     Category,
-    Downtime,
     Instrument,
     Manual,
     OpeningHours,
@@ -187,6 +185,8 @@ class InstrumentForm(forms.Form):
         else:
             kwargs.setdefault("initial", self.defaults())
         super().__init__(*args, **kwargs)
+        if instrument is None or instrument.status != Instrument.Status.RETIRED:  # retiring is its own form
+            self.fields["status"].choices = [c for c in Instrument.Status.choices if c[0] != Instrument.Status.RETIRED]
         if instrument is not None or institutions is None:
             del self.fields["institution"]  # an instrument never moves to another institution
         else:
@@ -336,32 +336,6 @@ class PhotoForm(forms.Form):
 
 
 # --- Downtime --------------------------------------------------------------------------------
-class DowntimeForm(forms.Form):
-    start = TokyoDateTimeField(label=label(Downtime, "start"))
-    end = TokyoDateTimeField(
-        label=label(Downtime, "end"),
-    )
-    kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
-    title = forms.CharField(label=label(Downtime, "title"), max_length=200, required=False)
-    note = forms.CharField(label=label(Downtime, "note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["end"].help_text = _("At most %(days)d days after the start.") % {"days": Downtime.MAX_SPAN.days}
-
-
-class DowntimeImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("iCalendar file (.ics)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "text/calendar,.ics"}),
-        help_text=gettext_lazy(
-            "Events with the same UID update, cancelled ones (STATUS:CANCELLED) are removed; a file with any fault "
-            "stores nothing."
-        ),
-    )
-    kind = forms.ChoiceField(label=label(Downtime, "kind"), choices=Downtime.Kind.choices)
-
-
 # --- Qualifications ----------------------------------------------------------------------------
 class QualificationForm(forms.Form):
     # Plain text: the service looks the user up, with one answer for nobody and for somebody staff may not qualify.

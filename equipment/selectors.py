@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.plumbing import as_id
 from consortia.selectors import access_for, active_memberships, can_manage_institution, fellow_member_ids
@@ -243,3 +244,19 @@ def instruments_with_rules() -> QuerySet[Instrument]:
 def instrument_for_request(pk: int) -> Instrument | None:
     """The instrument a booking request names, with what the booking rules read; None if there is none."""
     return instruments_with_rules().filter(pk=pk).first()
+
+
+STAFF_TABS = [
+    ("staff-instrument", gettext_lazy("Details and hours")),
+    ("staff-instrument-rates", gettext_lazy("Rates")),
+    ("staff-instrument-manuals", gettext_lazy("Manuals")),
+    ("staff-instrument-photos", gettext_lazy("Photos")),
+    ("staff-instrument-downtime", gettext_lazy("Downtime")),
+    ("staff-instrument-qualifications", gettext_lazy("Qualifications")),
+]
+
+
+def staff_tabs(current: str) -> list[dict]:
+    """The tabs of an instrument's staff pages (URL names), `current` marked: read by equipment's pages and by the
+    downtime pages bookings serves."""
+    return [{"url_name": name, "label": label, "current": name == current} for name, label in STAFF_TABS]

@@ -110,6 +110,12 @@ def update_instrument(
     if "category" in fields:
         lock_sources(categories=[fields["category"]])  # before the instrument: see backend.search.lock_sources
     lock_current(instrument)
+    if fields.get("status") == Instrument.Status.RETIRED and instrument.status != Instrument.Status.RETIRED:
+        raise DomainError(
+            "retire_with_its_own_action",
+            _("Retire an instrument with its own action, which asks what to do with its bookings."),
+            field="status",
+        )
     for key, value in fields.items():
         setattr(instrument, key, value)
     _validate_lengths(instrument)
@@ -159,7 +165,8 @@ def _replace_opening_hours(instrument: Instrument, hours: list[dict]) -> None:
 
 @transaction.atomic
 def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
-    """Instruments are retired, not deleted: bookings and reports keep pointing at them."""
+    """Instruments are retired, not deleted: bookings and reports keep pointing at them. Pages and API retire through
+    bookings.disruptions.retire_instrument, which settles the bookings it hits."""
     ensure_can_manage(actor, instrument.institution_id)
     lock_current(instrument)
     instrument.status = Instrument.Status.RETIRED
@@ -271,7 +278,7 @@ def delete_photo(*, actor, photo: Photo) -> None:
 
 
 @transaction.atomic
-def add_downtime(
+def add_downtime(  # pages and API: bookings.disruptions.add_downtime, which settles the bookings it hits
     *,
     actor,
     instrument: Instrument,
@@ -304,7 +311,7 @@ IMPORT_FUTURE = timedelta(days=2 * 366)
 
 
 @transaction.atomic
-def import_downtimes(
+def import_downtimes(  # pages and API: bookings.disruptions.import_downtimes
     *, actor, instrument: Instrument, upload, kind: str = Downtime.Kind.MAINTENANCE, now: datetime | None = None
 ) -> dict:
     """Create or update downtime from an .ics file, keyed by each event's UID (recurring events per

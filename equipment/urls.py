@@ -10,15 +10,12 @@ urlpatterns = [
     path("staff/instruments/", views.instruments, name="staff-instruments"),
     path("staff/instruments/new/", views.instrument_new, name="staff-instrument-new"),
     path(instrument, views.instrument_edit, name="staff-instrument"),
-    path(instrument + "hours/", views.opening_hours, name="staff-instrument-hours"),
-    path(instrument + "retire/", views.retire, name="staff-instrument-retire"),
+    # hours/ and retire/ are served by bookings (they may hit bookings), like downtime/ and downtime/import/
     path(instrument + "rates/", views.rates, name="staff-instrument-rates"),
     path(instrument + "rates/<int:rate_pk>/delete/", views.delete_rate, name="staff-instrument-rate-delete"),
     path(instrument + "manuals/", views.manuals, name="staff-instrument-manuals"),
     path(instrument + "photos/", views.photos, name="staff-instrument-photos"),
     path(instrument + "photos/<int:photo_pk>/delete/", views.delete_photo, name="staff-instrument-photo-delete"),
-    path(instrument + "downtime/", views.downtime, name="staff-instrument-downtime"),
-    path(instrument + "downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
     path(
         instrument + "downtime/<int:downtime_pk>/delete/",
         views.delete_downtime,

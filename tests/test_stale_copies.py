@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from backend.errors import DomainError
-from bookings import pricing
+from bookings import disruptions, pricing
 from bookings import services as booking_services
 from bookings.models import Booking
 from consortia import services as consortia_services
@@ -536,9 +536,69 @@ def test_a_verb_called_on_a_stale_copy_acts_on_the_row_as_it_is_now(verb, case, 
     case(scene)
 
 
+# --- bookings.disruptions: a choice made on a booking as it was; a change on an instrument copy as it was -------------
+def keep_as_seen(booking):
+    """The choice "keep", made when the booking had the sequence it has in `booking`."""
+    return [disruptions.Resolution(booking.id, "keep", sequence=booking.sequence)]
+
+
+@stale(disruptions.add_downtime)
+def add_downtime_keeping_a_booking_moved_meanwhile(s):
+    booking = s.request()
+    seen = copy_of(booking)
+    s.propose(booking, 13, 15)  # the booking moved after the page showed it, still under the downtime
+    with pytest.raises(DomainError) as excinfo:
+        disruptions.add_downtime(
+            actor=s.w.staff_a, instrument=s.sem, start=at(s.day, 9), end=at(s.day, 17), resolutions=keep_as_seen(seen)
+        )
+    refused(excinfo, status=409, code="booking_changed")
+    assert not Downtime.objects.exists() and copy_of(booking).start == at(s.day, 13)
+
+
+ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:m-1\r\n"
+    "DTSTART;TZID=Asia/Tokyo:{day}T090000\r\nDTEND;TZID=Asia/Tokyo:{day}T170000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+@stale(disruptions.import_downtimes)
+def import_downtimes_keeping_a_booking_moved_meanwhile(s):
+    booking = s.request()
+    seen = copy_of(booking)
+    s.propose(booking, 13, 15)
+    file = upload("m.ics", ICS.format(day=f"{s.day:%Y%m%d}").encode())
+    with pytest.raises(DomainError) as excinfo:
+        disruptions.import_downtimes(actor=s.w.staff_a, instrument=s.sem, upload=file, resolutions=keep_as_seen(seen))
+    refused(excinfo, status=409, code="booking_changed")
+    assert not Downtime.objects.exists()
+
+
+@stale(disruptions.set_opening_hours)
+def set_opening_hours_on_a_copy_renamed_meanwhile(s):
+    booking = s.request(start=14, end=15)
+    stale_copy = copy_of(s.sem)
+    equipment_services.update_instrument(actor=s.w.staff_a, instrument=copy_of(s.sem), name="走査電子顕微鏡 新館")
+    mornings = [{"weekday": d, "opens": time(9), "closes": time(12)} for d in range(5)]
+    disruptions.set_opening_hours(
+        actor=s.w.staff_a, instrument=stale_copy, opening_hours=mornings, resolutions=keep_as_seen(booking)
+    )
+    assert copy_of(s.sem).name == "走査電子顕微鏡 新館" and copy_of(s.sem).opening_hours.count() == 5
+
+
+@stale(disruptions.retire_instrument)
+def retire_through_disruptions_a_copy_renamed_meanwhile(s):
+    booking = s.request()
+    stale_copy = copy_of(s.sem)
+    equipment_services.update_instrument(actor=s.w.staff_a, instrument=copy_of(s.sem), name="走査電子顕微鏡 新館")
+    disruptions.retire_instrument(actor=s.w.staff_a, instrument=stale_copy, resolutions=keep_as_seen(booking))
+    assert copy_of(s.sem).name == "走査電子顕微鏡 新館" and copy_of(s.sem).status == Instrument.Status.RETIRED
+
+
 # --- Every public function has a case, or a reason it takes no copy that could be stale --------------------------
 NO_STALE_COPY = {
     # Checks and pure helpers: they change nothing.
+    "bookings.disruptions.affected_row": "pure",
+    "bookings.disruptions.parse_resolutions": "pure",
     "equipment.services.ensure_can_manage": "a permission check on an id",
     "consortia.services.ensure_site_admin": "a permission check on the actor",
     "notifications.services.backoff": "pure",
@@ -590,6 +650,7 @@ NO_STALE_COPY = {
 
 SERVICE_MODULES = [
     "bookings.services",
+    "bookings.disruptions",
     "equipment.services",
     "consortia.services",
     "consultations.services",

@@ -1,7 +1,7 @@
 """Read queries over bookings, shared by the API, the pages, the services and other apps (one interface; the
 modules below hold its parts)."""
 
-from .conflicts import downtimes_over, in_conflict, overlapping_holding_bookings
+from .conflicts import downtimes_over, holding_bookings_of, in_conflict, overlapping_holding_bookings
 from .holds import (
     FEED_PAST,
     INSTRUMENT_FEED_FUTURE,
@@ -69,4 +69,5 @@ __all__ = [
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",
+    "holding_bookings_of",
 ]

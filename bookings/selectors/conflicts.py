@@ -53,3 +53,12 @@ def overlapping_holding_bookings(instrument_id: int, start: datetime, end: datet
         .select_related("requester", "company")
         .order_by("start", "id")
     )
+
+
+def holding_bookings_of(instrument_id: int, ids) -> list[Booking]:
+    """The holding bookings of one instrument among `ids`, as a page that listed them shows them again."""
+    return list(
+        Booking.objects.filter(instrument_id=instrument_id, status__in=Booking.HOLDING, pk__in=ids)
+        .select_related("requester", "company")
+        .order_by("start", "id")
+    )

@@ -1,6 +1,7 @@
 """Web pages of the booking side. They call the same selectors and services as the API."""
 
 from .catalogue import catalogue, instrument_page
+from .disruptions import downtime, import_downtime, opening_hours, retire
 from .mine import booking_action, booking_detail, booking_ics, my_bookings, rotate_feed
 from .staff import institution_calendar, queue
 
@@ -9,9 +10,13 @@ __all__ = [
     "booking_detail",
     "booking_ics",
     "catalogue",
+    "downtime",
+    "import_downtime",
     "institution_calendar",
     "instrument_page",
     "my_bookings",
+    "opening_hours",
     "queue",
+    "retire",
     "rotate_feed",
 ]

@@ -76,6 +76,10 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         "is_party": selectors.is_party_to(user, booking),
         "events": booking.events.all(),
         "warnings": selectors.warnings_for([booking], now=timezone.now())[booking.id] if is_staff else [],
+        # the requester's side sees a downtime over their booking (staff see it among the warnings)
+        "conflicts": []
+        if is_staff or not booking.is_holding or booking.end <= timezone.now()
+        else selectors.downtimes_over([booking])[booking.id],
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "approve_form": forms.get("approve") or ReasonForm(prefix="approve"),
         "propose_form": forms.get("propose") or ProposalForm(prefix="propose"),

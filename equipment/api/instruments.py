@@ -214,7 +214,10 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InstrumentViewSet(viewsets.ModelViewSet):
-    """The catalogue of every consortium's instruments."""
+    """The catalogue of every consortium's instruments. Retiring one (POST /instruments/{id}/retire/) and replacing
+    its opening hours (PUT /instruments/{id}/opening-hours/) may hit bookings: bookings.api_disruptions serves them."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]  # no DELETE: see above
 
     permission_classes = [CatalogueReadOrInstitutionStaff]
     filterset_class = InstrumentFilter
@@ -253,11 +256,11 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         serializer = InstrumentWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if "opening_hours" in data:  # they may leave bookings outside: bookings' endpoint settles those
+            raise serializers.ValidationError(
+                {"opening_hours": [_("Change the opening hours with PUT /api/v1/instruments/{id}/opening-hours/.")]}
+            )
         if "institution" in data and data.pop("institution").id != instrument.institution_id:
             raise serializers.ValidationError({"institution": [_("An instrument cannot move to another institution.")]})
         instrument = services.update_instrument(actor=request.user, instrument=instrument, **data)
         return self._detail(instrument)
-
-    def destroy(self, request, *args, **kwargs):
-        services.retire_instrument(actor=request.user, instrument=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)

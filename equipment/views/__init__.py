@@ -7,25 +7,21 @@ refusal policy (backend.web) makes a 403 page.
 """
 
 from .files import delete_photo, manuals, photos
-from .instruments import instrument_edit, instrument_new, instruments, opening_hours, retire
+from .instruments import instrument_edit, instrument_new, instruments
 from .qualifications import qualifications, revoke_qualification
 from .rates import delete_rate, rates
-from .schedule import delete_downtime, downtime, import_downtime
+from .schedule import delete_downtime
 
 __all__ = [
     "delete_downtime",
     "delete_photo",
     "delete_rate",
-    "downtime",
-    "import_downtime",
     "instrument_edit",
     "instrument_new",
     "instruments",
     "manuals",
-    "opening_hours",
     "photos",
     "qualifications",
     "rates",
-    "retire",
     "revoke_qualification",
 ]

@@ -6,21 +6,11 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
 
 from backend.web import call_service
 
 from .. import selectors
 from ..models import Instrument
-
-TABS = [
-    ("staff-instrument", gettext_lazy("Details and hours")),
-    ("staff-instrument-rates", gettext_lazy("Rates")),
-    ("staff-instrument-manuals", gettext_lazy("Manuals")),
-    ("staff-instrument-photos", gettext_lazy("Photos")),
-    ("staff-instrument-downtime", gettext_lazy("Downtime")),
-    ("staff-instrument-qualifications", gettext_lazy("Qualifications")),
-]
 
 
 def managed_instrument(request, pk: int) -> Instrument:
@@ -33,7 +23,7 @@ def managed_instrument(request, pk: int) -> Instrument:
 
 def section(request, instrument: Instrument, template: str, tab: str, context: dict, *, status: int = 200):
     """Render one tab of an instrument's management pages (400 when it shows a refusal)."""
-    tabs = [{"url_name": name, "label": label, "current": name == tab} for name, label in TABS]
+    tabs = selectors.staff_tabs(tab)
     return render(request, template, {"instrument": instrument, "tabs": tabs, **context}, status=status)
 
 

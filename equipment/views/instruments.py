@@ -1,13 +1,10 @@
-"""The staff's instruments: the list, a new instrument, and an instrument's details, opening hours and
-retirement (one page, three forms)."""
+"""The staff's instruments: the list, a new instrument, and an instrument's details (one page, three forms: its
+opening hours and its retirement may hit bookings, so bookings.views.disruptions serves those two)."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from backend.errors import DomainError
-from backend.web import call_service, forbid_if_refused_permission, staff_only
+from backend.web import call_service, staff_only
 from consortia.selectors import institutions_managed_by
 
 from .. import selectors, services
@@ -85,43 +82,3 @@ def instrument_edit(request, pk: int):
             return redirect("staff-instrument", pk=pk)
     # The page shows what is stored (the refused values stay in the form only).
     return _instrument_page(request, managed_instrument(request, pk), form=form, status=400)
-
-
-@staff_only
-@require_POST
-def opening_hours(request, pk: int):
-    """Replace the weekly schedule; the service refuses bad or overlapping intervals, shown on their row."""
-    instrument = managed_instrument(request, pk)
-    hours = opening_hours_formset(instrument, request.POST)
-    if hours.is_valid():
-        rows = hours.intervals()
-        try:
-            services.update_instrument(
-                actor=request.user, instrument=instrument, opening_hours=[interval for _form, interval in rows]
-            )
-        except DomainError as error:
-            forbid_if_refused_permission(error)  # the pages' refusal policy; other refusals go on their row
-            hours.attach_refusal(error, rows)
-        else:
-            messages.success(request, _("Opening hours saved."))
-            return redirect("staff-instrument", pk=pk)
-    return _instrument_page(request, managed_instrument(request, pk), hours=hours, status=400)
-
-
-@staff_only
-@require_POST
-def retire(request, pk: int):
-    instrument = managed_instrument(request, pk)
-    form = RetireForm(request.POST)
-    if form.is_valid():
-        call_service(
-            request,
-            form,
-            services.retire_instrument,
-            success=_("Retired: no new requests are taken."),
-            actor=request.user,
-            instrument=instrument,
-        )
-        if not form.errors:
-            return redirect("staff-instrument", pk=pk)
-    return _instrument_page(request, managed_instrument(request, pk), retire_form=form, status=400)

@@ -76,7 +76,7 @@ def test_bad_filter_values_are_400_naming_the_field(world, api):
 
 
 def test_retired_instruments_leave_the_default_catalogue(world, client_for, api):
-    assert client_for(world.staff_a).delete(f"/api/v1/instruments/{world.sem.id}/").status_code == 204
+    assert client_for(world.staff_a).post(f"/api/v1/instruments/{world.sem.id}/retire/").status_code == 204
     assert names(api.get("/api/v1/instruments/")) == [world.xrd.name]
     assert Instrument.objects.get(pk=world.sem.pk).status == "retired"  # kept, not deleted
 
@@ -139,7 +139,7 @@ def test_changing_another_institutions_instrument_is_refused(world, client_for, 
     client = client_for(getattr(world, who))
     url = f"/api/v1/instruments/{world.sem.id}/"
     assert client.patch(url, {"name": "乗っ取り"}, format="json").status_code == 403
-    assert client.delete(url).status_code == 403
+    assert client.post(url + "retire/").status_code == 403
     world.sem.refresh_from_db()
     assert world.sem.name != "乗っ取り" and world.sem.status == "active"
 
