@@ -2,6 +2,7 @@
 modules below hold its parts)."""
 
 from .conflicts import downtimes_over, in_conflict, overlapping_holding_bookings
+from .free import LOOK_AHEAD_DAYS, NextFree, instruments_free_between, next_free_slots
 from .holds import (
     FEED_PAST,
     INSTRUMENT_FEED_FUTURE,
@@ -27,7 +28,6 @@ from .pages import (
     DayView,
     approval_queue,
     institution_schedule,
-    instruments_free_between,
     own_bookings,
     warnings_for,
     week_of,
@@ -57,6 +57,9 @@ __all__ = [
     "DayView",
     "week_of",
     "instruments_free_between",
+    "next_free_slots",
+    "NextFree",
+    "LOOK_AHEAD_DAYS",
     "approval_queue",
     "warnings_for",
     "institution_schedule",
