@@ -174,8 +174,9 @@ def qualified_instrument_ids(user, instrument_ids, on: date | None = None) -> se
         return set()
     day = on or timezone.localdate()
     return set(
-        Qualification.objects.filter(_qualification_valid_on(day), user=user, instrument_id__in=instrument_ids)
-        .values_list("instrument_id", flat=True)
+        Qualification.objects.filter(
+            _qualification_valid_on(day), user=user, instrument_id__in=instrument_ids
+        ).values_list("instrument_id", flat=True)
     )
 
 
