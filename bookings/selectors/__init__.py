@@ -33,6 +33,8 @@ from .pages import (
     week_of,
 )
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
+from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
+from .timeline import Timeline, institution_timeline, may_see_institution_timeline
 
 __all__ = [
     "POLICY_FIELDS",
@@ -69,6 +71,10 @@ __all__ = [
     "may_answer_proposal",
     "may_cancel",
     "permitted_actions",
+    "TIMELINE_MAX_DAYS",
+    "Timeline",
+    "institution_timeline",
+    "may_see_institution_timeline",
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",
