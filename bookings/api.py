@@ -331,7 +331,7 @@ def timeline_answer(user, timeline) -> dict:
 def staff_timeline(request):
     """The institution timeline of staff: every instrument of their institutions with its bookings (pending,
     approved, completed, no-show) and downtime over 1 to 7 Tokyo days. Others are refused (403)."""
-    if not selectors.may_see_institution_timeline(request.user):
+    if not selectors.sees_institution_timeline(request.user):
         raise PermissionDenied("staff_only", _("Only institution staff may use this page."))
     query = TimelineQuery(data=request.query_params)
     query.is_valid(raise_exception=True)

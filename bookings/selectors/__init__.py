@@ -34,7 +34,7 @@ from .pages import (
 )
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
 from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
-from .timeline import Timeline, institution_timeline, may_see_institution_timeline
+from .timeline import Timeline, institution_timeline, sees_institution_timeline
 
 __all__ = [
     "POLICY_FIELDS",
@@ -74,7 +74,7 @@ __all__ = [
     "TIMELINE_MAX_DAYS",
     "Timeline",
     "institution_timeline",
-    "may_see_institution_timeline",
+    "sees_institution_timeline",
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",

@@ -16,8 +16,9 @@ SHOWN = (*Booking.HOLDING, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 DEFAULT_HOURS = (time(9), time(17))  # the hours drawn when no instrument has opening hours
 
 
-def may_see_institution_timeline(user) -> bool:
-    """Institution staff (their institutions' instruments) and site operators (every institution's)."""
+def sees_institution_timeline(user) -> bool:
+    """Institution staff (their institutions' instruments) and site operators (every institution's): whom the staff
+    pages let in (`backend.web.staff_only`), asked by the timeline's API. A read, not a verb: no service raises it."""
     access = access_for(user)
     return bool(access.staff_of) or access.is_superuser
 

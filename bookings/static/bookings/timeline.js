@@ -116,6 +116,16 @@
   }
 
   var narrow = window.matchMedia("(max-width: 40rem)").matches;
+
+  function minutes(clock) { return 60 * parseInt(clock.slice(0, 2), 10) + parseInt(clock.slice(3, 5), 10); }
+
+  // Slots as wide as the room allows (a day fills the page on a desktop); past the smallest width, the timeline
+  // scrolls sideways inside itself.
+  function slotWidth(days, slotMinutes, smallest) {
+    var slots = days * (minutes(hours.closes) - minutes(hours.opens)) / slotMinutes;
+    var room = holder.parentNode.clientWidth - (narrow ? 130 : 260);
+    return Math.max(smallest, Math.floor(room / Math.max(slots, 1)));
+  }
   calendar = EventCalendar.create(holder, {
     view: narrow && !config.chosen ? "resourceTimelineDay" : config.view,
     date: config.date,
@@ -125,14 +135,13 @@
     height: "auto",
     slotMinTime: hours.opens,
     slotMaxTime: hours.closes,
-    slotDuration: "00:30",
-    slotWidth: 36,
+    snapDuration: "00:30",
     nowIndicator: true,
     headerToolbar: {start: "prev,next today", center: "title", end: "resourceTimelineDay,resourceTimelineWeek"},
     buttonText: buttons("day"),
     views: {
-      resourceTimelineDay: {buttonText: buttons("day")},
-      resourceTimelineWeek: {buttonText: buttons("week")}
+      resourceTimelineDay: {buttonText: buttons("day"), slotDuration: "00:30", slotWidth: slotWidth(1, 30, 36)},
+      resourceTimelineWeek: {buttonText: buttons("week"), slotDuration: "01:00", slotWidth: slotWidth(7, 60, 28)}
     },
     refetchResourcesOnNavigate: true,
     resources: function (info) {
@@ -148,6 +157,9 @@
     eventDurationEditable: false,
     eventLongPressDelay: 400,
     dragConstraint: function (info) { return !info.newResource; },  // a proposal keeps its instrument
+    eventDidMount: function (info) {  // the whole text on hover, where a short slot cuts it
+      info.el.setAttribute("title", info.event.title);
+    },
     eventClick: function (info) {
       if (info.event.extendedProps.url) window.location.assign(info.event.extendedProps.url);
     },
