@@ -6,7 +6,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -206,6 +207,7 @@ class BookingViewSet(
         return self._act(request, services.mark_no_show, ReasonSerializer)
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class DayField(serializers.CharField):
     """A Tokyo day as YYYY-MM-DD, within the years the product takes (backend.plumbing.parse_day)."""
 

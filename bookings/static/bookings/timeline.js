@@ -141,7 +141,13 @@
     buttonText: buttons("day"),
     views: {
       resourceTimelineDay: {buttonText: buttons("day"), slotDuration: "00:30", slotWidth: slotWidth(1, 30, 36)},
-      resourceTimelineWeek: {buttonText: buttons("week"), slotDuration: "01:00", slotWidth: slotWidth(7, 60, 28)}
+      resourceTimelineWeek: {
+        buttonText: buttons("week"),
+        slotDuration: "01:00",
+        slotWidth: slotWidth(7, 60, 32),
+        slotLabelInterval: "02:00",  // a label every other hour: room for it
+        slotLabelFormat: {hour: "numeric"}
+      }
     },
     refetchResourcesOnNavigate: true,
     resources: function (info) {
