@@ -101,7 +101,7 @@ def next_free_slots(
 ) -> dict[int, NextFree]:
     """Each instrument's next free slot within `days` from `now`, as `NextFree`, for a viewer: `qualified_ids` are
     the instruments they may operate alone (`equipment.selectors.qualified_instrument_ids`). Instruments out of
-    service or offering no mode are left out. Three queries whatever their number."""
+    service or offering no mode are left out. Two queries whatever their number (opening hours prefetched)."""
     policies, stretches = _bookable(instruments, now, now + timedelta(days=days), now=now)
     found = {}
     for instrument in instruments:
