@@ -1,16 +1,21 @@
 """REST endpoints for availability and bookings. Parse, call a service or selector, render."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from backend.api import AwareDateTimeField, id_param, rfc3339
+from backend.errors import DomainError, PermissionDenied
+from backend.plumbing import parse_day
 
 from . import selectors, services
 from .models import Booking
@@ -200,3 +205,138 @@ class BookingViewSet(
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         return self._act(request, services.mark_no_show, ReasonSerializer)
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DayField(serializers.CharField):
+    """A Tokyo day as YYYY-MM-DD, within the years the product takes (backend.plumbing.parse_day)."""
+
+    def to_internal_value(self, value):
+        try:
+            return parse_day(super().to_internal_value(value), field=self.field_name)
+        except DomainError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from None
+
+
+class TimelineQuery(serializers.Serializer):
+    start = DayField(required=False, help_text="the first Tokyo day, YYYY-MM-DD (default today)")
+    days = serializers.IntegerField(min_value=1, max_value=selectors.TIMELINE_MAX_DAYS, default=1)
+
+
+class TimelineInstitutionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TimelineInstrumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    institution = TimelineInstitutionSerializer()
+
+
+class TimelineBookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    instrument = serializers.IntegerField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    status = serializers.ChoiceField(choices=Booking.Status.choices)
+    status_label = serializers.CharField()
+    mode = serializers.CharField()
+    who = serializers.CharField(help_text="the company's name, or the requester's for a booking without one")
+    purpose = serializers.CharField(allow_null=True, help_text="null where the reader may not see it")
+    proposal_pending = serializers.BooleanField()
+    url = serializers.CharField(help_text="the booking's page")
+    propose_url = serializers.CharField(
+        allow_null=True, help_text="pending only: the page's proposal form; add ?start=…&end=… (RFC 3339)"
+    )
+
+
+class TimelineDowntimeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    instrument = serializers.IntegerField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    """The shape of a timeline answer (documentation only: `timeline_answer` renders it)."""
+
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    days = serializers.IntegerField()
+    opens = serializers.CharField(help_text="HH:MM, Tokyo: the earliest opening of the instruments")
+    closes = serializers.CharField(help_text="HH:MM, Tokyo: the latest closing (24:00 for midnight)")
+    instruments = TimelineInstrumentSerializer(many=True)
+    bookings = TimelineBookingSerializer(many=True)
+    downtimes = TimelineDowntimeSerializer(many=True)
+
+
+def _clock(moment) -> str:
+    return "24:00" if moment == time.max else moment.strftime("%H:%M")
+
+
+def timeline_answer(user, timeline) -> dict:
+    """The timeline as the API and the staff page's timeline component read it."""
+    instruments = [row.instrument for row in timeline.rows]
+    return {
+        "start": rfc3339(timeline.start),
+        "end": rfc3339(timeline.end),
+        "days": timeline.days,
+        "opens": _clock(timeline.opens),
+        "closes": _clock(timeline.closes),
+        "instruments": [
+            {
+                "id": i.id,
+                "name": i.localized_name,
+                "status": i.status,
+                "institution": {"id": i.institution_id, "name": i.institution.localized_name},
+            }
+            for i in instruments
+        ],
+        "bookings": [
+            {
+                "id": b.id,
+                "instrument": b.instrument_id,
+                "start": rfc3339(b.start),
+                "end": rfc3339(b.end),
+                "status": b.status,
+                "status_label": b.get_status_display(),
+                "mode": b.get_mode_display(),
+                "who": b.company.name if b.company else b.requester.display_name,
+                "purpose": b.purpose if selectors.sees_full_details(user, b) else None,
+                "proposal_pending": b.proposal_pending,
+                "url": reverse("booking-page", args=[b.id]),
+                "propose_url": reverse("booking-page", args=[b.id]) if b.status == Booking.Status.PENDING else None,
+            }
+            for b in timeline.bookings
+        ],
+        "downtimes": [
+            {
+                "id": d.id,
+                "instrument": d.instrument_id,
+                "start": rfc3339(d.start),
+                "end": rfc3339(d.end),
+                "kind": d.get_kind_display(),
+                "title": d.title or d.get_kind_display(),
+            }
+            for d in timeline.downtimes
+        ],
+    }
+
+
+@extend_schema(parameters=[TimelineQuery], responses=TimelineSerializer)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def staff_timeline(request):
+    """The institution timeline of staff: every instrument of their institutions with its bookings (pending,
+    approved, completed, no-show) and downtime over 1 to 7 Tokyo days. Others are refused (403)."""
+    if not selectors.sees_institution_timeline(request.user):
+        raise PermissionDenied("staff_only", _("Only institution staff may use this page."))
+    query = TimelineQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    first = query.validated_data.get("start") or timezone.localdate()
+    timeline = selectors.institution_timeline(request.user, first, query.validated_data["days"])
+    return Response(timeline_answer(request.user, timeline))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("instruments/<int:instrument_pk>/", include(instrument.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
     path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
+    path("staff/timeline/", api.staff_timeline, name="staff-timeline"),
     path("calendar/feed/", feeds.feed_address, name="calendar-feed"),
     path("calendar/feed/rotate/", feeds.rotate_feed, name="calendar-feed-rotate"),
     path("calendar/<str:token>.ics", feeds.personal_calendar, name="personal-calendar"),

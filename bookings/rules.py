@@ -247,6 +247,28 @@ def on_grid(intervals: Iterable[Interval], slot_minutes: int) -> list[Interval]:
     return result
 
 
+def shortest_request_minutes(policy: InstrumentPolicy) -> int | None:
+    """The shortest length a request may have: the minimum length rounded up to the slot grid, or None when that
+    is longer than the maximum (no request can ever pass `request_rules.check_request`)."""
+    slot = policy.slot_minutes
+    shortest = -(-max(policy.min_minutes, slot) // slot) * slot
+    return shortest if shortest <= policy.max_minutes else None
+
+
+def bookable_stretches(policy: InstrumentPolicy, requestable: Iterable[Interval], *, now: datetime) -> list[Interval]:
+    """The stretches of `requestable` time (`requestable_intervals`) where a request may be made at `now`, as the
+    request checks see time: on the slot grid, starting no earlier than the lead time and no later than the
+    horizon, each at least as long as the shortest request allowed. Its first stretch's start is the next free slot.
+    """
+    shortest = shortest_request_minutes(policy)
+    if shortest is None:
+        return []
+    earliest = now + timedelta(hours=policy.lead_time_hours)
+    latest_start = now + timedelta(days=policy.horizon_days)
+    pieces = [Interval(max(i.start, earliest), i.end) for i in requestable if i.end > earliest]
+    return [i for i in on_grid(pieces, policy.slot_minutes) if i.start <= latest_start and i.seconds >= shortest * 60]
+
+
 def hours_by_month(interval: Interval, tz: ZoneInfo = TOKYO) -> dict[tuple[int, int], float]:
     """The interval's hours in each (year, month) of `tz`, split at local midnight on the 1st.
 

@@ -168,6 +168,19 @@ def is_qualified(user, instrument: Instrument, on: date | None = None) -> bool:
     return Qualification.objects.filter(_qualification_valid_on(day), instrument=instrument, user=user).exists()
 
 
+def qualified_instrument_ids(user, instrument_ids, on: date | None = None) -> set[int]:
+    """Which of the instruments the user may operate alone on `on` (today by default), in one query: for lists
+    that speak of each instrument in the user's own usage mode."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    day = on or timezone.localdate()
+    return set(
+        Qualification.objects.filter(
+            _qualification_valid_on(day), user=user, instrument_id__in=instrument_ids
+        ).values_list("instrument_id", flat=True)
+    )
+
+
 def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySet[Qualification]:
     """Every grant of the instrument, newest first, each with `valid`: the holder may operate it alone today."""
     day = on or timezone.localdate()

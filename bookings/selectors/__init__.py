@@ -2,6 +2,7 @@
 modules below hold its parts)."""
 
 from .conflicts import downtimes_over, holding_bookings_of, in_conflict, overlapping_holding_bookings
+from .free import LOOK_AHEAD_DAYS, NextFree, instruments_free_between, next_free_slots
 from .holds import (
     FEED_PAST,
     INSTRUMENT_FEED_FUTURE,
@@ -27,12 +28,13 @@ from .pages import (
     DayView,
     approval_queue,
     institution_schedule,
-    instruments_free_between,
     own_bookings,
     warnings_for,
     week_of,
 )
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
+from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
+from .timeline import Timeline, institution_timeline, sees_institution_timeline
 
 __all__ = [
     "POLICY_FIELDS",
@@ -57,6 +59,9 @@ __all__ = [
     "DayView",
     "week_of",
     "instruments_free_between",
+    "next_free_slots",
+    "NextFree",
+    "LOOK_AHEAD_DAYS",
     "approval_queue",
     "warnings_for",
     "institution_schedule",
@@ -66,6 +71,10 @@ __all__ = [
     "may_answer_proposal",
     "may_cancel",
     "permitted_actions",
+    "TIMELINE_MAX_DAYS",
+    "Timeline",
+    "institution_timeline",
+    "sees_institution_timeline",
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",

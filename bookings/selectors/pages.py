@@ -14,7 +14,7 @@ from bookings.models import Booking
 from consortia.selectors import access_for
 from equipment.models import Downtime, Instrument
 
-from .holds import policy_of, requestable_and_busy
+from .holds import requestable_and_busy
 
 
 @dataclass(frozen=True)
@@ -50,38 +50,6 @@ def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: date
             )
         )
     return result
-
-
-def instruments_free_between(instruments, start: datetime, end: datetime) -> set[int]:
-    """Ids of the given instruments (opening hours prefetched) with requestable time in [start, end)
-    of at least their minimum length: three queries whatever their number."""
-    instruments = [i for i in instruments if i.status == Instrument.Status.ACTIVE]
-    ids = [i.id for i in instruments]
-    holds: dict[int, list] = {}
-    for instrument_id, s, e in Booking.objects.filter(
-        instrument_id__in=ids,
-        status__in=Booking.HOLDING,
-        hold_start__lt=end + timedelta(days=1),
-        hold_end__gt=start - timedelta(days=1),
-    ).values_list("instrument_id", "hold_start", "hold_end"):
-        holds.setdefault(instrument_id, []).append(rules.Interval(s, e))
-    downtimes: dict[int, list] = {}
-    for instrument_id, s, e in Downtime.objects.filter(instrument_id__in=ids, start__lt=end, end__gt=start).values_list(
-        "instrument_id", "start", "end"
-    ):
-        downtimes.setdefault(instrument_id, []).append(rules.Interval(s, e))
-    free = set()
-    for instrument in instruments:
-        policy = policy_of(instrument)
-        earliest = max(start, timezone.now() + timedelta(hours=policy.lead_time_hours))
-        if earliest >= end:
-            continue
-        intervals = rules.requestable_intervals(
-            policy, earliest, end, downtimes=downtimes.get(instrument.id, []), holds=holds.get(instrument.id, [])
-        )
-        if any(i.seconds >= policy.min_minutes * 60 for i in intervals):
-            free.add(instrument.id)
-    return free
 
 
 def approval_queue(user) -> QuerySet[Booking]:

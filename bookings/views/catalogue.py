@@ -44,18 +44,64 @@ def catalogue(request):
         category=filters.get("category") or None,
         mode=filters.get("mode") or None,
     )
+    now = timezone.now()
     if filters.get("free7"):
         listed = list(instruments)
-        now = timezone.now()
-        free = selectors.instruments_free_between(listed, now, now + timedelta(days=7))
+        free = selectors.instruments_free_between(listed, now, now + timedelta(days=7), now=now)
         instruments = [i for i in listed if i.id in free]
     page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "bookings/catalogue.html",
-        {"form": form, "page": page, "querystring_base": urlencode(kept) + "&" if kept else ""},
+        {
+            "form": form,
+            "page": page,
+            "cards": _cards(request.user, page.object_list, mode=filters.get("mode") or None, now=now),
+            "look_ahead_days": selectors.LOOK_AHEAD_DAYS,
+            "querystring_base": urlencode(kept) + "&" if kept else "",
+        },
     )
+
+
+def duration_text(minutes: int) -> str:
+    """A length as the page's language writes it: 90 → 1時間30分 / 1 h 30 min."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("%(minutes)d min") % {"minutes": rest}
+    if not rest:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": rest}
+
+
+def _cards(user, instruments, *, mode, now):
+    """Each instrument of the page with its next free slot in the viewer's usage mode (and the link that proposes
+    it on the instrument's page), in a fixed number of queries whatever their number."""
+    slots = selectors.next_free_slots(
+        instruments,
+        now=now,
+        wanted_mode=mode,
+        qualified_ids=equipment_selectors.qualified_instrument_ids(user, [i.id for i in instruments]),
+        anonymous=not user.is_authenticated,
+    )
+    cards = []
+    for instrument in instruments:
+        found = slots.get(instrument.id)
+        link = None
+        if found and found.slot:
+            start, end = found.slot.start.astimezone(TOKYO), found.slot.end.astimezone(TOKYO)
+            query = urlencode({"week": start.date().isoformat(), "start": start.isoformat(), "end": end.isoformat()})
+            link = f"{reverse('instrument-page', args=[instrument.pk])}?{query}"
+        cards.append(
+            {
+                "instrument": instrument,
+                "next_free": found,
+                "longest": duration_text(found.longest_minutes) if found and found.slot else "",
+                "link": link,
+            }
+        )
+    return cards
 
 
 def _week_start(request) -> date:

@@ -1,13 +1,15 @@
 """Institution staff: the approval queue and the institution's calendar."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.plumbing import parse_day
-from backend.tokyo import TOKYO
 from backend.web import staff_only
 
 from .. import selectors
@@ -24,7 +26,9 @@ def queue(request):
 
 @staff_only
 def institution_calendar(request):
-    """Day or week of the institution's bookings and downtime, per instrument."""
+    """The institution timeline: a row per instrument of the user's institutions, a day or a week. The timeline
+    component (bookings/timeline.js) reads the same selector through GET /api/v1/staff/timeline/; without
+    JavaScript, or with ?plain=1, the page is a table per day."""
     view = "day" if request.GET.get("view") == "day" else "week"
     try:
         first = parse_day(request.GET.get("day", ""), field="day")
@@ -33,30 +37,40 @@ def institution_calendar(request):
     if view == "week" and "day" not in request.GET:
         first -= timedelta(days=first.weekday())  # this week from Monday
     days = 1 if view == "day" else 7
-    start = datetime.combine(first, time.min, tzinfo=TOKYO)
-    end = start + timedelta(days=days)
-    bookings, downtimes = selectors.institution_schedule(request.user, start, end)
-    columns = []
-    for n in range(days):
-        day = first + timedelta(days=n)
-        day_start = start + timedelta(days=n)
-        day_end = day_start + timedelta(days=1)
-        columns.append(
-            {
-                "day": day,
-                "bookings": [b for b in bookings if b.start < day_end and b.end > day_start],
-                "downtimes": [d for d in downtimes if d.start < day_end and d.end > day_start],
-            }
-        )
+    timeline = selectors.institution_timeline(request.user, first, days)
+    plain = request.GET.get("plain") == "1"
+    config = {
+        "api": reverse("staff-timeline"),
+        "view": "resourceTimelineDay" if view == "day" else "resourceTimelineWeek",
+        "chosen": "view" in request.GET,  # else a phone starts on the day view
+        "date": first.isoformat(),
+        "locale": get_language(),
+        "opens": timeline.opens.strftime("%H:%M"),
+        "closes": "24:00" if timeline.closes == time.max else timeline.closes.strftime("%H:%M"),
+        "labels": {
+            "today": _("Today"),
+            "day": _("Day"),
+            "week": _("Week"),
+            "previous_day": _("Previous day"),
+            "next_day": _("Next day"),
+            "previous_week": _("Previous week"),
+            "next_week": _("Next week"),
+            "expand": _("Expand"),
+            "collapse": _("Collapse"),
+            "failed": _("The timeline could not be loaded. Reload the page, or use the table."),
+        },
+    }
     return render(
         request,
         "bookings/calendar.html",
         {
             "view": view,
-            "columns": columns,
+            "timeline": timeline,
             "first": first,
             "previous": first - timedelta(days=days),
             "next": first + timedelta(days=days),
             "today": timezone.localdate(),
+            "plain": plain,
+            "config": config,
         },
     )

@@ -11,6 +11,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -91,11 +92,14 @@ def gunicorn(
         "--log-level", "warning",
         "--error-logfile", "-",
     ]  # fmt: skip  # table: an option and its value a row
+    static_root = tempfile.TemporaryDirectory(prefix="kyoyo-bench-static-")
+    environment = {**server_environment(), "STATIC_ROOT": static_root.name, **(env or {})}
+    collect_static(environment)
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
         command,
         cwd=settings.BASE_DIR,
-        env={**server_environment(), **(env or {})},
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -111,6 +115,19 @@ def gunicorn(
             process.kill()
             process.wait()
         log.close()
+        static_root.cleanup()
+
+
+def collect_static(environment: dict[str, str]) -> None:
+    """collectstatic into the server's STATIC_ROOT, as a deployment does: with DEBUG off, pages name their static
+    files through the manifest it writes (a page without it is a 500)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _wait_until_ready(base: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:

@@ -97,7 +97,7 @@ def _wait_until_up(server: subprocess.Popen, log: Path) -> None:
             with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a busy machine answers late: try again
             time.sleep(0.3)
     pytest.fail(f"the server did not answer /healthz within a minute:\n{log.read_text()[-3000:]}")
 

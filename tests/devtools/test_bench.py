@@ -30,6 +30,14 @@ KEYS = {
     "report_queries",
     "report_floor_ratio",
     "list_queries",
+    "catalogue_p50_ms",
+    "catalogue_p95_ms",
+    "catalogue_noop_ratio",
+    "timeline_p50_ms",
+    "timeline_p95_ms",
+    "timeline_noop_ratio",
+    "timeline_instruments",
+    "page_queries",
 }
 
 
@@ -71,7 +79,8 @@ def test_bench_measures_every_figure_on_a_tiny_data_set():
     assert figures["report_totals_match"] is True  # the floor answers the same question as the report
     instruments, bookings = figures["list_queries"]["instruments"], figures["list_queries"]["bookings"]
     assert instruments[0] == instruments[1] and bookings[0] == bookings[1]
-    for key in KEYS - {"list_queries", "double_bookings", "server_errors"}:
+    assert all(few == many for few, many in figures["page_queries"].values()), figures["page_queries"]
+    for key in KEYS - {"list_queries", "page_queries", "double_bookings", "server_errors"}:
         assert figures[key] > 0, key
 
 

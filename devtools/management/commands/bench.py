@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from devtools.bench import floors, load, measure, subjects
+from devtools.bench import floors, load, measure, pages, subjects
 from devtools.bench.server import gunicorn
 
 MS = 1000.0
@@ -87,6 +87,15 @@ class Command(BaseCommand):
         ) as base:
             self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
             figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
+            figures.update(
+                pages.latencies(
+                    base,
+                    options["requests"],
+                    token=cast.tokens[0],
+                    noop_p50_ms=figures["noop_p50_ms"],
+                    warmup=10 + 5 * options["workers"],
+                )
+            )
             figures.update(self.creation(base, cast, options))
         self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
         report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
@@ -94,6 +103,7 @@ class Command(BaseCommand):
         figures["list_queries"] = measure.list_queries(
             instruments_token=cast.tokens[0], bookings_token=cast.staff_token
         )
+        figures["page_queries"] = pages.query_counts()
         return figures
 
     def latency(self, base: str, cast, count: int, rng: random.Random, *, workers: int) -> dict:
@@ -167,6 +177,13 @@ ROWS = [
     ("  floor: no-op endpoint p50 ms", "noop_p50_ms"),
     ("  floor: hand-written SQL p50 ms", "sql_floor_p50_ms"),
     ("  ratio p50 ÷ (no-op + SQL)", "availability_floor_ratio"),
+    ("Catalogue page with next free slots, anonymous (HTTP)", None),
+    ("  p50 ms / p95 ms", ("catalogue_p50_ms", "catalogue_p95_ms")),
+    ("  ratio p50 ÷ no-op p50", "catalogue_noop_ratio"),
+    ("Institution timeline data, a week, largest institution (HTTP)", None),
+    ("  instruments in its rows", "timeline_instruments"),
+    ("  p50 ms / p95 ms", ("timeline_p50_ms", "timeline_p95_ms")),
+    ("  ratio p50 ÷ no-op p50", "timeline_noop_ratio"),
     ("Booking creation, concurrent clients (HTTP)", None),
     ("  clients", "clients"),
     ("  requests/s", "create_rps"),
@@ -186,6 +203,10 @@ ROWS = [
     ("List endpoints, SQL queries per request (page size 10, 100)", None),
     ("  instruments", ("list_queries", "instruments")),
     ("  bookings", ("list_queries", "bookings")),
+    ("Pages, SQL queries per request (fewer, more instruments)", None),
+    ("  catalogue (one institution's, all)", ("page_queries", "catalogue")),
+    ("  catalogue, free in 7 days (one institution's, all)", ("page_queries", "catalogue_free7")),
+    ("  timeline (smallest, largest institution)", ("page_queries", "timeline")),
 ]
 
 
@@ -198,8 +219,8 @@ def render_table(figures: dict) -> str:
     for label, key in ROWS:
         if key is None:
             lines.append(label)
-        elif isinstance(key, tuple) and key[0] == "list_queries":
-            lines.append(f"{label:<52} {figures['list_queries'][key[1]]}")
+        elif isinstance(key, tuple) and key[0] in ("list_queries", "page_queries"):
+            lines.append(f"{label:<52} {figures[key[0]][key[1]]}")
         elif isinstance(key, tuple):
             lines.append(f"{label:<52} {' / '.join(str(figures[k]) for k in key)}")
         else:
