@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from backend.tokyo import TOKYO
 from bookings import services as booking_services
-from bookings.models import Booking
 from consultations import services as consultation_services
 from equipment.models import Downtime
 from invoices import services as invoice_services

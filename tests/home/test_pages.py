@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from home.selectors import LIMIT, waiting_counts
-from tests.bookings.conftest import at, working_day
 from tests.home.conftest import Side
 from tests.language import english_page_problems, japanese_page_problems
 
@@ -24,7 +23,7 @@ def page(client, user, language="ja") -> str:
 
 def section(html: str, key: str) -> str:
     """The HTML of one section of the home page ('' when it is not shown)."""
-    marker = f'<section class="panel'
+    marker = '<section class="panel'
     for part in html.split(marker)[1:]:
         if f'id="{key}"' in part.split(">", 1)[0]:
             return part.split("</section>", 1)[0]
