@@ -224,7 +224,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "backend.storage.ManifestStaticFilesStorage"  # WhiteNoise's, leaving source-map links alone
     },
 }
 # Upload limits (bytes / pixels); checked on the content by equipment.uploads.
