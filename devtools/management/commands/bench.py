@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from devtools.bench import floors, load, measure, subjects
+from devtools.bench import floors, home, load, measure, subjects
 from devtools.bench.server import gunicorn
 
 MS = 1000.0
@@ -79,18 +79,29 @@ class Command(BaseCommand):
         self.say(options, f"{cast.bookings:,} bookings, {len(cast.instrument_ids):,} instruments ({connection.vendor})")
 
         log_path = Path(tempfile.gettempdir()) / f"kyoyo-bench-gunicorn-{os.getpid()}.log"
-        with gunicorn(
-            workers=options["workers"],
-            worker_class=options["worker_class"],
-            threads=options["threads"],
-            log_path=log_path,
-        ) as base:
-            self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
-            figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
-            figures.update(self.creation(base, cast, options))
+        # The home pages are pages: with DEBUG off they name their static files from the manifest, as in production.
+        with tempfile.TemporaryDirectory(prefix="kyoyo-bench-static-") as static_root:
+            home.collect_static(static_root)
+            with gunicorn(
+                workers=options["workers"],
+                worker_class=options["worker_class"],
+                threads=options["threads"],
+                log_path=log_path,
+                env={"STATIC_ROOT": static_root},
+            ) as base:
+                self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
+                figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
+                figures.update(self.creation(base, cast, options))
+                self.say(options, "home pages …")
+                homes = home.home_users(consortium_id=cast.largest_consortium_id)
+                figures["home_roles"] = list(homes)
+                count = max(10, options["requests"] // 4)  # per role: 100 for the default 400
+                warmup = 10 + 5 * options["workers"]
+                figures.update(home.latency(base, homes, token=cast.tokens[0], count=count, warmup=warmup))
         self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
         report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
         figures.update(report, report_fiscal_year=fiscal_year)
+        figures["home_queries"] = home.queries(homes)
         figures["list_queries"] = measure.list_queries(
             instruments_token=cast.tokens[0], bookings_token=cast.staff_token
         )
@@ -186,6 +197,12 @@ ROWS = [
     ("List endpoints, SQL queries per request (page size 10, 100)", None),
     ("  instruments", ("list_queries", "instruments")),
     ("  bookings", ("list_queries", "bookings")),
+    ("Home pages, / of each role (HTTP; SQL queries in-process)", None),
+    ("  floor: no-op endpoint p50 ms", "home_noop_p50_ms"),
+    *[
+        (f"  {role}: p50 ms / p95 ms / p50 ÷ no-op / queries", ("home", role))
+        for role in ("company", "staff", "secretariat", "coordinator")
+    ],
 ]
 
 
@@ -198,6 +215,13 @@ def render_table(figures: dict) -> str:
     for label, key in ROWS:
         if key is None:
             lines.append(label)
+        elif isinstance(key, tuple) and key[0] == "home":
+            role = key[1]
+            if role not in figures.get("home_roles", ()):
+                lines.append(f"{label:<52} (no such user in the data set)")
+                continue
+            values = [figures[f"home_{role}_{k}"] for k in ("p50_ms", "p95_ms", "floor_ratio")]
+            lines.append(f"{label:<52} {' / '.join(map(str, values))} / {figures['home_queries'][role]}")
         elif isinstance(key, tuple) and key[0] == "list_queries":
             lines.append(f"{label:<52} {figures['list_queries'][key[1]]}")
         elif isinstance(key, tuple):
