@@ -218,3 +218,40 @@ def test_each_home_page_is_in_one_language(sides, world, client, who):
     user.language = "en"
     user.save()
     assert english_page_problems(page(client, user, "en"), data=names) == []
+
+
+def test_a_company_member_sees_their_own_bookings_and_reports_not_their_colleagues(sides, world, client):
+    from tests.factories import UserFactory, give_role
+
+    member = UserFactory(username="member_a")
+    give_role(member, "company_member", company=world.company_a)
+    html = page(client, member)
+    for booking in (sides.a.pending, sides.a.proposed, sides.a.approved):
+        assert f"/bookings/{booking.pk}/" not in html  # the admin's requests: a plain member sees only their own
+    assert f"/usage-reports/{sides.a.overdue.pk}/" not in html
+    assert f'href="/invoices/{sides.a.invoice.pk}/"' in section(html, "invoices")  # the company's invoices
+    assert waiting_counts(member).proposals == 0
+
+
+def test_a_researcher_sees_their_own_requests_and_no_company_sections(sides, world, client):
+    from bookings import services as booking_services
+    from tests.bookings.conftest import at, working_day
+    from tests.factories import UserFactory, give_role
+
+    researcher = UserFactory(username="researcher")
+    give_role(researcher, "researcher", institution=world.inst_b)
+    day = working_day(30)
+    mine = booking_services.request_booking(
+        actor=researcher, instrument=world.sem, start=at(day, 14), end=at(day, 15), mode="assisted"
+    )
+    html = page(client, researcher)
+    assert f'href="/bookings/{mine.pk}/"' in section(html, "upcoming")
+    assert section(html, "invoices") == "" and section(html, "usage_reports") == ""
+    assert f"/bookings/{sides.a.pending.pk}/" not in html
+
+
+def test_a_user_with_no_role_gets_a_plain_home_with_the_catalogue_one_click_away(world, client):
+    from tests.factories import UserFactory
+
+    html = page(client, UserFactory(username="newcomer"))
+    assert section(html, "upcoming") and 'href="/instruments/"' in section(html, "upcoming")
