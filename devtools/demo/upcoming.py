@@ -34,7 +34,8 @@ FUTURE = [
     ("conflict-raman", "company", ("aist", "inVia Qontor"), "assisted", 11, 10, "downtime"),
 ]
 STAFF_OF = {"aist": "staff", "tiri": "staff2", "hokudai": "staff4", "doken": "staff3"}
-PURPOSE = "デモ: {key}"
+MARK = "デモ: "  # starts the purpose of every booking of this stage (how a second run knows them)
+PURPOSE = MARK + "{key}"
 PURPOSE_TEXT = {
     "pending-sem": "樹脂成形品の破断面観察",
     "pending-nmr": "合成した化合物の構造確認",
@@ -68,7 +69,7 @@ def _first_accepted(request, *, first_day: date, hour: int, minutes: int) -> Boo
 
 def seed(seeder) -> None:
     today = timezone.localdate()
-    made = set(Booking.objects.filter(purpose__startswith="デモ: ").values_list("purpose", flat=True))
+    made = set(Booking.objects.filter(purpose__startswith=MARK).values_list("purpose", flat=True))
     created = 0
     for key, username, instrument_key, mode, days, hour, then in FUTURE:
         if _purpose(key) in made:
@@ -97,7 +98,7 @@ def seed(seeder) -> None:
             equipment_services.add_downtime(
                 actor=staff,
                 instrument=instrument,
-                kind=Downtime.Kind.REPAIR,
+                kind=Downtime.Kind.MAINTENANCE,
                 title=DOWNTIME_TITLE,
                 start=booking.start - timedelta(hours=1),
                 end=booking.end + timedelta(hours=1),
