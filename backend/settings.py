@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "consultations",
     "invoices",
     "usage_reports",
+    "home",  # the home pages: read every app above, imported by none
 ]
 
 # Development tools (devtools/: the demo data and the benchmark) are not part of the product and production does
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backend.context.navigation",
+                "home.context.waiting",  # the header's badges
             ],
         },
     },

@@ -26,6 +26,7 @@ api_v1 = [
 
 # The web pages: each app's urls.py (Django's convention), then accounts, admin, the API and its docs.
 urlpatterns = [
+    path("", include("home.urls")),
     path("", include("bookings.urls")),
     path("", include("equipment.urls")),
     path("", include("reports.urls")),

@@ -5,7 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.catalogue, name="home"),
+    path("instruments/", views.catalogue, name="catalogue"),  # also what anonymous visitors get at / (home)
     path("instruments/<int:pk>/", views.instrument_page, name="instrument-page"),
     path("bookings/", views.my_bookings, name="my-bookings"),
     path("bookings/feed/rotate/", views.rotate_feed, name="rotate-feed"),

@@ -22,7 +22,17 @@ from importlinter.application import use_cases
 from importlinter.application.user_options import UserOptions
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["consortia", "equipment", "bookings", "notifications", "consultations", "invoices", "usage_reports", "reports"]
+APPS = [
+    "consortia",
+    "equipment",
+    "bookings",
+    "notifications",
+    "consultations",
+    "invoices",
+    "usage_reports",
+    "reports",
+    "home",
+]
 INTERFACES = {"api", "api_urls", "views", "forms", "urls", "serializers"}
 # What an interface module of one app may import of another app (`backend` and the app itself are free).
 OTHER_APP_DOORS = {"selectors", "services", "errors", "rules", "serializers", "models"}

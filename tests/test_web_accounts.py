@@ -44,9 +44,9 @@ def test_password_reset_by_e_mail(client, mailoutbox):
 def test_the_language_switch_changes_the_pages_and_the_users_e_mail_language(client):
     user = UserFactory(username="smith")
     client.force_login(user)
-    assert "機器カタログ" in client.get("/").content.decode().split("<h1>")[1]
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert client.get("/").content.decode().split("<h1>")[1].startswith("Instrument catalogue")
+    assert "機器カタログ" in client.get("/instruments/").content.decode().split("<h1>")[1]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/instruments/"})
+    assert client.get("/instruments/").content.decode().split("<h1>")[1].startswith("Instrument catalogue")
     user.refresh_from_db()
     assert user.language == "en"
 
@@ -54,7 +54,8 @@ def test_the_language_switch_changes_the_pages_and_the_users_e_mail_language(cli
 def test_logging_in_restores_the_users_language(client):
     UserFactory(username="smith", language="en")
     client.post("/accounts/login/", {"username": "smith", "password": "pw"})
-    assert client.get("/").content.decode().split("<h1>")[1].startswith("Instrument catalogue")
+    assert client.get("/instruments/").content.decode().split("<h1>")[1].startswith("Instrument catalogue")
+    assert client.get("/").content.decode().split("<h1>")[1].startswith("Welcome, ")
 
 
 def test_an_unknown_language_changes_nothing(client):

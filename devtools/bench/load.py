@@ -21,6 +21,7 @@ class Call:
     path: str
     token: str
     body: dict | None = None
+    cookie: str = ""  # a web page's session (devtools/bench/home.py): pages read the session, not the token
 
 
 @dataclass
@@ -34,6 +35,8 @@ def send(base: str, call: Call, timeout: float = 60) -> Answer:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     headers = {"Authorization": f"Token {call.token}", "Accept": "application/json"}
+    if call.cookie:
+        headers = {"Cookie": call.cookie, "Accept": "text/html"}
     payload = None
     if call.body is not None:
         payload = json.dumps(call.body).encode()

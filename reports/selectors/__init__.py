@@ -13,7 +13,8 @@ The figures are aggregated in the database, in a constant number of queries what
    one portable (7 queries) and one for PostgreSQL (1), chosen by vendor in `strategy_for`;
 5. `rows` — the rows of every breakdown the steps fill in; `report` assembles the `UtilizationReport`.
 
-`expressions` holds the SQL expressions the steps share; `access` who may see which report.
+`expressions` holds the SQL expressions the steps share; `access` who may see which report; `headline` the totals
+alone of a period (the secretariat's home page), from the same steps.
 
 Definitions (see docs/reports.md): hours are split at the period and month boundaries (a booking across midnight,
 a month end or the fiscal-year end counts in each part for the time that falls in it); counts and yen belong to
@@ -21,6 +22,14 @@ the period and month in which the booking *starts*, so they stay whole and add u
 """
 
 from .access import member_institution_ids, report_scope_for, reports_visible_to
+from .headline import headline
 from .report import tuned_for_aggregation, utilization
 
-__all__ = ["member_institution_ids", "report_scope_for", "reports_visible_to", "tuned_for_aggregation", "utilization"]
+__all__ = [
+    "headline",
+    "member_institution_ids",
+    "report_scope_for",
+    "reports_visible_to",
+    "tuned_for_aggregation",
+    "utilization",
+]

@@ -47,6 +47,9 @@ def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(
 ):
     says = SAYS[language]
     company = log_in(browser, live_server, "company", language=language)
+    shoot(company, "home")
+    company.click("nav.main a[href='/instruments/']")  # the catalogue: one click from the home page
+    company.wait_for_selector("form.search")
     shoot(company, "catalogue")
 
     # Find an instrument with a full-width search.

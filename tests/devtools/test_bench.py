@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import clear_url_caches
 
 from devtools.bench import load
+from devtools.management.commands.bench import render_table
 from tests.factories import UserFactory
 
 KEYS = {
@@ -82,6 +83,11 @@ def test_bench_measures_every_figure_on_a_tiny_data_set():
     assert all(few == many for few, many in figures["page_queries"].values()), figures["page_queries"]
     for key in KEYS - {"list_queries", "page_queries", "double_bookings", "server_errors"}:
         assert figures[key] > 0, key
+    assert {"company", "staff", "secretariat"} <= set(figures["home_roles"])  # bench_seed makes no coordinator
+    for role in figures["home_roles"]:
+        assert figures[f"home_{role}_p50_ms"] > 0 and figures[f"home_{role}_p95_ms"] >= figures[f"home_{role}_p50_ms"]
+        assert figures["home_queries"][role] > 0
+    assert "home pages" not in render_table(figures) and "staff: p50 ms" in render_table(figures)
 
 
 def test_bench_refuses_fewer_than_200_availability_requests(db):

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from bookings import fees, pricing, rules
@@ -48,7 +49,11 @@ def departures(bookings) -> list[str]:
     """Every way the bookings depart from the product's rules, one line each (empty: they all conform)."""
     found = []
     policies, users = {}, {}
-    rows = bookings.select_related("instrument", "company", "requester").order_by("id")
+    rows = (
+        bookings.select_related("instrument", "company", "requester")
+        .annotate(proposals=Count("events", filter=Q(events__action="propose")))
+        .order_by("id")
+    )
     for booking in rows:
         instrument = booking.instrument
         if instrument.id not in policies:
@@ -75,7 +80,8 @@ def _departures_of(booking: Booking, policy: rules.InstrumentPolicy, requester) 
     )
     if abs(booking.expires_at - deadline) > timedelta(seconds=1):  # a service's `now` is not quite created_at
         found.append(f"{name}: expires at {booking.expires_at}, the rule says {deadline}")
-    sequence = rules.sequence_after(booking.status, approved=booking.quote_fixed_at is not None)
+    # each counter-proposal (the demo's upcoming bookings, made through the services) adds one
+    sequence = rules.sequence_after(booking.status, approved=booking.quote_fixed_at is not None) + booking.proposals
     if booking.sequence != sequence:
         found.append(f"{name}: sequence {booking.sequence}, the services give {sequence}")
     category = user_category_for(

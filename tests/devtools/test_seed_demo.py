@@ -23,6 +23,7 @@ from bookings.models import Booking
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from consortia.selectors import access_for
 from consortia.validators import validate_corporate_number, validate_registration_number
+from devtools.demo.upcoming import MARK as UPCOMING
 from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
 from invoices.models import Invoice, InvoicedBooking
 from reports.periods import Period
@@ -139,7 +140,7 @@ def test_companies_qualifications_and_downtime(seeded):
 
 def test_a_history_of_the_past_15_months_for_every_instrument(seeded):
     today = timezone.localdate()
-    history = Booking.objects.all()
+    history = Booking.objects.exclude(purpose__startswith=UPCOMING)  # the demo's upcoming bookings are not history
     assert history.count() > 50 * Instrument.objects.count()
     assert set(history.values_list("instrument_id", flat=True)) == set(Instrument.objects.values_list("id", flat=True))
     first = min(history.values_list("start", flat=True)).astimezone(TOKYO).date()
@@ -314,3 +315,22 @@ def test_demo_user_logs_in_with_the_password_and_has_the_expected_role(seeded, u
     assert user is not None, username
     assert user.last_name and user.first_name and user.email.endswith("@example.jp")
     expect(access_for(user), user)
+
+
+def test_every_home_page_has_something_to_show(seeded):
+    """Upcoming pending and approved bookings, a counter-proposal waiting for `company`, an approved booking under a
+    downtime and a past approved booking whose use staff can record, all made through the services but the last."""
+    from bookings.selectors import in_conflict
+    from home.selectors import home_of, waiting_counts
+
+    upcoming = Booking.objects.filter(purpose__startswith=UPCOMING)
+    now = timezone.now()
+    assert upcoming.filter(status="pending", proposal_pending=False, start__gt=now).count() >= 3
+    assert upcoming.filter(status="approved", start__gt=now).count() >= 2
+    assert upcoming.filter(status="approved", end__lt=now).count() == 1
+    assert in_conflict(upcoming).count() == 1
+    company, staff = User.objects.get(username="company"), User.objects.get(username="staff")
+    assert waiting_counts(company).proposals == 1 and waiting_counts(staff).to_decide >= 2
+    counts = {s.key: s.count for s in home_of(staff)}
+    assert counts["staff_conflicts"] == 1 and counts["overdue_completions"] == 1
+    assert waiting_counts(User.objects.get(username="coordinator")).to_refer >= 1

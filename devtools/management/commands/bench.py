@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from devtools.bench import floors, load, measure, pages, subjects
+from devtools.bench import floors, home, load, measure, pages, subjects
 from devtools.bench.server import gunicorn
 
 MS = 1000.0
@@ -97,9 +97,16 @@ class Command(BaseCommand):
                 )
             )
             figures.update(self.creation(base, cast, options))
+            self.say(options, "home pages …")
+            homes = home.home_users(consortium_id=cast.largest_consortium_id)
+            figures["home_roles"] = list(homes)
+            count = max(10, options["requests"] // 4)  # per role: 100 for the default 400
+            warmup = 10 + 5 * options["workers"]
+            figures.update(home.latency(base, homes, token=cast.tokens[0], count=count, warmup=warmup))
         self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
         report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
         figures.update(report, report_fiscal_year=fiscal_year)
+        figures["home_queries"] = home.queries(homes)
         figures["list_queries"] = measure.list_queries(
             instruments_token=cast.tokens[0], bookings_token=cast.staff_token
         )
@@ -207,6 +214,12 @@ ROWS = [
     ("  catalogue (one institution's, all)", ("page_queries", "catalogue")),
     ("  catalogue, free in 7 days (one institution's, all)", ("page_queries", "catalogue_free7")),
     ("  timeline (smallest, largest institution)", ("page_queries", "timeline")),
+    ("Home pages, / of each role (HTTP; SQL queries in-process)", None),
+    ("  floor: no-op endpoint p50 ms", "home_noop_p50_ms"),
+    *[
+        (f"  {role}: p50 ms / p95 ms / p50 ÷ no-op / queries", ("home", role))
+        for role in ("company", "staff", "secretariat", "coordinator")
+    ],
 ]
 
 
@@ -219,6 +232,13 @@ def render_table(figures: dict) -> str:
     for label, key in ROWS:
         if key is None:
             lines.append(label)
+        elif isinstance(key, tuple) and key[0] == "home":
+            role = key[1]
+            if role not in figures.get("home_roles", ()):
+                lines.append(f"{label:<52} (no such user in the data set)")
+                continue
+            values = [figures[f"home_{role}_{k}"] for k in ("p50_ms", "p95_ms", "floor_ratio")]
+            lines.append(f"{label:<52} {' / '.join(map(str, values))} / {figures['home_queries'][role]}")
         elif isinstance(key, tuple) and key[0] in ("list_queries", "page_queries"):
             lines.append(f"{label:<52} {figures[key[0]][key[1]]}")
         elif isinstance(key, tuple):
