@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,9 +13,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from backend.api import AwareDateTimeField, id_param, rfc3339
+from equipment import selectors as equipment_selectors
+from equipment.models import UsageMode
 
-from . import selectors, services
+from . import quotes, selectors, services
+from .errors import BookingConflict, BookingRuleError
 from .models import Booking
+from .selectors import grid
 from .serializers import BookingRequestSerializer, BookingSerializer
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=62)
@@ -95,6 +101,154 @@ def instrument_availability(request, pk: int):
             "busy": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in busy],
         }
     )
+
+
+class GridQuery(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="the first Tokyo day, YYYY-MM-DD (default: today)")
+    days = serializers.IntegerField(min_value=1, max_value=grid.MAX_DAYS, required=False, default=7)
+
+    def validate_start(self, value):
+        today = timezone.localdate()
+        if abs((value - today).days) > MAX_GRID_DISTANCE_DAYS:
+            raise serializers.ValidationError(
+                _("Give a day within %(n)d days of today.") % {"n": MAX_GRID_DISTANCE_DAYS}, code="out_of_range"
+            )
+        return value
+
+
+class GridBlockSerializer(serializers.Serializer):
+    """One block of the grid: why this time is or is not free for the reader (`kind`)."""
+
+    kind = serializers.ChoiceField(choices=[(k, k) for k in grid.KINDS])
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    label = serializers.CharField(help_text="a holiday's name, a downtime's title, an inactive instrument's status")
+    part = serializers.ChoiceField(
+        choices=[("", ""), ("use", "use"), ("setup", "setup"), ("cleanup", "cleanup")],
+        help_text="of a booking's blocks: its use, or its set-up or clean-up before and after",
+    )
+    booking = serializers.IntegerField(allow_null=True, help_text="the id of the reader's own booking, else null")
+    url = serializers.CharField(allow_null=True, help_text="the page of the reader's own booking, else null")
+
+
+class GridSerializer(serializers.Serializer):
+    """The shape of a grid answer (documentation only: the view renders it)."""
+
+    instrument = serializers.IntegerField()
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    slot_minutes = serializers.IntegerField()
+    min_minutes = serializers.IntegerField()
+    max_minutes = serializers.IntegerField()
+    opens = serializers.CharField(help_text="HH:MM, the earliest opening time of the days shown")
+    closes = serializers.CharField(help_text="HH:MM, the latest closing time")
+    previous = serializers.DateField()
+    next = serializers.DateField()
+    labels = serializers.DictField(child=serializers.CharField(), help_text="each kind's name in the reader's language")
+    blocks = GridBlockSerializer(many=True)
+
+
+MAX_GRID_DISTANCE_DAYS = 800  # as far as the instrument page pages
+
+
+def grid_answer(time_grid: grid.TimeGrid) -> dict:
+    """A grid as the API and the pages' script read it."""
+    return {
+        "instrument": time_grid.instrument_id,
+        "start": time_grid.first_day.isoformat(),
+        "days": time_grid.days,
+        "slot_minutes": time_grid.slot_minutes,
+        "min_minutes": time_grid.min_minutes,
+        "max_minutes": time_grid.max_minutes,
+        "opens": time_grid.opens.strftime("%H:%M"),
+        "closes": time_grid.closes.strftime("%H:%M"),
+        "previous": time_grid.previous_first_day.isoformat(),
+        "next": time_grid.next_first_day.isoformat(),
+        "labels": grid.kind_labels(),
+        "blocks": [
+            {
+                "kind": b.kind,
+                "start": rfc3339(b.start),
+                "end": rfc3339(b.end),
+                "label": b.label,
+                "part": b.part,
+                "booking": b.booking_id,
+                "url": reverse("booking-page", kwargs={"pk": b.booking_id}) if b.booking_id else None,
+            }
+            for b in time_grid.blocks
+        ],
+    }
+
+
+@extend_schema(parameters=[GridQuery], responses=GridSerializer)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def instrument_grid(request, pk: int):
+    """The instrument's time grid for the reader: closed, too soon, too far, downtime, busy, the reader's own
+    bookings and free time, from `start` for `days` Tokyo days. Busy time says nothing of whose."""
+    policy = selectors.policy_of_id(pk)
+    if policy is None:
+        raise Http404
+    query = GridQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    first_day = query.validated_data.get("start") or timezone.localdate()
+    time_grid = grid.time_grid(
+        instrument_id=pk, policy=policy, viewer=request.user, first_day=first_day, days=query.validated_data["days"]
+    )
+    return Response(grid_answer(time_grid))
+
+
+class PreviewSerializer(serializers.Serializer):
+    """A request as it would be sent, without the instrument (it is in the address)."""
+
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=UsageMode.choices)
+    purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    sample = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    confidential = serializers.BooleanField(required=False, default=False)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class RefusalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+class PreviewAnswerSerializer(serializers.Serializer):
+    """Whether the request would be accepted now, and its quote; or the rule it breaks."""
+
+    allowed = serializers.BooleanField()
+    quote = serializers.DictField(
+        allow_null=True, help_text="as a booking's quote, each line's label in the reader's language"
+    )
+    refusal = RefusalSerializer(allow_null=True)
+
+
+@extend_schema(request=PreviewSerializer, responses=PreviewAnswerSerializer)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def instrument_preview(request, pk: int):
+    """The quote and rule check of a request before it is sent (`services.preview_request`): nothing is stored. A
+    rule the request breaks or a clash is answered 200 with `allowed: false` and the refusal (code, message,
+    field); who may not book at all gets 403, bad input (or no company chosen by a user of several) 400."""
+    instrument = equipment_selectors.instrument_for_request(pk)
+    if instrument is None:
+        raise Http404
+    form = PreviewSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    data = dict(form.validated_data)
+    try:
+        booking = services.preview_request(
+            actor=request.user, instrument=instrument, company_id=data.pop("company"), **data
+        )
+    except (BookingRuleError, BookingConflict) as refusal:  # the time or mode chosen, not the input: an answer
+        body = {"code": refusal.code, "detail": refusal.message}
+        if refusal.field:
+            body["field"] = refusal.field
+        return Response({"allowed": False, "quote": None, "refusal": body})
+    return Response({"allowed": True, "quote": quotes.readable(booking.quote), "refusal": None})
 
 
 @extend_schema_view(

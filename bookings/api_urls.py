@@ -10,6 +10,8 @@ router.register("bookings", api.BookingViewSet, basename="booking")
 urlpatterns = [
     path("", include(router.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
+    path("instruments/<int:pk>/grid/", api.instrument_grid, name="instrument-grid"),
+    path("instruments/<int:pk>/preview/", api.instrument_preview, name="instrument-preview"),
     path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
     path("calendar/feed/", feeds.feed_address, name="calendar-feed"),
     path("calendar/feed/rotate/", feeds.rotate_feed, name="calendar-feed-rotate"),

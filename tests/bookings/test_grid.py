@@ -1,0 +1,241 @@
+"""The instrument time grid (bookings.selectors.grid) and its API: typed blocks that say why each moment is or is
+not free for the reader, with a query budget that does not grow with the bookings of the week."""
+
+from datetime import date, timedelta
+
+import jpholiday
+import pytest
+from django.utils import timezone
+
+from bookings import selectors, services
+from bookings.models import Booking
+from bookings.selectors import grid
+from consortia.models import User
+from equipment.models import Downtime
+from tests.bookings.conftest import at, iso, working_day
+from tests.factories import UserFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def blocks_of(instrument, viewer, first_day, days=7, **kwargs):
+    instrument.refresh_from_db()
+    return grid.time_grid(
+        instrument_id=instrument.id,
+        policy=selectors.policy_of(instrument),
+        viewer=viewer,
+        first_day=first_day,
+        days=days,
+        **kwargs,
+    ).blocks
+
+
+def spans(blocks, kind, day=None):
+    return [
+        (
+            b.start.astimezone(at(day or date.today(), 0).tzinfo).strftime("%H:%M"),
+            b.end.astimezone(at(date.today(), 0).tzinfo).strftime("%H:%M"),
+        )
+        for b in blocks
+        if b.kind == kind and (day is None or b.start.astimezone(at(day, 0).tzinfo).date() == day)
+    ]
+
+
+def request(user, sem, day, start, end, **kwargs):
+    return services.request_booking(
+        actor=user, instrument=sem, start=at(day, *start), end=at(day, *end), mode="assisted", **kwargs
+    )
+
+
+def test_a_day_reads_closed_free_busy_and_own_with_buffers_where_they_lie(world, sem, day):
+    sem.setup_minutes = sem.cleanup_minutes = 30
+    sem.save()
+    request(world.user_b, sem, day, (9, 0), (10, 0))  # another company's: its set-up lies before opening
+    mine = request(world.user_a, sem, day, (14, 0), (15, 0))
+    blocks = blocks_of(sem, world.user_a, day, days=1)
+    assert spans(blocks, "closed", day) == [("00:00", "09:00"), ("12:00", "13:00"), ("17:00", "00:00")]
+    busy = [(b.part, b.start.astimezone(at(day, 0).tzinfo).strftime("%H:%M")) for b in blocks if b.kind == "busy"]
+    assert busy == [
+        ("setup", "08:30"),
+        ("use", "09:00"),
+        ("cleanup", "10:00"),
+        ("setup", "13:30"),
+        ("cleanup", "15:00"),
+    ]
+    assert all(b.booking_id is None and b.label == "" for b in blocks if b.kind == "busy")
+    own = [b for b in blocks if b.kind == "own_pending"]
+    assert [(b.booking_id, b.part) for b in own] == [(mine.id, "use")]
+    # free time leaves room for this request's own set-up and clean-up: 11:00 (after 10:30 clean-up + 30 min set-up)
+    assert spans(blocks, "free", day) == [("11:00", "12:00"), ("16:00", "17:00")]
+    assert spans(blocks, "no_room", day) == [("10:30", "11:00"), ("13:00", "13:30"), ("15:30", "16:00")]
+
+
+def test_a_company_admin_sees_the_companys_bookings_as_own_others_see_busy(world, sem, day):
+    colleague = UserFactory()
+    give_role(colleague, "company_member", company=world.company_a)
+    theirs = request(colleague, sem, day, (10, 0), (11, 0))
+    services.approve(actor=world.staff_a, booking=theirs)
+    assert [b.booking_id for b in blocks_of(sem, world.user_a, day, 1) if b.kind == "own_approved"] == [theirs.id]
+    assert [b.kind for b in blocks_of(sem, world.user_b, day, 1) if b.start == at(day, 10)] == ["busy"]
+    assert [b.kind for b in blocks_of(sem, None, day, 1) if b.start == at(day, 10)] == ["busy"]
+
+
+def test_lead_time_horizon_downtime_and_holidays_are_named(world, sem):
+    now = timezone.now()
+    sem.horizon_days = 10
+    sem.save()
+    first = timezone.localdate()
+    blocks = blocks_of(sem, None, first, days=14, now=now)
+    kinds = {b.kind for b in blocks}
+    assert {"too_soon", "too_far", "closed"} <= kinds
+    assert all(b.end <= now + timedelta(hours=sem.lead_time_hours + 24) for b in blocks if b.kind == "too_soon")
+    assert all(b.start >= now + timedelta(days=10) for b in blocks if b.kind == "too_far")
+    assert all(
+        now + timedelta(hours=sem.lead_time_hours) <= b.start and b.start <= now + timedelta(days=10)
+        for b in blocks
+        if b.kind == "free"
+    )
+    day = working_day()
+    Downtime.objects.create(instrument=sem, start=at(day, 10), end=at(day, 11), title="定期点検")
+    assert [(b.label) for b in blocks_of(sem, None, day, 1) if b.kind == "downtime"] == ["定期点検"]
+    holiday = next(d for d, _ in jpholiday.between(day, day + timedelta(days=300)) if d.weekday() < 5)
+    holiday_blocks = blocks_of(sem, None, holiday, 1)
+    assert [(b.kind, b.label) for b in holiday_blocks] == [("closed", jpholiday.is_holiday_name(holiday))]
+
+
+def test_a_free_block_is_on_the_slot_grid_and_at_least_the_minimum(world, sem, day):
+    sem.slot_minutes, sem.min_minutes = 30, 90
+    sem.save()
+    request(world.user_b, sem, day, (10, 0), (11, 30))  # leaves 9:00–10:00 (60 min < 90): no room
+    blocks = blocks_of(sem, None, day, 1)
+    assert spans(blocks, "free", day) == [("13:00", "17:00")]
+    assert spans(blocks, "no_room", day) == [("09:00", "10:00"), ("11:30", "12:00")]
+
+
+def test_the_subject_of_a_proposal_holds_no_time(world, sem, day):
+    booking = request(world.user_a, sem, day, (10, 0), (11, 0))
+    blocks = blocks_of(sem, world.staff_a, day, 1, subject_id=booking.id)
+    assert [(b.kind, b.booking_id) for b in blocks if b.start == at(day, 10)] == [("subject", booking.id)]
+    assert spans(blocks, "free", day)[0] == ("09:00", "12:00")
+
+
+def test_an_inactive_instrument_has_no_free_time(world, sem, day):
+    sem.status = "maintenance"
+    sem.save()
+    blocks = blocks_of(sem, None, day, 1)
+    assert not [b for b in blocks if b.kind == "free"]
+    assert {b.label for b in blocks if b.kind == "closed" and b.start == at(day, 9)} == {"保守中"}
+
+
+# --- API ------------------------------------------------------------------------------------------------------------
+def test_the_grid_api_answers_blocks_in_tokyo_time_and_own_links(world, sem, client_for, api, day):
+    mine = request(world.user_a, sem, day, (10, 0), (11, 0))
+    url = f"/api/v1/instruments/{sem.id}/grid/"
+    answer = client_for(world.user_a).get(url, {"start": day.isoformat(), "days": 1})
+    assert answer.status_code == 200
+    data = answer.json()
+    assert (data["slot_minutes"], data["min_minutes"], data["opens"], data["closes"]) == (30, 30, "09:00", "17:00")
+    assert data["next"] == (day + timedelta(days=7)).isoformat()
+    own = [b for b in data["blocks"] if b["kind"] == "own_pending"]
+    assert own == [
+        {
+            "kind": "own_pending",
+            "start": iso(at(day, 10)),
+            "end": iso(at(day, 11)),
+            "label": "",
+            "part": "use",
+            "booking": mine.id,
+            "url": f"/bookings/{mine.id}/",
+        }
+    ]
+    anonymous = api.get(url, {"start": day.isoformat(), "days": 1}).json()
+    assert [b for b in anonymous["blocks"] if b["start"] == iso(at(day, 10))][0] | {"kind": "busy"} == {
+        "kind": "busy",
+        "start": iso(at(day, 10)),
+        "end": iso(at(day, 11)),
+        "label": "",
+        "part": "use",
+        "booking": None,
+        "url": None,
+    }
+    assert all(b["start"].endswith("+09:00") for b in anonymous["blocks"])
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"start": "2026-13-01"}, "start"),
+        ({"start": "tomorrow"}, "start"),
+        ({"start": "9999-01-01"}, "start"),
+        ({"days": "0"}, "days"),
+        ({"days": "15"}, "days"),
+        ({"days": "x"}, "days"),
+    ],
+)
+def test_the_grid_api_refuses_bad_input_naming_the_field(world, sem, api, params, field):
+    response = api.get(f"/api/v1/instruments/{sem.id}/grid/", params)
+    assert response.status_code == 400 and field in response.json()
+
+
+def test_the_grid_api_is_404_for_no_instrument(world, api):
+    assert api.get("/api/v1/instruments/999999/grid/").status_code == 404
+
+
+def test_the_grid_api_query_count_is_constant_in_bookings_and_downtimes(
+    world, sem, client_for, day, django_assert_num_queries
+):
+    url = f"/api/v1/instruments/{sem.id}/grid/?start={monday_of(day).isoformat()}"
+
+    def count():
+        client = client_for(User.objects.get(pk=world.user_a.pk))  # a user as a request loads it: no roles read
+        with django_assert_num_queries(4) as captured:  # rules, bookings, downtimes, the reader's roles
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()
+    for n, hour in enumerate((9, 10, 11, 13, 14, 15)):
+        user = world.user_a if n % 2 else world.user_b
+        request(user, sem, day + timedelta(days=n % 2), (hour, 0), (hour, 30))
+        Downtime.objects.create(instrument=sem, start=at(day, hour, 30), end=at(day, hour, 45))
+    count()
+
+
+# --- Preview --------------------------------------------------------------------------------------------------------
+def test_preview_answers_the_quote_and_stores_nothing(world, sem, client_for, day):
+    body = {"start": iso(at(day, 10)), "end": iso(at(day, 11)), "mode": "assisted"}
+    answer = client_for(world.user_a).post(f"/api/v1/instruments/{sem.id}/preview/", body, format="json")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["allowed"] is True and data["refusal"] is None
+    assert data["quote"]["total_jpy"] > 0 and data["quote"]["lines"][0]["label"]
+    assert not Booking.objects.exists()
+
+
+def test_preview_names_the_rule_broken(world, sem, client_for, day):
+    request(world.user_b, sem, day, (10, 0), (11, 0))
+    client = client_for(world.user_a)
+    url = f"/api/v1/instruments/{sem.id}/preview/"
+    taken = client.post(url, {"start": iso(at(day, 10)), "end": iso(at(day, 11)), "mode": "assisted"}, format="json")
+    assert taken.status_code == 200
+    assert taken.json()["allowed"] is False and taken.json()["refusal"]["code"] == "slot_taken"
+    short = client.post(
+        url, {"start": iso(at(day, 14)), "end": iso(at(day, 14, 10)), "mode": "assisted"}, format="json"
+    )
+    assert short.json()["refusal"]["code"] == "too_short"
+    assert Booking.objects.count() == 1
+
+
+def test_preview_refuses_bad_input_anonymous_and_those_who_may_not_book(world, sem, client_for, api, day):
+    url = f"/api/v1/instruments/{sem.id}/preview/"
+    body = {"start": iso(at(day, 10)), "end": iso(at(day, 11)), "mode": "assisted"}
+    assert api.post(url, body, format="json").status_code in (401, 403)
+    naive = client_for(world.user_a).post(url, body | {"start": "2026-12-01T10:00:00"}, format="json")
+    assert naive.status_code == 400 and "start" in naive.json()
+    assert client_for(world.user_a).post(url, body | {"mode": "x"}, format="json").status_code == 400
+    outsider = UserFactory()
+    assert client_for(outsider).post(url, body, format="json").status_code == 403
+    assert client_for(world.user_a).post("/api/v1/instruments/999999/preview/", body, format="json").status_code == 404
