@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,6 +12,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from backend.api import AwareDateTimeField, id_param, rfc3339
+from backend.errors import PermissionDenied
+from backend.plumbing import ID_MAX
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode
 
@@ -20,7 +21,7 @@ from . import quotes, selectors, services
 from .errors import BookingConflict, BookingRuleError
 from .models import Booking
 from .selectors import grid
-from .serializers import BookingRequestSerializer, BookingSerializer
+from .serializers import BookingRequestSerializer, BookingSerializer, grid_answer
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 
@@ -106,6 +107,13 @@ def instrument_availability(request, pk: int):
 class GridQuery(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="the first Tokyo day, YYYY-MM-DD (default: today)")
     days = serializers.IntegerField(min_value=1, max_value=grid.MAX_DAYS, required=False, default=7)
+    subject = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        help_text="a pending booking of this instrument that the reader (its staff) may move: shown as `subject`, its "
+        "time free for the counter-proposal",
+    )
 
     def validate_start(self, value):
         today = timezone.localdate()
@@ -151,35 +159,6 @@ class GridSerializer(serializers.Serializer):
 MAX_GRID_DISTANCE_DAYS = 800  # as far as the instrument page pages
 
 
-def grid_answer(time_grid: grid.TimeGrid) -> dict:
-    """A grid as the API and the pages' script read it."""
-    return {
-        "instrument": time_grid.instrument_id,
-        "start": time_grid.first_day.isoformat(),
-        "days": time_grid.days,
-        "slot_minutes": time_grid.slot_minutes,
-        "min_minutes": time_grid.min_minutes,
-        "max_minutes": time_grid.max_minutes,
-        "opens": time_grid.opens.strftime("%H:%M"),
-        "closes": time_grid.closes.strftime("%H:%M"),
-        "previous": time_grid.previous_first_day.isoformat(),
-        "next": time_grid.next_first_day.isoformat(),
-        "labels": grid.kind_labels(),
-        "blocks": [
-            {
-                "kind": b.kind,
-                "start": rfc3339(b.start),
-                "end": rfc3339(b.end),
-                "label": b.label,
-                "part": b.part,
-                "booking": b.booking_id,
-                "url": reverse("booking-page", kwargs={"pk": b.booking_id}) if b.booking_id else None,
-            }
-            for b in time_grid.blocks
-        ],
-    }
-
-
 @extend_schema(parameters=[GridQuery], responses=GridSerializer)
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -192,8 +171,20 @@ def instrument_grid(request, pk: int):
     query = GridQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
     first_day = query.validated_data.get("start") or timezone.localdate()
+    subject_id = query.validated_data.get("subject")
+    if subject_id is not None:
+        subject = selectors.booking_rows().filter(pk=subject_id, instrument_id=pk).first()
+        if subject is None or not selectors.may_decide(request.user, subject):
+            raise PermissionDenied(
+                "not_institution_staff", _("Only the staff of the instrument's institution may move this booking.")
+            )
     time_grid = grid.time_grid(
-        instrument_id=pk, policy=policy, viewer=request.user, first_day=first_day, days=query.validated_data["days"]
+        instrument_id=pk,
+        policy=policy,
+        viewer=request.user,
+        first_day=first_day,
+        days=query.validated_data["days"],
+        subject_id=subject_id,
     )
     return Response(grid_answer(time_grid))
 

@@ -249,4 +249,6 @@ def kind_labels() -> dict[str, str]:
         "own_pending": _("Your request (pending)"),
         "own_approved": _("Your booking (approved)"),
         "subject": _("This request"),
+        "setup": _("Set-up of a booking"),
+        "cleanup": _("Clean-up of a booking"),
     }

@@ -22,6 +22,8 @@ from equipment.models import UsageMode, UserCategory
 
 from .. import fees, quotes, selectors, services
 from ..forms import CatalogueFilter, RequestForm
+from ..selectors import grid
+from .grid import grid_config, legend, plain_week
 
 PAGE_SIZE = 24
 
@@ -93,20 +95,6 @@ def _fee_table(instrument, policy=None):
     return modes, rows
 
 
-def _with_picks(week, instrument):
-    """Each free interval with the slot a click proposes: from its start, as long as allowed."""
-    longest = timedelta(minutes=instrument.max_minutes)
-    return [
-        {
-            "day": d.day,
-            "closed": d.closed,
-            "busy": d.busy,
-            "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free],
-        }
-        for d in week
-    ]
-
-
 def _initial_slot(request) -> dict:
     """A free slot picked in the week view arrives as ?start=…&end=… (RFC 3339). A link only suggests: a value
     the API would refuse (naive, out of range, garbled) is left out and the form starts empty."""
@@ -139,6 +127,9 @@ def instrument_page(request, pk: int):
                 return redirect("booking-page", pk=result.pk)
             preview = result
     week_start = _week_start(request)
+    time_grid = grid.time_grid(
+        instrument_id=instrument.id, policy=selectors.policy_of(instrument), viewer=user, first_day=week_start
+    )
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
     policy = fee_policy_of(instrument.institution_id)
@@ -148,7 +139,15 @@ def instrument_page(request, pk: int):
         "bookings/instrument.html",
         {
             "instrument": instrument,
-            "week": _with_picks(selectors.week_of(instrument, week_start), instrument),
+            "week": plain_week(time_grid, instrument),
+            "grid_legend": legend(),
+            "grid_config": grid_config(
+                time_grid,
+                instrument=instrument,
+                start_field="id_start" if can_request else "",  # the form is shown only to those who may book
+                end_field="id_end" if can_request else "",
+                preview=can_request,
+            ),
             "week_start": week_start,
             "previous_week": week_start - timedelta(days=7),
             "next_week": week_start + timedelta(days=7),
