@@ -117,9 +117,9 @@ class GridQuery(serializers.Serializer):
 
     def validate_start(self, value):
         today = timezone.localdate()
-        if abs((value - today).days) > MAX_GRID_DISTANCE_DAYS:
+        if abs((value - today).days) > grid.MAX_DISTANCE_DAYS:
             raise serializers.ValidationError(
-                _("Give a day within %(n)d days of today.") % {"n": MAX_GRID_DISTANCE_DAYS}, code="out_of_range"
+                _("Give a day within %(n)d days of today.") % {"n": grid.MAX_DISTANCE_DAYS}, code="out_of_range"
             )
         return value
 
@@ -154,9 +154,6 @@ class GridSerializer(serializers.Serializer):
     next = serializers.DateField()
     labels = serializers.DictField(child=serializers.CharField(), help_text="each kind's name in the reader's language")
     blocks = GridBlockSerializer(many=True)
-
-
-MAX_GRID_DISTANCE_DAYS = 800  # as far as the instrument page pages
 
 
 @extend_schema(parameters=[GridQuery], responses=GridSerializer)

@@ -29,7 +29,8 @@ from bookings.models import Booking
 from consortia.selectors import access_for
 from equipment.models import Downtime, Instrument
 
-MAX_DAYS = 14
+MAX_DAYS = 14  # the most days one grid answers
+MAX_DISTANCE_DAYS = 800  # how far from today a grid may start (the pages page that far ahead)
 BACKGROUND = ("closed", "too_soon", "too_far", "downtime", "busy", "no_room")
 OWN = ("own_pending", "own_approved")
 KINDS = (*BACKGROUND, *OWN, "subject", "free")

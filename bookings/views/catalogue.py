@@ -1,7 +1,7 @@
 """Public pages: the catalogue across all consortia, and an instrument's page with its week view and
 request form. The same selectors and services as the API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -12,9 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import DomainError
-from backend.plumbing import parse_aware_datetime
-from backend.tokyo import TOKYO
 from backend.web import call_service
 from consortia.selectors import access_for, companies_with_ids, consortium_list, fee_policy_of, institution_list
 from equipment import selectors as equipment_selectors
@@ -23,7 +20,7 @@ from equipment.models import UsageMode, UserCategory
 from .. import fees, quotes, selectors, services
 from ..forms import CatalogueFilter, RequestForm
 from ..selectors import grid
-from .grid import grid_config, legend, plain_week
+from .grid import grid_config, initial_slot, legend, plain_week, week_start_of
 
 PAGE_SIZE = 24
 
@@ -60,15 +57,6 @@ def catalogue(request):
     )
 
 
-def _week_start(request) -> date:
-    today = timezone.localdate()
-    try:
-        chosen = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        chosen = today
-    return max(min(chosen, today + timedelta(days=800)), today - timedelta(days=7))
-
-
 def _companies_of(user):
     return list(companies_with_ids(access_for(user).member_of))
 
@@ -95,18 +83,6 @@ def _fee_table(instrument, policy=None):
     return modes, rows
 
 
-def _initial_slot(request) -> dict:
-    """A free slot picked in the week view arrives as ?start=…&end=… (RFC 3339). A link only suggests: a value
-    the API would refuse (naive, out of range, garbled) is left out and the form starts empty."""
-    initial = {}
-    for name in ("start", "end"):
-        try:
-            initial[name] = parse_aware_datetime(request.GET.get(name, ""), field=name).astimezone(TOKYO)
-        except DomainError:
-            pass
-    return initial
-
-
 def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
@@ -114,7 +90,7 @@ def instrument_page(request, pk: int):
     can_request = equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
-    form = RequestForm(initial=_initial_slot(request), instrument=instrument, companies=companies)
+    form = RequestForm(initial=initial_slot(request), instrument=instrument, companies=companies)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
@@ -126,7 +102,7 @@ def instrument_page(request, pk: int):
                 messages.success(request, _("Request sent; it awaits approval."))
                 return redirect("booking-page", pk=result.pk)
             preview = result
-    week_start = _week_start(request)
+    week_start = week_start_of(request)
     time_grid = grid.time_grid(
         instrument_id=instrument.id, policy=selectors.policy_of(instrument), viewer=user, first_day=week_start
     )

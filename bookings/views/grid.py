@@ -1,12 +1,16 @@
 """The instrument time grid on the pages: the plain list per day (the page without JavaScript) and what the grid
 script reads (bookings/static/bookings/grid.js). The instrument page and the counter-proposal form share them."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.errors import DomainError
 from backend.i18n import is_japanese, yen
+from backend.plumbing import parse_aware_datetime
+from backend.tokyo import TOKYO
 
 from ..selectors import grid
 from ..serializers import grid_answer
@@ -74,7 +78,18 @@ def grid_config(time_grid, *, instrument, start_field: str, end_field: str, prev
     }
 
 
-LEGEND = ("free", "own_pending", "own_approved", "busy", "setup", "downtime", "too_soon", "too_far", "closed", "no_room")
+LEGEND = (
+    "free",
+    "own_pending",
+    "own_approved",
+    "busy",
+    "setup",
+    "downtime",
+    "too_soon",
+    "too_far",
+    "closed",
+    "no_room",
+)
 
 
 def legend(*, subject: bool = False) -> list[tuple[str, str]]:
@@ -82,3 +97,26 @@ def legend(*, subject: bool = False) -> list[tuple[str, str]]:
     labels = grid.kind_labels()
     kinds = ("subject", *LEGEND) if subject else LEGEND
     return [(kind, labels[kind]) for kind in kinds]
+
+
+def week_start_of(request, default: date | None = None) -> date:
+    """The first day of the week shown: ?week=YYYY-MM-DD (a bad value is today's, or `default`'s), kept within a
+    week back and grid.MAX_DISTANCE_DAYS ahead."""
+    today = timezone.localdate()
+    try:
+        chosen = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        chosen = default or today
+    return max(min(chosen, today + timedelta(days=grid.MAX_DISTANCE_DAYS)), today - timedelta(days=7))
+
+
+def initial_slot(request) -> dict:
+    """A free slot picked in the week view arrives as ?start=…&end=… (RFC 3339). A link only suggests: a value
+    the API would refuse (naive, out of range, garbled) is left out and the form starts empty."""
+    initial = {}
+    for name in ("start", "end"):
+        try:
+            initial[name] = parse_aware_datetime(request.GET.get(name, ""), field=name).astimezone(TOKYO)
+        except DomainError:
+            pass
+    return initial

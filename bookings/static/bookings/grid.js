@@ -256,12 +256,12 @@
   }
 
   // --- The calendar -----------------------------------------------------------------------------------------------
-  var narrow = window.matchMedia("(max-width: 40rem)").matches;
   take(config.grid);
   var first = wall(config.grid.start + "T00:00");
   loaded = {from: first, to: plus(first, config.grid.days * DAY)};
   var timeFormat = {hour: "2-digit", minute: "2-digit", hour12: false};
   wrapper.hidden = false;
+  var narrow = element.clientWidth < 600; // a phone, or the narrow column of the booking page: three days
   var calendar = EventCalendar.create(element, {
     view: "timeGridWeek",
     duration: {days: narrow ? 3 : 7},
