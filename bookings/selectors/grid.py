@@ -123,6 +123,97 @@ def _own_scope(viewer):
     return viewer.id, access_for(viewer).admin_of
 
 
+def _time_of(instrument_id: int, window: rules.Interval, policy: rules.InstrumentPolicy):
+    """(holding bookings, downtimes) of the instrument near the window: two queries. Bookings as far out as their
+    buffers can reach into it (as `requestable_and_busy_of` reads them)."""
+    reach = timedelta(minutes=policy.setup_minutes + policy.cleanup_minutes)
+    bookings = list(
+        Booking.objects.filter(
+            instrument_id=instrument_id,
+            status__in=Booking.HOLDING,
+            hold_start__lt=window.end + reach,
+            hold_end__gt=window.start - reach,
+        )
+        .order_by("hold_start", "id")
+        .values_list("id", "status", "start", "end", "hold_start", "hold_end", "requester_id", "company_id")
+    )
+    downtimes = list(
+        Downtime.objects.filter(instrument_id=instrument_id, start__lt=window.end, end__gt=window.start)
+        .order_by("start", "id")
+        .values_list("start", "end", "title")
+    )
+    return bookings, downtimes
+
+
+def _closed_blocks(window: rules.Interval, opening: list[rules.Interval]) -> list[Block]:
+    """Outside opening hours; a public holiday's whole day carries its name."""
+    blocks, holidays = [], []
+    for day in rules.local_dates(window):
+        if jpholiday.is_holiday(day):
+            midnight = datetime.combine(day, time.min, tzinfo=TOKYO).astimezone(UTC)
+            span = rules.intersect([rules.Interval(midnight, midnight + timedelta(days=1))], [window])[0]
+            holidays.append(span)
+            blocks.append(Block("closed", span.start, span.end, _holiday_label(day)))
+    for piece in rules.subtract(rules.subtract([window], opening), holidays):
+        blocks.append(Block("closed", piece.start, piece.end))
+    return blocks
+
+
+def _out_of_reach(policy: rules.InstrumentPolicy, window: rules.Interval, opening, now: datetime) -> list[Block]:
+    """Open time nobody may request now: all of it while the instrument is not active; else what lies inside the
+    lead time (or is past) and beyond the horizon (`request_rules.refuse_inside_lead_time`, `…beyond_horizon`)."""
+    if policy.status != "active":
+        return [Block("closed", i.start, i.end, _inactive_label(policy.status)) for i in opening]
+    earliest = now + timedelta(hours=policy.lead_time_hours)
+    latest = now + timedelta(days=policy.horizon_days)  # the last moment a request may start
+    too_soon = rules.intersect(opening, [rules.Interval(window.start, earliest)]) if earliest > window.start else []
+    too_far = rules.intersect(opening, [rules.Interval(latest, window.end)]) if latest < window.end else []
+    return [Block("too_soon", i.start, i.end) for i in too_soon] + [Block("too_far", i.start, i.end) for i in too_far]
+
+
+def _kind_of(status: str, requester_id, company_id, *, user_id, companies) -> str:
+    if requester_id == user_id or company_id in companies:
+        return "own_approved" if status == Booking.Status.APPROVED else "own_pending"
+    return "busy"
+
+
+def _booking_blocks(bookings, window: rules.Interval, *, viewer, subject_id: int | None):
+    """(blocks, holds): each booking's use and, apart, its set-up and clean-up where they really lie; the holds
+    (buffers included) of all but the subject. Another's booking says nothing of whose."""
+    user_id, companies = _own_scope(viewer)
+    blocks, holds = [], []
+    for booking_id, status, s, e, hold_start, hold_end, requester_id, company_id in bookings:
+        if booking_id == subject_id:
+            kind = "subject"
+        else:
+            kind = _kind_of(status, requester_id, company_id, user_id=user_id, companies=companies)
+            holds.append(rules.Interval(hold_start, hold_end))
+        shown_id = None if kind == "busy" else booking_id
+        buffer_kind = "subject" if kind == "subject" else "busy"
+        for part, ps, pe in (("setup", hold_start, s), ("use", s, e), ("cleanup", e, hold_end)):
+            if ps < pe and ps < window.end and pe > window.start:
+                blocks.append(
+                    Block(
+                        kind if part == "use" else buffer_kind,
+                        max(ps, window.start),
+                        min(pe, window.end),
+                        booking_id=shown_id if part == "use" else None,
+                        part=part,
+                    )
+                )
+    return blocks, holds
+
+
+def _free_and_no_room(policy, window, opening, *, downtimes, holds, unavailable, taken) -> list[Block]:
+    """Free: where a request may lie (`rules.requestable_intervals`) outside `unavailable`, on the slot grid, at
+    least the minimum long. No room: open time that is neither free nor `taken` by a block."""
+    free = rules.requestable_intervals(policy, window.start, window.end, downtimes=downtimes, holds=holds)
+    free = rules.on_grid(rules.subtract(free, unavailable), policy.slot_minutes)
+    free = [i for i in free if i.seconds >= policy.min_minutes * 60]
+    no_room = rules.subtract(opening, [*free, *unavailable, *taken])
+    return [Block("free", i.start, i.end) for i in free] + [Block("no_room", i.start, i.end) for i in no_room]
+
+
 def time_grid(
     *,
     instrument_id: int,
@@ -138,90 +229,23 @@ def time_grid(
     now = now or timezone.now()
     days = max(1, min(days, MAX_DAYS))
     start = datetime.combine(first_day, time.min, tzinfo=TOKYO).astimezone(UTC)
-    end = start + timedelta(days=days)
-    setup, cleanup = timedelta(minutes=policy.setup_minutes), timedelta(minutes=policy.cleanup_minutes)
-    # as requestable_and_busy_of: holds just outside the window can still push into it
-    holds_from, holds_until = start - setup - cleanup, end + setup + cleanup
-    bookings = list(
-        Booking.objects.filter(
-            instrument_id=instrument_id,
-            status__in=Booking.HOLDING,
-            hold_start__lt=holds_until,
-            hold_end__gt=holds_from,
-        )
-        .order_by("hold_start", "id")
-        .values_list("id", "status", "start", "end", "hold_start", "hold_end", "requester_id", "company_id")
-    )
-    downtimes = list(
-        Downtime.objects.filter(instrument_id=instrument_id, start__lt=end, end__gt=start)
-        .order_by("start", "id")
-        .values_list("start", "end", "title")
-    )
-    window = rules.Interval(start, end)
-    user_id, companies = _own_scope(viewer)
-    blocks: list[Block] = []
-
-    # Closed: outside opening hours, per Tokyo day; a holiday's whole day carries its name.
-    opening = rules.opening_intervals(policy, start, end)
-    holiday_spans = []
-    for d in rules.local_dates(window):
-        if jpholiday.is_holiday(d):
-            midnight = datetime.combine(d, time.min, tzinfo=TOKYO).astimezone(UTC)
-            day = rules.intersect([rules.Interval(midnight, midnight + timedelta(days=1))], [window])[0]
-            holiday_spans.append(day)
-            blocks.append(Block("closed", day.start, day.end, _holiday_label(d)))
-    for piece in rules.subtract(rules.subtract([window], opening), holiday_spans):
-        blocks.append(Block("closed", piece.start, piece.end))
-
-    # Inside opening hours: inactive, too soon, too far, downtime, bookings; what is left is free or no room.
-    if policy.status != "active":
-        blocks += [Block("closed", i.start, i.end, _inactive_label(policy.status)) for i in opening]
-        taken = list(opening)
-    else:
-        earliest = now + timedelta(hours=policy.lead_time_hours)
-        latest = now + timedelta(days=policy.horizon_days)  # the last moment a request may start
-        too_soon = rules.intersect(opening, [rules.Interval(start, earliest)]) if earliest > start else []
-        too_far = rules.intersect(opening, [rules.Interval(latest, end)]) if latest < end else []
-        blocks += [Block("too_soon", i.start, i.end) for i in too_soon]
-        blocks += [Block("too_far", i.start, i.end) for i in too_far]
-        taken = [*too_soon, *too_far]
-
-    for s, e, title in downtimes:
-        piece = rules.intersect([rules.Interval(s, e)], [window])
-        if piece:
-            blocks.append(Block("downtime", piece[0].start, piece[0].end, title))
-
-    holds = []
-    for booking_id, status, s, e, hold_start, hold_end, requester_id, company_id in bookings:
-        if booking_id == subject_id:
-            kind = "subject"
-        elif requester_id == user_id or company_id in companies:
-            kind = "own_approved" if status == Booking.Status.APPROVED else "own_pending"
-        else:
-            kind = "busy"
-            booking_id = None  # another's booking says nothing of whose
-        if kind != "subject":
-            holds.append(rules.Interval(hold_start, hold_end))
-        for part, ps, pe in (("setup", hold_start, s), ("use", s, e), ("cleanup", e, hold_end)):
-            if ps < pe and ps < end and pe > start:
-                part_kind = kind if part == "use" else ("busy" if kind != "subject" else "subject")
-                shown_id = booking_id if part == "use" else None
-                blocks.append(Block(part_kind, max(ps, start), min(pe, end), booking_id=shown_id, part=part))
-
+    window = rules.Interval(start, start + timedelta(days=days))
+    bookings, downtimes = _time_of(instrument_id, window, policy)
+    opening = rules.opening_intervals(policy, window.start, window.end)
+    out_of_reach = _out_of_reach(policy, window, opening, now)
+    downtime_blocks = [Block("downtime", max(s, window.start), min(e, window.end), title) for s, e, title in downtimes]
+    booking_blocks, holds = _booking_blocks(bookings, window, viewer=viewer, subject_id=subject_id)
+    blocks = [*_closed_blocks(window, opening), *out_of_reach, *downtime_blocks, *booking_blocks]
     if policy.status == "active":
-        free = rules.requestable_intervals(
-            policy, start, end, downtimes=[rules.Interval(s, e) for s, e, _t in downtimes], holds=holds
+        blocks += _free_and_no_room(
+            policy,
+            window,
+            opening,
+            downtimes=[rules.Interval(s, e) for s, e, _title in downtimes],
+            holds=holds,
+            unavailable=[rules.Interval(b.start, b.end) for b in out_of_reach],
+            taken=[rules.Interval(b.start, b.end) for b in [*downtime_blocks, *booking_blocks]],
         )
-        free = rules.subtract(free, taken)
-        free = [i for i in rules.on_grid(free, policy.slot_minutes) if i.seconds >= policy.min_minutes * 60]
-        blocks += [Block("free", i.start, i.end) for i in free]
-        covered = [
-            *free,
-            *taken,
-            *(rules.Interval(b.start, b.end) for b in blocks if b.kind in ("downtime", "busy", "subject", *OWN)),
-        ]
-        blocks += [Block("no_room", i.start, i.end) for i in rules.subtract(opening, covered)]
-
     blocks.sort(key=lambda b: (b.start, KINDS.index(b.kind)))
     opens, closes = visible_hours(policy, first_day, days)
     return TimeGrid(
