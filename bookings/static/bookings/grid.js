@@ -79,7 +79,10 @@
     }
     var title = b.part === "setup" || b.part === "cleanup" ? labels[b.part] : labels[kind];
     if (b.label) title += " · " + b.label;
-    return {id: "block-" + n, start: b.start, end: b.end, display: "background", classNames: classes, title: title};
+    return {
+      id: "block-" + n, start: b.start, end: b.end, display: "background", classNames: classes, title: title,
+      extendedProps: {note: b.label || ""}  // a holiday's name or a downtime's title is written on the grid
+    };
   }
   function events() {
     var list = blocks.map(eventOf);
@@ -285,6 +288,11 @@
     events: events(),
     dateClick: function (info) { choose(info.date, null); },
     select: function (info) { calendar.unselect(); choose(info.start, info.end); },
+    eventContent: function (info) { // the words only (the times are on the axis): own bookings, the selection, notes
+      var event = info.event;
+      if (event.display === "background") return (event.extendedProps && event.extendedProps.note) || "";
+      return event.title;
+    },
     eventClick: function (info) {
       var url = info.event.extendedProps && info.event.extendedProps.url;
       if (url) window.location.href = url;
@@ -293,6 +301,12 @@
       if (loaded.from && info.start >= loaded.from && info.end <= loaded.to) return;
       load(info.start, info.end);
     }
+  });
+  window.addEventListener("resize", function () { // a phone turned, a window narrowed: three days or seven
+    var now = element.clientWidth < 600;
+    if (now === narrow) return;
+    narrow = now;
+    calendar.setOption("duration", {days: narrow ? 3 : 7});
   });
   document.querySelectorAll(".time-grid-plain").forEach(function (plain) { plain.hidden = true; });
   var prevButton = element.querySelector(".ec-prev"), nextButton = element.querySelector(".ec-next");
