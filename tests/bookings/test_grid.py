@@ -2,6 +2,7 @@
 not free for the reader, with a query budget that does not grow with the bookings of the week."""
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import jpholiday
 import pytest
@@ -239,3 +240,136 @@ def test_preview_refuses_bad_input_anonymous_and_those_who_may_not_book(world, s
     outsider = UserFactory()
     assert client_for(outsider).post(url, body, format="json").status_code == 403
     assert client_for(world.user_a).post("/api/v1/instruments/999999/preview/", body, format="json").status_code == 404
+
+
+def test_the_grid_api_moves_a_subject_only_for_its_staff(world, sem, client_for, day):
+    booking = request(world.user_a, sem, day, (10, 0), (11, 0))
+    url = f"/api/v1/instruments/{sem.id}/grid/"
+    params = {"start": day.isoformat(), "days": 1, "subject": booking.id}
+    staff = client_for(world.staff_a).get(url, params)
+    assert staff.status_code == 200
+    assert [b["kind"] for b in staff.json()["blocks"] if b["start"] == iso(at(day, 10))] == ["subject"]
+    for user in (world.user_a, world.staff_b):  # its requester, another institution's staff
+        refused = client_for(user).get(url, params)
+        assert refused.status_code == 403 and refused.json()["code"] == "not_institution_staff"
+    other = client_for(world.staff_b).get(f"/api/v1/instruments/{world.xrd.id}/grid/", params)
+    assert other.status_code == 403  # a booking of another instrument
+    assert client_for(world.staff_a).get(url, params | {"subject": "x"}).status_code == 400
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------------
+def main_of(response) -> str:
+    return response.content.decode().split("<main>", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_plain_week_names_each_kind_of_time(world, sem, client, day):
+    sem.setup_minutes = 30
+    sem.save()
+    mine = request(world.user_a, sem, day, (14, 0), (15, 0))
+    request(world.user_b, sem, day, (10, 0), (11, 0))
+    Downtime.objects.create(instrument=sem, start=at(day, 16), end=at(day, 17), title="定期点検")
+    client.force_login(world.user_a)
+    body = main_of(client.get(f"/instruments/{sem.pk}/", {"week": day.isoformat()}))
+    assert "予約済 10:00–11:00" in body and "予約の準備時間 09:30–10:00" in body
+    assert f'href="/bookings/{mine.id}/">あなたの申請（承認待ち） #{mine.id} 14:00–15:00' in body
+    assert "停止期間 16:00–17:00 · 定期点検" in body
+    # a free block links to the minimum length (30 minutes) from its start, not to the whole block
+    link = f"start={quote(at(day, 15, 30).isoformat())}&end={quote(at(day, 16).isoformat())}#request"
+    assert link in body and "空き 15:30–16:00" in body  # after the own booking, room for the next one's set-up
+    assert "利用時間外" in body  # the weekend
+    holiday = next(d for d, _ in jpholiday.between(day, day + timedelta(days=300)) if d.weekday() < 5)
+    holiday_page = main_of(client.get(f"/instruments/{sem.pk}/", {"week": holiday.isoformat()}))
+    assert jpholiday.is_holiday_name(holiday) in holiday_page
+
+
+def test_the_plain_week_says_too_late_inside_the_lead_time(world, sem, client):
+    sem.lead_time_hours = 24 * 20
+    sem.save()
+    body = main_of(client.get(f"/instruments/{sem.pk}/", {"week": working_day(1).isoformat()}))
+    assert "申請締切済" in body and 'class="slot g-free' not in body
+
+
+def test_the_instrument_page_query_count_is_constant_in_the_weeks_bookings(
+    world, sem, client, day, django_assert_num_queries
+):
+    client.force_login(world.user_a)
+    url = f"/instruments/{sem.pk}/?week={monday_of(day).isoformat()}"
+    few = len(_captured(lambda: client.get(url)))
+    for n, hour in enumerate((9, 10, 11, 13, 14, 15)):
+        request(world.user_b if n % 2 else world.user_a, sem, day + timedelta(days=n % 2), (hour, 0), (hour, 30))
+        Downtime.objects.create(instrument=sem, start=at(day, hour, 30), end=at(day, hour, 45))
+    with django_assert_num_queries(few):
+        assert client.get(url).status_code == 200
+
+
+def _captured(call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        call()
+    return context.captured_queries
+
+
+@pytest.fixture
+def english_names(world, sem):
+    sem.name_en = "Scanning electron microscope JSM-IT800"
+    sem.save(update_fields=["name_en"])
+    sem.category.name_en = "Electron microscopes"
+    sem.category.save(update_fields=["name_en"])
+    world.inst_a.name_en = "Hokkaido Research Organization"
+    world.inst_a.save(update_fields=["name_en"])
+    world.hokkaido.name_en = "Hokkaido Consortium"
+    world.hokkaido.save(update_fields=["name_en"])
+    return sem
+
+
+def test_the_instrument_page_is_in_one_language_with_its_grid(world, english_names, client, day):
+    from tests.language import english_page_problems, japanese_page_problems
+
+    sem = english_names
+    request(world.user_a, sem, day, (10, 0), (11, 0))
+    client.force_login(world.user_a)
+    japanese = client.get(f"/instruments/{sem.pk}/", {"week": day.isoformat()})
+    assert japanese_page_problems(main_of(japanese)) == []
+    world.user_a.language = "en"
+    world.user_a.save(update_fields=["language"])
+    english = client.get(f"/instruments/{sem.pk}/", {"week": day.isoformat()})
+    body = main_of(english)
+    assert "Your request (pending)" in body and "What the colours mean" in body
+    assert english_page_problems(body, data=(sem.maker,)) == []
+    config = english.context["grid_config"]
+    assert config["text"]["total"] == "Total" and config["yen"] == "¥{n}"
+    assert config["grid"]["labels"]["busy"] == "Busy"
+
+
+# --- The counter-proposal on the booking page ------------------------------------------------------------------------
+def test_staff_see_the_grid_beside_the_proposal_form_others_do_not(world, sem, client, day):
+    booking = request(world.user_a, sem, day, (10, 0), (11, 0))
+    client.force_login(world.staff_a)
+    page = client.get(f"/bookings/{booking.pk}/")
+    body = main_of(page)
+    assert 'id="time-grid"' in body and "この申請 #" in body
+    config = page.context["grid_config"]
+    assert config["subject"] == booking.id and config["fields"] == {
+        "start": "id_propose-start",
+        "end": "id_propose-end",
+    }
+    assert config["preview_url"] == "" and config["grid"]["start"] == day.isoformat()
+    client.force_login(world.user_a)
+    assert 'id="time-grid"' not in main_of(client.get(f"/bookings/{booking.pk}/"))
+    services.approve(actor=world.staff_a, booking=booking)
+    client.force_login(world.staff_a)
+    assert 'id="time-grid"' not in main_of(client.get(f"/bookings/{booking.pk}/"))  # nothing to propose
+
+
+def test_the_booking_page_prefills_the_proposal_from_the_address(world, sem, client, day):
+    booking = request(world.user_a, sem, day, (10, 0), (11, 0))
+    client.force_login(world.staff_a)
+    page = client.get(f"/bookings/{booking.pk}/", {"start": at(day, 14).isoformat(), "end": at(day, 15).isoformat()})
+    assert page.context["propose_form"].initial == {"start": at(day, 14), "end": at(day, 15)}
+    assert f'value="{day:%Y-%m-%d}T14:00"' in page.content.decode()
+    for start in ("2026-12-01T10:00:00", "x", "9999-12-31T23:59:59-12:00"):
+        response = client.get(f"/bookings/{booking.pk}/", {"start": start, "end": at(day, 15).isoformat()})
+        assert response.status_code == 200 and "start" not in response.context["propose_form"].initial
+    assert client.get(f"/bookings/{booking.pk}/", {"week": "garbage"}).status_code == 200
