@@ -373,3 +373,23 @@ def test_the_booking_page_prefills_the_proposal_from_the_address(world, sem, cli
         response = client.get(f"/bookings/{booking.pk}/", {"start": start, "end": at(day, 15).isoformat()})
         assert response.status_code == 200 and "start" not in response.context["propose_form"].initial
     assert client.get(f"/bookings/{booking.pk}/", {"week": "garbage"}).status_code == 200
+
+
+def test_the_grid_and_preview_answers_are_what_the_schema_documents(world, sem, api, client_for, day):
+    import schemathesis
+
+    from tests.backend.test_schema import conform
+
+    openapi = schemathesis.openapi.from_dict(api.get("/api/schema/", {"format": "json"}).json())
+    mine = request(world.user_a, sem, day, (10, 0), (11, 0))
+    client = client_for(world.user_a)
+    grid_path, preview_path = "/api/v1/instruments/{id}/grid/", "/api/v1/instruments/{id}/preview/"
+    answer = client.get(f"/api/v1/instruments/{sem.id}/grid/", {"start": day.isoformat()})
+    assert any(b["booking"] == mine.id for b in answer.json()["blocks"])
+    conform(openapi, "GET", grid_path, answer)
+    conform(openapi, "GET", grid_path, api.get(f"/api/v1/instruments/{sem.id}/grid/", {"days": "99"}))
+    url = f"/api/v1/instruments/{sem.id}/preview/"
+    body = {"start": iso(at(day, 13)), "end": iso(at(day, 14)), "mode": "assisted"}
+    conform(openapi, "POST", preview_path, client.post(url, body, format="json"))
+    conform(openapi, "POST", preview_path, client.post(url, body | {"start": iso(at(day, 10))}, format="json"))
+    conform(openapi, "POST", preview_path, client.post(url, body | {"mode": "fly"}, format="json"))
