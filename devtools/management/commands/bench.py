@@ -21,7 +21,7 @@ MS = 1000.0
 
 class Command(BaseCommand):
     help = (
-        "Measure availability latency, booking throughput, the fiscal-year report and list query counts through "
+        "Measure availability and time-grid latency, booking throughput, the fiscal-year report and list query counts through "
         "a gunicorn server started on loopback, each against its floor (no-op endpoint, hand-written SQL). "
         "Run bench_seed first. 計測結果は表で、--json で JSON で出力します。"
     )
@@ -87,6 +87,7 @@ class Command(BaseCommand):
         ) as base:
             self.say(options, f"gunicorn: {base}, {options['workers']} {options['worker_class']} workers")
             figures.update(self.latency(base, cast, options["requests"], rng, workers=options["workers"]))
+            figures.update(self.grid(base, cast, options["requests"], rng, figures, workers=options["workers"]))
             figures.update(self.creation(base, cast, options))
         self.say(options, f"report: FY{fiscal_year} of consortium {cast.largest_consortium_id} …")
         report = measure.report_in_child(cast.largest_consortium_id, fiscal_year)
@@ -115,6 +116,27 @@ class Command(BaseCommand):
             "sql_floor_p50_ms": round(sql_p50, 3),
             "noop_p50_ms": round(noop_p50, 2),
             "availability_floor_ratio": round(api_p50 / (noop_p50 + sql_p50), 2),
+        }
+
+    def grid(self, base: str, cast, count: int, rng: random.Random, figures: dict, *, workers: int) -> dict:
+        """The instrument page's time grid for a week (GET …/grid/), against the no-op endpoint of the same run."""
+        token = cast.tokens[0]
+        warmup = 10 + 5 * workers
+        calls = measure.grid_calls(cast.instrument_ids, token, count + warmup, rng)
+        latencies, statuses = load.sequential(base, calls, warmup=warmup)
+        if set(statuses) != {200}:
+            raise CommandError(f"grid requests answered {dict(statuses)}; see the server log")
+        p50 = statistics.median(latencies) * MS
+        quiet_bookings, quiet_queries, busy_bookings, busy_queries = measure.grid_queries(cast.instrument_ids, token)
+        return {
+            "grid_requests": len(latencies),
+            "grid_p50_ms": round(p50, 2),
+            "grid_p95_ms": round(load.percentile(latencies, 95) * MS, 2),
+            "grid_noop_ratio": round(p50 / figures["noop_p50_ms"], 2),
+            "grid_queries_quietest": quiet_queries,
+            "grid_queries_busiest": busy_queries,
+            "grid_bookings_quietest": quiet_bookings,
+            "grid_bookings_busiest": busy_bookings,
         }
 
     def creation(self, base: str, cast, options) -> dict:
@@ -167,6 +189,13 @@ ROWS = [
     ("  floor: no-op endpoint p50 ms", "noop_p50_ms"),
     ("  floor: hand-written SQL p50 ms", "sql_floor_p50_ms"),
     ("  ratio p50 ÷ (no-op + SQL)", "availability_floor_ratio"),
+    ("Instrument time grid, one instrument × one week (HTTP)", None),
+    ("  requests", "grid_requests"),
+    ("  p50 ms", "grid_p50_ms"),
+    ("  p95 ms", "grid_p95_ms"),
+    ("  ratio p50 ÷ no-op p50", "grid_noop_ratio"),
+    ("  SQL queries, quietest / busiest week", ("grid_queries_quietest", "grid_queries_busiest")),
+    ("  its bookings, quietest / busiest week", ("grid_bookings_quietest", "grid_bookings_busiest")),
     ("Booking creation, concurrent clients (HTTP)", None),
     ("  clients", "clients"),
     ("  requests/s", "create_rps"),
