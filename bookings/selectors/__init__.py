@@ -24,13 +24,11 @@ from .holds import (
     sees_full_details,
 )
 from .pages import (
-    DayView,
     approval_queue,
     institution_schedule,
     instruments_free_between,
     own_bookings,
     warnings_for,
-    week_of,
 )
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
 
@@ -54,8 +52,6 @@ __all__ = [
     "instrument_feed_items",
     "personal_feed_bookings",
     "quote_of",
-    "DayView",
-    "week_of",
     "instruments_free_between",
     "approval_queue",
     "warnings_for",
