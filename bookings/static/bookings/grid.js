@@ -27,6 +27,7 @@
   var blocks = [];
   var selection = null;
   var loaded = {from: null, to: null};
+  var wanted = null; // a selection moved by keyboard into days not loaded yet: made once they are
 
   // --- Tokyo wall-clock times -------------------------------------------------------------------------------------
   function wall(text) { // "2026-12-17T10:00:00+09:00" → a Date whose local fields read 2026-12-17 10:00
@@ -107,6 +108,11 @@
         });
         loaded = {from: from, to: to};
         redraw();
+        if (wanted) {
+          var target = wanted;
+          wanted = null;
+          if (freeAround(target.start, target.end)) select(target.start, target.end, false); else say(text.not_free);
+        }
       })
       .catch(function () { say(text.failed); });
   }
@@ -164,6 +170,11 @@
   function moveDays(days) {
     if (!selection) return firstFree();
     var start = plus(selection.start, days * DAY), end = plus(selection.end, days * DAY);
+    if (start < loaded.from || start >= loaded.to) {
+      wanted = {start: start, end: end};
+      calendar.setOption("date", start);
+      return;
+    }
     if (freeAround(start, end)) {
       calendar.setOption("date", start);
       return select(start, end, false);
