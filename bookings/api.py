@@ -15,11 +15,15 @@ from rest_framework.response import Response
 
 from backend.api import AwareDateTimeField, id_param, rfc3339
 from backend.errors import DomainError, PermissionDenied
-from backend.plumbing import parse_day
+from backend.plumbing import ID_MAX, parse_day
+from equipment import selectors as equipment_selectors
+from equipment.models import UsageMode
 
-from . import selectors, services
+from . import quotes, selectors, services
+from .errors import BookingConflict, BookingRuleError
 from .models import Booking
-from .serializers import BookingRequestSerializer, BookingSerializer
+from .selectors import grid
+from .serializers import BookingRequestSerializer, BookingSerializer, grid_answer
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=62)
 
@@ -100,6 +104,141 @@ def instrument_availability(request, pk: int):
             "busy": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in busy],
         }
     )
+
+
+class GridQuery(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="the first Tokyo day, YYYY-MM-DD (default: today)")
+    days = serializers.IntegerField(min_value=1, max_value=grid.MAX_DAYS, required=False, default=7)
+    subject = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        help_text="a pending booking of this instrument that the reader (its staff) may move: shown as `subject`, its "
+        "time free for the counter-proposal",
+    )
+
+    def validate_start(self, value):
+        today = timezone.localdate()
+        if abs((value - today).days) > grid.MAX_DISTANCE_DAYS:
+            raise serializers.ValidationError(
+                _("Give a day within %(n)d days of today.") % {"n": grid.MAX_DISTANCE_DAYS}, code="out_of_range"
+            )
+        return value
+
+
+class GridBlockSerializer(serializers.Serializer):
+    """One block of the grid: why this time is or is not free for the reader (`kind`)."""
+
+    kind = serializers.ChoiceField(choices=[(k, k) for k in grid.KINDS])
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    label = serializers.CharField(help_text="a holiday's name, a downtime's title, an inactive instrument's status")
+    part = serializers.ChoiceField(
+        choices=[("", ""), ("use", "use"), ("setup", "setup"), ("cleanup", "cleanup")],
+        help_text="of a booking's blocks: its use, or its set-up or clean-up before and after",
+    )
+    booking = serializers.IntegerField(allow_null=True, help_text="the id of the reader's own booking, else null")
+    url = serializers.CharField(allow_null=True, help_text="the page of the reader's own booking, else null")
+
+
+class GridSerializer(serializers.Serializer):
+    """The shape of a grid answer (documentation only: the view renders it)."""
+
+    instrument = serializers.IntegerField()
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    slot_minutes = serializers.IntegerField()
+    min_minutes = serializers.IntegerField()
+    max_minutes = serializers.IntegerField()
+    opens = serializers.CharField(help_text="HH:MM, the earliest opening time of the days shown")
+    closes = serializers.CharField(help_text="HH:MM, the latest closing time")
+    previous = serializers.DateField()
+    next = serializers.DateField()
+    labels = serializers.DictField(child=serializers.CharField(), help_text="each kind's name in the reader's language")
+    blocks = GridBlockSerializer(many=True)
+
+
+@extend_schema(parameters=[GridQuery], responses=GridSerializer)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def instrument_grid(request, pk: int):
+    """The instrument's time grid for the reader: closed, too soon, too far, downtime, busy, the reader's own
+    bookings and free time, from `start` for `days` Tokyo days. Busy time says nothing of whose."""
+    policy = selectors.policy_of_id(pk)
+    if policy is None:
+        raise Http404
+    query = GridQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    first_day = query.validated_data.get("start") or timezone.localdate()
+    subject_id = query.validated_data.get("subject")
+    if subject_id is not None:
+        subject = selectors.booking_rows().filter(pk=subject_id, instrument_id=pk).first()
+        if subject is None or not selectors.may_decide(request.user, subject):
+            raise PermissionDenied(
+                "not_institution_staff", _("Only the staff of the instrument's institution may move this booking.")
+            )
+    time_grid = grid.time_grid(
+        instrument_id=pk,
+        policy=policy,
+        viewer=request.user,
+        first_day=first_day,
+        days=query.validated_data["days"],
+        subject_id=subject_id,
+    )
+    return Response(grid_answer(time_grid))
+
+
+class PreviewSerializer(serializers.Serializer):
+    """A request as it would be sent, without the instrument (it is in the address)."""
+
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=UsageMode.choices)
+    purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    sample = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    confidential = serializers.BooleanField(required=False, default=False)
+    company = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class RefusalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+class PreviewAnswerSerializer(serializers.Serializer):
+    """Whether the request would be accepted now, and its quote; or the rule it breaks."""
+
+    allowed = serializers.BooleanField()
+    quote = serializers.DictField(
+        allow_null=True, help_text="as a booking's quote, each line's label in the reader's language"
+    )
+    refusal = RefusalSerializer(allow_null=True)
+
+
+@extend_schema(request=PreviewSerializer, responses=PreviewAnswerSerializer)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def instrument_preview(request, pk: int):
+    """The quote and rule check of a request before it is sent (`services.preview_request`): nothing is stored. A
+    rule the request breaks or a clash is answered 200 with `allowed: false` and the refusal (code, message,
+    field); who may not book at all gets 403, bad input (or no company chosen by a user of several) 400."""
+    instrument = equipment_selectors.instrument_for_request(pk)
+    if instrument is None:
+        raise Http404
+    form = PreviewSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    data = dict(form.validated_data)
+    try:
+        booking = services.preview_request(
+            actor=request.user, instrument=instrument, company_id=data.pop("company"), **data
+        )
+    except (BookingRuleError, BookingConflict) as refusal:  # the time or mode chosen, not the input: an answer
+        body = {"code": refusal.code, "detail": refusal.message}
+        if refusal.field:
+            body["field"] = refusal.field
+        return Response({"allowed": False, "quote": None, "refusal": body})
+    return Response({"allowed": True, "quote": quotes.readable(booking.quote), "refusal": None})
 
 
 @extend_schema_view(

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include(router.urls)),
     path("instruments/<int:instrument_pk>/", include(instrument.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
+    path("instruments/<int:pk>/grid/", api.instrument_grid, name="instrument-grid"),
+    path("instruments/<int:pk>/preview/", api.instrument_preview, name="instrument-preview"),
     path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
     path("staff/timeline/", api.staff_timeline, name="staff-timeline"),
     path("calendar/feed/", feeds.feed_address, name="calendar-feed"),

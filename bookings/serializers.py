@@ -3,15 +3,17 @@ is parsed. The booking API and the consultation API (a booking requested from a 
 one booking has one shape in the schema; they live here rather than in `bookings.api` because one app's API
 module never imports another's (tests/test_layers.py)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from backend.api import AwareDateTimeField, PrebuiltFields
+from backend.api import AwareDateTimeField, PrebuiltFields, rfc3339
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode
 
 from . import quotes, selectors
 from .models import Booking, BookingEvent
+from .selectors import grid
 
 
 class EventSerializer(PrebuiltFields, serializers.ModelSerializer):
@@ -96,3 +98,32 @@ class BookingRequestSerializer(serializers.Serializer):
         if instrument is None:
             raise serializers.ValidationError(_("There is no such instrument."), code="unknown_instrument")
         return instrument
+
+
+def grid_answer(time_grid: grid.TimeGrid) -> dict:
+    """A grid as the API and the pages' script read it."""
+    return {
+        "instrument": time_grid.instrument_id,
+        "start": time_grid.first_day.isoformat(),
+        "days": time_grid.days,
+        "slot_minutes": time_grid.slot_minutes,
+        "min_minutes": time_grid.min_minutes,
+        "max_minutes": time_grid.max_minutes,
+        "opens": time_grid.opens.strftime("%H:%M"),
+        "closes": time_grid.closes.strftime("%H:%M"),
+        "previous": time_grid.previous_first_day.isoformat(),
+        "next": time_grid.next_first_day.isoformat(),
+        "labels": grid.kind_labels(),
+        "blocks": [
+            {
+                "kind": b.kind,
+                "start": rfc3339(b.start),
+                "end": rfc3339(b.end),
+                "label": b.label,
+                "part": b.part,
+                "booking": b.booking_id,
+                "url": reverse("booking-page", kwargs={"pk": b.booking_id}) if b.booking_id else None,
+            }
+            for b in time_grid.blocks
+        ],
+    }

@@ -25,12 +25,10 @@ from .holds import (
     sees_full_details,
 )
 from .pages import (
-    DayView,
     approval_queue,
     institution_schedule,
     own_bookings,
     warnings_for,
-    week_of,
 )
 from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
 from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
@@ -56,8 +54,6 @@ __all__ = [
     "instrument_feed_items",
     "personal_feed_bookings",
     "quote_of",
-    "DayView",
-    "week_of",
     "instruments_free_between",
     "next_free_slots",
     "NextFree",

@@ -1,55 +1,15 @@
-"""Reads that the booking pages are built of: an instrument's week, the approval queue, the schedule."""
+"""Reads that the booking pages are built of: instruments free in a window, the approval queue, the schedule (an
+instrument's week is `grid`)."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.i18n import long_datetime
-from backend.tokyo import TOKYO
-from bookings import rules
 from bookings.models import Booking
 from consortia.selectors import access_for
-from equipment.models import Downtime, Instrument
-
-from .holds import requestable_and_busy
-
-
-@dataclass(frozen=True)
-class DayView:
-    day: date
-    free: list
-    busy: list
-
-    @property
-    def closed(self) -> bool:
-        return not self.free and not self.busy
-
-
-def week_of(instrument: Instrument, first_day: date, *, days: int = 7, now: datetime | None = None) -> list[DayView]:
-    """The instrument's free (requestable) and busy time per Tokyo day, for the week view.
-
-    Free time in the past or inside the lead time is not offered."""
-    start = datetime.combine(first_day, time.min, tzinfo=TOKYO)
-    end = start + timedelta(days=days)
-    free, busy = requestable_and_busy(instrument, start, end)
-    earliest = (now or timezone.now()) + timedelta(hours=instrument.lead_time_hours)
-    free = rules.subtract(free, [rules.Interval(start, earliest)]) if earliest > start else free
-    free = rules.on_grid(free, instrument.slot_minutes)
-    result = []
-    for n in range(days):
-        day_start = start + timedelta(days=n)
-        day = rules.Interval(day_start, day_start + timedelta(days=1))
-        result.append(
-            DayView(
-                day=first_day + timedelta(days=n),
-                free=[i.in_zone(TOKYO) for i in rules.intersect(free, [day])],
-                busy=[i.in_zone(TOKYO) for i in rules.intersect(busy, [day])],
-            )
-        )
-    return result
+from equipment.models import Downtime
 
 
 def approval_queue(user) -> QuerySet[Booking]:

@@ -1,7 +1,7 @@
 """Public pages: the catalogue across all consortia, and an instrument's page with its week view and
 request form. The same selectors and services as the API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -12,8 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import DomainError
-from backend.plumbing import parse_aware_datetime
 from backend.tokyo import TOKYO
 from backend.web import call_service
 from consortia.selectors import access_for, companies_with_ids, consortium_list, fee_policy_of, institution_list
@@ -22,6 +20,8 @@ from equipment.models import UsageMode, UserCategory
 
 from .. import fees, quotes, selectors, services
 from ..forms import CatalogueFilter, RequestForm
+from ..selectors import grid
+from .grid import grid_config, initial_slot, legend, plain_week, week_start_of
 
 PAGE_SIZE = 24
 
@@ -104,15 +104,6 @@ def _cards(user, instruments, *, mode, now):
     return cards
 
 
-def _week_start(request) -> date:
-    today = timezone.localdate()
-    try:
-        chosen = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        chosen = today
-    return max(min(chosen, today + timedelta(days=800)), today - timedelta(days=7))
-
-
 def _companies_of(user):
     return list(companies_with_ids(access_for(user).member_of))
 
@@ -139,32 +130,6 @@ def _fee_table(instrument, policy=None):
     return modes, rows
 
 
-def _with_picks(week, instrument):
-    """Each free interval with the slot a click proposes: from its start, as long as allowed."""
-    longest = timedelta(minutes=instrument.max_minutes)
-    return [
-        {
-            "day": d.day,
-            "closed": d.closed,
-            "busy": d.busy,
-            "free": [{"start": f.start, "end": f.end, "pick_end": min(f.end, f.start + longest)} for f in d.free],
-        }
-        for d in week
-    ]
-
-
-def _initial_slot(request) -> dict:
-    """A free slot picked in the week view arrives as ?start=…&end=… (RFC 3339). A link only suggests: a value
-    the API would refuse (naive, out of range, garbled) is left out and the form starts empty."""
-    initial = {}
-    for name in ("start", "end"):
-        try:
-            initial[name] = parse_aware_datetime(request.GET.get(name, ""), field=name).astimezone(TOKYO)
-        except DomainError:
-            pass
-    return initial
-
-
 def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
@@ -172,7 +137,7 @@ def instrument_page(request, pk: int):
     can_request = equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
-    form = RequestForm(initial=_initial_slot(request), instrument=instrument, companies=companies)
+    form = RequestForm(initial=initial_slot(request), instrument=instrument, companies=companies)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
@@ -184,7 +149,10 @@ def instrument_page(request, pk: int):
                 messages.success(request, _("Request sent; it awaits approval."))
                 return redirect("booking-page", pk=result.pk)
             preview = result
-    week_start = _week_start(request)
+    week_start = week_start_of(request)
+    time_grid = grid.time_grid(
+        instrument_id=instrument.id, policy=selectors.policy_of(instrument), viewer=user, first_day=week_start
+    )
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
     policy = fee_policy_of(instrument.institution_id)
@@ -194,7 +162,15 @@ def instrument_page(request, pk: int):
         "bookings/instrument.html",
         {
             "instrument": instrument,
-            "week": _with_picks(selectors.week_of(instrument, week_start), instrument),
+            "week": plain_week(time_grid, instrument),
+            "grid_legend": legend(),
+            "grid_config": grid_config(
+                time_grid,
+                instrument=instrument,
+                start_field="id_start" if can_request else "",  # the form is shown only to those who may book
+                end_field="id_end" if can_request else "",
+                preview=can_request,
+            ),
             "week_start": week_start,
             "previous_week": week_start - timedelta(days=7),
             "next_week": week_start + timedelta(days=7),

@@ -22,6 +22,8 @@ from .. import calendar, quotes, selectors, services
 from ..feeds import ics_response
 from ..forms import CompletionForm, ConsumablesForm, ProposalForm, ReasonForm
 from ..models import Booking
+from ..selectors import grid
+from .grid import grid_config, initial_slot, legend, plain_week, week_start_of
 
 Status = Booking.Status
 PAGE_SIZE = 30
@@ -82,7 +84,7 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         else selectors.downtimes_over([booking])[booking.id],
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "approve_form": forms.get("approve") or ReasonForm(prefix="approve"),
-        "propose_form": forms.get("propose") or ProposalForm(prefix="propose"),
+        "propose_form": forms.get("propose") or ProposalForm(prefix="propose", initial=initial_slot(request)),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
         "no_show_form": forms.get("no-show") or ReasonForm(prefix="no-show"),
@@ -97,7 +99,38 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
             },
         ),
     }
+    if can["propose"] and booking.status == Status.PENDING:
+        context.update(_proposal_grid(request, booking))
     return render(request, "bookings/booking_detail.html", context, status=status)
+
+
+def _proposal_grid(request, booking: Booking) -> dict:
+    """The instrument's grid beside the counter-proposal form: the booking shown as itself (its own time free to
+    move into), the week from ?week= or the booking's day; a time chosen fills the form's start and end."""
+    first_day = week_start_of(request, default=booking.start.astimezone(TOKYO).date())
+    instrument = booking.instrument
+    time_grid = grid.time_grid(
+        instrument_id=instrument.id,
+        policy=selectors.policy_of_id(instrument.id),
+        viewer=request.user,
+        first_day=first_day,
+        subject_id=booking.id,
+    )
+    return {
+        "week": plain_week(time_grid, instrument),
+        "week_start": first_day,
+        "previous_week": time_grid.previous_first_day,
+        "next_week": time_grid.next_first_day,
+        "grid_legend": legend(subject=True),
+        "grid_config": grid_config(
+            time_grid,
+            instrument=instrument,
+            start_field="id_propose-start",
+            end_field="id_propose-end",
+            preview=False,
+            subject_id=booking.id,
+        ),
+    }
 
 
 @login_required

@@ -17,12 +17,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.tokyo import TOKYO
 from bookings import rules, selectors
+from bookings.models import Booking
 from equipment.models import Instrument
 
 from . import floors
@@ -52,6 +54,49 @@ def availability_calls(instrument_ids: list[int], token: str, count: int, rng: r
         Call("GET", f"/api/v1/instruments/{i}/availability/?start={_q(s)}&end={_q(e)}", token) for i, s, e in questions
     ]
     return calls, questions
+
+
+def grid_calls(instrument_ids: list[int], token: str, count: int, rng: random.Random) -> list[Call]:
+    """`count` instrument time grids of a week (the instrument page's grid), on varied instruments, this week and
+    the seven after it."""
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    weeks = [monday + timedelta(weeks=n) for n in range(8)]
+    return [
+        Call("GET", f"/api/v1/instruments/{rng.choice(instrument_ids)}/grid/?start={rng.choice(weeks)}&days=7", token)
+        for _ in range(count)
+    ]
+
+
+def grid_queries(instrument_ids: list[int], token: str) -> tuple[int, int, int, int]:
+    """(bookings, SQL statements) of the week's grid of the instrument with the fewest holding bookings this week
+    and of the one with the most (in-process test client: the count is exact): equal counts show that the grid's
+    queries do not grow with the bookings."""
+    today = timezone.localdate()
+    start = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time(), tzinfo=TOKYO)
+    end = start + timedelta(days=7)
+    counts = dict.fromkeys(instrument_ids, 0)
+    for instrument_id, n in (
+        Booking.objects.filter(
+            instrument_id__in=instrument_ids, status__in=Booking.HOLDING, start__lt=end, end__gt=start
+        )
+        .values("instrument_id")
+        .annotate(n=Count("id"))
+        .values_list("instrument_id", "n")
+    ):
+        counts[instrument_id] = n
+    quietest, busiest = min(counts, key=counts.get), max(counts, key=counts.get)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    result = []
+    for instrument_id in (quietest, busiest):
+        path = f"/api/v1/instruments/{instrument_id}/grid/"
+        client.get(path, {"start": start.date().isoformat()})  # warm caches, as list_queries does
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, {"start": start.date().isoformat()})
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        result += [counts[instrument_id], len(captured.captured_queries)]
+    return tuple(result)
 
 
 def _q(moment: datetime) -> str:

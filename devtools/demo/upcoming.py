@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from backend.errors import DomainError
 from backend.tokyo import TOKYO
+from bookings import disruptions
 from bookings import services as booking_services
 from bookings.models import Booking
 from devtools.demo import booking_history
 from devtools.demo import history as past
-from equipment import services as equipment_services
 from equipment.models import Downtime
 
 # (key, requester, (institution, model), mode, days ahead at the earliest, hour, what staff do with it)
@@ -46,6 +46,7 @@ PURPOSE_TEXT = {
     "conflict-raman": "炭素材料の結晶性評価",
     "past-approved": "溶接部の組織観察",
 }
+KEPT_REASON = "点検は短時間で終わる見込みです。ご予約はそのままとし、当日の状況をご連絡します。"
 DOWNTIME_TITLE = "デモ: レーザー光源の緊急点検"
 SEARCH_DAYS = 40
 
@@ -95,9 +96,11 @@ def seed(seeder) -> None:
             _propose_later(staff, booking, minutes)
         elif then == "downtime":
             booking_services.approve(actor=staff, booking=booking)
-            equipment_services.add_downtime(
+            # Through the product's path for a downtime that hits a booking: staff keep it, the company is told.
+            disruptions.add_downtime(
                 actor=staff,
                 instrument=instrument,
+                resolutions=[disruptions.Resolution(booking=booking.id, action=disruptions.KEEP, reason=KEPT_REASON)],
                 kind=Downtime.Kind.MAINTENANCE,
                 title=DOWNTIME_TITLE,
                 start=booking.start - timedelta(hours=1),

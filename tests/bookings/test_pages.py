@@ -91,7 +91,7 @@ def test_the_instrument_page_shows_fees_manual_and_the_free_week(world, sem, cli
     body = response.content.decode()
     assert response.status_code == 200
     assert "4,500円" in body  # the SME rate
-    assert 'class="slot free button"' in body and "9:00" in body.replace("09:00", "9:00")
+    assert 'class="slot g-free button"' in body and "9:00" in body.replace("09:00", "9:00")
 
 
 def test_a_picked_slot_prefills_the_form_and_a_bad_one_is_ignored(world, sem, client, day):

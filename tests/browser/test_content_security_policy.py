@@ -8,16 +8,27 @@ from tests.browser.conftest import VIOLATIONS, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# The start of the first free block of the grid the page was given (json_script "time-grid-config").
+FIRST_FREE = (
+    "() => JSON.parse(document.getElementById('time-grid-config').textContent)"
+    ".grid.blocks.find(b => b.kind === 'free').start"
+)
+
 
 def test_the_pages_and_swagger_ui_work_under_the_policy(browser, live_server, demo):
-    # The catalogue and an instrument page: photos from /media/, and a free slot fills the request form.
+    # The catalogue and an instrument page: photos from /media/, and the time grid (EventCalendar) fills the request
+    # form: from the keyboard, the first free time at the minimum length.
     company = log_in(browser, live_server, "company")
     assert "script-src 'self'" in company.goto(live_server.url + "/instruments/").headers["content-security-policy"]
     company.locator(".card:has(img) h2 a").first.click()
     company.wait_for_selector("#request")
-    page_url, slot = company.url, company.locator("a.slot.free").first
-    slot.click()
-    assert company.input_value("#id_start") == slot.get_attribute("data-start") and company.url == page_url
+    company.wait_for_selector(".time-grid .ec-body")
+    first_free = company.evaluate(FIRST_FREE)
+    page_url = company.url
+    company.locator("#time-grid").focus()
+    company.keyboard.press("ArrowDown")
+    company.wait_for_function("() => document.getElementById('id_start').value !== ''")
+    assert company.input_value("#id_start") == first_free[:16] and company.url == page_url
     photo = company.locator(".gallery img").first
     assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
 

@@ -12,6 +12,12 @@ from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# The free blocks of the grid the instrument page was given (json_script "time-grid-config"), Tokyo RFC 3339.
+FREE_BLOCKS = (
+    "() => JSON.parse(document.getElementById('time-grid-config').textContent)"
+    ".grid.blocks.filter(b => b.kind === 'free')"
+)
+
 # What each language's pages say (the demo's names: name / name_en) and what its user types.
 SAYS = {
     "ja": {
@@ -65,8 +71,8 @@ def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(
     shoot(company, "instrument")
 
     # A request outside opening hours: the rule's message beside the form, the input kept.
-    first_free = company.locator("a.slot.free").first
-    day = first_free.get_attribute("data-start")[:10]
+    free = company.evaluate(FREE_BLOCKS)  # the grid's free time, as the page gave it to its script
+    day = free[0]["start"][:10]
     company.fill("#id_start", f"{day}T20:00")
     company.fill("#id_end", f"{day}T21:00")
     company.select_option("#id_mode", "assisted")
@@ -77,15 +83,11 @@ def test_a_company_books_staff_approve_and_the_company_gets_the_calendar_entry(
     assert company.input_value("#id_purpose") == says["night"]
     shoot(company, "refused-outside-hours")
 
-    # Pick a free slot of at least an hour from the week view (the first free time may be a short end of the day,
-    # depending on the hour the test runs at), see the quote, send.
-    long_enough = [
-        slot
-        for slot in company.locator("a.slot.free").all()
-        if _minutes(slot.get_attribute("data-end")) - _minutes(slot.get_attribute("data-start")) >= 60
-    ]
-    long_enough[0].click()
-    start = company.input_value("#id_start")
+    # Type a free hour of the grid (the first free time may be a short end of the day, depending on the hour the
+    # test runs at), see the quote, send. (Choosing it on the grid itself: tests/browser/test_time_grid.py.)
+    long_enough = [b for b in free if _minutes(b["end"][:16]) - _minutes(b["start"][:16]) >= 60]
+    start = long_enough[0]["start"][:16]
+    company.fill("#id_start", start)
     company.fill("#id_end", start[:11] + f"{int(start[11:13]) + 1:02d}" + start[13:])
     company.select_option("#id_mode", "assisted")
     company.fill("#id_purpose", says["purpose"])

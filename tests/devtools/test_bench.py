@@ -39,6 +39,9 @@ KEYS = {
     "timeline_noop_ratio",
     "timeline_instruments",
     "page_queries",
+    "grid_p50_ms",
+    "grid_p95_ms",
+    "grid_noop_ratio",
 }
 
 
@@ -78,6 +81,9 @@ def test_bench_measures_every_figure_on_a_tiny_data_set():
     assert figures["create_refused_409"] > 0  # … and the contending ones were refused, not double-booked
     assert figures["availability_requests"] == 30
     assert figures["report_totals_match"] is True  # the floor answers the same question as the report
+    assert figures["grid_requests"] == 30
+    assert figures["grid_queries_quietest"] == figures["grid_queries_busiest"]  # constant in the week's bookings
+    assert figures["grid_bookings_busiest"] > figures["grid_bookings_quietest"]
     instruments, bookings = figures["list_queries"]["instruments"], figures["list_queries"]["bookings"]
     assert instruments[0] == instruments[1] and bookings[0] == bookings[1]
     assert all(few == many for few, many in figures["page_queries"].values()), figures["page_queries"]

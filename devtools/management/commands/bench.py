@@ -21,7 +21,7 @@ MS = 1000.0
 
 class Command(BaseCommand):
     help = (
-        "Measure availability latency, booking throughput, the fiscal-year report and list query counts through "
+        "Measure availability and time-grid latency, booking throughput, the fiscal-year report and list query counts through "
         "a gunicorn server started on loopback, each against its floor (no-op endpoint, hand-written SQL). "
         "Run bench_seed first. 計測結果は表で、--json で JSON で出力します。"
     )
@@ -96,6 +96,7 @@ class Command(BaseCommand):
                     warmup=10 + 5 * options["workers"],
                 )
             )
+            figures.update(self.grid(base, cast, options["requests"], rng, figures, workers=options["workers"]))
             figures.update(self.creation(base, cast, options))
             self.say(options, "home pages …")
             homes = home.home_users(consortium_id=cast.largest_consortium_id)
@@ -132,6 +133,27 @@ class Command(BaseCommand):
             "sql_floor_p50_ms": round(sql_p50, 3),
             "noop_p50_ms": round(noop_p50, 2),
             "availability_floor_ratio": round(api_p50 / (noop_p50 + sql_p50), 2),
+        }
+
+    def grid(self, base: str, cast, count: int, rng: random.Random, figures: dict, *, workers: int) -> dict:
+        """The instrument page's time grid for a week (GET …/grid/), against the no-op endpoint of the same run."""
+        token = cast.tokens[0]
+        warmup = 10 + 5 * workers
+        calls = measure.grid_calls(cast.instrument_ids, token, count + warmup, rng)
+        latencies, statuses = load.sequential(base, calls, warmup=warmup)
+        if set(statuses) != {200}:
+            raise CommandError(f"grid requests answered {dict(statuses)}; see the server log")
+        p50 = statistics.median(latencies) * MS
+        quiet_bookings, quiet_queries, busy_bookings, busy_queries = measure.grid_queries(cast.instrument_ids, token)
+        return {
+            "grid_requests": len(latencies),
+            "grid_p50_ms": round(p50, 2),
+            "grid_p95_ms": round(load.percentile(latencies, 95) * MS, 2),
+            "grid_noop_ratio": round(p50 / figures["noop_p50_ms"], 2),
+            "grid_queries_quietest": quiet_queries,
+            "grid_queries_busiest": busy_queries,
+            "grid_bookings_quietest": quiet_bookings,
+            "grid_bookings_busiest": busy_bookings,
         }
 
     def creation(self, base: str, cast, options) -> dict:
@@ -191,6 +213,13 @@ ROWS = [
     ("  instruments in its rows", "timeline_instruments"),
     ("  p50 ms / p95 ms", ("timeline_p50_ms", "timeline_p95_ms")),
     ("  ratio p50 ÷ no-op p50", "timeline_noop_ratio"),
+    ("Instrument time grid, one instrument × one week (HTTP)", None),
+    ("  requests", "grid_requests"),
+    ("  p50 ms", "grid_p50_ms"),
+    ("  p95 ms", "grid_p95_ms"),
+    ("  ratio p50 ÷ no-op p50", "grid_noop_ratio"),
+    ("  SQL queries, quietest / busiest week", ("grid_queries_quietest", "grid_queries_busiest")),
+    ("  its bookings, quietest / busiest week", ("grid_bookings_quietest", "grid_bookings_busiest")),
     ("Booking creation, concurrent clients (HTTP)", None),
     ("  clients", "clients"),
     ("  requests/s", "create_rps"),
