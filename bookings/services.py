@@ -14,7 +14,9 @@ complete, no-show, consumables) and the locking and slot checks they share; spli
 be read across files.
 """
 
-from datetime import datetime, timedelta
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -34,7 +36,7 @@ from equipment.models import Instrument
 
 from . import notices, pricing, request_rules, rules, selectors
 from .errors import BookingConflict
-from .models import Booking, BookingEvent, CalendarFeed, new_feed_token
+from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking, BookingEvent, CalendarFeed, new_feed_token
 
 Status = Booking.Status
 
@@ -241,10 +243,23 @@ def _ensure_staff(may, actor, booking: Booking) -> None:
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
+    reason = _within_limit((reason or "").strip(), field)
     if not reason:
         raise DomainError("reason_required", _("Give a reason."), field=field)
     return reason
+
+
+def _within_limit(text: str, field: str) -> str:
+    """A booking's free text up to its one limit (`models.TEXT_MAX`), refused beyond it with the limit named: never
+    cut short silently."""
+    if len(text or "") > TEXT_MAX:
+        raise DomainError(
+            "too_long",
+            _("At most %(max)d characters.") % {"max": TEXT_MAX},
+            field=field,
+            max_length=TEXT_MAX,
+        )
+    return text
 
 
 def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
@@ -283,6 +298,8 @@ def preview_request(
     with its quote (the request form shows it before the user sends; `request_booking` saves it)."""
     now = now or timezone.now()
     require_aware(start=start, end=end)
+    _within_limit(purpose, "purpose")
+    _within_limit(sample, "sample")
     instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
     on = start.astimezone(TOKYO).date()
@@ -317,6 +334,67 @@ def preview_request(
     return booking
 
 
+def request_digest(
+    *,
+    instrument_id: int,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+) -> str:
+    """What a request asked for, as a digest: the same key sent again with the same digest is the same request."""
+    asked = [
+        instrument_id,
+        start.astimezone(UTC).isoformat(),
+        end.astimezone(UTC).isoformat(),
+        mode,
+        purpose,
+        sample,
+        bool(confidential),
+        company_id,
+    ]
+    return hashlib.sha256(json.dumps(asked, ensure_ascii=False).encode()).hexdigest()
+
+
+def check_request_key(key: str) -> str:
+    """An idempotency key: 1 to REQUEST_KEY_MAX printable ASCII characters (a UUID, a form's token); "" for none."""
+    key = key or ""
+    if len(key) > REQUEST_KEY_MAX or not all(" " < char < "\x7f" for char in key):
+        raise DomainError(
+            "invalid_idempotency_key",
+            _("The idempotency key must be 1 to %(max)d printable ASCII characters without spaces.")
+            % {"max": REQUEST_KEY_MAX},
+            field="idempotency_key",
+        )
+    return key
+
+
+def _already_requested(actor, key: str, digest: str) -> Booking | None:
+    """The booking the actor already requested with this key, marked `replayed`; a refusal if they used the key for
+    another request. None when the key is new (or there is none)."""
+    if not key:
+        return None
+    booking = selectors.booking_rows().filter(requester=actor, request_key=key).first()
+    if booking is None:
+        return None
+    if booking.request_digest != digest:
+        raise DomainError(
+            "idempotency_key_reused",
+            _(
+                "This idempotency key was already used for another request (booking #%(id)s); "
+                "send a new key for a new request."
+            )
+            % {"id": booking.pk},
+            status=422,
+            booking=booking.pk,
+        )
+    booking.replayed = True
+    return booking
+
+
 @_verb
 def request_booking(
     *,
@@ -329,14 +407,20 @@ def request_booking(
     sample: str = "",
     confidential: bool = False,
     company_id: int | None = None,
+    idempotency_key: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
+    """A company user, a member-institution researcher or the institution's own staff asks for a slot.
+
+    With an `idempotency_key` (the API's header, the request form's one-time token) the request is made once: the
+    same key with the same request answers the booking it made (`booking.replayed` is then True), even when the
+    two arrive at once; the same key with another request is refused (422). The unique constraint on (requester,
+    key) is the guarantee; the look-up before, and again after the database refused an overlap, gives the answer."""
     now = now or timezone.now()
-    expire_overdue(instrument_id=instrument.id, now=now)
-    booking = preview_request(
-        actor=actor,
-        instrument=instrument,
+    require_aware(start=start, end=end)
+    key = check_request_key(idempotency_key)
+    digest = request_digest(
+        instrument_id=instrument.pk,
         start=start,
         end=end,
         mode=mode,
@@ -344,9 +428,38 @@ def request_booking(
         sample=sample,
         confidential=confidential,
         company_id=company_id,
-        now=now,
     )
-    _save_holding(booking)
+    if earlier := _already_requested(actor, key, digest):
+        return earlier
+    expire_overdue(instrument_id=instrument.id, now=now)
+    try:
+        booking = preview_request(
+            actor=actor,
+            instrument=instrument,
+            start=start,
+            end=end,
+            mode=mode,
+            purpose=purpose,
+            sample=sample,
+            confidential=confidential,
+            company_id=company_id,
+            now=now,
+        )
+        booking.request_key, booking.request_digest = key, digest
+        _save_holding(booking)
+    except DomainError:
+        # The twin of this request (same key) may have committed between the look-up and the insert: then the
+        # overlap (or the quota it used) is the user's own request, which is the answer, not "slot taken".
+        if earlier := _already_requested(actor, key, digest):
+            return earlier
+        raise
+    except IntegrityError as exc:
+        if "booking_request_key_once" not in str(exc) and "request_key" not in str(exc):
+            raise
+        if earlier := _already_requested(actor, key, digest):
+            return earlier
+        raise
+    booking.replayed = False
     _record(booking, actor=actor, action="request", from_status="")
     return booking
 
