@@ -18,7 +18,6 @@ from django.utils.translation import pgettext_lazy
 from consortia.models import Company
 from equipment.models import Instrument, UsageMode, UserCategory
 
-
 # The longest text a booking's free-text fields take (purpose, sample, the reasons of its verbs): the service refuses
 # beyond it, and the request form, the action forms and the API serializers read it from here (STYLE 16).
 TEXT_MAX = 4000
