@@ -24,12 +24,13 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.i18n import long_datetime
+from backend.i18n import long_date, long_datetime
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
 from backend.tokyo import TOKYO
-from consortia.selectors import acting_company
+from consortia.selectors import access_for, acting_company, consortia_of
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
@@ -69,7 +70,9 @@ def _recorded(booking: Booking) -> bool:
 
 
 def _record(booking: Booking, *, actor, action: str, from_status: str, reason: str = "", **data) -> None:
-    """Log the transition and queue the e-mails it owes (they leave only if the transaction commits)."""
+    """Log the transition and queue the e-mails it owes (they leave only if the transaction commits). Every verb's
+    reason passes here, so its limit is refused here (the verb's transaction is then undone)."""
+    _within_limit(reason, "reason")
     event = BookingEvent.objects.create(
         booking=booking,
         actor=user_or_none(actor),
@@ -280,6 +283,28 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
     )
 
 
+def _cannot_book(actor, instrument: Instrument, on) -> PermissionDenied:
+    """Why the actor may not book: a researcher is told their institution is not a member of the instrument's
+    consortia (named) on that day, and how else to book; anyone else who may book."""
+    if getattr(actor, "is_authenticated", False) and access_for(actor).researcher_of:
+        names = pgettext("list separator", ", ").join(
+            c.localized_name for c in consortia_of(instrument.institution_id, on)
+        )
+        return PermissionDenied(
+            "institution_not_member",
+            _(
+                "Your institution is not a member of this instrument's consortium (%(consortia)s) on %(date)s: only "
+                "researchers of member institutions may book it. Book through a company account, or ask the "
+                "consortium's secretariat about membership."
+            )
+            % {"consortia": names or "—", "date": long_date(on)},
+        )
+    return PermissionDenied(
+        "cannot_book",
+        _("Only company users, researchers of member institutions and the institution's staff may book."),
+    )
+
+
 # --- Verbs -----------------------------------------------------------------------------------------
 def preview_request(
     *,
@@ -304,10 +329,7 @@ def preview_request(
     company = acting_company(actor, company_id)
     on = start.astimezone(TOKYO).date()
     if not equipment_selectors.may_book(actor, instrument, on=on):
-        raise PermissionDenied(
-            "cannot_book",
-            _("Only company users, researchers of member institutions and the institution's staff may book."),
-        )
+        raise _cannot_book(actor, instrument, on)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=on
     )
@@ -616,8 +638,8 @@ def complete(
         )
     if actual_start > now:
         raise DomainError("use_in_future", _("The actual start lies in the future."), field="actual_start")
-    if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", _("The booking has not started yet: its use cannot be recorded."))
+    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
+        raise _not_started(booking)
     return _transition(
         booking,
         to=Status.COMPLETED,
@@ -630,13 +652,22 @@ def complete(
     )
 
 
+def _not_started(booking: Booking) -> DomainError:
+    return DomainError(
+        "not_started",
+        _("The booking has not started yet: its use or a no-show can be recorded from %(start)s.")
+        % {"start": long_datetime(booking.start)},
+        recordable_from=booking.start.astimezone(TOKYO).isoformat(),
+    )
+
+
 @_verb
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     lock_current(booking)
     _ensure_staff(selectors.may_record_use, actor, booking)
     now = now or timezone.now()
-    if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", _("The booking has not started yet: a no-show cannot be recorded."))
+    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
+        raise _not_started(booking)
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )

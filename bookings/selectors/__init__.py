@@ -32,7 +32,14 @@ from .pages import (
     warnings_for,
     week_of,
 )
-from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
+from .permissions import (
+    may_answer_proposal,
+    may_cancel,
+    may_decide,
+    may_record_use,
+    permitted_actions,
+    use_recordable,
+)
 
 __all__ = [
     "POLICY_FIELDS",
@@ -66,6 +73,7 @@ __all__ = [
     "may_answer_proposal",
     "may_cancel",
     "permitted_actions",
+    "use_recordable",
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",
