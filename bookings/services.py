@@ -630,6 +630,8 @@ def complete(
     _ensure_staff(selectors.may_record_use, actor, booking)
     require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
+    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
+        raise _not_started(booking)
     if actual_end <= actual_start:
         raise DomainError(
             "end_before_start",
@@ -638,8 +640,6 @@ def complete(
         )
     if actual_start > now:
         raise DomainError("use_in_future", _("The actual start lies in the future."), field="actual_start")
-    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
-        raise _not_started(booking)
     return _transition(
         booking,
         to=Status.COMPLETED,
