@@ -356,7 +356,7 @@ def preview_request(
     return booking
 
 
-def request_digest(
+def _request_digest(
     *,
     instrument_id: int,
     start: datetime,
@@ -381,7 +381,7 @@ def request_digest(
     return hashlib.sha256(json.dumps(asked, ensure_ascii=False).encode()).hexdigest()
 
 
-def check_request_key(key: str) -> str:
+def _check_request_key(key: str) -> str:
     """An idempotency key: 1 to REQUEST_KEY_MAX printable ASCII characters (a UUID, a form's token); "" for none."""
     key = key or ""
     if len(key) > REQUEST_KEY_MAX or not all(" " < char < "\x7f" for char in key):
@@ -440,8 +440,8 @@ def request_booking(
     key) is the guarantee; the look-up before, and again after the database refused an overlap, gives the answer."""
     now = now or timezone.now()
     require_aware(start=start, end=end)
-    key = check_request_key(idempotency_key)
-    digest = request_digest(
+    key = _check_request_key(idempotency_key)
+    digest = _request_digest(
         instrument_id=instrument.pk,
         start=start,
         end=end,
