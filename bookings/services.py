@@ -394,12 +394,23 @@ def _check_request_key(key: str) -> str:
     return key
 
 
-def _already_requested(actor, key: str, digest: str) -> Booking | None:
+def _already_requested(actor, key: str, digest: str, *, refused: bool = False) -> Booking | None:
     """The booking the actor already requested with this key, marked `replayed`; a refusal if they used the key for
-    another request. None when the key is new (or there is none)."""
+    another request. None when the key is new (or there is none).
+
+    `refused`: the request was just refused (the slot taken, the quota used up); if one of the actor's own holding
+    bookings is this very request, sent before under another key (the form came back with a new token: Back
+    reloaded the page), that booking is the answer, not the refusal."""
     if not key:
         return None
     booking = selectors.booking_rows().filter(requester=actor, request_key=key).first()
+    if booking is None and refused:
+        booking = (
+            selectors.booking_rows()
+            .filter(requester=actor, request_digest=digest, status__in=Booking.HOLDING)
+            .order_by("-pk")
+            .first()
+        )
     if booking is None:
         return None
     if booking.request_digest != digest:
@@ -470,15 +481,16 @@ def request_booking(
         booking.request_key, booking.request_digest = key, digest
         _save_holding(booking)
     except DomainError:
-        # The twin of this request (same key) may have committed between the look-up and the insert: then the
-        # overlap (or the quota it used) is the user's own request, which is the answer, not "slot taken".
-        if earlier := _already_requested(actor, key, digest):
+        # The twin of this request (same key) may have committed between the look-up and the insert, or the same
+        # request was sent before under another key: then the overlap (or the quota it used) is the user's own
+        # request, which is the answer, not "slot taken".
+        if earlier := _already_requested(actor, key, digest, refused=True):
             return earlier
         raise
     except IntegrityError as exc:
         if "booking_request_key_once" not in str(exc) and "request_key" not in str(exc):
             raise
-        if earlier := _already_requested(actor, key, digest):
+        if earlier := _already_requested(actor, key, digest, refused=True):
             return earlier
         raise
     booking.replayed = False

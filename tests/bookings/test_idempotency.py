@@ -64,6 +64,17 @@ def test_keys_belong_to_their_requester_and_no_key_is_no_promise(world, day):
 
 
 @pytest.mark.django_db
+def test_the_same_request_under_a_new_key_is_answered_with_the_booking_it_made_not_slot_taken(world, day):
+    """A form whose page came back with a new token (Back reloaded it) sends the same request under another key."""
+    first = ask(world, day, "form-token-1")
+    again = ask(world, day, "form-token-2")
+    assert again.replayed and again.pk == first.pk and Booking.objects.count() == 1
+    services.cancel(actor=world.user_a, booking=first, reason="plans changed")
+    anew = ask(world, day, "form-token-3")  # the slot is free again: a new request, a new booking
+    assert not anew.replayed and Booking.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_a_replayed_request_is_answered_whatever_became_of_its_booking(world, day):
     first = ask(world, day, "order-1")
     services.cancel(actor=world.user_a, booking=first, reason="plans changed")
@@ -118,7 +129,7 @@ def test_without_the_key_guard_a_twin_request_is_told_its_own_slot_is_taken(worl
     """Proves the race: with the look-up of the key switched off, the second of two identical requests is refused
     as overlapping the first, the user's own request."""
     slow_check(monkeypatch)
-    monkeypatch.setattr(services, "_already_requested", lambda actor, key, digest: None)
+    monkeypatch.setattr(services, "_already_requested", lambda actor, key, digest, refused=False: None)
     assert twins_at_once(world, day) == ["409:slot_taken", "made"]
     assert Booking.objects.count() == 1
 
