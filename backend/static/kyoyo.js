@@ -3,7 +3,7 @@
    data-autosubmit  on a <select>: its form is sent when the choice changes;
    data-confirm     on a <form>: the text is asked before the form is sent;
    data-copy="id"   on a <button>: the value of the field #id is copied, and data-copied replaces the label;
-   data-counter-for="id" on an element (includes/field.html, for a text area with a limit): it shows the characters
+   data-counts="id" on an element (includes/field.html, for a text area with a limit): it shows the characters
                     left (data-left) or how far over the limit the text is (data-over); the text area then takes
                     more than its limit, so a paste is never cut short silently, and a form over a limit is not sent.
    Every POST form: its buttons are disabled while it is sending (a second click sends nothing), and enabled again
@@ -88,7 +88,7 @@
 
   // --- Counters of long text ---------------------------------------------------------------------------------------
   function counted(counter) {
-    return document.getElementById(counter.dataset.counterFor);
+    return document.getElementById(counter.dataset.counts);
   }
 
   function count(counter) {
@@ -104,7 +104,7 @@
     return !over;
   }
 
-  document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+  document.querySelectorAll("[data-counts]").forEach(function (counter) {
     var area = counted(counter);
     if (!area) return;
     area.removeAttribute("maxlength");
@@ -114,7 +114,7 @@
 
   document.addEventListener("input", function (event) {
     if (!event.target.id) return;
-    var counter = document.querySelector('[data-counter-for="' + event.target.id + '"]');
+    var counter = document.querySelector('[data-counts="' + event.target.id + '"]');
     if (counter) count(counter);
   });
 
@@ -141,7 +141,7 @@
     var form = event.target;
     if (event.defaultPrevented) return;
     if (isLanguageForm(form)) saveForms();
-    var over = Array.prototype.filter.call(form.querySelectorAll("[data-counter-for]"), function (c) {
+    var over = Array.prototype.filter.call(form.querySelectorAll("[data-counts]"), function (c) {
       return !count(c);
     });
     if (over.length) {
