@@ -16,7 +16,7 @@ be read across files.
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -283,9 +283,11 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
     )
 
 
-def _cannot_book(actor, instrument: Instrument, on) -> PermissionDenied:
-    """Why the actor may not book: a researcher is told their institution is not a member of the instrument's
-    consortia (named) on that day, and how else to book; anyone else who may book."""
+def cannot_book_refusal(actor, instrument: Instrument, on: date | None = None) -> PermissionDenied:
+    """Why the actor may not book (`equipment.selectors.may_book` said no): a researcher is told their institution is
+    not a member of the instrument's consortia (named) on that day, and how else to book; anyone else who may book.
+    `request_booking` raises it; the instrument's page shows its message instead of the form."""
+    on = on or timezone.localdate()
     if getattr(actor, "is_authenticated", False) and access_for(actor).researcher_of:
         names = pgettext("list separator", ", ").join(
             c.localized_name for c in consortia_of(instrument.institution_id, on)
@@ -329,7 +331,7 @@ def preview_request(
     company = acting_company(actor, company_id)
     on = start.astimezone(TOKYO).date()
     if not equipment_selectors.may_book(actor, instrument, on=on):
-        raise _cannot_book(actor, instrument, on)
+        raise cannot_book_refusal(actor, instrument, on)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=on
     )

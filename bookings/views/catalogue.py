@@ -192,6 +192,9 @@ def instrument_page(request, pk: int):
             "preview": preview,
             "preview_quote": quotes.readable(preview.quote) if preview else None,
             "can_request": can_request,
+            "cannot_request": None
+            if can_request or not user.is_authenticated
+            else services.cannot_book_refusal(user, instrument).message,
             "consortia": instrument.institution.consortia.all(),
         },
         status=400 if request.method == "POST" and form.errors else 200,

@@ -11,6 +11,7 @@ from backend.tokyo import TOKYO
 from bookings import selectors, services
 from bookings.models import Booking
 from tests.bookings.conftest import at
+from tests.factories import UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,16 @@ def test_the_no_show_service_refuses_before_the_start(world, approved):
     with pytest.raises(DomainError) as refused:
         services.mark_no_show(actor=world.staff_a, booking=approved)
     assert refused.value.code == "not_started"
+
+
+def test_a_researcher_whose_institution_is_not_a_member_is_told_so_on_the_instrument_page(world, sem, client):
+    outsider = UserFactory()
+    give_role(outsider, "researcher", institution=world.inst_c)  # TAMA only; the SEM's institution is in hokkaido
+    client.force_login(outsider)
+    page = client.get(f"/instruments/{sem.pk}/").content.decode()
+    told = page.split('id="cannot-request">')[1].split("</p>")[0]
+    assert "会員ではありません" in told and "北海道協議会" in told
+    assert 'name="request_key"' not in page  # no form that could only be refused
+    client.force_login(UserFactory())  # someone with no role: who may book
+    told = client.get(f"/instruments/{sem.pk}/").content.decode().split('id="cannot-request">')[1]
+    assert "企業" in told.split("</p>")[0]
