@@ -36,6 +36,9 @@ class Booking(models.Model):
         NO_SHOW = "no_show", pgettext_lazy("booking status", "No-show")
 
     HOLDING = (Status.PENDING, Status.APPROVED)
+    # Not stored: True on the booking `services.request_booking` answers a request it had already made (same
+    # idempotency key, or the same request again), so the API says 200 rather than 201 and the page names it.
+    replayed = False
 
     uid = models.UUIDField(_("UID"), default=uuid.uuid4, unique=True, editable=False)
     instrument = models.ForeignKey(
