@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "backend.language.UserLanguageMiddleware",  # a logged-in user's own language setting wins over the cookie
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backend.kept_input.KeepInputAtLoginMiddleware",  # a form sent after the session expired: kept across the login
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
 ]
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "backend.context.navigation",
                 "home.context.waiting",  # the header's badges
+                "backend.kept_input.context",
             ],
         },
     },
@@ -345,6 +347,7 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "/accounts/login/"
+CSRF_FAILURE_VIEW = "backend.kept_input.csrf_failure"  # a stale form's input is kept, not lost to a bare 403
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,11 +27,12 @@ from equipment.models import UsageMode
 
 from . import quotes, selectors, services
 from .errors import BookingConflict, BookingRuleError
-from .models import Booking
+from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking
 from .selectors import grid
 from .serializers import BookingRequestSerializer, BookingSerializer, grid_answer
 
 MAX_AVAILABILITY_WINDOW = timedelta(days=62)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class IntervalSerializer(serializers.Serializer):
@@ -56,7 +63,7 @@ class AvailabilityQuery(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class ProposalSerializer(ReasonSerializer):
@@ -282,13 +289,38 @@ class BookingViewSet(
         done change into an error)."""
         return Response(BookingSerializer(booking, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=BookingRequestSerializer, responses={201: BookingSerializer})
+    @extend_schema(
+        request=BookingRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Makes the request safe to retry: a key of your choice (e.g. a UUID), at most "
+                    f"{REQUEST_KEY_MAX} printable ASCII characters. The same key with the same body answers the "
+                    "booking the first call made (200 instead of 201), never a second booking or a conflict with "
+                    "your own request; the same key with another body is refused (422, code idempotency_key_reused)."
+                ),
+            )
+        ],
+        responses={
+            201: BookingSerializer,
+            200: OpenApiResponse(BookingSerializer, description="The booking an earlier call with this key made."),
+            422: OpenApiResponse(description="The idempotency key was used for another request."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         form = BookingRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        booking = services.request_booking(actor=request.user, company_id=data.pop("company"), **data)
-        return self._render(booking, status.HTTP_201_CREATED)
+        booking = services.request_booking(
+            actor=request.user,
+            company_id=data.pop("company"),
+            idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, "").strip(),
+            **data,
+        )
+        return self._render(booking, status.HTTP_200_OK if booking.replayed else status.HTTP_201_CREATED)
 
     def _act(self, request, verb, form_class=None):
         booking = self.get_object()

@@ -1,6 +1,7 @@
 """Forms of the booking pages: they parse input like the API serializers do; the rules stay in the services."""
 
 import re
+import secrets
 
 from django import forms
 from django.utils.translation import gettext
@@ -9,16 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from backend.web import TokyoDateTimeField
 from equipment.models import UsageMode
 
+from .models import REQUEST_KEY_MAX, TEXT_MAX
+
 
 class RequestForm(forms.Form):
     start = TokyoDateTimeField(label=_("Start"))
     end = TokyoDateTimeField(label=_("End"))
     mode = forms.ChoiceField(label=_("Usage mode"))
     purpose = forms.CharField(
-        label=_("Purpose"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Purpose"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     sample = forms.CharField(
-        label=_("Sample"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Sample"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     confidential = forms.BooleanField(
         label=_("Results not to be published"),
@@ -26,9 +29,13 @@ class RequestForm(forms.Form):
         help_text=_("Purpose and sample are shown only to you and the instrument's staff."),
     )
     company = forms.TypedChoiceField(label=_("Company requesting"), coerce=int, required=False)
+    # A one-time token, issued when the form is shown: the request's idempotency key, so that a double click, Back
+    # and send again, or a retried send make one booking (bookings.services.request_booking).
+    request_key = forms.CharField(max_length=REQUEST_KEY_MAX, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, instrument, companies=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["request_key"].initial = new_request_key()
         self.fields["mode"].choices = [(m, UsageMode(m).label) for m in instrument.modes]
         if len(companies) > 1:
             self.fields["company"].choices = [(c.id, c.name) for c in companies]  # a company's name is data
@@ -48,10 +55,19 @@ class RequestForm(forms.Form):
             "company_id": data.get("company"),
         }
 
+    def renew_request_key(self) -> None:
+        """A new token for the form shown again after its token was spent on another request."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("request_key")] = new_request_key()
+
+
+def new_request_key() -> str:
+    return secrets.token_urlsafe(24)
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -18,6 +18,12 @@ from django.utils.translation import pgettext_lazy
 from consortia.models import Company
 from equipment.models import Instrument, UsageMode, UserCategory
 
+# The longest text a booking's free-text fields take (purpose, sample, the reasons of its verbs): the service refuses
+# beyond it, and the request form, the action forms and the API serializers read it from here (STYLE 16).
+TEXT_MAX = 4000
+# An idempotency key (the API's `Idempotency-Key` header, the request form's one-time token): printable ASCII.
+REQUEST_KEY_MAX = 100
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):
@@ -30,6 +36,9 @@ class Booking(models.Model):
         NO_SHOW = "no_show", pgettext_lazy("booking status", "No-show")
 
     HOLDING = (Status.PENDING, Status.APPROVED)
+    # Not stored: True on the booking `services.request_booking` answers a request it had already made (same
+    # idempotency key, or the same request again), so the API says 200 rather than 201 and the page names it.
+    replayed = False
 
     uid = models.UUIDField(_("UID"), default=uuid.uuid4, unique=True, editable=False)
     instrument = models.ForeignKey(
@@ -74,6 +83,10 @@ class Booking(models.Model):
     actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
     actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: grows on every change")
+    # The requester's idempotency key and a digest of what they asked with it: the same key again answers this
+    # booking (the same digest) or a refusal (another digest), never a second booking. Unique per requester.
+    request_key = models.CharField(max_length=REQUEST_KEY_MAX, blank=True, default="", editable=False)
+    request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +111,11 @@ class Booking(models.Model):
                 | Q(actual_end__isnull=True)
                 | Q(actual_start__lt=F("actual_end")),
                 name="booking_actual_start_before_end",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "request_key"],
+                condition=~Q(request_key=""),
+                name="booking_request_key_once",
             ),
         ]
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import jpholiday
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from backend.errors import DomainError
 from backend.i18n import long_date, long_datetime
@@ -34,23 +35,27 @@ from .rules import (
 
 MESSAGES = {
     "end_before_start": _("The end must be after the start."),
-    "maintenance": _("The instrument is under maintenance and cannot be booked."),
-    "retired": _("The instrument has been retired and cannot be booked."),
-    "mode_not_offered": _("The instrument does not offer the usage mode “%(mode)s”."),
-    "too_short": _("Shorter than the minimum booking of %(n)d minutes."),
-    "too_long": _("Longer than the maximum booking of %(n)d minutes."),
-    "off_grid": _("Start and end must be on the %(n)d-minute slot grid."),
-    "lead_time": _("Bookings close %(n)d hours before the start."),
-    "beyond_horizon": _("Bookings open only %(n)d days ahead."),
-    "public_holiday": _("The instrument is closed on public holidays (%(date)s)."),
-    "outside_opening_hours": _("Outside the instrument's opening hours."),
-    "downtime": _("Overlaps a downtime of the instrument (%(start)s–%(end)s)."),
-    "qualification_required": _("Self-operation needs a qualification."),
+    "maintenance": _("The instrument is under maintenance and cannot be booked; choose another in the catalogue."),
+    "retired": _("The instrument has been retired and cannot be booked; choose another in the catalogue."),
+    "mode_not_offered": _("The instrument does not offer the usage mode “%(mode)s”; choose one of: %(offered)s."),
+    "too_short": _("Shorter than the minimum booking of %(n)d minutes: end at %(end)s or later."),
+    "too_long": _("Longer than the maximum booking of %(n)d minutes: end at %(end)s at the latest."),
+    "off_grid": _("Start and end must be on the %(n)d-minute slot grid, e.g. %(time)s."),
+    "lead_time": _("Bookings close %(n)d hours before the start: choose a start from %(earliest)s."),
+    "beyond_horizon": _("Bookings open only %(n)d days ahead: choose a start before %(latest)s."),
+    "public_holiday": _("The instrument is closed on public holidays (%(date)s); choose another day."),
+    "outside_opening_hours": _("Outside the instrument's opening hours: on %(date)s it is open %(hours)s."),
+    "closed_that_day": _("Outside the instrument's opening hours: it is closed on %(date)s; choose another day."),
+    "downtime": _("Overlaps a downtime of the instrument (%(start)s–%(end)s); choose a time outside it."),
+    "qualification_required": _(
+        "Self-operation needs a qualification: ask the instrument's staff for one, or choose another usage mode."
+    ),
     "qualification_required_try_assisted": _(
         "Self-operation needs a qualification; you can request staff-assisted use instead."
     ),
     "quota_exceeded": _(
-        "This exceeds the monthly quota of %(quota)g hours (%(used)g hours used, %(requested)g hours requested)."
+        "This exceeds the monthly quota of %(quota)g hours (%(used)g hours used, %(requested)g hours requested): "
+        "request at most %(left)g hours this month."
     ),
 }
 
@@ -63,6 +68,20 @@ def refusal(code: str, message: str = "", *, field: str | None = None, params: d
 def _local_text(moment: datetime) -> str:
     """A moment in a refusal's text: Tokyo time, as the reader's language writes it."""
     return long_datetime(moment)
+
+
+def _list(items: Iterable[str]) -> str:
+    """Items of a refusal's text joined as the reader's language lists them (「、」 in Japanese)."""
+    return pgettext("list separator", ", ").join(items)
+
+
+def _grid_after(moment: datetime, slot_minutes: int) -> datetime:
+    """The first moment on the slot grid at or after `moment` (whole minutes since Tokyo midnight)."""
+    local = moment.astimezone(TOKYO).replace(second=0, microsecond=0)
+    if local < moment:
+        local += timedelta(minutes=1)
+    late = (local.hour * 60 + local.minute) % slot_minutes
+    return local + timedelta(minutes=(slot_minutes - late) % slot_minutes)
 
 
 @dataclass(frozen=True)
@@ -118,38 +137,59 @@ def refuse_mode_not_offered(request: BookingRequest) -> BookingRuleError | None:
     if request.mode in request.policy.modes:
         return None
     name = UsageMode(request.mode).label if request.mode in UsageMode.values else request.mode
-    return refusal("mode_not_offered", field="mode", params={"mode": name})
+    offered = _list(str(UsageMode(m).label) for m in request.policy.modes if m in UsageMode.values)
+    return refusal("mode_not_offered", field="mode", params={"mode": name, "offered": offered})
 
 
 def refuse_too_short(request: BookingRequest) -> BookingRuleError | None:
     shortest = request.policy.min_minutes
-    return refusal("too_short", field="end", params={"n": shortest}) if request.minutes < shortest else None
+    if request.minutes >= shortest:
+        return None
+    end = request.start + timedelta(minutes=shortest)
+    return refusal("too_short", field="end", params={"n": shortest, "end": _local_text(end)})
 
 
 def refuse_too_long(request: BookingRequest) -> BookingRuleError | None:
     longest = request.policy.max_minutes
-    return refusal("too_long", field="end", params={"n": longest}) if request.minutes > longest else None
+    if request.minutes <= longest:
+        return None
+    end = request.start + timedelta(minutes=longest)
+    return refusal("too_long", field="end", params={"n": longest, "end": _local_text(end)})
 
 
 def refuse_off_grid(request: BookingRequest) -> BookingRuleError | None:
     slot = request.policy.slot_minutes
     for field in ("start", "end"):
-        if not is_on_slot_grid(getattr(request, field), slot):
-            return refusal("off_grid", field=field, params={"n": slot})
+        moment = getattr(request, field)
+        if not is_on_slot_grid(moment, slot):
+            return refusal("off_grid", field=field, params={"n": slot, "time": _local_text(_grid_after(moment, slot))})
     return None
 
 
 def refuse_inside_lead_time(request: BookingRequest) -> BookingRuleError | None:
     hours = request.policy.lead_time_hours
-    if request.start < request.now + timedelta(hours=hours):
-        return refusal("lead_time", field="start", params={"n": hours})
+    earliest = request.now + timedelta(hours=hours)
+    if request.start < earliest:
+        slot = request.policy.slot_minutes
+        return refusal(
+            "lead_time",
+            field="start",
+            params={"n": hours, "earliest": _local_text(_grid_after(earliest, slot))},
+            earliest=earliest.astimezone(TOKYO).isoformat(),
+        )
     return None
 
 
 def refuse_beyond_horizon(request: BookingRequest) -> BookingRuleError | None:
     days = request.policy.horizon_days
-    if request.start > request.now + timedelta(days=days):
-        return refusal("beyond_horizon", field="start", params={"n": days})
+    latest = request.now + timedelta(days=days)
+    if request.start > latest:
+        return refusal(
+            "beyond_horizon",
+            field="start",
+            params={"n": days, "latest": _local_text(latest)},
+            latest=latest.astimezone(TOKYO).isoformat(),
+        )
     return None
 
 
@@ -163,9 +203,21 @@ def refuse_public_holiday(request: BookingRequest) -> BookingRuleError | None:
 
 def refuse_outside_opening_hours(request: BookingRequest) -> BookingRuleError | None:
     opening = opening_intervals(request.policy, request.start, request.end, is_holiday=request.is_holiday)
-    if total_seconds(opening) < request.interval.seconds:
-        return refusal("outside_opening_hours", field="start")
-    return None
+    if total_seconds(opening) >= request.interval.seconds:
+        return None
+    day = request.start.astimezone(TOKYO).date()
+    hours = sorted(
+        (opens, closes) for weekday, opens, closes in request.policy.weekly_hours if weekday == day.weekday()
+    )
+    if not hours:
+        return refusal("outside_opening_hours", "closed_that_day", field="start", params={"date": long_date(day)})
+    text = _list(f"{opens.hour}:{opens:%M}–{closes.hour}:{closes:%M}" for opens, closes in hours)
+    return refusal(
+        "outside_opening_hours",
+        field="start",
+        params={"date": long_date(day), "hours": text},
+        opening_hours=[[f"{opens:%H:%M}", f"{closes:%H:%M}"] for opens, closes in hours],
+    )
 
 
 def refuse_downtime(request: BookingRequest) -> BookingRuleError | None:
@@ -195,7 +247,12 @@ def refuse_over_quota(request: BookingRequest) -> BookingRuleError | None:
         return None
     return refusal(
         "quota_exceeded",
-        params={"quota": quota_hours, "used": used_hours, "requested": requested_hours},
+        params={
+            "quota": quota_hours,
+            "used": used_hours,
+            "requested": requested_hours,
+            "left": max(quota_hours - used_hours, 0),
+        },
         quota_hours=quota_hours,
         used_hours=used_hours,
         requested_hours=requested_hours,

@@ -12,7 +12,7 @@ from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode
 
 from . import quotes, selectors
-from .models import Booking, BookingEvent
+from .models import TEXT_MAX, Booking, BookingEvent
 from .selectors import grid
 
 
@@ -88,8 +88,8 @@ class BookingRequestSerializer(serializers.Serializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField()
     mode = serializers.ChoiceField(choices=UsageMode.choices)
-    purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    sample = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    sample = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     confidential = serializers.BooleanField(required=False, default=False)
     company = serializers.IntegerField(required=False, allow_null=True, default=None)
 

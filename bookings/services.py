@@ -14,7 +14,9 @@ complete, no-show, consumables) and the locking and slot checks they share; spli
 be read across files.
 """
 
-from datetime import datetime, timedelta
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -22,19 +24,20 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from backend.errors import Conflict, DomainError, PermissionDenied
-from backend.i18n import long_datetime
+from backend.i18n import long_date, long_datetime
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
 from backend.tokyo import TOKYO
-from consortia.selectors import acting_company
+from consortia.selectors import access_for, acting_company, consortia_of
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 
 from . import notices, pricing, request_rules, rules, selectors
 from .errors import BookingConflict
-from .models import Booking, BookingEvent, CalendarFeed, new_feed_token
+from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking, BookingEvent, CalendarFeed, new_feed_token
 
 Status = Booking.Status
 
@@ -67,7 +70,9 @@ def _recorded(booking: Booking) -> bool:
 
 
 def _record(booking: Booking, *, actor, action: str, from_status: str, reason: str = "", **data) -> None:
-    """Log the transition and queue the e-mails it owes (they leave only if the transaction commits)."""
+    """Log the transition and queue the e-mails it owes (they leave only if the transaction commits). Every verb's
+    reason passes here, so its limit is refused here (the verb's transaction is then undone)."""
+    _within_limit(reason, "reason")
     event = BookingEvent.objects.create(
         booking=booking,
         actor=user_or_none(actor),
@@ -241,10 +246,23 @@ def _ensure_staff(may, actor, booking: Booking) -> None:
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
+    reason = _within_limit((reason or "").strip(), field)
     if not reason:
         raise DomainError("reason_required", _("Give a reason."), field=field)
     return reason
+
+
+def _within_limit(text: str, field: str) -> str:
+    """A booking's free text up to its one limit (`models.TEXT_MAX`), refused beyond it with the limit named: never
+    cut short silently."""
+    if len(text or "") > TEXT_MAX:
+        raise DomainError(
+            "too_long",
+            _("At most %(max)d characters.") % {"max": TEXT_MAX},
+            field=field,
+            max_length=TEXT_MAX,
+        )
+    return text
 
 
 def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
@@ -262,6 +280,30 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
         quote_fixed_at=now,
         decided_at=now,
         **fields,
+    )
+
+
+def cannot_book_refusal(actor, instrument: Instrument, on: date | None = None) -> PermissionDenied:
+    """Why the actor may not book (`equipment.selectors.may_book` said no): a researcher is told their institution is
+    not a member of the instrument's consortia (named) on that day, and how else to book; anyone else who may book.
+    `request_booking` raises it; the instrument's page shows its message instead of the form."""
+    on = on or timezone.localdate()
+    if getattr(actor, "is_authenticated", False) and access_for(actor).researcher_of:
+        names = pgettext("list separator", ", ").join(
+            c.localized_name for c in consortia_of(instrument.institution_id, on)
+        )
+        return PermissionDenied(
+            "institution_not_member",
+            _(
+                "Your institution is not a member of this instrument's consortium (%(consortia)s) on %(date)s: only "
+                "researchers of member institutions may book it. Book through a company account, or ask the "
+                "consortium's secretariat about membership."
+            )
+            % {"consortia": names or "—", "date": long_date(on)},
+        )
+    return PermissionDenied(
+        "cannot_book",
+        _("Only company users, researchers of member institutions and the institution's staff may book."),
     )
 
 
@@ -283,14 +325,13 @@ def preview_request(
     with its quote (the request form shows it before the user sends; `request_booking` saves it)."""
     now = now or timezone.now()
     require_aware(start=start, end=end)
+    _within_limit(purpose, "purpose")
+    _within_limit(sample, "sample")
     instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
     on = start.astimezone(TOKYO).date()
     if not equipment_selectors.may_book(actor, instrument, on=on):
-        raise PermissionDenied(
-            "cannot_book",
-            _("Only company users, researchers of member institutions and the institution's staff may book."),
-        )
+        raise cannot_book_refusal(actor, instrument, on)
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=on
     )
@@ -317,6 +358,78 @@ def preview_request(
     return booking
 
 
+def _request_digest(
+    *,
+    instrument_id: int,
+    start: datetime,
+    end: datetime,
+    mode: str,
+    purpose: str = "",
+    sample: str = "",
+    confidential: bool = False,
+    company_id: int | None = None,
+) -> str:
+    """What a request asked for, as a digest: the same key sent again with the same digest is the same request."""
+    asked = [
+        instrument_id,
+        start.astimezone(UTC).isoformat(),
+        end.astimezone(UTC).isoformat(),
+        mode,
+        purpose,
+        sample,
+        bool(confidential),
+        company_id,
+    ]
+    return hashlib.sha256(json.dumps(asked, ensure_ascii=False).encode()).hexdigest()
+
+
+def _check_request_key(key: str) -> str:
+    """An idempotency key: 1 to REQUEST_KEY_MAX printable ASCII characters (a UUID, a form's token); "" for none."""
+    key = key or ""
+    if len(key) > REQUEST_KEY_MAX or not all(" " < char < "\x7f" for char in key):
+        raise DomainError(
+            "invalid_idempotency_key",
+            _("The idempotency key must be 1 to %(max)d printable ASCII characters without spaces.")
+            % {"max": REQUEST_KEY_MAX},
+            field="idempotency_key",
+        )
+    return key
+
+
+def _already_requested(actor, key: str, digest: str, *, refused: bool = False) -> Booking | None:
+    """The booking the actor already requested with this key, marked `replayed`; a refusal if they used the key for
+    another request. None when the key is new (or there is none).
+
+    `refused`: the request was just refused (the slot taken, the quota used up); if one of the actor's own holding
+    bookings is this very request, sent before under another key (the form came back with a new token: Back
+    reloaded the page), that booking is the answer, not the refusal."""
+    if not key:
+        return None
+    booking = selectors.booking_rows().filter(requester=actor, request_key=key).first()
+    if booking is None and refused:
+        booking = (
+            selectors.booking_rows()
+            .filter(requester=actor, request_digest=digest, status__in=Booking.HOLDING)
+            .order_by("-pk")
+            .first()
+        )
+    if booking is None:
+        return None
+    if booking.request_digest != digest:
+        raise DomainError(
+            "idempotency_key_reused",
+            _(
+                "This idempotency key was already used for another request (booking #%(id)s); "
+                "send a new key for a new request."
+            )
+            % {"id": booking.pk},
+            status=422,
+            booking=booking.pk,
+        )
+    booking.replayed = True
+    return booking
+
+
 @_verb
 def request_booking(
     *,
@@ -329,14 +442,20 @@ def request_booking(
     sample: str = "",
     confidential: bool = False,
     company_id: int | None = None,
+    idempotency_key: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """A company user, a member-institution researcher or the institution's own staff asks for a slot."""
+    """A company user, a member-institution researcher or the institution's own staff asks for a slot.
+
+    With an `idempotency_key` (the API's header, the request form's one-time token) the request is made once: the
+    same key with the same request answers the booking it made (`booking.replayed` is then True), even when the
+    two arrive at once; the same key with another request is refused (422). The unique constraint on (requester,
+    key) is the guarantee; the look-up before, and again after the database refused an overlap, gives the answer."""
     now = now or timezone.now()
-    expire_overdue(instrument_id=instrument.id, now=now)
-    booking = preview_request(
-        actor=actor,
-        instrument=instrument,
+    require_aware(start=start, end=end)
+    key = _check_request_key(idempotency_key)
+    digest = _request_digest(
+        instrument_id=instrument.pk,
         start=start,
         end=end,
         mode=mode,
@@ -344,9 +463,39 @@ def request_booking(
         sample=sample,
         confidential=confidential,
         company_id=company_id,
-        now=now,
     )
-    _save_holding(booking)
+    if earlier := _already_requested(actor, key, digest):
+        return earlier
+    expire_overdue(instrument_id=instrument.id, now=now)
+    try:
+        booking = preview_request(
+            actor=actor,
+            instrument=instrument,
+            start=start,
+            end=end,
+            mode=mode,
+            purpose=purpose,
+            sample=sample,
+            confidential=confidential,
+            company_id=company_id,
+            now=now,
+        )
+        booking.request_key, booking.request_digest = key, digest
+        _save_holding(booking)
+    except DomainError:
+        # The twin of this request (same key) may have committed between the look-up and the insert, or the same
+        # request was sent before under another key: then the overlap (or the quota it used) is the user's own
+        # request, which is the answer, not "slot taken".
+        if earlier := _already_requested(actor, key, digest, refused=True):
+            return earlier
+        raise
+    except IntegrityError as exc:
+        if "booking_request_key_once" not in str(exc) and "request_key" not in str(exc):
+            raise
+        if earlier := _already_requested(actor, key, digest, refused=True):
+            return earlier
+        raise
+    booking.replayed = False
     _record(booking, actor=actor, action="request", from_status="")
     return booking
 
@@ -524,6 +673,8 @@ def complete(
     _ensure_staff(selectors.may_record_use, actor, booking)
     require_aware(actual_start=actual_start, actual_end=actual_end)
     now = now or timezone.now()
+    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
+        raise _not_started(booking)
     if actual_end <= actual_start:
         raise DomainError(
             "end_before_start",
@@ -532,8 +683,6 @@ def complete(
         )
     if actual_start > now:
         raise DomainError("use_in_future", _("The actual start lies in the future."), field="actual_start")
-    if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", _("The booking has not started yet: its use cannot be recorded."))
     return _transition(
         booking,
         to=Status.COMPLETED,
@@ -546,13 +695,22 @@ def complete(
     )
 
 
+def _not_started(booking: Booking) -> DomainError:
+    return DomainError(
+        "not_started",
+        _("The booking has not started yet: its use or a no-show can be recorded from %(start)s.")
+        % {"start": long_datetime(booking.start)},
+        recordable_from=booking.start.astimezone(TOKYO).isoformat(),
+    )
+
+
 @_verb
 def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | None = None) -> Booking:
     lock_current(booking)
     _ensure_staff(selectors.may_record_use, actor, booking)
     now = now or timezone.now()
-    if booking.status == Status.APPROVED and now < booking.start:
-        raise DomainError("not_started", _("The booking has not started yet: a no-show cannot be recorded."))
+    if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
+        raise _not_started(booking)
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )

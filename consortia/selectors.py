@@ -92,6 +92,13 @@ def institution_list(*, consortium_id: int | None = None) -> QuerySet[Institutio
     return qs
 
 
+def consortia_of(institution_id: int, on=None) -> QuerySet[Consortium]:
+    """The consortia the institution is a member of on a day (today by default)."""
+    return Consortium.objects.filter(
+        id__in=active_memberships(on).filter(institution_id=institution_id).values("consortium_id")
+    ).order_by("id")
+
+
 def fellow_member_ids(institution_id: int, on=None) -> set[int]:
     """Institutions that share a consortium with this one on a day (itself included if it is a member):
     their researchers may use its instruments at the academic rate (相互活用)."""

@@ -198,9 +198,12 @@ def invoice_run_preview(request, pk: int):
         return Response({"code": "not_institution_staff", "detail": detail}, status=403)
     month = selectors.parse_month(request.query_params.get("month"))
     plans = selectors.plan_invoice_run(institution, month)
+    issuable_from = selectors.issuable_from(month)
     return Response(
         {
             "month": f"{month:%Y-%m}",
+            # the first day the month's invoices can be issued while the month is not over; null once it is
+            "issuable_from": issuable_from.isoformat() if issuable_from else None,
             "registration_number": institution.registration_number,
             "invoices": [
                 {

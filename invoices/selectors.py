@@ -18,11 +18,18 @@ from consortia.models import Company, Institution
 from consortia.selectors import access_for, can_manage_institution
 
 from .models import Invoice, InvoiceLine
-from .totals import Line, month_bounds, tax_summary, totals
+from .totals import Line, first_issue_day, month_bounds, tax_summary, totals
 from .wording import facts_of, invoice_line_text
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 DEFAULT_TAX_RATE = Decimal("0.10")
+
+
+def issuable_from(month: date, *, today: date | None = None) -> date | None:
+    """The first day the month's invoices can be issued if that is still to come (the month is not over), else None:
+    the run's page shows it instead of an issue button, and `services.issue_invoices` refuses with it."""
+    first = first_issue_day(month)
+    return first if (today or timezone.localdate()) < first else None
 
 
 def parse_month(text) -> date:

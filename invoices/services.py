@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from backend.errors import Conflict, DomainError, PermissionDenied
+from backend.i18n import long_date
 from backend.plumbing import lock_current, user_or_none
 from bookings.models import Booking
 from consortia.models import Company, Institution
@@ -37,11 +38,15 @@ def _ensure_staff(actor, institution_id: int) -> None:
 
 
 def _ensure_month_is_over(month: date, today: date) -> None:
-    if month >= today.replace(day=1):
+    """A month is invoiced once it is over; the refusal names the first day its invoices can be issued."""
+    issuable_from = selectors.issuable_from(month, today=today)
+    if issuable_from is not None:
         raise DomainError(
             "month_not_over",
-            gettext("Invoices are issued once the month is over."),
+            gettext("Invoices are issued once the month is over: this month's can be issued from %(date)s.")
+            % {"date": long_date(issuable_from)},
             field="month",
+            issuable_from=issuable_from.isoformat(),
         )
 
 

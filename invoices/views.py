@@ -112,7 +112,7 @@ def invoice_run(request):
         raise PermissionDenied(gettext("Only institutions' staff issue invoices."))
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = RunForm(data, institutions=institutions, initial={"institution": institutions[0].id, "month": last_month()})
-    plans, institution, status = None, None, 200
+    plans, institution, issuable_from, status = None, None, None, 200
     if form.is_bound and form.is_valid():
         institution = next(i for i in institutions if i.id == form.cleaned_data["institution"])
         month = form.cleaned_data["month"]
@@ -128,8 +128,12 @@ def invoice_run(request):
                 return redirect(f"{reverse('invoice-list-page')}?month={month:%Y-%m}")
         if not form.errors:
             plans = selectors.plan_invoice_run(institution, month)
+            issuable_from = selectors.issuable_from(month)
     if form.errors:
         status = 400
     return render(
-        request, "invoices/run.html", {"form": form, "plans": plans, "institution": institution}, status=status
+        request,
+        "invoices/run.html",
+        {"form": form, "plans": plans, "institution": institution, "issuable_from": issuable_from},
+        status=status,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from backend.errors import PermissionDenied
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
+from bookings.models import Booking
 from consultations import selectors as consultation_selectors
 from consultations import services as consultation_services
 from equipment import selectors as equipment_selectors
@@ -60,6 +61,10 @@ def scene(world, sem, day):
     proposed = ask(10)
     booking_services.propose(actor=world.staff_a, booking=proposed, start=at(day, 14), end=at(day, 15))
     approved = booking_services.approve(actor=world.staff_a, booking=ask(11))
+    begun = booking_services.approve(actor=world.staff_a, booking=ask(15))  # its use is offered once it has started
+    began, ended = timezone.now() - timedelta(hours=2), timezone.now() - timedelta(hours=1)
+    Booking.objects.filter(pk=begun.pk).update(start=began, end=ended, hold_start=began, hold_end=ended)
+    begun.refresh_from_db()
     consultation = consultation_services.submit_consultation(actor=world.user_a, **SEM_PROBLEM)
     consultation_services.refer(actor=coordinator, consultation=consultation, institution=world.inst_a, note="どうぞ")
     used = completed(
@@ -82,6 +87,7 @@ def scene(world, sem, day):
         pending=pending,
         proposed=proposed,
         approved=approved,
+        begun=begun,
         consultation=consultation,
         used=used,
         invoice=invoice,
@@ -159,7 +165,7 @@ VERBS = {
     ),
     "booking.complete": lambda s: booking_verb(
         s,
-        s.approved,
+        s.begun,
         "complete",
         booking_selectors.may_record_use,
         lambda actor, booking: booking_services.complete(
@@ -170,7 +176,7 @@ VERBS = {
     ),
     "booking.no-show": lambda s: booking_verb(
         s,
-        s.approved,
+        s.begun,
         "no-show",
         booking_selectors.may_record_use,
         booking_services.mark_no_show,

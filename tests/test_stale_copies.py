@@ -606,6 +606,7 @@ NO_STALE_COPY = {
     "reports.services.report_url": "pure",
     "reports.services.failure_notice": "pure",
     "consultations.services.preview_suggestions": "reads only, stores nothing",
+    "bookings.services.cannot_book_refusal": "builds a refusal, stores nothing",
     # They take ids (or nothing) and claim each row by a conditional update or a unique key.
     "bookings.services.expire_overdue": "claims each row by UPDATE … WHERE status = 'pending'",
     "bookings.services.send_reminders": "idempotent by outbox key",

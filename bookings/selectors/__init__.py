@@ -30,7 +30,14 @@ from .pages import (
     own_bookings,
     warnings_for,
 )
-from .permissions import may_answer_proposal, may_cancel, may_decide, may_record_use, permitted_actions
+from .permissions import (
+    may_answer_proposal,
+    may_cancel,
+    may_decide,
+    may_record_use,
+    permitted_actions,
+    use_recordable,
+)
 from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
 from .timeline import Timeline, institution_timeline, sees_institution_timeline
 
@@ -71,6 +78,7 @@ __all__ = [
     "Timeline",
     "institution_timeline",
     "sees_institution_timeline",
+    "use_recordable",
     "in_conflict",
     "downtimes_over",
     "overlapping_holding_bookings",

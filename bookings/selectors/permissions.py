@@ -1,5 +1,9 @@
 """Who may act on a booking: one predicate per verb, raised by bookings.services, read by the pages."""
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from bookings.models import Booking
 from consortia.selectors import access_for, can_manage_institution
 
@@ -17,6 +21,12 @@ def may_decide(user, booking: Booking) -> bool:
 def may_record_use(user, booking: Booking) -> bool:
     """Recording the actual use or a no-show: the same staff."""
     return can_manage_institution(user, booking.instrument.institution_id)
+
+
+def use_recordable(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether the use of the booking (or its no-show) can be recorded now: it is approved and has started. Not a
+    question of who: the verbs refuse before the start, naming when, and the pages offer them only from then on."""
+    return booking.status == Booking.Status.APPROVED and (now or timezone.now()) >= booking.start
 
 
 def may_answer_proposal(user, booking: Booking) -> bool:

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.errors import DomainError
 from backend.tokyo import TOKYO
-from backend.web import call_service
+from backend.web import call_service, refuse_on_page
 from consortia.selectors import access_for, companies_with_ids, consortium_list, fee_policy_of, institution_list
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode, UserCategory
@@ -130,6 +131,36 @@ def _fee_table(instrument, policy=None):
     return modes, rows
 
 
+def _send_request(request, form: RequestForm, instrument):
+    """Send the request once: the form's one-time token is its idempotency key, so the same form sent again (a
+    double click, Back and send) answers the booking it made, named, rather than a second one or "slot taken".
+    A token already spent on another request (Back, change, send) is refused on the form with a new token."""
+    try:
+        booking = services.request_booking(
+            actor=request.user,
+            instrument=instrument,
+            idempotency_key=form.cleaned_data["request_key"],
+            **form.service_kwargs(),
+        )
+    except DomainError as error:
+        if error.code == "idempotency_key_reused":
+            form.renew_request_key()
+            error = DomainError(
+                error.code,
+                _("This form was already sent: it made booking #%(id)s. Send it again to request this time too.")
+                % {"id": error.extra["booking"]},
+            )
+        refuse_on_page(form, error)
+        return None
+    if booking.replayed:
+        messages.info(
+            request, _("You already requested this: it is booking #%(id)s, shown below.") % {"id": booking.pk}
+        )
+    else:
+        messages.success(request, _("Request sent; it awaits approval."))
+    return booking
+
+
 def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
@@ -142,13 +173,14 @@ def instrument_page(request, pk: int):
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
         form = RequestForm(request.POST, instrument=instrument, companies=companies)
-        if form.is_valid():
-            service = services.preview_request if request.POST.get("action") == "preview" else services.request_booking
-            result = call_service(request, form, service, actor=user, instrument=instrument, **form.service_kwargs())
-            if result is not None and service is services.request_booking:
-                messages.success(request, _("Request sent; it awaits approval."))
-                return redirect("booking-page", pk=result.pk)
-            preview = result
+        if form.is_valid() and request.POST.get("action") == "preview":
+            preview = call_service(
+                request, form, services.preview_request, actor=user, instrument=instrument, **form.service_kwargs()
+            )
+        elif form.is_valid():
+            booking = _send_request(request, form, instrument)
+            if booking is not None:
+                return redirect("booking-page", pk=booking.pk)
     week_start = week_start_of(request)
     time_grid = grid.time_grid(
         instrument_id=instrument.id, policy=selectors.policy_of(instrument), viewer=user, first_day=week_start
@@ -183,6 +215,9 @@ def instrument_page(request, pk: int):
             "preview": preview,
             "preview_quote": quotes.readable(preview.quote) if preview else None,
             "can_request": can_request,
+            "cannot_request": None
+            if can_request or not user.is_authenticated
+            else services.cannot_book_refusal(user, instrument).message,
             "consortia": instrument.institution.consortia.all(),
         },
         status=400 if request.method == "POST" and form.errors else 200,

@@ -74,6 +74,7 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         "quote": quotes.readable(booking.quote),
         "details": selectors.sees_full_details(user, booking),
         "can": can,
+        "use_recordable": selectors.use_recordable(booking),
         "is_staff": is_staff,
         "is_party": selectors.is_party_to(user, booking),
         "events": booking.events.all(),

@@ -434,4 +434,5 @@ def test_researchers_of_member_institutions_book_at_the_academic_rate(world, sem
     outsider = UserFactory()
     give_role(outsider, "researcher", institution=world.inst_c)
     response = book(client_for(outsider), request_body)
-    assert response.status_code == 403 and response.data["code"] == "cannot_book"
+    assert response.status_code == 403 and response.data["code"] == "institution_not_member"
+    assert "北海道協議会" in response.data["detail"] and "会員ではありません" in response.data["detail"]

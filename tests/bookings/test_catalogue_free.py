@@ -74,7 +74,7 @@ def test_free_in_7_days_leaves_out_time_off_the_slot_grid(world, client):
     off_grid.opening_hours.create(weekday=0, opens=time(9, 30), closes=time(10, 30))
     for weekday in range(1, 7):
         off_grid.opening_hours.create(weekday=weekday, opens=time(9, 30), closes=time(10, 30))
-    listed = listing(client.get("/", {"free7": "on"}))
+    listed = listing(client.get("/instruments/", {"free7": "on"}))
     assert off_grid.name not in listed  # it was listed: free time was not put on the grid
     assert world.sem.name in listed
 
@@ -87,14 +87,16 @@ def test_free_in_7_days_leaves_out_time_beyond_the_booking_horizon(world, client
         horizon_days=1,
         weekday_hours=[(later.weekday(), time(9), time(17))],
     )
-    assert far.name not in listing(client.get("/", {"free7": "on"}))  # it was listed: the horizon was not read
+    assert far.name not in listing(
+        client.get("/instruments/", {"free7": "on"})
+    )  # it was listed: the horizon was not read
 
 
 def test_free_in_7_days_leaves_out_a_fully_booked_instrument(world, client):
     full = InstrumentFactory(institution=world.inst_a, name="満杯の分光器", weekday_hours=every_day(time(9), time(17)))
     now = timezone.now()
     Downtime.objects.create(instrument=full, start=now - timedelta(days=1), end=now + timedelta(days=8))
-    assert full.name not in listing(client.get("/", {"free7": "on"}))
+    assert full.name not in listing(client.get("/instruments/", {"free7": "on"}))
 
 
 # --- The next free slot ------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def test_the_mode_is_the_viewers_own(world):
 
 
 def test_a_card_shows_the_next_free_slot_with_a_link_that_proposes_it(world, sem, client):
-    response = client.get("/", {"q": "JSM-IT800"})
+    response = client.get("/instruments/", {"q": "JSM-IT800"})
     assert "次の空き" in listing(response)
     card = next(card for card in response.context["cards"] if card["instrument"] == sem)
     slot = card["next_free"].slot
@@ -135,22 +137,22 @@ def test_a_card_shows_the_next_free_slot_with_a_link_that_proposes_it(world, sem
 
 def test_a_card_says_when_there_is_no_free_slot(world, client):
     InstrumentFactory(institution=world.inst_a, name="閉鎖中の分光器", weekday_hours=[])
-    body = listing(client.get("/", {"q": "閉鎖中"}))
+    body = listing(client.get("/instruments/", {"q": "閉鎖中"}))
     assert "今後30日間に空きはありません" in body
 
 
 def test_a_self_operation_filter_tells_an_unqualified_user_why_there_is_no_slot(world, sem, client):
     client.force_login(world.user_a)
-    assert "自己操作には利用資格が必要です" in listing(client.get("/", {"mode": "self"}))
+    assert "自己操作には利用資格が必要です" in listing(client.get("/instruments/", {"mode": "self"}))
     Qualification.objects.create(instrument=sem, user=world.user_a, granted_by=world.staff_a)
-    body = listing(client.get("/", {"mode": "self"}))
+    body = listing(client.get("/instruments/", {"mode": "self"}))
     assert "次の空き" in body and "自己操作には利用資格が必要です" not in body.split("SmartLab")[0]
 
 
 def test_the_cards_speak_the_readers_language(world, sem, client):
     """The whole page in one language is tests/test_one_language_per_page.py's; here, the new lines."""
     InstrumentFactory(institution=world.inst_a, weekday_hours=[])
-    body = listing(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    body = listing(client.get("/instruments/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Next free:" in body and "No free slot in the next 30 days" in body and "次の空き" not in body
 
 
@@ -163,9 +165,9 @@ def test_the_catalogue_page_uses_the_same_queries_for_3_and_12_instruments(
     if who != "anonymous":
         client.force_login(getattr(world, who))
     hold(InstrumentFactory(institution=world.inst_b), world.user_a, at(day, 9), at(day, 10))  # with sem, xrd: 3
-    client.get("/", params)  # warm up: the session, content types
+    client.get("/instruments/", params)  # warm up: the session, content types
     with CaptureQueriesContext(connection) as few:
-        response = client.get("/", params)
+        response = client.get("/instruments/", params)
     assert len(response.context["cards"]) == 3
     for _ in range(9):
         instrument = InstrumentFactory(institution=world.inst_b)
@@ -173,5 +175,5 @@ def test_the_catalogue_page_uses_the_same_queries_for_3_and_12_instruments(
         Downtime.objects.create(instrument=instrument, start=at(day, 13), end=at(day, 14))
         Qualification.objects.create(instrument=instrument, user=world.user_a, granted_by=world.staff_b)
     with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get("/", params)
+        response = client.get("/instruments/", params)
     assert len(response.context["cards"]) == 12

@@ -220,7 +220,7 @@ def test_the_request_forms_quote_and_refusal_are_in_english_for_an_english_reade
         f"/instruments/{world.sem.pk}/",
         {**body, "start": body["start"].replace("10:", "20:"), "end": body["end"].replace("11:", "21:")},
     )
-    assert refused.status_code == 400 and "Outside the instrument's opening hours." in unescape(
+    assert refused.status_code == 400 and "Outside the instrument's opening hours: on " in unescape(
         refused.content.decode()
     )
     assert english_problems(refused.content.decode(), *data) == []
@@ -289,8 +289,12 @@ def test_a_refusal_is_in_the_readers_language_only(world, sem, day, client_for, 
     japanese = client.post("/api/v1/bookings/", evening, format="json").data
     english = client.post("/api/v1/bookings/", evening, format="json", HTTP_ACCEPT_LANGUAGE="en").data
     assert japanese["code"] == english["code"] == "outside_opening_hours"
-    assert japanese["detail"] == "利用可能時間外です。"
-    assert english["detail"] == "Outside the instrument's opening hours."
+    assert (
+        japanese["detail"]
+        == f"利用可能時間外です。{day.year}年{day.month}月{day.day}日の利用可能時間は9:00–12:00、13:00–17:00です。"
+    )
+    assert english["detail"].startswith("Outside the instrument's opening hours: on ")
+    assert english["detail"].endswith(" it is open 9:00–12:00, 13:00–17:00.")
 
 
 # --- The migration of stored quotes ------------------------------------------------------------------------------------

@@ -223,9 +223,21 @@ def test_the_holiday_calendar_can_be_injected():
 def test_a_request_outside_opening_hours_is_refused(start, end):
     error = refusal(start=start, end=end)
     assert error.code == "outside_opening_hours"
-    assert error.message == "利用可能時間外です。"
+    assert error.message.startswith("利用可能時間外です。")
     with translation.override("en"):
-        assert check_refused(start=start, end=end).message == "Outside the instrument's opening hours."
+        assert check_refused(start=start, end=end).message.startswith("Outside the instrument's opening hours:")
+
+
+def test_outside_opening_hours_names_that_days_hours_or_that_it_is_closed():
+    weekday = refusal(start=jst(24, 16, 30), end=jst(24, 17, 30))
+    assert weekday.message == "利用可能時間外です。2026年11月24日の利用可能時間は9:00–12:00、13:00–17:00です。"
+    assert weekday.extra["opening_hours"] == [["09:00", "12:00"], ["13:00", "17:00"]]
+    with translation.override("en"):
+        assert check_refused(start=jst(24, 12), end=jst(24, 13)).message == (
+            "Outside the instrument's opening hours: on Nov. 24, 2026 it is open 9:00–12:00, 13:00–17:00."
+        )
+        saturday = check_refused(start=jst(28, 10), end=jst(28, 11)).message
+        assert saturday == "Outside the instrument's opening hours: it is closed on Nov. 28, 2026; choose another day."
 
 
 def test_a_request_overlapping_downtime_is_refused_and_names_the_downtime():

@@ -95,6 +95,8 @@ NOT_NAMES = {
     "bookings.BookingEvent.from_status",
     "bookings.BookingEvent.to_status",
     "bookings.CalendarFeed.token",
+    "bookings.Booking.request_key",
+    "bookings.Booking.request_digest",
     "equipment.Manual.checksum",
     "equipment.Downtime.source_uid",
     "equipment.Qualification.note",
