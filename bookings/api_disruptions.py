@@ -193,6 +193,8 @@ class InstrumentChangeViewSet(_InstrumentScoped, viewsets.GenericViewSet):
 
     parser_classes = [JSONParser]
     serializer_class = RetirementSerializer
+    # No OPTIONS description: DRF's would look for one object by a key these list-level actions do not have.
+    metadata_class = None
 
     def get_queryset(self):  # the instrument of the URL is all it acts on (`initial`)
         return Instrument.objects.none()

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from backend.api import Router
 
-from . import api, api_disruptions, feeds
+from . import api, api_disruptions, api_time, feeds
 
 router = Router()
 router.register("bookings", api.BookingViewSet, basename="booking")
@@ -16,10 +16,10 @@ urlpatterns = [
     path("", include(router.urls)),
     path("instruments/<int:instrument_pk>/", include(instrument.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
-    path("instruments/<int:pk>/grid/", api.instrument_grid, name="instrument-grid"),
-    path("instruments/<int:pk>/preview/", api.instrument_preview, name="instrument-preview"),
+    path("instruments/<int:pk>/grid/", api_time.instrument_grid, name="instrument-grid"),
+    path("instruments/<int:pk>/preview/", api_time.instrument_preview, name="instrument-preview"),
     path("instruments/<int:pk>/calendar.ics", feeds.instrument_calendar, name="instrument-calendar"),
-    path("staff/timeline/", api.staff_timeline, name="staff-timeline"),
+    path("staff/timeline/", api_time.staff_timeline, name="staff-timeline"),
     path("calendar/feed/", feeds.feed_address, name="calendar-feed"),
     path("calendar/feed/rotate/", feeds.rotate_feed, name="calendar-feed-rotate"),
     path("calendar/<str:token>.ics", feeds.personal_calendar, name="personal-calendar"),

@@ -85,8 +85,9 @@ class Booking(models.Model):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: grows on every change")
     # The requester's idempotency key and a digest of what they asked with it: the same key again answers this
     # booking (the same digest) or a refusal (another digest), never a second booking. Unique per requester.
-    request_key = models.CharField(max_length=REQUEST_KEY_MAX, blank=True, default="", editable=False)
-    request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Empty by default in the database too, so bulk writers that know nothing of keys (the bench) need not name them.
+    request_key = models.CharField(max_length=REQUEST_KEY_MAX, blank=True, default="", db_default="", editable=False)
+    request_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='booking',
             name='request_digest',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='booking',
             name='request_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=100),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=100),
         ),
         migrations.AddConstraint(
             model_name='booking',

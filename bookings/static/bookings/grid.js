@@ -276,6 +276,7 @@
   var timeFormat = {hour: "2-digit", minute: "2-digit", hour12: false};
   wrapper.hidden = false;
   var narrow = element.clientWidth < 600; // a phone, or the narrow column of the booking page: three days
+  window.KyoyoCalendarRoles.watch(element);
   var calendar = EventCalendar.create(element, {
     view: "timeGridWeek",
     duration: {days: narrow ? 3 : 7},

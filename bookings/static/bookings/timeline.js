@@ -126,6 +126,7 @@
     var room = holder.parentNode.clientWidth - (narrow ? 130 : 260);
     return Math.max(smallest, Math.floor(room / Math.max(slots, 1)));
   }
+  window.KyoyoCalendarRoles.watch(holder);
   calendar = EventCalendar.create(holder, {
     view: narrow && !config.chosen ? "resourceTimelineDay" : config.view,
     date: config.date,
