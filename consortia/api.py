@@ -1,7 +1,5 @@
 """REST endpoints for consortia, institutions, companies and the current user."""
 
-from decimal import Decimal
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -9,6 +7,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -18,7 +17,8 @@ from backend.parsers import JSONParser
 from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 from . import selectors, services
-from .models import ApiToken, Company, Consortium, FeePolicy, Institution, User
+from .billing import MULTIPLIER_MAX, MULTIPLIER_MIN, STAFF_RATE_MAX
+from .models import ApiToken, BillingDetails, Company, Consortium, FeePolicy, Institution, User
 from .selectors import access_for
 from .validators import validate_corporate_number
 
@@ -76,7 +76,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
 def _multiplier(**kwargs):
     return serializers.DecimalField(
-        max_digits=4, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("10"), required=False, **kwargs
+        max_digits=4, decimal_places=2, min_value=MULTIPLIER_MIN, max_value=MULTIPLIER_MAX, required=False, **kwargs
     )
 
 
@@ -86,7 +86,7 @@ class FeePolicySerializer(serializers.Serializer):
     confidential_multiplier = _multiplier()
     outside_region_multiplier = _multiplier()
     large_company_multiplier = _multiplier(allow_null=True)
-    staff_rate_jpy = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
+    staff_rate_jpy = serializers.IntegerField(min_value=0, max_value=STAFF_RATE_MAX, required=False, allow_null=True)
     registration_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
     usage_report_due_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
 
@@ -104,6 +104,16 @@ class FeePolicySerializer(serializers.Serializer):
             "registration_number": institution.registration_number,
             "usage_report_due_days": institution.usage_report_due_days,
         }
+
+
+class BillingDetailsSerializer(serializers.ModelSerializer):
+    """Where and by when the institution is paid, how long its quotations hold, whom companies ask (docs/fees.md);
+    the limits are the model's."""
+
+    class Meta:
+        model = BillingDetails
+        fields = ["institution", *sorted(services.BILLING_DETAIL_FIELDS), "updated_at"]
+        read_only_fields = ["institution", "updated_at"]
 
 
 class CompanySerializer(serializers.ModelSerializer):
@@ -144,6 +154,7 @@ class MeSerializer(serializers.ModelSerializer):
         return {
             "site_admin": access.is_superuser,
             "staff_of": sorted(access.staff_of),
+            "administrator_of": sorted(access.administrator_of),
             "researcher_of": sorted(access.researcher_of),
             "secretariat_of": sorted(access.secretariat_of),
             "coordinator_of": sorted(access.coordinator_of),
@@ -202,6 +213,23 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
             services.update_fee_policy(actor=request.user, institution=institution, **form.validated_data)
             institution.refresh_from_db()
         return Response(FeePolicySerializer.of(institution))
+
+    @extend_schema(request=BillingDetailsSerializer, responses=BillingDetailsSerializer)
+    @action(detail=True, methods=["get", "put", "patch"], url_path="billing")
+    def billing(self, request, pk=None):
+        """The institution's payment details, payment term, quotation validity and billing contact: its staff and
+        administrators read them (companies read them on their invoices), its administrators change them."""
+        institution = self.get_object()
+        if not (
+            selectors.can_manage_institution(request.user, institution.id)
+            or selectors.may_administer_institution(request.user, institution.id)
+        ):
+            raise NotFound()
+        if request.method != "GET":
+            form = BillingDetailsSerializer(data=request.data, partial=request.method == "PATCH")
+            form.is_valid(raise_exception=True)
+            services.update_institution_details(actor=request.user, institution=institution, **form.validated_data)
+        return Response(BillingDetailsSerializer(selectors.billing_details_of(institution)).data)
 
 
 class CompanyViewSet(

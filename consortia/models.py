@@ -1,17 +1,17 @@
 """Consortia, their member institutions, companies, users and the roles that scope them."""
 
 import hashlib
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.i18n import LocalizedName, is_japanese
 
+from .billing import BillingDetails, FeePolicy  # noqa: F401 (models of this app, in their own module)
 from .names import normalize_reading, person_name, short_name
 from .validators import validate_corporate_number, validate_name, validate_reading, validate_registration_number
 
@@ -187,66 +187,6 @@ class Institution(LocalizedName, models.Model):
         verbose_name_plural = _("institutions")
 
 
-MULTIPLIER_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))]
-
-
-class FeePolicy(models.Model):
-    """How an institution charges on top of an instrument's base rate (see docs/fees.md).
-
-    Multipliers apply to the instrument's fee only, never to staff time or consumables. An institution
-    without a policy charges the rate table as it stands.
-    """
-
-    institution = models.OneToOneField(
-        Institution, on_delete=models.CASCADE, related_name="fee_policy", verbose_name=_("institution")
-    )
-    confidential_multiplier = models.DecimalField(
-        _("multiplier for results not to be published"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        validators=MULTIPLIER_VALIDATORS,
-    )
-    outside_region_multiplier = models.DecimalField(
-        _("multiplier for companies outside the region"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        validators=MULTIPLIER_VALIDATORS,
-    )
-    large_company_multiplier = models.DecimalField(
-        _("multiplier for large companies (times the SME rate)"),
-        max_digits=4,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=MULTIPLIER_VALIDATORS,
-        help_text=_("Empty: the instrument's large-company rate applies."),
-    )
-    staff_rate_jpy = models.PositiveIntegerField(
-        _("staff rate per hour (yen, excluding tax)"),
-        null=True,
-        blank=True,
-        help_text=_("Added to assisted and commissioned use. Empty: none."),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("fee policy")
-        verbose_name_plural = _("fee policies")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(confidential_multiplier__gt=0)
-                & Q(outside_region_multiplier__gt=0)
-                & (Q(large_company_multiplier__isnull=True) | Q(large_company_multiplier__gt=0)),
-                name="fee_policy_multipliers_positive",
-            ),
-        ]
-
-    def __str__(self):
-        return gettext("Fee policy of %(institution)s") % {"institution": self.institution}
-
-
 class ConsortiumMembership(models.Model):
     """An institution's membership of a consortium, with the dates it joined and left."""
 
@@ -299,18 +239,21 @@ class Company(models.Model):
 class Role(models.Model):
     """One thing a user is, scoped to the object it applies to.
 
-    Exactly the scope field that belongs to the kind is set (checked in the database).
+    Exactly the scope field that belongs to the kind is set (checked in the database). An institution's
+    administrator (事務担当) keeps its fee policy, payment details and billing contact (consortia.billing); it is
+    often held beside the staff role, by someone of the institution's accounting or liaison office.
     """
 
     class Kind(models.TextChoices):
         STAFF = "staff", _("Institution staff")
+        INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
         RESEARCHER = "researcher", _("Researcher of a member institution")
         SECRETARIAT = "secretariat", _("Consortium secretariat")
         COORDINATOR = "coordinator", _("Consortium coordinator")
         COMPANY_MEMBER = "company_member", _("Company user")
         COMPANY_ADMIN = "company_admin", _("Company admin")
 
-    INSTITUTION_KINDS = (Kind.STAFF, Kind.RESEARCHER)
+    INSTITUTION_KINDS = (Kind.STAFF, Kind.INSTITUTION_ADMIN, Kind.RESEARCHER)
     CONSORTIUM_KINDS = (Kind.SECRETARIAT, Kind.COORDINATOR)
     COMPANY_KINDS = (Kind.COMPANY_MEMBER, Kind.COMPANY_ADMIN)
 
@@ -329,7 +272,7 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 condition=(
                     Q(
-                        kind__in=["staff", "researcher"],
+                        kind__in=["staff", "institution_admin", "researcher"],
                         institution__isnull=False,
                         consortium__isnull=True,
                         company__isnull=True,

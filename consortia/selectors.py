@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     ApiToken,
+    BillingDetails,
     Company,
     Consortium,
     ConsortiumMembership,
@@ -30,6 +31,7 @@ class Access:
 
     is_superuser: bool = False
     staff_of: frozenset[int] = field(default_factory=frozenset)  # institution ids
+    administrator_of: frozenset[int] = field(default_factory=frozenset)  # institution ids
     researcher_of: frozenset[int] = field(default_factory=frozenset)  # institution ids
     secretariat_of: frozenset[int] = field(default_factory=frozenset)  # consortium ids
     coordinator_of: frozenset[int] = field(default_factory=frozenset)  # consortium ids
@@ -59,6 +61,7 @@ def access_for(user) -> Access:
     access = Access(
         is_superuser=user.is_superuser,
         staff_of=frozenset(scopes[Role.Kind.STAFF]),
+        administrator_of=frozenset(scopes[Role.Kind.INSTITUTION_ADMIN]),
         researcher_of=frozenset(scopes[Role.Kind.RESEARCHER]),
         secretariat_of=frozenset(scopes[Role.Kind.SECRETARIAT]),
         coordinator_of=frozenset(scopes[Role.Kind.COORDINATOR]),
@@ -145,6 +148,19 @@ def institutions_managed_by(user) -> QuerySet[Institution]:
     return qs if access.is_superuser else qs.filter(id__in=access.staff_of)
 
 
+def may_administer_institution(user, institution_id: int) -> bool:
+    """The institution's administrators (and site admins) keep its fee policy, payment details, payment term,
+    quotation validity and billing contact: what its quotations and invoices tell a company to pay, and where."""
+    access = access_for(user)
+    return access.is_superuser or institution_id in access.administrator_of
+
+
+def institutions_administered_by(user) -> QuerySet[Institution]:
+    access = access_for(user)
+    qs = Institution.objects.select_related("fee_policy", "billing").order_by("id")
+    return qs if access.is_superuser else qs.filter(id__in=access.administrator_of)
+
+
 def can_manage_consortium(user, consortium_id: int) -> bool:
     access = access_for(user)
     return access.is_superuser or consortium_id in access.secretariat_of
@@ -206,6 +222,13 @@ def institutions_with_ids(ids) -> QuerySet[Institution]:
 def companies_with_ids(ids) -> QuerySet[Company]:
     """The companies with these ids (e.g. `Access.member_of`), by name: whom a user may act for."""
     return Company.objects.filter(id__in=ids).order_by("name")
+
+
+def billing_details_of(institution) -> BillingDetails:
+    """The institution's billing details as they are now, or the defaults (翌月末, quotations valid 30 days, no
+    payment details) while it has saved none. Unsaved defaults are not written."""
+    found = BillingDetails.objects.filter(institution_id=institution.pk).first()
+    return found or BillingDetails(institution=institution)
 
 
 def fee_policy_of(institution_id: int) -> FeePolicy | None:

@@ -24,6 +24,7 @@ from backend.search import refresh_search_text
 
 from .models import (
     ApiToken,
+    BillingDetails,
     Company,
     Consortium,
     ConsortiumMembership,
@@ -33,7 +34,7 @@ from .models import (
     User,
     hash_api_key,
 )
-from .selectors import can_manage_company, can_manage_consortium, can_manage_institution, forget_access
+from .selectors import can_manage_company, can_manage_consortium, forget_access, may_administer_institution
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
 COMPANY_FIELDS = {"name", "size", "industry", "prefecture", "address"}
@@ -44,6 +45,20 @@ FEE_POLICY_FIELDS = {
     "staff_rate_jpy",
 }
 INSTITUTION_BILLING_FIELDS = {"registration_number", "usage_report_due_days"}
+BILLING_DETAIL_FIELDS = {
+    "bank_name",
+    "bank_branch",
+    "account_type",
+    "account_number",
+    "account_holder",
+    "payment_term",
+    "payment_days",
+    "quotation_valid_days",
+    "contact_department",
+    "contact_phone",
+    "contact_email",
+}
+INSTITUTION_DETAIL_FIELDS = FEE_POLICY_FIELDS | INSTITUTION_BILLING_FIELDS | BILLING_DETAIL_FIELDS
 
 
 @transaction.atomic
@@ -187,23 +202,39 @@ def create_company(*, actor, name: str, corporate_number: str, size: str, **fiel
 
 
 @transaction.atomic
-def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy:
-    """The institution's staff set how it charges: the multipliers and staff rate of its fee policy, and
-    its registration number and usage-report deadline. Bookings already approved keep their price."""
-    if not can_manage_institution(actor, institution.id):
+def update_institution_details(*, actor, institution: Institution, **fields) -> tuple[FeePolicy, BillingDetails]:
+    """The institution's administrators set how it charges and is paid: the multipliers and staff rate of its fee
+    policy, its registration number and usage-report deadline, its payment details and term, how long its
+    quotations hold and whom companies ask. All or nothing: the first invalid field is a 400 naming it and nothing
+    is stored. Bookings already approved keep their price; invoices already issued keep their due date."""
+    if not may_administer_institution(actor, institution.id):
         raise PermissionDenied(
-            "not_institution_staff",
-            _("Only the institution's staff may change this."),
+            "not_institution_admin",
+            _("Only the institution's administrators may change its fees and billing details."),
         )
-    refuse_unknown_fields(fields, FEE_POLICY_FIELDS | INSTITUTION_BILLING_FIELDS)
+    refuse_unknown_fields(fields, INSTITUTION_DETAIL_FIELDS)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)  # the caller's copy stays clean
     policy = FeePolicy.objects.filter(institution=institution).first() or FeePolicy(institution=institution)
+    billing = BillingDetails.objects.filter(institution=institution).first() or BillingDetails(institution=institution)
     for key, value in fields.items():
-        setattr(institution if key in INSTITUTION_BILLING_FIELDS else policy, key, value)
+        if key in INSTITUTION_BILLING_FIELDS:
+            setattr(institution, key, value)
+        else:
+            setattr(billing if key in BILLING_DETAIL_FIELDS else policy, key, value)
     full_clean_or_refuse(institution)
     full_clean_or_refuse(policy, exclude=["institution"])
+    full_clean_or_refuse(billing, exclude=["institution"])
     institution.save(update_fields=sorted(INSTITUTION_BILLING_FIELDS & set(fields)))
     policy.save()
+    billing.save()
+    return policy, billing
+
+
+def update_fee_policy(*, actor, institution: Institution, **fields) -> FeePolicy:
+    """The API's fee-policy verb: `update_institution_details` with the fee fields (and the two institution fields
+    the API has always taken beside them)."""
+    refuse_unknown_fields(fields, FEE_POLICY_FIELDS | INSTITUTION_BILLING_FIELDS)
+    policy, _billing = update_institution_details(actor=actor, institution=institution, **fields)
     return policy
 
 

@@ -25,6 +25,7 @@ from reportlab.platypus import Spacer
 from backend.errors import DomainError
 from backend.i18n import current_language, long_date, yen
 from backend.tokyo import TOKYO
+from consortia.selectors import billing_details_of
 
 from . import wording
 from .pdf import (
@@ -35,10 +36,12 @@ from .pdf import (
     WIDTH,
     addressee,
     amount_box,
+    details_table,
     document,
     header,
     issuer,
     lines_table,
+    nobreak,
     notice,
     p,
     parties,
@@ -94,14 +97,14 @@ def _when(start, end) -> str:
     start, end = start.astimezone(TOKYO), end.astimezone(TOKYO)
     if start.date() == end.date():
         return _("%(date)s %(start)s–%(end)s") % {
-            "date": long_date(start.date()),
+            "date": nobreak(long_date(start.date())),
             "start": f"{start:%H:%M}",
             "end": f"{end:%H:%M}",
         }
     return _("%(start_date)s %(start)s – %(end_date)s %(end)s") % {
-        "start_date": long_date(start.date()),
+        "start_date": nobreak(long_date(start.date())),
         "start": f"{start:%H:%M}",
-        "end_date": long_date(end.date()),
+        "end_date": nobreak(long_date(end.date())),
         "end": f"{end:%H:%M}",
     }
 
@@ -133,15 +136,19 @@ def _quote_rows(booking, quote: dict) -> list[list[str]]:
 
 def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes:
     institution = booking.instrument.institution
+    billing = billing_details_of(institution)
     number = f"Q-{institution.id}-{booking.id:06d}"
     title = _("Quotation")
-    contact = [_("Contact: %(email)s") % {"email": institution.contact_email}] if institution.contact_email else []
+    contact = _contact_lines(institution, billing)
+    if contact:
+        contact[0] = _("Contact: %(contact)s") % {"contact": contact[0]}
     registration = [_("Registration number: %(number)s") % {"number": institution.registration_number}]
     story = header(
         pgettext("document title", "Quotation"),
         [
             (_("Quotation no."), number),
             (_("Date of quotation"), long_date(issued_on)),
+            (_("Valid until"), long_date(billing.quotation_valid_until(issued_on))),
             (_("Booking no."), f"#{booking.id}"),
         ],
     )
@@ -186,9 +193,11 @@ def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes
                     _results(booking),
                 ]
             ],
-            [WIDTH * 0.36, WIDTH * 0.30, WIDTH * 0.20, WIDTH * 0.14],
+            [WIDTH * 0.30, WIDTH * 0.34, WIDTH * 0.21, WIDTH * 0.15],
+            date_columns=(1,),
         ),
         Spacer(1, 4 * mm),
+        p(_validity_text(booking, billing)),
         p(
             _("This amount was fixed at approval: later changes of the fees do not affect it.")
             if booking.quote_fixed_at is not None
@@ -198,6 +207,49 @@ def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes
         p(_("Consumption tax is computed once on the subtotal and rounded down to the yen."), SMALL),
     ]
     return _pdf(title, story, subject=number, language=language)
+
+
+def _validity_text(booking, billing) -> str:
+    """How long the quotation holds and what happens after (the date itself is in the header, on one line)."""
+    if booking.quote_fixed_at is not None:
+        return _(
+            "This quotation is valid for %(days)d days from its date (see “Valid until” above). The amount of this "
+            "booking stays as fixed at approval; other use needs a new quotation."
+        ) % {"days": billing.quotation_valid_days}
+    return _(
+        "This quotation is valid for %(days)d days from its date (see “Valid until” above). After that it lapses: "
+        "ask the contact for a new quotation before ordering."
+    ) % {"days": billing.quotation_valid_days}
+
+
+def _contact_lines(institution, billing) -> list[str]:
+    """Whom a company asks about a quotation or a bill: the billing contact's department, phone and e-mail (the
+    institution's e-mail when the contact gave none); empty when nothing is known."""
+    email = billing.contact_email or institution.contact_email
+    lines = [
+        billing.contact_department,
+        _("Tel. %(phone)s") % {"phone": billing.contact_phone} if billing.contact_phone else "",
+        _("E-mail %(email)s") % {"email": email} if email else "",
+    ]
+    return [line for line in lines if line]
+
+
+def _payment_rows(invoice, billing) -> list[tuple[str, str]]:
+    """Where and by when to pay; without payment details, a plain sentence saying whom to ask instead."""
+    due = (_("Payment due"), long_date(invoice.due_on))
+    contact = "  ".join(_contact_lines(invoice.institution, billing)) or invoice.localized_issuer_name
+    if not billing.has_payment_details:
+        account = _("Not registered yet: please ask the contact below for the account to pay into.")
+        return [due, (_("Pay by bank transfer to"), account), (_("Questions about this invoice"), contact)]
+    account = "  ".join(
+        [billing.bank_name, billing.bank_branch, billing.get_account_type_display(), billing.account_number]
+    )
+    return [
+        due,
+        (_("Pay by bank transfer to"), account),
+        (_("Account holder"), billing.account_holder),
+        (_("Questions about this invoice"), contact),
+    ]
 
 
 # --- 請求書 ----------------------------------------------------------------------------------------------------------
@@ -249,8 +301,9 @@ def _invoice(invoice, *, language: str) -> bytes:
                 ]
                 for line in invoice.lines.all()
             ],
-            [27 * mm, WIDTH - 27 * mm - 14 * mm - 30 * mm, 14 * mm, 30 * mm],
+            [30 * mm, WIDTH - 30 * mm - 17 * mm - 30 * mm, 17 * mm, 30 * mm],
             right_columns=(2, 3),
+            date_columns=(0,),
         ),
         Spacer(1, 3 * mm),
     ]
@@ -268,7 +321,18 @@ def _invoice(invoice, *, language: str) -> bytes:
     replacement = getattr(invoice, "replaced_by", None) if invoice.status == "cancelled" else None
     if replacement is not None:
         story.append(p(_("Replaced by invoice no. %(number)s") % {"number": replacement.number}, STRONG))
+    billing = billing_details_of(invoice.institution)
     story += [
+        Spacer(1, 2 * mm),
+        details_table(_payment_rows(invoice, billing), date_rows=(0,)),
+        Spacer(1, 1.5 * mm),
+        p(
+            _("Please pay the amount invoiced by the due date. Bank transfer fees are borne by the payer.")
+            if billing.has_payment_details
+            else _("Please pay the amount invoiced by the due date."),
+            SMALL,
+        ),
+        Spacer(1, 3 * mm),
         p(_("Consumption tax is computed once on the total of each tax rate and rounded down to the yen."), SMALL),
         p(_("This document is a qualified invoice under the Consumption Tax Act."), SMALL),
     ]

@@ -9,7 +9,7 @@ import io
 import re
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -33,10 +33,16 @@ TO = ParagraphStyle("to", fontName=GOTHIC, fontSize=13, leading=18)
 BIG = ParagraphStyle("big", fontName=GOTHIC, fontSize=15, leading=20)
 CELL = ParagraphStyle("cell", fontName=MINCHO, fontSize=9, leading=12, wordWrap="CJK")
 CELL_RIGHT = ParagraphStyle("cell_right", parent=CELL, alignment=TA_RIGHT)
-# English cells wrap between words (CJK wrapping breaks anywhere, as Japanese text may).
-CELL_EN = ParagraphStyle("cell_en", parent=CELL, wordWrap=None)
+# English cells wrap between words and never inside one (CJK wrapping breaks anywhere, as Japanese text may).
+CELL_EN = ParagraphStyle("cell_en", parent=CELL, wordWrap=None, splitLongWords=0)
 CELL_RIGHT_EN = ParagraphStyle("cell_right_en", parent=CELL_EN, alignment=TA_RIGHT)
-HEAD = ParagraphStyle("head", fontName=GOTHIC, fontSize=9, leading=12, alignment=TA_CENTER)
+# Cells that hold a date (or a date and times) wrap only at a space, in either language: 「2026年11月12日」 and
+# "Nov.\u00a012,\u00a02026" (`nobreak`) stay on one line; their columns are wide enough for a date.
+CELL_KEEP = ParagraphStyle("cell_keep", parent=CELL, wordWrap=None, splitLongWords=0)
+CELL_KEEP_RIGHT = ParagraphStyle("cell_keep_right", parent=CELL_KEEP, alignment=TA_RIGHT)
+HEAD = ParagraphStyle("head", fontName=GOTHIC, fontSize=9, leading=12, alignment=TA_CENTER, splitLongWords=0)
+FACT = ParagraphStyle("fact", parent=SMALL, splitLongWords=0)
+HEAD_LEFT = ParagraphStyle("head_left", parent=HEAD, alignment=TA_LEFT)
 NOTICE = ParagraphStyle("notice", fontName=GOTHIC, fontSize=10, leading=14, textColor=colors.HexColor("#1F3864"))
 STAMP = ParagraphStyle("stamp", fontName=GOTHIC, fontSize=16, leading=20, textColor=colors.HexColor("#C00000"))
 WIDTH = A4[0] - 36 * mm
@@ -46,7 +52,12 @@ SHADE = colors.HexColor("#E7EEF7")
 
 # Runs of Latin text; ¥ and the en dash are drawn from Helvetica too (the English reference documents write them).
 LATIN = "\\x21-\\x7e\\xa5\\u2013"
-ASCII_RUN = re.compile(rf"([{LATIN}][\x20{LATIN}]*[{LATIN}]|[{LATIN}])")
+ASCII_RUN = re.compile(rf"([{LATIN}][\x20\xa0{LATIN}]*[{LATIN}]|[{LATIN}])")
+
+
+def nobreak(text: str) -> str:
+    """Text kept on one line where it is wrapped between words (a date: "Nov. 12, 2026")."""
+    return str(text).replace(" ", "\xa0")
 
 
 def marked_up(text: str, style: ParagraphStyle) -> str:
@@ -91,7 +102,9 @@ def document(title: str, story: list, *, subject: str, footer: str, page_label: 
 def header(title: str, facts: list[tuple[str, str]]) -> list:
     """The title, then the document's number and dates at the right."""
     rows = Table(
-        [[p(label, SMALL), p(value, SMALL)] for label, value in facts], colWidths=[28 * mm, 45 * mm], hAlign="RIGHT"
+        [[p(label, FACT), p(nobreak(value), FACT)] for label, value in facts],
+        colWidths=[32 * mm, 45 * mm],
+        hAlign="RIGHT",
     )
     rows.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return [p(title, TITLE), rows, Spacer(1, 4 * mm)]
@@ -129,11 +142,18 @@ def amount_box(label: str, amount: str) -> Table:
     return box
 
 
-def lines_table(headings: list[str], rows: list[list], widths: list[float], right_columns=()) -> Table:
+def lines_table(headings: list[str], rows: list[list], widths: list[float], right_columns=(), date_columns=()) -> Table:
+    """A ruled table with a shaded heading row; `date_columns` hold dates (and times), never broken inside one."""
     cell, cell_right = (CELL, CELL_RIGHT) if is_japanese() else (CELL_EN, CELL_RIGHT_EN)
+
+    def style(i: int) -> ParagraphStyle:
+        if i in date_columns:
+            return CELL_KEEP_RIGHT if i in right_columns else CELL_KEEP
+        return cell_right if i in right_columns else cell
+
     data = [[p(h, HEAD) for h in headings]]
     for row in rows:
-        data.append([p(text, cell_right if i in right_columns else cell) for i, text in enumerate(row)])
+        data.append([p(text, style(i)) for i, text in enumerate(row)])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -181,3 +201,24 @@ def notice(text: str) -> Table:
         )
     )
     return box
+
+
+def details_table(rows: list[tuple[str, str]], *, date_rows=()) -> Table:
+    """Label and value rows across the page, the labels shaded (an invoice's payment details); the values of
+    `date_rows` are dates, kept on one line."""
+    cell = CELL if is_japanese() else CELL_EN
+    data = [
+        [p(label, HEAD_LEFT), p(nobreak(value), CELL_KEEP) if i in date_rows else p(value, cell)]
+        for i, (label, value) in enumerate(rows)
+    ]
+    table = Table(data, colWidths=[32 * mm, WIDTH - 32 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, RULE),
+                ("BACKGROUND", (0, 0), (0, -1), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table

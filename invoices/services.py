@@ -20,10 +20,11 @@ from backend.i18n import long_date
 from backend.plumbing import lock_current, user_or_none
 from bookings.models import Booking
 from consortia.models import Company, Institution
+from consortia.selectors import billing_details_of
 
 from . import selectors
 from .models import Invoice, InvoiceCounter, InvoicedBooking, InvoiceLine
-from .totals import Line, end_of_next_month, tax_summary, totals
+from .totals import Line, tax_summary, totals
 from .wording import REPLACED_FOR_LATE_USE
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def _write_invoice(
         year=month.year,
         sequence=sequence,
         issued_on=today,
-        due_on=end_of_next_month(today),
+        due_on=billing_details_of(institution).payment_due(today),  # the institution's term (翌月末 by default)
         issued_by=user_or_none(actor),
         issuer_name=institution.name,
         issuer_address=institution.address,

@@ -66,9 +66,3 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 def first_issue_day(month: date) -> date:
     """The first day a month's invoices can be issued: the 1st of the next month, once the month is over."""
     return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def end_of_next_month(day: date) -> date:
-    """The payment due date: the last day of the month after `day` (翌月末)."""
-    in_two = (day.replace(day=1) + timedelta(days=62)).replace(day=1)
-    return in_two - timedelta(days=1)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice-page"),
     path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice-page-cancel"),
     path("staff/invoices/", views.invoice_run, name="invoice-run-page"),
+    path("staff/institution/", views.institution_details, name="institution-details-page"),
 ]

@@ -1,5 +1,6 @@
-"""Invoice pages: the company's (and staff's) invoice list, one invoice with its correction, and the staff's
-monthly invoice run with a preview before issuing. The same selectors and services as the API."""
+"""Invoice pages: the company's (and staff's) invoice list, one invoice with its correction, the staff's monthly
+invoice run with a preview before issuing, and the page where an institution's administrators keep what its
+quotations and invoices say (fees, account, payment term, contact). The same selectors and services as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +13,18 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, staff_only
-from consortia.selectors import access_for, institutions_managed_by
+from consortia.models import FeePolicy
+from consortia.selectors import (
+    access_for,
+    billing_details_of,
+    fee_policy_of,
+    institutions_administered_by,
+    institutions_managed_by,
+)
+from consortia.services import update_institution_details
 
 from . import selectors, services
-from .forms import CancelForm, MonthFilter, RunForm, last_month
+from .forms import CancelForm, InstitutionDetailsForm, MonthFilter, RunForm, last_month
 from .wording import reason_text
 
 PAGE_SIZE = 30
@@ -136,4 +145,38 @@ def invoice_run(request):
         "invoices/run.html",
         {"form": form, "plans": plans, "institution": institution, "issuable_from": issuable_from},
         status=status,
+    )
+
+
+@login_required
+def institution_details(request):
+    """The institution's administrators keep, on one page, what its quotations and invoices say: the fee policy,
+    the account to pay into, the payment term, how long quotations hold and whom to ask (consortia's service)."""
+    institutions = list(institutions_administered_by(request.user))
+    if not institutions:
+        raise PermissionDenied(gettext("Only an institution's administrators may change its fees and billing details."))
+    chosen = request.POST.get("institution") or request.GET.get("institution")
+    institution = next((i for i in institutions if str(i.id) == chosen), None) if chosen else institutions[0]
+    if institution is None:
+        raise Http404("not an institution the user administers")
+    policy, billing = fee_policy_of(institution.id), billing_details_of(institution)
+    initial = InstitutionDetailsForm.initial_of(institution, policy or FeePolicy(), billing)
+    form = InstitutionDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        saved = call_service(
+            request,
+            form,
+            update_institution_details,
+            actor=request.user,
+            institution=institution,
+            success=gettext("The institution's details were saved."),
+            **form.changes(),
+        )
+        if saved is not None:
+            return redirect(f"{reverse('institution-details-page')}?institution={institution.id}")
+    return render(
+        request,
+        "invoices/institution.html",
+        {"form": form, "institution": institution, "institutions": institutions, "billing": billing},
+        status=400 if form.errors else 200,
     )

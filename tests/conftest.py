@@ -96,6 +96,7 @@ def world(db):
     inst_c = InstitutionFactory(name="東京都立産業技術研究センター", prefecture="東京都", consortia=[tama])
     staff_a, staff_b = UserFactory(username="staff_a"), UserFactory(username="staff_b")
     give_role(staff_a, "staff", institution=inst_a)
+    give_role(staff_a, "institution_admin", institution=inst_a)  # keeps its fee policy and billing details
     give_role(staff_b, "staff", institution=inst_b)
     secretariat = UserFactory(username="secretariat")
     give_role(secretariat, "secretariat", consortium=hokkaido)

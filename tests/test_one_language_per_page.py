@@ -91,6 +91,7 @@ PAGES = [
     ("/invoices/{s.invoice.pk}/", ("company_admin", "staff")),
     ("/staff/invoices/", ("staff",)),
     ("/staff/invoices/?institution={s.world.inst_a.pk}&month=2025-10", ("staff",)),
+    ("/staff/institution/", ("staff", "site_admin")),  # staff_a administers institution A too
     ("/usage-reports/", (*COMPANY, "staff")),
     ("/usage-reports/{s.used.pk}/", COMPANY),
     ("/accounts/login/", (ANONYMOUS,)),

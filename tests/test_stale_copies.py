@@ -20,6 +20,7 @@ from backend.errors import DomainError
 from bookings import disruptions, pricing
 from bookings import services as booking_services
 from bookings.models import Booking
+from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
 from consortia.models import ApiToken, Institution, User
 from consultations import services as consultation_services
@@ -393,6 +394,25 @@ def a_fee_policy_edit_keeps_the_institutions_name_given_meanwhile(s):
     )
     current = copy_of(s.w.inst_a)
     assert (current.name, current.registration_number) == ("道総研 工業試験場", "T8000020130001")
+
+
+@stale(consortia_services.update_institution_details)
+def a_billing_edit_keeps_the_account_and_name_given_meanwhile(s):
+    stale_copy = copy_of(s.w.inst_a)
+    Institution.objects.filter(pk=s.w.inst_a.pk).update(name="道総研 工業試験場")
+    account = {"bank_name": "北洋銀行", "bank_branch": "本店営業部", "account_type": "ordinary"}
+    consortia_services.update_institution_details(
+        actor=s.w.staff_a,
+        institution=copy_of(s.w.inst_a),
+        **account,
+        account_number="0123456",
+        account_holder="ホクセイ",
+    )
+    consortia_services.update_institution_details(actor=s.w.staff_a, institution=stale_copy, quotation_valid_days=60)
+    current = copy_of(s.w.inst_a)
+    billing = consortia_selectors.billing_details_of(current)
+    assert current.name == "道総研 工業試験場" and billing.account_number == "0123456"
+    assert billing.quotation_valid_days == 60
 
 
 # --- consultations ----------------------------------------------------------------------------------------------

@@ -245,6 +245,12 @@ USERS = [
     ("company2", "山本", "大輔", "ヤマモト", "ダイスケ", "company_member", "company", "musashino"),
 ]
 ADMIN = ("admin", "佐藤", "健一", "サトウ", "ケンイチ")
+# Roles held beside a user's first: (username, role kind, scope kind, scope key). Two staff also administer their
+# institution's fees and billing details (/staff/institution/).
+EXTRA_ROLES = [
+    ("staff", "institution_admin", "institution", "aist"),
+    ("staff3", "institution_admin", "institution", "doken"),
+]
 
 # Self-operation qualifications of the SME user: (institution, model).
 QUALIFICATIONS = [("doken", "SU5000"), ("aist", "JSM-IT800")]

@@ -24,6 +24,7 @@ from backend.tokyo import TOKYO
 from consortia import services as consortia_services
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, User
 from consortia.validators import corporate_number_check_digit
+from devtools.demo import billing as demo_billing
 from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
 from devtools.demo import history as past
@@ -225,6 +226,8 @@ class DemoSeeder:
             )
             created += 1
         self.report("料金規程・登録番号 (fee policies, registration numbers)", len(data.FEE_POLICIES), created)
+        created = demo_billing.seed_billing_details(actor=self.admin, institutions=self.institutions)
+        self.report("振込先・支払期限 (billing details)", len(demo_billing.BILLING), created)
 
     def seed_categories(self):
         created = 0
@@ -387,6 +390,11 @@ class DemoSeeder:
             consortia_services.grant_role(user=user, kind=role, **{scope_kind: target})
             self.users[username] = user
             self.logins.append((username, role, target.name, is_new or user.check_password(self.password)))
+        for username, role, scope_kind, scope_key in data.EXTRA_ROLES:
+            scope = {"consortium": self.consortia, "institution": self.institutions, "company": self.companies}
+            consortia_services.grant_role(
+                user=self.users[username], kind=role, **{scope_kind: scope[scope_kind][scope_key]}
+            )
         self.report("利用者 (users)", len(self.users), created)
 
     def seed_qualifications(self):
