@@ -50,8 +50,9 @@ RULE = colors.HexColor("#7F7F7F")
 SHADE = colors.HexColor("#E7EEF7")
 
 
-# Runs of Latin text; ¥ and the en dash are drawn from Helvetica too (the English reference documents write them).
-LATIN = "\\x21-\\x7e\\xa5\\u2013"
+# Runs of Latin text; ¥, the en dash and curly quotes are drawn from Helvetica too (the English reference documents
+# write them; the CID fonts' quotes are full-width).
+LATIN = "\\x21-\\x7e\\xa5\\u2013\\u2018\\u2019\\u201c\\u201d"
 ASCII_RUN = re.compile(rf"([{LATIN}][\x20\xa0{LATIN}]*[{LATIN}]|[{LATIN}])")
 
 

@@ -3,11 +3,14 @@ happens after; the invoice says where and by when to pay and whom to ask, or say
 are to be asked for. Read back with pypdf in both languages; each PDF is also left in test-artifacts/documents/ to
 be looked at (pdftoppm)."""
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from consortia.models import BillingDetails, Institution
 from consortia.services import update_institution_details
@@ -143,3 +146,26 @@ def test_a_quotation_without_billing_details_holds_thirty_days(world, billing):
     booking = billing.b_big
     text = read(quotation_pdf(booking, booking.quote, issued_on=timezone.localdate(), language="ja"))
     assert "見積日から30日間" in text
+
+
+@pytest.mark.parametrize("language, day", [("ja", "2026年11月12日"), ("en", "Nov. 12, 2026")])
+def test_a_date_in_a_narrow_column_stays_on_one_line(language, day):
+    """The invoice's transaction-date column, with the longest dates of the year: never 「2026年11月12 / 日」."""
+    from django.utils import translation
+
+    from invoices.pdf import WIDTH, document, lines_table, nobreak
+
+    with translation.override(language):
+        table = lines_table(
+            ["Date", "Description", "Tax rate", "Amount"],
+            [[nobreak(day), "Staff-assisted commissioned analysis " * 3, "10%", "¥1,200"]],
+            [30 * mm, WIDTH - 77 * mm, 17 * mm, 30 * mm],
+            right_columns=(2, 3),
+            date_columns=(0,),
+        )
+        content = document("t", [table], subject="s", footer="f", page_label="%(page)d")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert day in lines, lines  # the date is one line of its cell
+    words = {word for line in lines for word in line.split()}
+    assert {"Staff-assisted", "commissioned", "analysis"} <= words, words  # and no word is split
