@@ -139,7 +139,7 @@ def _quotation(booking, quote: dict, *, issued_on: date, language: str) -> bytes
     billing = billing_details_of(institution)
     number = f"Q-{institution.id}-{booking.id:06d}"
     title = _("Quotation")
-    contact = _contact_lines(institution, billing)
+    contact = contact_lines(institution, billing)
     if contact:
         contact[0] = _("Contact: %(contact)s") % {"contact": contact[0]}
     registration = [_("Registration number: %(number)s") % {"number": institution.registration_number}]
@@ -222,7 +222,7 @@ def _validity_text(booking, billing) -> str:
     ) % {"days": billing.quotation_valid_days}
 
 
-def _contact_lines(institution, billing) -> list[str]:
+def contact_lines(institution, billing) -> list[str]:
     """Whom a company asks about a quotation or a bill: the billing contact's department, phone and e-mail (the
     institution's e-mail when the contact gave none); empty when nothing is known."""
     email = billing.contact_email or institution.contact_email
@@ -237,7 +237,7 @@ def _contact_lines(institution, billing) -> list[str]:
 def _payment_rows(invoice, billing) -> list[tuple[str, str]]:
     """Where and by when to pay; without payment details, a plain sentence saying whom to ask instead."""
     due = (_("Payment due"), long_date(invoice.due_on))
-    contact = "  ".join(_contact_lines(invoice.institution, billing)) or invoice.localized_issuer_name
+    contact = "  ".join(contact_lines(invoice.institution, billing)) or invoice.localized_issuer_name
     if not billing.has_payment_details:
         account = _("Not registered yet: please ask the contact below for the account to pay into.")
         return [due, (_("Pay by bank transfer to"), account), (_("Questions about this invoice"), contact)]

@@ -24,6 +24,7 @@ from consortia.selectors import (
 from consortia.services import update_institution_details
 
 from . import selectors, services
+from .documents import contact_lines
 from .forms import CancelForm, InstitutionDetailsForm, MonthFilter, RunForm, last_month
 from .wording import reason_text
 
@@ -74,6 +75,8 @@ def _detail(request, invoice, cancel_form=None, status=200):
             "is_staff": selectors.may_invoice(request.user, invoice.institution_id),
             "cancel_form": cancel_form or CancelForm(),
             "cancel_reason": reason_text(invoice.cancel_reason),
+            "billing": (billing := billing_details_of(invoice.institution)),
+            "contact": contact_lines(invoice.institution, billing),
         },
         status=status,
     )

@@ -169,3 +169,12 @@ def test_a_date_in_a_narrow_column_stays_on_one_line(language, day):
     assert day in lines, lines  # the date is one line of its cell
     words = {word for line in lines for word in line.split()}
     assert {"Staff-assisted", "commissioned", "analysis"} <= words, words  # and no word is split
+
+
+def test_the_invoice_page_says_where_to_pay_or_to_ask(world, invoice, client):
+    client.force_login(world.user_b)
+    page = client.get(f"/invoices/{invoice.pk}/").content.decode()
+    assert "振込先は未登録です" in page
+    details(world)
+    page = client.get(f"/invoices/{invoice.pk}/").content.decode()
+    assert "北洋銀行 札幌中央支店 普通 0123456" in page and "TEL 011-747-2211" in page
