@@ -53,18 +53,15 @@ def choose(request):
     return render(request, "reports/choose.html", {"consortia": consortia})
 
 
-def _report_for(request, consortium_id: int):
-    """The consortium, the reader's scope, the period form and (when the period is valid) the report's figures."""
+def _period_for(request, consortium_id: int):
+    """The consortium, the reader's scope (checked first) and the period form."""
     consortium = get_object_or_404(consortium_list(), pk=consortium_id)
     try:
         scope = selectors.report_scope_for(request.user, consortium.id)
     except DomainError as error:
         raise PermissionDenied(error.message) from None
     form = PeriodForm(request.GET or {"kind": "fy", "fy": str(current_fiscal_year())})  # default: this year
-    report = None
-    if form.is_valid():
-        report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
-    return consortium, scope, form, report
+    return consortium, scope, form
 
 
 def _page_query(form: PeriodForm) -> str:
@@ -85,7 +82,10 @@ def _sections(report: dict, tables) -> list[tuple[str, str]]:
 
 @login_required
 def report_page(request, consortium_id: int):
-    consortium, scope, form, report = _report_for(request, consortium_id)
+    consortium, scope, form = _period_for(request, consortium_id)
+    report = None
+    if form.is_valid():
+        report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
     context = {"consortium": consortium, "form": form, "report": report, "scope": scope}
     if report:
         query = urlencode(form.query())
@@ -125,12 +125,13 @@ def report_page(request, consortium_id: int):
 @login_required
 def outcomes(request, consortium_id: int):
     """The period's publishable outcomes of usage reports, a page at a time (the report page shows the first)."""
-    consortium, scope, form, report = _report_for(request, consortium_id)
+    consortium, scope, form = _period_for(request, consortium_id)
     context = {"consortium": consortium, "form": form, "scope": scope, "page": None}
-    if report:
-        rows = (report.get("usage_reports") or {}).get("publishable_outcomes") or []
+    if form.is_valid():
+        block = selectors.usage_reports_block(consortium=consortium, period=form.period, institution_ids=scope)
+        rows = block["publishable_outcomes"]
         context.update(
-            period=report["period"],
+            period_label=form.period.label,
             page=Paginator(rows, OUTCOMES_PAGE).get_page(request.GET.get("page")),
             query=_page_query(form),
             report_url=f"{reverse('report-page', kwargs={'consortium_id': consortium.id})}?{_page_query(form)}",

@@ -107,3 +107,20 @@ def test_the_outcomes_list_names_a_bad_period(world, client):
     client.force_login(world.secretariat)
     response = client.get(OUTCOMES.format(world.hokkaido.id), {"kind": "month", "month": "2026-13"})
     assert response.status_code == 400
+
+
+def test_staff_see_only_their_institutions_outcomes(world, outcomes, client):
+    client.force_login(world.staff_b)  # the outcomes are of institution A's instrument
+    response = client.get(OUTCOMES.format(world.hokkaido.id), {"kind": "month", "month": "2026-03"})
+    assert response.status_code == 200 and "断面評価" not in response.content.decode()
+    client.force_login(world.staff_a)
+    assert (
+        "断面評価 0"
+        in client.get(OUTCOMES.format(world.hokkaido.id), {"kind": "month", "month": "2026-03"}).content.decode()
+    )
+
+
+def test_the_outcomes_list_takes_a_constant_number_of_queries(world, outcomes, client, django_assert_max_num_queries):
+    client.force_login(world.secretariat)
+    with django_assert_max_num_queries(12):
+        client.get(OUTCOMES.format(world.hokkaido.id), {"kind": "month", "month": "2026-03"})
