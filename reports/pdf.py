@@ -120,6 +120,18 @@ def monthly_trend_chart(body: dict) -> Drawing:
             "caption": caption
         }
     _caption(drawing, caption)
+    if sum(m["state"] == PAST for m in months) < 2:  # a line needs two points
+        drawing.add(
+            String(
+                drawing.width / 2,
+                drawing.height / 2,
+                _("The trend is drawn once two months of the period are over."),
+                fontName=FONT,
+                fontSize=10,
+                textAnchor="middle",
+            )
+        )
+        return drawing
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 15 * mm, 12 * mm, 190 * mm, 45 * mm
     series = [
@@ -133,6 +145,8 @@ def monthly_trend_chart(body: dict) -> Drawing:
     chart.categoryAxis.labels.angle = 45 if len(months) > 12 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
     chart.valueAxis.valueMin = 0
+    if max((v for line in series for v in line if v is not None), default=0) < 1:  # nothing (yet) to scale to
+        chart.valueAxis.valueMax, chart.valueAxis.valueStep = 5, 1
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "%.0f%%"
     for i, colour in enumerate(PALETTE[:2]):

@@ -4,6 +4,7 @@ path), months still to come are "not yet" (no 0 % point), and the generated-at s
 import shutil
 import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -15,6 +16,7 @@ from reports.selectors import utilization
 from tests.hostile import pdf_text
 
 pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
 
 
 def _body(data, *, generated: datetime) -> dict:
@@ -41,6 +43,14 @@ def test_months_still_to_come_are_not_drawn_and_say_not_yet(data):
     assert "2026年1月15日00:30" in text  # (pdf_text drops spaces)  # the stamp in Japan time
 
 
+def test_a_year_made_before_it_began_draws_no_month(data):
+    text = pdf_text(to_pdf(_body(data, generated=datetime(2025, 3, 1, 9, 0, tzinfo=TOKYO))))
+    assert text.split("用語の定義")[0].count("未到来") == 1 + 12  # the caption and every month's row
+    assert "2か月が終わると描きます" in text  # no line of fewer than two points
+    one_over = pdf_text(to_pdf(_body(data, generated=datetime(2025, 5, 20, 9, 0, tzinfo=TOKYO))))
+    assert "2か月が終わると描きます" in one_over
+
+
 def test_the_english_pdf_has_english_definitions(data):
     with translation.override("en"):
         text = pdf_text(to_pdf(_body(data, generated=datetime(2026, 1, 15, 9, 0, tzinfo=TOKYO))))
@@ -48,10 +58,15 @@ def test_the_english_pdf_has_english_definitions(data):
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
-def test_the_pdf_renders_to_pages(data, tmp_path):
-    """Every page renders (the images are kept under tmp_path for a person to look at)."""
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(to_pdf(_body(data, generated=datetime(2026, 1, 15, 9, 0, tzinfo=TOKYO))))
-    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
-    pages = sorted(tmp_path.glob("page-*.png"))
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_pdf_renders_to_pages(data, language):
+    """Every page renders; the images are kept under test-artifacts/pdf/ for a person to look at."""
+    folder = ARTIFACTS / language
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    pdf = folder / "report.pdf"
+    with translation.override(language):
+        pdf.write_bytes(to_pdf(_body(data, generated=datetime(2026, 1, 15, 9, 0, tzinfo=TOKYO))))
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / "page")], check=True, timeout=60)
+    pages = sorted(folder.glob("page-*.png"))
     assert len(pages) >= 4 and all(p.stat().st_size > 5_000 for p in pages)
