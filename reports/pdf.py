@@ -1,4 +1,4 @@
-"""A report as a PDF: key figures, three charts, then a table per breakdown; A4 landscape, one CID font that holds
+"""A report as a PDF: key figures, three charts, a table per breakdown, then the definitions; A4 landscape, one CID font that holds
 Japanese and Latin text. Input is the API's JSON shape, like the other formats (exports.py renders them all).
 
 Text, numbers, yen and percentages are written in the active language (backend.i18n); times in Tokyo time.
@@ -8,7 +8,7 @@ import io
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -25,6 +25,8 @@ from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, Tabl
 from backend.escaping import one_line, paragraph
 from backend.i18n import long_datetime, percent, yen
 
+from .definitions import definitions
+from .display import CURRENT, FUTURE, PAST, months_with_state
 from .figures import BREAKDOWN_TITLES, BREAKDOWNS, COLUMNS, RATES, YEN, generated_at, scope_text, total_label
 
 FONT = "HeiseiKakuGo-W5"
@@ -64,10 +66,22 @@ def _cell(key: str, value) -> str:
     return _number(value) if isinstance(value, int) else str(value)
 
 
+def _row_cells(row: dict) -> list:
+    """A row's cells; a month still to come says so instead of showing zeros (its available hours are known)."""
+    if row.get("state") == FUTURE:
+        shown = {"label": row["label"], "available_hours": _cell("available_hours", row["available_hours"])}
+        not_yet = pgettext("report month", "not yet")
+        return [paragraph(shown.get(k, not_yet if k == "utilization_rate" else "—"), CELL) for k, _h in PDF_COLUMNS]
+    cells = [_cell(k, row[k]) for k, _h in PDF_COLUMNS]
+    if row.get("state") == CURRENT:
+        cells[0] = _("%(month)s (so far)") % {"month": cells[0]}
+    return [paragraph(c, CELL) for c in cells]
+
+
 def _table(rows: list[dict], totals: dict) -> Table:
     data = [[paragraph(h, CELL) for _k, h in PDF_COLUMNS]]
     for row in [*rows, {**totals, "label": total_label()}]:
-        data.append([paragraph(_cell(k, row[k]), CELL) for k, _h in PDF_COLUMNS])
+        data.append(_row_cells(row))
     widths = [70 * mm] + [(landscape(A4)[0] - 30 * mm - 70 * mm) / (len(PDF_COLUMNS) - 1)] * (len(PDF_COLUMNS) - 1)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -95,13 +109,35 @@ def _caption(drawing: Drawing, text: str) -> None:
 
 
 def monthly_trend_chart(body: dict) -> Drawing:
-    """Utilization (used ÷ available) and booked ÷ available per month, in %."""
-    months = body["by_month"]
+    """Utilization (used ÷ available) and booked ÷ available per month, in %. The line stops at the last month
+    that is over: a month still to come has no point (not a 0 % one), nor has the month under way (its use so far
+    against the whole month's hours would look like a collapse); the caption says so, the table has its figures."""
+    months = months_with_state(body["by_month"], generated_at(body))
     drawing = Drawing(250 * mm, 70 * mm)
-    _caption(drawing, _("Monthly utilization (%)"))
+    caption = _("Monthly utilization (%)")
+    if any(m["state"] != PAST for m in months):
+        caption = _("%(caption)s: the month under way and months still to come are not drawn (see the table).") % {
+            "caption": caption
+        }
+    _caption(drawing, caption)
+    if sum(m["state"] == PAST for m in months) < 2:  # a line needs two points
+        drawing.add(
+            String(
+                drawing.width / 2,
+                drawing.height / 2,
+                _("The trend is drawn once two months of the period are over."),
+                fontName=FONT,
+                fontSize=10,
+                textAnchor="middle",
+            )
+        )
+        return drawing
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 15 * mm, 12 * mm, 190 * mm, 45 * mm
-    series = [[(m[key] or 0) * 100 for m in months] for key in ("utilization_rate", "booked_rate")]
+    series = [
+        [(m[key] or 0) * 100 if m["state"] == PAST else None for m in months]
+        for key in ("utilization_rate", "booked_rate")
+    ]
     chart.data = series
     chart.categoryAxis.categoryNames = [m["key"][2:] for m in months]
     chart.categoryAxis.labels.fontName = FONT
@@ -109,6 +145,8 @@ def monthly_trend_chart(body: dict) -> Drawing:
     chart.categoryAxis.labels.angle = 45 if len(months) > 12 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 12 else "n"
     chart.valueAxis.valueMin = 0
+    if max((v for line in series for v in line if v is not None), default=0) < 1:  # nothing (yet) to scale to
+        chart.valueAxis.valueMax, chart.valueAxis.valueStep = 5, 1
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "%.0f%%"
     for i, colour in enumerate(PALETTE[:2]):
@@ -188,8 +226,18 @@ def _key_figures(totals: dict) -> Table:
     return summary
 
 
+def _definitions() -> Table:
+    """What each figure means, as on the report page (definitions.py)."""
+    rows = [[paragraph(term, TEXT), paragraph(text, TEXT)] for term, text in definitions()]
+    table = Table(rows, colWidths=[60 * mm, landscape(A4)[0] - 30 * mm - 60 * mm])
+    table.setStyle(
+        TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
+    return table
+
+
 def to_pdf(body: dict) -> bytes:
-    """Key figures, the three charts, then a table per breakdown."""
+    """Key figures, the three charts, a table per breakdown, then the definitions."""
     out = io.BytesIO()
     title = _("Utilization report: %(consortium)s") % {"consortium": body["consortium"]["name"]}
     doc = SimpleDocTemplate(
@@ -221,17 +269,8 @@ def to_pdf(body: dict) -> bytes:
         institution_chart(body),
     ]
     for name in BREAKDOWNS:
-        story += [paragraph(BREAKDOWN_TITLES[name], HEADING), _table(body[name], body["totals"])]
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        paragraph(
-            _(
-                "Utilization = used hours ÷ available hours. By usage mode and by user category, utilization is a "
-                "share of the whole consortium's available hours. Counts and amounts belong to the period and month "
-                "in which the booking starts. Definitions: docs/reports.md."
-            ),
-            TEXT,
-        )
-    )
+        rows = months_with_state(body[name], generated_at(body)) if name == "by_month" else body[name]
+        story += [paragraph(BREAKDOWN_TITLES[name], HEADING), _table(rows, body["totals"])]
+    story += [PageBreak(), paragraph(_("Definitions"), HEADING), _definitions()]
     doc.build(story)
     return out.getvalue()

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,11 +16,13 @@ from backend.errors import DomainError
 from backend.web import call_service
 from consortia.selectors import access_for, consortium_list
 
-from . import charts, selectors, services
-from .figures import BREAKDOWN_TITLES
+from . import charts, display, selectors, services
+from .definitions import definitions
+from .figures import BREAKDOWN_TITLES, generated_at
 from .forms import PeriodForm, current_fiscal_year
 from .models import FORMAT_NAMES, FORMATS, Report
 
+OUTCOMES_PAGE = 25
 TABLES = ["by_institution", "by_category", "by_mode", "by_company_size", "by_month", "by_instrument"]
 
 
@@ -50,14 +53,36 @@ def choose(request):
     return render(request, "reports/choose.html", {"consortia": consortia})
 
 
-@login_required
-def report_page(request, consortium_id: int):
+def _period_for(request, consortium_id: int):
+    """The consortium, the reader's scope (checked first) and the period form."""
     consortium = get_object_or_404(consortium_list(), pk=consortium_id)
     try:
         scope = selectors.report_scope_for(request.user, consortium.id)
     except DomainError as error:
         raise PermissionDenied(error.message) from None
     form = PeriodForm(request.GET or {"kind": "fy", "fy": str(current_fiscal_year())})  # default: this year
+    return consortium, scope, form
+
+
+def _page_query(form: PeriodForm) -> str:
+    """The period as the pages' own links carry it (the picker's kind, then the API's parameters)."""
+    return urlencode({"kind": form.cleaned_data["kind"], **form.query()})
+
+
+def _sections(report: dict, tables) -> list[tuple[str, str]]:
+    """The table of contents: (anchor, heading) of each section the page shows."""
+    sections = [("key-figures", _("Key figures")), ("charts", _("Charts"))]
+    sections += [(key, title) for key, title, _rows in tables]
+    if report.get("consultations"):
+        sections.append(("consultations", _("Technical consultations")))
+    if report.get("usage_reports"):
+        sections.append(("usage-reports", _("Usage reports")))
+    return [*sections, ("definitions", _("Definitions"))]
+
+
+@login_required
+def report_page(request, consortium_id: int):
+    consortium, scope, form = _period_for(request, consortium_id)
     report = None
     if form.is_valid():
         report = selectors.utilization(consortium=consortium, period=form.period, institution_ids=scope).as_dict()
@@ -65,13 +90,26 @@ def report_page(request, consortium_id: int):
     if report:
         query = urlencode(form.query())
         api = reverse("utilization", kwargs={"consortium_id": consortium.id})
+        months = display.months_with_state(report["by_month"], generated_at(report))
+        tables = [(key, BREAKDOWN_TITLES[key], months if key == "by_month" else report[key]) for key in TABLES]
+        outcomes = (report.get("usage_reports") or {}).get("publishable_outcomes") or []
         context.update(
             downloads=[(FORMAT_NAMES[fmt], f"{api}?{query}&format={fmt}") for fmt in FORMATS],
             query=form.query(),
-            tables=[(key, BREAKDOWN_TITLES[key], report[key]) for key in TABLES],
-            trend=charts.column_bars(report["by_month"], "utilization_rate", title=_("Monthly utilization")),
+            generated=generated_at(report),
+            sections=_sections(report, tables),
+            tables=[
+                (key, title, display.bounded(rows, in_order=key == "by_month"), rows) for key, title, rows in tables
+            ],
+            outcomes=outcomes[: display.OUTCOMES_PREVIEW],
+            outcomes_count=len(outcomes),
+            outcomes_url=f"{reverse('report-outcomes', kwargs={'consortium_id': consortium.id})}?{_page_query(form)}",
+            definitions=definitions(),
+            trend=charts.column_bars(months, "utilization_rate", title=_("Monthly utilization")),
             by_institution=charts.horizontal_bars(
-                report["by_institution"], "utilization_rate", title=_("Utilization by institution")
+                display.bounded(report["by_institution"]).rows,
+                "utilization_rate",
+                title=_("Utilization by institution"),
             ),
             by_size=charts.horizontal_bars(
                 report["by_company_size"],
@@ -82,6 +120,23 @@ def report_page(request, consortium_id: int):
             ),
         )
     return render(request, "reports/report.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def outcomes(request, consortium_id: int):
+    """The period's publishable outcomes of usage reports, a page at a time (the report page shows the first)."""
+    consortium, scope, form = _period_for(request, consortium_id)
+    context = {"consortium": consortium, "form": form, "scope": scope, "page": None}
+    if form.is_valid():
+        block = selectors.usage_reports_block(consortium=consortium, period=form.period, institution_ids=scope)
+        rows = block["publishable_outcomes"]
+        context.update(
+            period_label=form.period.label,
+            page=Paginator(rows, OUTCOMES_PAGE).get_page(request.GET.get("page")),
+            query=_page_query(form),
+            report_url=f"{reverse('report-page', kwargs={'consortium_id': consortium.id})}?{_page_query(form)}",
+        )
+    return render(request, "reports/outcomes.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -81,6 +81,7 @@ PAGES = [
     ("/reports/", ("secretariat",)),  # the secretariat of two consortia chooses (one consortium goes straight in)
     ("/reports/consortium/{s.world.hokkaido.pk}/", ("staff", "secretariat")),
     ("/reports/consortium/{s.world.hokkaido.pk}/?kind=month&month=2025-10", ("secretariat",)),
+    ("/reports/consortium/{s.world.hokkaido.pk}/outcomes/?kind=fy&fy=2025", ("staff", "secretariat")),
     ("/reports/{s.report.pk}/", ("secretariat",)),
     ("/consultations/", ("company_user", "company_admin", "staff", "coordinator")),
     ("/consultations/new/", COMPANY),

@@ -23,7 +23,7 @@ the period and month in which the booking *starts*, so they stay whole and add u
 
 from .access import member_institution_ids, report_scope_for, reports_visible_to
 from .headline import headline
-from .report import tuned_for_aggregation, utilization
+from .report import tuned_for_aggregation, usage_reports_block, utilization
 
 __all__ = [
     "headline",
@@ -31,5 +31,6 @@ __all__ = [
     "report_scope_for",
     "reports_visible_to",
     "tuned_for_aggregation",
+    "usage_reports_block",
     "utilization",
 ]

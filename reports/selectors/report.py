@@ -84,3 +84,10 @@ def build_utilization(
         consultations=consultation_summary(consortium.id, period.start, period.end, institution_ids=institution_ids),
         usage_reports=usage_report_summary(bookings, period.start, period.end),
     )
+
+
+def usage_reports_block(*, consortium: Consortium, period: Period, institution_ids: Collection[int] | None = None):
+    """The report's usage-report block alone (its publishable outcomes for their own paged list), from the same
+    scope as `utilization`, without computing the figures."""
+    windows, _names = membership_windows(consortium.id, period, institution_ids)
+    return usage_report_summary(consortium_bookings(windows, period), period.start, period.end)

@@ -139,7 +139,7 @@ def test_the_secretariat_opens_this_fiscal_years_report_with_hours_and_charts(
     totals = secretariat.locator("#totals").inner_text()
     hours = [float(h.replace(",", "")) for h in re.findall(r"([\d,]+\.\d) h", totals)]
     assert len(hours) >= 3 and hours[0] > 0 and hours[2] > 0, totals  # available, booked, used (then lead time)
-    assert secretariat.locator("figure.chart svg").count() == 3
+    assert secretariat.locator("figure.chart svg:visible").count() == 3  # the trend has a phone version too
     assert secretariat.locator("figure.chart rect.bar").count() > 3
     shoot(secretariat, "report")
 
