@@ -5,8 +5,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from backend.i18n import long_datetime
 from backend.plumbing import ID_MAX
-from backend.tokyo import TOKYO
+from backend.tokyo import in_tokyo
 from consortia.models import Company
 from consortia.selectors import companies_with_ids, consortium_list, institution_choices
 from equipment.selectors import instrument_choices
@@ -15,7 +16,14 @@ from . import services
 from .models import Consultation, ExpertProfile, Referral
 
 TEXT = {"max_length": services.TEXT_MAX}
-SEVERAL = _("Hold Ctrl (⌘ on a Mac) and click to pick several.")
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in one box per institution, each box scrolling when long: a thumb ticks them on a phone, where a
+    multiple select asks for Ctrl-click. `data-group` names the box's institution (consultations/referral.js shows
+    only the chosen institution's)."""
+
+    template_name = "consultations/widgets/grouped_checkboxes.html"
 
 
 def label(model, name: str) -> str:
@@ -121,16 +129,8 @@ class ReferForm(forms.Form):
         help_text=_("Read by the institution and by the company."),
         **TEXT,
     )
-    instruments = IdsField(
-        label=_("Instruments to name (optional)"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=SEVERAL,
-    )
-    experts = IdsField(
-        label=_("Experts to name (optional)"),
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-        help_text=SEVERAL,
-    )
+    instruments = IdsField(label=_("Instruments to name (optional)"), widget=GroupedCheckboxes)
+    experts = IdsField(label=_("Experts to name (optional)"), widget=GroupedCheckboxes)
 
     def __init__(self, *args, consultation: Consultation, institutions, instruments, experts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,15 +166,32 @@ def _grouped(objects, name) -> list:
 
 
 class LinkBookingForm(forms.Form):
+    """One radio button a booking (consultations.selectors.linkable_bookings: the sensible few, newest first),
+    each named by instrument, time in Tokyo and status."""
+
     booking = forms.TypedChoiceField(
-        label=_("Booking requested because of this consultation"), coerce=int, empty_value=None
+        label=_("Booking requested because of this consultation"),
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
+        help_text=_("Your bookings requested since the consultation was asked and not yet linked, newest first."),
     )
 
     def __init__(self, *args, bookings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["booking"].choices = [("", "")] + [
-            (b.id, f"{b.instrument.localized_name} — {b.start.astimezone(TOKYO):%Y-%m-%d %H:%M}") for b in bookings
-        ]
+        self.fields["booking"].choices = [(b.id, booking_label(b)) for b in bookings]
+
+
+def booking_label(booking) -> str:
+    """「走査電子顕微鏡 JSM-IT800 — 2026年12月5日 10:00–11:00（承認待ち）」, in Tokyo time."""
+    start, end = in_tokyo(booking.start), in_tokyo(booking.end)
+    until = f"{end:%H:%M}" if end.date() == start.date() else long_datetime(booking.end)
+    return _("%(instrument)s — %(start)s–%(end)s (%(status)s)") % {
+        "instrument": booking.instrument.localized_name,
+        "start": long_datetime(booking.start),
+        "end": until,
+        "status": booking.get_status_display(),
+    }
 
 
 # --- Filters -------------------------------------------------------------------------------------------------------

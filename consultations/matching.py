@@ -3,150 +3,45 @@
 Pure functions: no ORM, no request. `consultations.selectors.suggestions_for` loads the candidates in a
 fixed number of queries and calls `suggest`; the scoring is Python over texts normalised in advance.
 
-Japanese is written without spaces, so a description is not split into words. Instead:
-
-1. Normalisation (`normalize`): NFKC (full-width ＳＥＭ → SEM, half-width ｾﾑ → セム), casefold, and
-   katakana folded to hiragana (メッキ → めっき), applied alike to descriptions and stored texts.
-2. The features of a description: the character bigrams of each kanji run (破断面 → 破断, 断面), a
-   kanji standing alone (傷), each katakana word (ゴム), each Latin word (sem, icp-ms), and every known
-   keyword — the application keywords staff keep on categories, the experts' keywords — that occurs in
-   it as a substring (におい, 金属元素). Hiragana runs (particles and endings: の, を, したい) are not
-   features by themselves.
-3. A candidate has a feature when its text contains it. Where it is found decides its weight:
-   application or expertise keywords ×2, names (instrument, model, maker, category; an expert's
-   instruments) ×1.5, the rest of the catalogue text ×1. A feature that many kinds of instrument (categories)
-   or experts have counts less (inverse document frequency), so 観察 weighs less than 破断面.
-4. score = the candidate's weighted features / the weight of every feature some candidate has, in [0, 1].
+1. The description's terms (`consultations.terms.parse`): the domain terms of the catalogue's dictionary, bigrams of
+   the kanji left, katakana and Latin words; never a lone kanji (分 of 分かりません) nor a stop word (相談, 依頼).
+2. A candidate has a term when one of its fields contains it; where decides the credit (`CREDIT`): an instrument's
+   names (name, model, maker, category) 1.0, its category's application keywords 0.9, the rest of its text
+   (description, specs, location) at most 0.4 and less the longer that text is (BM25's length normalisation). An
+   expert's own keywords earn as an instrument's do, the instruments they run a little less.
+3. Rarity (BM25's idf over kinds of instrument: each category counts once, so the seven SEMs do not make 破断面
+   common; each expert counts once): a term every kind has weighs almost nothing.
+4. score = Σ credit × rarity × weight of the candidate's terms / Σ rarity × weight of every term some candidate
+   has (at least one rare term's worth, so a vague text scores low everywhere), in [0, 1]. Only candidates within
+   `RELATIVE_MIN` of the best are kept: the ones that fit stand apart from those that merely share a word.
    An institution scores as its best instrument or expert.
 """
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from equipment.text import normalize_for_search
+from consultations.terms import GENERAL, Query, contains, fold_kana, normalize, parse, split_keywords
 
-KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST = 2.0, 1.5, 1.0
-MIN_SCORE = 0.1
+__all__ = ["Candidate", "Query", "contains", "fold_kana", "normalize", "parse", "split_keywords", "suggest"]
+
+CREDIT = {
+    "instrument": {"names": 1.0, "keywords": 0.9, "text": 0.4},
+    "expert": {
+        "keywords": 0.9,
+        "names": 0.8,
+        "text": 0.4,
+    },  # as an instrument's keywords: a tie puts the instrument first
+}
+PART_OF_KEYWORD = 0.8  # a term that is only part of a keyword earns this share of a keyword's credit
+BM25_K1, BM25_B = 1.2, 0.75
+MIN_RARITY = 0.1
+MIN_SCORE = 0.15
+RELATIVE_MIN = 0.3  # candidates under this share of the best score are left out
 MAX_INSTITUTIONS = 5
 MAX_ITEMS = 3  # instruments and experts shown per institution
-MAX_FEATURES = 160  # a very long description is matched on its first features only
-
-# Katakana ァ..ヶ and the iteration marks ヽヾ sit 0x60 above their hiragana.
-_KANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
-_RUNS = re.compile(
-    r"(?P<kanji>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+)"
-    r"|(?P<kana>[\u30a1-\u30fa\u30fc-\u30fe]+)"
-    r"|(?P<latin>[a-z0-9](?:[a-z0-9+\-.]*[a-z0-9+])?)"
-)
-_KEYWORD_SEPARATORS = re.compile(r"[\s,、，;；/／|・]+")
-_LATIN = re.compile(r"[a-z0-9+\-.]+")
-_ENGLISH_STOP = frozenset("a an and are as at be by for from in is it of on or our the to we with want need".split())
 
 
-def fold_kana(text: str) -> str:
-    return text.translate(_KANA_TO_HIRAGANA)
-
-
-def normalize(text: str) -> str:
-    """The catalogue's normalisation (NFKC and casefold: ＩＣＰ‐ＭＳ and icp-ms agree), then katakana → hiragana
-    (ｲｵﾝ, イオン and いおん agree): whatever the catalogue finds in a text, this finds too."""
-    return fold_kana(normalize_for_search(text))
-
-
-def split_keywords(text: str) -> list[str]:
-    """A keyword field's keywords (separated by spaces, commas, 、 or ・), normalised, two characters or more."""
-    return [k for k in _KEYWORD_SEPARATORS.split(normalize(text)) if len(k) >= 2]
-
-
-def _is_latin(term: str) -> bool:
-    return _LATIN.fullmatch(term) is not None
-
-
-def _has_latin_word(text: str, word: str) -> bool:
-    """`word` in `text` as a whole word (sem is in "fe-sem" but not in "semiconductor")."""
-    start = text.find(word)
-    while start != -1:
-        end = start + len(word)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
-def contains(text: str, feature: str) -> bool:
-    return _has_latin_word(text, feature) if _is_latin(feature) else feature in text
-
-
-# --- The description -------------------------------------------------------------------------------------------
-@dataclass
-class Query:
-    """A description's features (normalised text → weight), and the text to name matched words from."""
-
-    features: dict[str, float]
-    norm: str  # normalised: where features are looked up
-    display: str  # NFKC only, aligned with norm character by character: where matched words are cut from
-
-    def terms(self, matched: Iterable[str]) -> list[str]:
-        """The stretches of the description covered by matched features, as the user wrote them (in order)."""
-        covered = [False] * len(self.norm)
-        for feature in matched:
-            start = self.norm.find(feature)
-            while start != -1:
-                end = start + len(feature)
-                latin_ok = not _is_latin(feature) or _has_latin_word(self.norm[max(start - 1, 0) : end + 1], feature)
-                if latin_ok:
-                    covered[start:end] = [True] * len(feature)
-                start = self.norm.find(feature, start + 1)
-        terms, current = [], []
-        for char, on in zip(self.display, covered):
-            if on:
-                current.append(char)
-            elif current:
-                terms.append("".join(current))
-                current = []
-        if current:
-            terms.append("".join(current))
-        return list(dict.fromkeys(t for t in terms if t.strip()))
-
-
-def parse(text: str, keywords: Iterable[str] = ()) -> Query:
-    """The features of a description: bigrams of kanji runs, lone kanji, katakana and Latin words, and the
-    known keywords it contains."""
-    display = unicodedata.normalize("NFKC", text or "")
-    folded_case = display.casefold()
-    if len(folded_case) != len(display):  # a rare character grew under casefold (ß → ss): show normalised text
-        display = folded_case
-    norm = fold_kana(folded_case)
-    features: dict[str, float] = {}
-
-    def add(feature: str, weight: float) -> None:
-        if len(features) < MAX_FEATURES or feature in features:
-            features[feature] = max(features.get(feature, 0.0), weight)
-
-    for match in _RUNS.finditer(folded_case):
-        run = match.group()
-        if match.lastgroup == "kanji":
-            if len(run) == 1:
-                add(run, 0.5)
-            for i in range(len(run) - 1):
-                add(run[i : i + 2], 1.0)
-        elif match.lastgroup == "kana":
-            if len(run.strip("ー")) >= 2:
-                add(fold_kana(run), 1.5)
-        elif any(c.isalpha() for c in run) and len(run) >= 2 and run not in _ENGLISH_STOP:
-            add(run, 1.5)
-    for keyword in dict.fromkeys(keywords):
-        if contains(norm, keyword):
-            add(keyword, 1.5 if _is_latin(keyword) else min(0.5 * len(keyword), 3.0))
-    return Query(features=features, norm=norm, display=display)
-
-
-# --- Candidates ------------------------------------------------------------------------------------------------
 @dataclass
 class Candidate:
     """An instrument or a listed expert, with its texts normalised (see `normalize`)."""
@@ -157,28 +52,100 @@ class Candidate:
     institution_id: int
     keywords: str  # application keywords of the instrument's category, or the expert's own keywords
     names: str  # instrument: name, model, maker, category names; expert: the instruments they run
-    text: str  # everything searchable, keywords and names included (the catalogue's search_text; the profile)
+    text: str  # the rest: an instrument's description, location and specs; an expert's profile
     label_en: str = ""  # the English name, where there is one (a person's: written from the reading)
     category: str = ""  # the instrument's category, as shown
     category_en: str = ""
     group: str = ""  # what counts once for rarity (instruments: their category); empty: the candidate itself
-    boosts: dict[str, float] = field(default_factory=dict, repr=False)  # set by `suggest`
+    found: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)  # term → (field, credit)
 
-    def weigh(self, features: Iterable[str], cache: dict) -> dict[str, float]:
-        """feature → where it was found (KEYWORD_BOOST, NAME_BOOST, TEXT_BOOST); absent features are left out.
-        Keyword fields are shared by every instrument of a category, so their look-ups are cached."""
-        found = {}
-        key_hits = cache.get(self.keywords)
-        if key_hits is None:
-            key_hits = cache[self.keywords] = {f for f in features if contains(self.keywords, f)}
-        for feature in features:
-            if feature in key_hits:
-                found[feature] = KEYWORD_BOOST
-            elif contains(self.text, feature):
-                found[feature] = NAME_BOOST if contains(self.names, feature) else TEXT_BOOST
+    def fields(self) -> list[tuple[str, str]]:
+        """(field, text), the field of most credit first."""
+        order = sorted(CREDIT[self.kind], key=lambda name: -CREDIT[self.kind][name])
+        return [(name, getattr(self, name)) for name in order]
+
+    def find(self, terms: Iterable[str], cache: dict) -> dict[str, tuple[str, float]]:
+        """term → (the field of most credit that contains it, its credit there); absent terms are left out. A term
+        that is only part of a keyword (観察 of 表面観察) earns less than a whole keyword. Keyword and name fields
+        are shared by many instruments (a category's), so their look-ups are cached."""
+        found: dict[str, tuple[str, float]] = {}
+        for name, text in self.fields():
+            key = (name, text)
+            hits = cache.get(key)
+            if hits is None:
+                hits = cache[key] = {t: _credit(self.kind, name, text, t) for t in terms if contains(text, t)}
+            for term, credit in hits.items():
+                if credit > found.get(term, ("", 0.0))[1]:
+                    found[term] = (name, credit)
         return found
 
 
+def _credit(kind: str, name: str, text: str, term: str) -> float:
+    credit = CREDIT[kind][name]
+    if name == "keywords" and term not in text.split():
+        credit *= PART_OF_KEYWORD
+    return credit
+
+
+def instrument_candidate(instrument: dict, category: dict, *, institution_id: int) -> Candidate:
+    """An instrument as a candidate: `instrument` has id, name, name_en, maker, model, description, location and
+    specs (a dict); `category` has name, name_en, code and keywords — as the database or the demo data hold them."""
+    specs = instrument.get("specs")
+    spec_text = " ".join(f"{k} {v}" for k, v in specs.items()) if isinstance(specs, dict) else ""
+    names = " ".join(
+        [_normalized(*(instrument.get(k) for k in ("name", "name_en", "maker", "model"))), category_names(category)]
+    )
+    return Candidate(
+        kind="instrument",
+        id=instrument["id"],
+        label=instrument["name"],
+        label_en=instrument.get("name_en", ""),
+        institution_id=institution_id,
+        keywords=normalize(category.get("keywords", "")),
+        names=names,
+        text=_normalized(instrument.get("description"), instrument.get("location"), spec_text),
+        category=category["name"],
+        category_en=category.get("name_en", ""),
+        group=f"category:{category['code']}",
+    )
+
+
+def expert_candidate(
+    *, id: int, label: str, label_en: str, institution_id: int, keywords: str, runs: Iterable[str]
+) -> Candidate:
+    """A listed expert as a candidate: their own keywords, and the names of the instruments they run."""
+    return Candidate(
+        kind="expert",
+        id=id,
+        label=label,
+        label_en=label_en,
+        institution_id=institution_id,
+        keywords=normalize(keywords),
+        names=_normalized(*runs),
+        text="",
+    )
+
+
+def category_names(category: dict) -> str:
+    return _normalized(category.get("name"), category.get("name_en"), category.get("code"))
+
+
+def dictionary(categories: Iterable[dict], expert_keywords: Iterable[str] = ()) -> list[str]:
+    """The domain terms of a catalogue: its categories' application keywords and names, the experts' keywords."""
+    terms = []
+    for category in categories:
+        terms += split_keywords(category.get("keywords", ""))
+        terms.append(normalize(category["name"]))
+    for keywords in expert_keywords:
+        terms += split_keywords(keywords)
+    return list(dict.fromkeys(terms))
+
+
+def _normalized(*parts) -> str:
+    return normalize(" ".join(p for p in parts if p))
+
+
+# --- Scoring ---------------------------------------------------------------------------------------------------
 def suggest(
     text: str,
     candidates: list[Candidate],
@@ -192,17 +159,11 @@ def suggest(
     """Institutions that fit the description, best first, each with its instruments and experts that fit,
     a score in [0, 1] and the words that matched, as data in no language (consultations.suggestions words them
     for a reader). `institutions` maps ids to names (`institutions_en` to English names); institutions in
-    `home_institutions` (the consortium asked) come first among equal scores; `keywords` are the known
-    keywords (see `parse`)."""
-    query = parse(text, keywords)
-    if not query.features:
-        return []
-    idf = _weigh(query, candidates)
-    denominator = sum(query.features[f] * idf[f] * KEYWORD_BOOST for f in idf)
-    if not denominator:
-        return []
+    `home_institutions` (the consortium asked) come first among equal scores; `keywords` is the dictionary of
+    domain terms (see `dictionary`)."""
     home = set(home_institutions)
-    ranked = _ranked(_scored_by_institution(query, candidates, idf, denominator), home)
+    query = parse(text, keywords)
+    ranked = _ranked(_scored(query, candidates), home)
     english = institutions_en or {}
     return [
         _suggestion(institution_id, items, query, institutions, home, english)
@@ -210,47 +171,82 @@ def suggest(
     ]
 
 
-def _weigh(query: Query, candidates: list[Candidate]) -> dict[str, float]:
-    """Set each candidate's boosts (where it has each feature) and return the rarity (idf) of every feature some
-    candidate has."""
+def scored(text: str, candidates: list[Candidate], *, keywords: Iterable[str] = ()) -> list[tuple[float, Candidate]]:
+    """The candidates that fit the description with their scores, in the candidates' order."""
+    return _scored(parse(text, keywords), candidates)
+
+
+def _scored(query: Query, candidates: list[Candidate]) -> list[tuple[float, Candidate]]:
+    if not query.features or not candidates:
+        return []
+    lengths = [len(c.text) for c in candidates]
+    average = sum(lengths) / len(lengths) or 1.0
+    idf = _rarity(query, candidates)
+    if not idf:
+        return []
+    # All there is to match: every term some candidate has, as rare as it is, each worth its full weight (a general
+    # word like 分析 earns only its lesser weight, so a vague text scores low everywhere) in a name, or in a
+    # description when no candidate has it anywhere else.
+    denominator = sum(idf[t] * (1.0 if t in GENERAL else query.features[t]) * _best_credit(t, candidates) for t in idf)
+    results = []
+    for candidate in candidates:
+        if candidate.found:
+            total = sum(
+                query.features[t] * idf[t] * _earned(credit, where, candidate, average)
+                for t, (where, credit) in candidate.found.items()
+            )
+            results.append((total / denominator, candidate))
+    best = max((score for score, _c in results), default=0.0)
+    return [(s, c) for s, c in results if s >= max(MIN_SCORE, RELATIVE_MIN * best)]
+
+
+def _earned(credit: float, where: str, candidate: Candidate, average: float) -> float:
+    return credit * _length_factor(len(candidate.text), average) if where == "text" else credit
+
+
+def _best_credit(term: str, candidates: list[Candidate]) -> float:
+    """What the term earns at best: a name's credit if some candidate has it beyond its text, else the text's."""
+    wheres = {c.found[term][0] for c in candidates if term in c.found}
+    return 1.0 if wheres - {"text"} else CREDIT["instrument"]["text"]
+
+
+def rarity(n: int, df: int) -> float:
+    """BM25's inverse document frequency of a term `df` of `n` kinds have, never below MIN_RARITY."""
+    return max(math.log(1 + (n - df + 0.5) / (df + 0.5)), MIN_RARITY)
+
+
+def _length_factor(length: int, average: float) -> float:
+    """BM25's weight of one occurrence in a field of this length, at most 1: a long text's chance match counts less."""
+    return min(1.0, (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / average)))
+
+
+def _rarity(query: Query, candidates: list[Candidate]) -> dict[str, float]:
+    """Set each candidate's `found`; return the rarity (BM25 idf) of every term some candidate has."""
     cache: dict = {}
-    having: dict[str, set] = {f: set() for f in query.features}
-    groups = set()
+    having: dict[str, set] = {t: set() for t in query.features}
     for candidate in candidates:
         group = candidate.group or (candidate.kind, candidate.id)
-        groups.add(group)
-        candidate.boosts = candidate.weigh(query.features, cache)
-        for feature in candidate.boosts:
-            having[feature].add(group)
+        candidate.found = candidate.find(query.features, cache)
+        for term in candidate.found:
+            having[term].add(group)
     # Rarity counts kinds of instrument, not instruments: forty FT-IRs do not make 異物 a common word.
-    return {f: math.log(1 + len(groups) / len(g)) for f, g in having.items() if g}
+    n = len({c.group or (c.kind, c.id) for c in candidates})
+    return {t: rarity(n, len(g)) for t, g in having.items() if g}
 
 
 Scored = list[tuple[float, Candidate]]
 
 
-def _scored_by_institution(
-    query: Query, candidates: list[Candidate], idf: dict[str, float], denominator: float
-) -> dict[int, Scored]:
-    """The candidates scoring at least MIN_SCORE, with their scores, by institution (in the candidates' order)."""
-    scored: dict[int, Scored] = {}
-    for candidate in candidates:
-        if not candidate.boosts:
-            continue
-        score = sum(query.features[f] * idf[f] * boost for f, boost in candidate.boosts.items()) / denominator
-        if score >= MIN_SCORE:
-            scored.setdefault(candidate.institution_id, []).append((score, candidate))
-    return scored
-
-
-def _ranked(scored: dict[int, Scored], home: set[int]) -> list[tuple[int, Scored]]:
+def _ranked(results: Scored, home: set[int]) -> list[tuple[int, Scored]]:
     """Institutions best first, each with its candidates best first (instruments before experts on a tie): by
     best score, then the home consortium's, then the most candidates, then id."""
+    by_institution: dict[int, Scored] = {}
+    for score, candidate in results:
+        by_institution.setdefault(candidate.institution_id, []).append((score, candidate))
     ranked = []
-    for institution_id, items in scored.items():
+    for institution_id, items in by_institution.items():
         items.sort(key=lambda pair: (-pair[0], pair[1].kind != "instrument", pair[1].id))
-        best_score = items[0][0]
-        ranked.append((-best_score, institution_id not in home, -len(items), institution_id, items))
+        ranked.append((-round(items[0][0], 6), institution_id not in home, -len(items), institution_id, items))
     ranked.sort(key=lambda row: row[:4])
     return [(institution_id, items) for *_order, institution_id, items in ranked]
 
@@ -279,18 +275,13 @@ def _suggestion(
     }
 
 
-# Where a word matched, by its weight (consultations.suggestions words it for the reader).
-WHERE = {KEYWORD_BOOST: "keywords", NAME_BOOST: "names", TEXT_BOOST: "text"}
-
-
 def _item(candidate: Candidate, score: float, query: Query) -> dict:
     """One instrument or expert of a suggestion, with the words that matched grouped by where they matched
-    (`groups`: [where, words] pairs, `where` one of WHERE's values), as data in no language."""
+    (`groups`: [where, words] pairs, `where` one of keywords, names, text), as data in no language."""
     groups: list[list] = []
     seen: set[str] = set()
-    for boost, where in WHERE.items():
-        features = [f for f, b in candidate.boosts.items() if b == boost]
-        terms = [t for t in query.terms(features) if t not in seen]
+    for where, _text in sorted(candidate.fields(), key=lambda f: ("keywords", "names", "text").index(f[0])):
+        terms = [t for t in query.terms(t for t, (w, _c) in candidate.found.items() if w == where) if t not in seen]
         seen.update(terms)
         if terms:
             groups.append([where, terms])

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.web import call_service, require_permission
-from bookings.selectors import own_bookings
 from consortia.selectors import access_for, institutions_with_ids
 from equipment.selectors import instruments_in_service_at
 
@@ -145,13 +144,6 @@ def _refer_initial(request, suggestions) -> dict | None:
     return None
 
 
-def _linkable_bookings(request, consultation):
-    """The user's own bookings for the consultation's company that no consultation claims yet."""
-    return list(
-        own_bookings(request.user).filter(company_id=consultation.company_id, consultation_link__isnull=True)[:50]
-    )
-
-
 def _instruments_to_book(suggestions, referrals, limit: int = 5) -> list[dict]:
     """The instruments the consultation pointed to — referred ones first, then suggested ones — each once, the
     first `limit` (the suggestions list them all)."""
@@ -196,7 +188,7 @@ def _detail(request, consultation: Consultation, forms: dict | None = None, stat
     if can["book"]:
         context["to_book"] = _instruments_to_book(suggestions, referrals)
         context["link_form"] = forms.get("link") or LinkBookingForm(
-            prefix="link", bookings=_linkable_bookings(request, consultation)
+            prefix="link", bookings=selectors.linkable_bookings(request.user, consultation)
         )
     return render(request, "consultations/detail.html", context, status=status)
 
@@ -290,7 +282,7 @@ def close(request, pk: int):
 @require_POST
 def link_booking(request, pk: int):
     consultation = _visible(request, pk)
-    bookings = _linkable_bookings(request, consultation)
+    bookings = selectors.linkable_bookings(request.user, consultation)
     form = LinkBookingForm(request.POST, prefix="link", bookings=bookings)
     booking = next((b for b in bookings if form.is_valid() and b.id == form.cleaned_data["booking"]), None)
     return _act(

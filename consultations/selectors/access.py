@@ -132,6 +132,26 @@ def may_book(user, consultation: Consultation) -> bool:
     return Message.Side.COMPANY in sides_of(user, consultation, ())
 
 
+LINKABLE_MAX = 20
+UNLINKABLE_STATUSES = (Booking.Status.REJECTED, Booking.Status.CANCELLED, Booking.Status.EXPIRED)
+
+
+def linkable_bookings(user, consultation: Consultation, *, limit: int = LINKABLE_MAX) -> list[Booking]:
+    """The bookings a company user may say came from the consultation: their own (a company admin: the company's)
+    for the consultation's company, requested since it was asked, not refused, cancelled or expired, and not yet
+    linked to any consultation; the most recently requested first, at most `limit`. (The service accepts any own
+    booking; these are the ones that make sense to offer.)"""
+    access = access_for(user)
+    return list(
+        Booking.objects.filter(Q(requester=user) | Q(company_id__in=access.admin_of))
+        .filter(company_id=consultation.company_id, created_at__gte=consultation.created_at)
+        .filter(consultation_link__isnull=True)
+        .exclude(status__in=UNLINKABLE_STATUSES)
+        .select_related("instrument")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def may_keep_expert_entry(user) -> bool:
     """Keeping an entry in the expert directory: institution staff."""
     return bool(access_for(user).staff_of)

@@ -26,65 +26,30 @@ def home_consortium(company: Company) -> Consortium | None:
     return covering[0] if len(covering) == 1 else None
 
 
-def _names(*parts) -> str:
-    return matching.normalize(" ".join(p for p in parts if p))
-
-
 def matching_candidates() -> tuple[list[matching.Candidate], dict[int, tuple[str, str]], list[str]]:
     """Every instrument in service and every listed expert as a matching candidate, the institutions' names (in
-    Japanese and English) and the known keywords. Four queries whatever the size of the catalogue: categories, instruments (with their
-    institution), experts (with user and institution) and the experts' instruments."""
+    Japanese and English) and the dictionary of domain terms (matching.dictionary). Four queries whatever the size
+    of the catalogue: categories, instruments (with their institution), experts (with user and institution) and the
+    experts' instruments."""
     categories = {
         row["id"]: row for row in Category.objects.values("id", "name", "name_en", "code", "keywords").order_by()
     }
-    category_keywords = {cid: matching.normalize(row["keywords"]) for cid, row in categories.items()}
-    category_names = {cid: _names(row["name"], row["name_en"], row["code"]) for cid, row in categories.items()}
-    known_keywords = [k for row in categories.values() for k in matching.split_keywords(row["keywords"])]
     institutions: dict[int, tuple[str, str]] = {}
     candidates = []
     fields = ("id", "name", "name_en", "maker", "model", "description", "location", "specs", "category_id")
     instruments = (
         Instrument.objects.exclude(status=Instrument.Status.RETIRED)
-        .values_list(*fields, "institution_id", "institution__name", "institution__name_en")
+        .values(*fields, "institution_id", "institution__name", "institution__name_en")
         .order_by("id")
     )
     instrument_names: dict[int, str] = {}
-    for (
-        iid,
-        name,
-        name_en,
-        maker,
-        model,
-        description,
-        location,
-        specs,
-        category_id,
-        institution_id,
-        where,
-        where_en,
-    ) in instruments:
-        institutions[institution_id] = (where, where_en)
-        names = f"{_names(name, name_en, maker, model)} {category_names[category_id]}"
-        instrument_names[iid] = name
-        keywords = category_keywords[category_id]
-        spec_text = " ".join(f"{k} {v}" for k, v in specs.items()) if isinstance(specs, dict) else ""
+    for row in instruments:
+        institutions[row["institution_id"]] = (row["institution__name"], row["institution__name_en"])
+        instrument_names[row["id"]] = row["name"]
         candidates.append(
-            matching.Candidate(
-                kind="instrument",
-                id=iid,
-                label=name,
-                label_en=name_en,
-                institution_id=institution_id,
-                keywords=keywords,
-                names=names,
-                # Built from the fields, not from search_text: the matcher weighs keywords, names and the rest
-                # of the text apart.
-                text=f"{_names(description, location, spec_text)} {names} {keywords}",
-                category=categories[category_id]["name"],
-                category_en=categories[category_id]["name_en"],
-                group=f"category:{category_id}",
-            )
+            matching.instrument_candidate(row, categories[row["category_id"]], institution_id=row["institution_id"])
         )
+    expert_keywords = []
     runs: dict[int, list[int]] = {}
     for expert_id, instrument_id in ExpertProfile.instruments.through.objects.filter(
         expertprofile__listed=True
@@ -99,22 +64,18 @@ def matching_candidates() -> tuple[list[matching.Candidate], dict[int, tuple[str
     for eid, *person, username, institution_id, keywords, institution_name, institution_name_en in experts:
         institutions[institution_id] = (institution_name, institution_name_en)
         own = [instrument_names[i] for i in runs.get(eid, ()) if i in instrument_names]
-        names = _names(*own)
-        normalized_keywords = matching.normalize(keywords)
-        known_keywords += matching.split_keywords(keywords)
+        expert_keywords.append(keywords)
         candidates.append(
-            matching.Candidate(
-                kind="expert",
+            matching.expert_candidate(
                 id=eid,
                 label=person_name(*person, english=False) or username,
                 label_en=person_name(*person, english=True) or username,
                 institution_id=institution_id,
-                keywords=normalized_keywords,
-                names=names,
-                text=f"{normalized_keywords} {names}",
+                keywords=keywords,
+                runs=own,
             )
         )
-    return candidates, institutions, known_keywords
+    return candidates, institutions, matching.dictionary(categories.values(), expert_keywords)
 
 
 def suggestions_for(text: str, *, consortium_id: int | None = None) -> list[dict]:

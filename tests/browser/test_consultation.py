@@ -51,7 +51,9 @@ def test_a_company_asks_the_coordinator_refers_and_the_staff_answer(browser, liv
     company.wait_for_selector("#id_description")
     shoot(company, "new-form")
     company.fill("#id_title", TITLE)
-    company.fill("#id_description", "射出成形した部品が出荷後に割れました。" + TITLE + "。")
+    company.fill(
+        "#id_description", "射出成形した部品が出荷後に割れました。" + TITLE + "。どこに頼めばよいか分かりません"
+    )
     company.click("button[value=preview]")
     company.wait_for_selector("#preview ol.suggestions")
     assert says["sem"] in company.locator("#preview").inner_text()
@@ -63,6 +65,10 @@ def test_a_company_asks_the_coordinator_refers_and_the_staff_answer(browser, liv
     suggestions = company.locator("ol.suggestions")
     sem = suggestions.locator("a[href^='/instruments/']", has_text=says["sem"]).first
     assert sem.is_visible() and says["match"] in suggestions.inner_text()
+    # What fits first, and no reason names a single character (分 of 分かりません).
+    assert says["sem"] in suggestions.locator(".category").first.inner_text()
+    reasons = " ".join(suggestions.locator(".reason").all_inner_texts())
+    assert "「分」" not in reasons and "“分”" not in reasons
     shoot(company, "asked-with-suggestions")
     href = sem.get_attribute("href")
     sem.click()
@@ -80,8 +86,14 @@ def test_a_company_asks_the_coordinator_refers_and_the_staff_answer(browser, liv
     suggestion.locator("a[href*='refer_to=']", has_text=says["refer"]).click()
     coordinator.wait_for_selector("form#refer")
     assert aist in coordinator.locator("#id_institution option:checked").inner_text()
-    assert coordinator.locator("#id_instruments option:checked").count() >= 1
+    # Instruments and experts are checkboxes, only the chosen institution's box shown (a thumb ticks them).
+    assert coordinator.locator("#id_instruments input:checked").count() >= 1
+    boxes = coordinator.locator("#id_instruments .check-group")
+    assert boxes.count() > 1 and coordinator.locator("#id_instruments .check-group:visible").count() == 1
+    assert aist in coordinator.locator("#id_instruments .check-group:visible legend").inner_text()
     coordinator.fill("#id_note", "電子顕微鏡での破断面観察をお願いします。")
+    coordinator.locator("form#refer").scroll_into_view_if_needed()
+    shoot(coordinator, "referral-form")
     coordinator.click("form#refer button[type=submit]")
     coordinator.wait_for_selector("ul.messages")
     assert says["referred"] in coordinator.locator("h1").inner_text().lower()

@@ -92,10 +92,25 @@ def test_normalisation_is_idempotent(text):
     assert normalize(normalize(text)) == normalize(text)
 
 
-def test_features_are_kanji_bigrams_words_and_the_keywords_present_not_particles():
+def test_features_are_dictionary_terms_kanji_bigrams_and_words_not_particles():
     query = parse("樹脂の破断面を観察したい。ゴムとSEMも", keywords=["破断面", "めっき"])
-    assert set(query.features) == {"樹脂", "破断", "断面", "観察", "ごむ", "sem", "破断面"}
+    assert set(query.features) == {"樹脂", "観察", "ごむ", "sem", "破断面"}  # 破断, 断面: inside the term 破断面
     assert "した" not in query.features and "の" not in query.features
+
+
+def test_lone_kanji_and_the_words_of_company_prose_are_not_terms():
+    query = parse("樹脂の破断面を観察したい。どこに頼めばよいか分かりません。当社で相談・依頼を検討しています")
+    assert set(query.features) == {"樹脂", "破断", "断面", "観察"}
+
+
+def test_a_lone_kanji_the_dictionary_knows_is_a_term():
+    assert "傷" in parse("表面に傷がある", keywords=matching.split_keywords("傷 腐食")).features
+
+
+def test_everyday_words_find_the_catalogues_word_and_the_reason_names_the_users_word():
+    candidates = [instrument(1, "SEM", "腐食 割れ"), instrument(2, "XRD", "結晶構造")]
+    top = best("部品に錆が出た", candidates)
+    assert top["instruments"][0]["id"] == 1 and top["instruments"][0]["matched"] == ["錆"]
 
 
 def test_keywords_split_on_spaces_commas_and_middle_dots():
@@ -160,7 +175,7 @@ def test_suggestions_kept_before_reasons_were_data_are_explained_by_their_words(
 def test_trace_metals_find_the_icp_ms():
     top = best("微量な金属元素を定量したい")
     assert top["instruments"][0]["id"] == 2
-    assert top["score"] == 1.0
+    assert top["score"] == 0.9  # all in the application keywords: a keyword earns 0.9, a name 1
     assert "「微量」「金属元素」「定量」" in top["reason"]
 
 
@@ -240,6 +255,35 @@ def test_rare_features_weigh_more_than_common_ones():
     """観察 is everywhere, 破断面 in one: the instrument with 破断面 wins."""
     candidates = [instrument(i, f"顕微鏡{i}", "観察") for i in range(1, 6)] + [instrument(9, "SEM", "破断面")]
     assert best("破断面を観察", candidates)["instruments"][0]["id"] == 9
+
+
+def test_a_match_in_a_name_outranks_a_match_in_a_long_description():
+    long_text = "各種材料の評価に用いる汎用装置です。" * 10 + "ラマン"
+    candidates = [
+        instrument(1, "分光装置", "材料", text=long_text),
+        instrument(2, "顕微ラマン分光装置", "材料"),
+        instrument(3, "XRD", "結晶構造"),
+    ]
+    found = suggest("ラマンで測りたい", candidates, institutions=INSTITUTIONS, keywords=keywords_of(candidates))
+    assert [s["institution"]["id"] for s in found] == [2]  # the description's match is far behind: left out
+    assert found[0]["score"] == 1.0
+    alone = suggest("ラマンで測りたい", [candidates[0], candidates[2]], institutions=INSTITUTIONS)
+    assert [s["institution"]["id"] for s in alone] == [1]  # …but found when nothing fits better
+    assert alone[0]["instruments"][0]["groups"] == [["text", ["ラマン"]]]
+
+
+def test_instruments_that_fit_stand_apart_from_those_that_share_a_common_word():
+    """Every kind has 観察 somewhere: the SEMs with 破断面 score high, the rest are left out."""
+    candidates = [instrument(i, f"SEM {i}", SEM_KEYWORDS, category="sem") for i in (1, 2, 3)] + [
+        instrument(4, "TEM", "原子像 ナノ粒子", text="原子像観察"),
+        instrument(5, "X線CT", "内部構造 非破壊", text="内部の観察"),
+        instrument(6, "XRD", "結晶構造", text="試料の観察"),
+    ]
+    for c in candidates:
+        c.group = c.label.split()[0]
+    found = suggest("樹脂の破断面を観察したい", candidates, institutions={}, keywords=keywords_of(candidates))
+    assert [s["institution"]["id"] for s in found] == [1, 2, 3]
+    assert all(s["score"] >= 0.8 for s in found)
 
 
 def test_at_most_five_institutions_and_three_instruments_each():

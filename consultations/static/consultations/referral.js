@@ -1,5 +1,5 @@
-/* Referral form: show only the chosen institution's instruments and experts (without the script, all are
-   listed and the service refuses a mismatch next to the field). */
+/* Referral form: show only the chosen institution's instruments and experts, and untick the others' (without the
+   script, all are listed and the service refuses a mismatch next to the field). */
 (function () {
   "use strict";
   var institution = document.getElementById("id_institution");
@@ -8,13 +8,22 @@
     var chosen = institution.options[institution.selectedIndex];
     var name = chosen && chosen.value ? chosen.text : "";
     ["id_instruments", "id_experts"].forEach(function (id) {
-      var select = document.getElementById(id);
-      if (!select) return;
-      Array.prototype.forEach.call(select.getElementsByTagName("optgroup"), function (group) {
-        var shown = !name || group.label === name;
+      var box = document.getElementById(id);
+      if (!box) return;
+      var groups = box.querySelectorAll(".check-group[data-group]");
+      var anyShown = false;
+      Array.prototype.forEach.call(groups, function (group) {
+        var shown = !name || group.getAttribute("data-group") === name;
         group.hidden = !shown;
-        if (!shown) Array.prototype.forEach.call(group.children, function (o) { o.selected = false; });
+        anyShown = anyShown || shown;
+        if (!shown) {
+          Array.prototype.forEach.call(group.querySelectorAll("input[type=checkbox]"), function (c) {
+            c.checked = false;
+          });
+        }
       });
+      var field = box.closest("fieldset.field");
+      if (field) field.hidden = !anyShown;
     });
   }
   institution.addEventListener("change", follow);
