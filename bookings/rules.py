@@ -320,6 +320,11 @@ def decision_margin(ahead: timedelta) -> timedelta:
     return half if half < timedelta(minutes=1) else timedelta(minutes=half // timedelta(minutes=1))
 
 
+def cancellation_deadline(*, start: datetime, cancellation_deadline_hours: int) -> datetime:
+    """Until when the requester may cancel a holding booking themselves (staff may cancel any time)."""
+    return start - timedelta(hours=cancellation_deadline_hours)
+
+
 def sequence_after(status: str, *, approved: bool = False) -> int:
     """The iCalendar SEQUENCE of a booking that reached `status` through the services without a proposal.
 
