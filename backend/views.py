@@ -6,7 +6,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import RequestDataTooBig, SuspiciousFileOperation
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.http import http_date
@@ -21,6 +22,12 @@ from consortia import services as consortia_services
 from .headers import USER_FILE_POLICY
 from .language import language_of
 from .throttling import PasswordResetAddressThrottle, PasswordResetEmailThrottle, first_refusal
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for without reading the page's <link rel=icon>: the static
+    icon (its hashed name in production), by a temporary redirect so that a new icon is picked up."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 def healthz(request):

@@ -295,10 +295,34 @@ def needs_qualification(policy: InstrumentPolicy, mode: str) -> bool:
 # --- Deadlines and sequence numbers (shared with the demo and bench generators) ----------------------------------
 
 
+# Staff decide at the latest this long before the start, so that an approved requester still has time to prepare
+# (samples, travel, a colleague's day); a request asked later than twice this ahead gets half the time left instead.
+DECISION_MARGIN = timedelta(hours=24)
+
+
 def decision_deadline(*, requested_at: datetime, start: datetime, decision_limit_hours: int) -> datetime:
-    """When a pending request expires undecided: the instrument's decision limit after it was asked, or its start
-    if that comes first."""
-    return min(requested_at + timedelta(hours=decision_limit_hours), start)
+    """When a pending request expires undecided: the instrument's decision limit after it was asked, but at the
+    latest `DECISION_MARGIN` before the start, and never later than halfway between the request and the start.
+
+    So a request is never born expired (the deadline is after the request whenever the start is), and never decided
+    at the very start. A start not after the request (no service lets one through) gives the start."""
+    if start <= requested_at:
+        return start
+    return min(requested_at + timedelta(hours=decision_limit_hours), start - decision_margin(start - requested_at))
+
+
+def decision_margin(ahead: timedelta) -> timedelta:
+    """How long before the start staff decide a request made `ahead` of it: `DECISION_MARGIN`, or half of `ahead`
+    (in whole minutes, as the demo and bench generators count, when there is a minute to spare) if that is less."""
+    half = ahead / 2
+    if half >= DECISION_MARGIN:
+        return DECISION_MARGIN
+    return half if half < timedelta(minutes=1) else timedelta(minutes=half // timedelta(minutes=1))
+
+
+def cancellation_deadline(*, start: datetime, cancellation_deadline_hours: int) -> datetime:
+    """Until when the requester may cancel a holding booking themselves (staff may cancel any time)."""
+    return start - timedelta(hours=cancellation_deadline_hours)
 
 
 def sequence_after(status: str, *, approved: bool = False) -> int:

@@ -644,7 +644,9 @@ def cancel(
     if selectors.may_decide(actor, booking):
         reason = _require_reason(reason)
     else:
-        deadline = booking.start - timedelta(hours=booking.instrument.cancellation_deadline_hours)
+        deadline = rules.cancellation_deadline(
+            start=booking.start, cancellation_deadline_hours=booking.instrument.cancellation_deadline_hours
+        )
         if now > deadline:
             raise DomainError(
                 "cancellation_deadline_passed",

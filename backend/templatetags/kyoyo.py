@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from backend import i18n
 from backend.tokyo import TOKYO
@@ -27,6 +28,16 @@ def long_date(moment) -> str:
 def long_datetime(moment) -> str:
     """2026年12月2日 10:00 / Dec. 2, 2026, 10:00, in Tokyo time."""
     return i18n.long_datetime(moment) if moment else ""
+
+
+@register.filter
+def time_tag(moment) -> str:
+    """long_datetime in a <time> element (which the stylesheet never breaks across lines), its machine-readable
+    moment in Tokyo time: <time datetime="2026-12-02T10:00+09:00">2026年12月2日 10:00</time>."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment, TOKYO)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="minutes"), i18n.long_datetime(local))
 
 
 @register.filter

@@ -27,6 +27,8 @@ from .holds import (
 from .pages import (
     approval_queue,
     institution_schedule,
+    membership_help,
+    next_steps,
     own_bookings,
     warnings_for,
 )
@@ -68,6 +70,8 @@ __all__ = [
     "approval_queue",
     "warnings_for",
     "institution_schedule",
+    "membership_help",
+    "next_steps",
     "own_bookings",
     "may_decide",
     "may_record_use",

@@ -1,14 +1,16 @@
 """Reads that the booking pages are built of: instruments free in a window, the approval queue, the schedule (an
 instrument's week is `grid`)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.i18n import long_datetime
+from bookings import rules
 from bookings.models import Booking
-from consortia.selectors import access_for
+from consortia.models import Consortium
+from consortia.selectors import access_for, active_memberships, consortia_of, institutions_with_ids
 from equipment.models import Downtime
 
 
@@ -47,6 +49,39 @@ def warnings_for(bookings: list[Booking], *, now: datetime) -> dict[int, list[st
         if booking.proposal_pending:
             found[booking.id].append(_("Waiting for the requester's answer to the proposed time."))
     return found
+
+
+def next_steps(booking: Booking, *, now: datetime) -> dict | None:
+    """What the requester's side should expect of a booking that holds its time and has not ended: the decision
+    deadline (pending), whether a proposed time waits for their answer, until when they may cancel, and the usage
+    report a company owes after use (its institution's deadline, in days). None for any other booking."""
+    if booking.status not in Booking.HOLDING or booking.end <= now:
+        return None
+    instrument = booking.instrument
+    cancel_until = rules.cancellation_deadline(
+        start=booking.start, cancellation_deadline_hours=instrument.cancellation_deadline_hours
+    )
+    return {
+        "pending": booking.status == Booking.Status.PENDING,
+        "decide_by": booking.expires_at,
+        "proposal": booking.proposal_pending,
+        "cancel_until": cancel_until,
+        "may_still_cancel": now <= cancel_until,
+        "report_due_days": instrument.institution.usage_report_due_days if booking.company_id else None,
+    }
+
+
+def membership_help(user, instrument, *, on: date) -> dict:
+    """What a researcher whose institution is not a member of the instrument's consortia (`services.cannot_book_refusal`
+    said `institution_not_member`) is shown: their institutions, the instrument's consortia (whose secretariat they
+    may ask about membership) and their own institutions' consortia on `on`, whose instruments they may book."""
+    researcher_of = access_for(user).researcher_of
+    own = active_memberships(on).filter(institution_id__in=researcher_of).values("consortium_id")
+    return {
+        "institutions": list(institutions_with_ids(researcher_of)),
+        "consortia": list(consortia_of(instrument.institution_id, on)),
+        "own_consortia": list(Consortium.objects.filter(id__in=own).order_by("id")),
+    }
 
 
 def institution_schedule(user, start: datetime, end: datetime):

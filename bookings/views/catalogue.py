@@ -215,10 +215,21 @@ def instrument_page(request, pk: int):
             "preview": preview,
             "preview_quote": quotes.readable(preview.quote) if preview else None,
             "can_request": can_request,
-            "cannot_request": None
-            if can_request or not user.is_authenticated
-            else services.cannot_book_refusal(user, instrument).message,
+            **_refusal(user, instrument, can_request),
             "consortia": instrument.institution.consortia.all(),
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _refusal(user, instrument, can_request: bool) -> dict:
+    """Why a signed-in user may not book (the service's refusal), and for a researcher of a non-member institution
+    what they can do instead."""
+    if can_request or not user.is_authenticated:
+        return {"cannot_request": None, "membership_help": None}
+    refusal = services.cannot_book_refusal(user, instrument)
+    not_member = refusal.code == "institution_not_member"
+    return {
+        "cannot_request": refusal.message,
+        "membership_help": selectors.membership_help(user, instrument, on=timezone.localdate()) if not_member else None,
+    }

@@ -68,6 +68,7 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
     user = request.user
     can = selectors.permitted_actions(user, booking)
     is_staff = can["approve"]
+    is_party = selectors.is_party_to(user, booking)
     forms = forms or {}
     context = {
         "booking": booking,
@@ -76,7 +77,9 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         "can": can,
         "use_recordable": selectors.use_recordable(booking),
         "is_staff": is_staff,
-        "is_party": selectors.is_party_to(user, booking),
+        "is_party": is_party,
+        # the requester's side is told what to expect; staff see the deadlines among their warnings
+        "next_steps": selectors.next_steps(booking, now=timezone.now()) if is_party and not is_staff else None,
         "events": booking.events.all(),
         "warnings": selectors.warnings_for([booking], now=timezone.now())[booking.id] if is_staff else [],
         # the requester's side sees a downtime over their booking (staff see it among the warnings)

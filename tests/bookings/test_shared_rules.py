@@ -6,6 +6,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bookings import fees, rules, services
 from bookings.models import Booking
@@ -82,13 +84,53 @@ def test_user_category_from_roles():
     assert category(researcher_of={3}, fellows={1, 2}, company_size="large") == ("large", True)
 
 
-def test_the_decision_deadline_is_the_limit_after_the_request_or_the_start_if_sooner():
+def test_the_decision_deadline_is_the_limit_after_the_request_or_a_day_before_the_start_if_sooner():
     asked = datetime(2026, 4, 6, 1, tzinfo=UTC)
     later = asked + timedelta(days=10)
-    limit = asked + timedelta(hours=72)
-    assert rules.decision_deadline(requested_at=asked, start=later, decision_limit_hours=72) == limit
-    soon = asked + timedelta(hours=5)
-    assert rules.decision_deadline(requested_at=asked, start=soon, decision_limit_hours=72) == soon
+    assert rules.decision_deadline(requested_at=asked, start=later, decision_limit_hours=72) == asked + timedelta(
+        hours=72
+    )
+    in_three_days = asked + timedelta(hours=80)  # the limit (72 h) would leave 8 h: a day before the start wins
+    assert rules.decision_deadline(requested_at=asked, start=in_three_days, decision_limit_hours=72) == (
+        asked + timedelta(hours=56)
+    )
+
+
+def test_a_request_for_soon_is_decided_halfway_to_its_start_never_at_the_start():
+    asked = datetime(2026, 4, 6, 1, tzinfo=UTC)
+    soon = asked + timedelta(hours=5)  # the old rule gave the start itself: no time left to prepare
+    assert rules.decision_deadline(requested_at=asked, start=soon, decision_limit_hours=72) == asked + timedelta(
+        minutes=150
+    )
+
+
+moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC))
+
+
+@given(
+    asked=moments,
+    ahead=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=400)),
+    limit=st.integers(min_value=1, max_value=8760),
+)
+def test_a_request_is_never_born_expired_and_never_decided_at_its_start(asked, ahead, limit):
+    start = asked + ahead
+    deadline = rules.decision_deadline(requested_at=asked, start=start, decision_limit_hours=limit)
+    assert asked < deadline < start
+    assert deadline <= asked + timedelta(hours=limit)  # staff never get longer than the instrument's limit
+    margin = rules.decision_margin(ahead)  # the requester keeps time to prepare: a day, or about half the time left
+    assert margin == rules.DECISION_MARGIN or ahead / 2 - timedelta(minutes=1) < margin <= ahead / 2
+    assert deadline == min(asked + timedelta(hours=limit), start - margin)
+
+
+@given(
+    asked=moments,
+    ahead=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=30)),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30)),
+)
+def test_a_later_start_never_brings_the_deadline_forward(asked, ahead, later):
+    first = rules.decision_deadline(requested_at=asked, start=asked + ahead, decision_limit_hours=72)
+    second = rules.decision_deadline(requested_at=asked, start=asked + ahead + later, decision_limit_hours=72)
+    assert first <= second
 
 
 def test_a_first_answer_is_recorded_with_its_business_days():
