@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.search import refresh_search_text
 
+from .billing import BillingDetails
 from .models import ApiToken, Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
 from .selectors import by_reading
 
@@ -108,6 +109,14 @@ class FeePolicyAdmin(admin.ModelAdmin):
         "large_company_multiplier",
         "staff_rate_jpy",
     ]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(BillingDetails)
+class BillingDetailsAdmin(admin.ModelAdmin):
+    """For site operators; an institution's administrators keep these on /staff/institution/ (consortia.billing)."""
+
+    list_display = ["institution", "bank_name", "bank_branch", "payment_term", "quotation_valid_days"]
     autocomplete_fields = ["institution"]
 
 
