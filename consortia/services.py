@@ -34,7 +34,13 @@ from .models import (
     User,
     hash_api_key,
 )
-from .selectors import can_manage_company, can_manage_consortium, forget_access, may_administer_institution
+from .selectors import (
+    billing_details_of,
+    can_manage_company,
+    can_manage_consortium,
+    forget_access,
+    may_administer_institution,
+)
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
 COMPANY_FIELDS = {"name", "size", "industry", "prefecture", "address"}
@@ -215,7 +221,7 @@ def update_institution_details(*, actor, institution: Institution, **fields) -> 
     refuse_unknown_fields(fields, INSTITUTION_DETAIL_FIELDS)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)  # the caller's copy stays clean
     policy = FeePolicy.objects.filter(institution=institution).first() or FeePolicy(institution=institution)
-    billing = BillingDetails.objects.filter(institution=institution).first() or BillingDetails(institution=institution)
+    billing = billing_details_of(institution)
     for key, value in fields.items():
         if key in INSTITUTION_BILLING_FIELDS:
             setattr(institution, key, value)
@@ -244,7 +250,6 @@ API_TOKEN_DEFAULT_NAME = "API"
 API_TOKEN_USE_PRECISION = timedelta(minutes=1)  # last_used_at is written at most this often per token
 
 
-@transaction.atomic
 @transaction.atomic
 def issue_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new API key for the user, valid for API_TOKEN_TTL_DAYS. The key is returned here and never again (only
