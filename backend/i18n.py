@@ -72,3 +72,10 @@ def long_datetime(moment: datetime) -> str:
     """A moment in Tokyo time as the page's language writes it: 2026年12月2日 10:00 / Dec. 2, 2026, 10:00."""
     local = timezone.localtime(moment, TOKYO)
     return f"{long_date(local.date())} {local:%H:%M}" if is_japanese() else f"{long_date(local.date())}, {local:%H:%M}"
+
+
+def span_end(start: datetime, end: datetime) -> str:
+    """How the end of a span from `start` is written after its start: the time alone on the same Tokyo day
+    (「…10:00–11:30」), the whole moment otherwise."""
+    local_end = timezone.localtime(end, TOKYO)
+    return f"{local_end:%H:%M}" if local_end.date() == timezone.localtime(start, TOKYO).date() else long_datetime(end)

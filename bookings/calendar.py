@@ -17,8 +17,7 @@ from django.utils.translation import pgettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from backend.escaping import one_line, printable
-from backend.i18n import long_datetime
-from backend.tokyo import in_tokyo
+from backend.i18n import long_datetime, span_end
 
 from .models import Booking
 
@@ -56,9 +55,7 @@ def _named(name: str, detail: str) -> str:
 def _when(booking: Booking) -> str:
     return _("Time (Tokyo): %(start)s–%(end)s") % {
         "start": long_datetime(booking.start),
-        "end": in_tokyo(booking.end).strftime("%H:%M")
-        if in_tokyo(booking.end).date() == in_tokyo(booking.start).date()
-        else long_datetime(booking.end),
+        "end": span_end(booking.start, booking.end),
     }
 
 

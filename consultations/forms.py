@@ -5,9 +5,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from backend.i18n import long_datetime
+from backend.i18n import long_datetime, span_end
 from backend.plumbing import ID_MAX
-from backend.tokyo import in_tokyo
 from consortia.models import Company
 from consortia.selectors import companies_with_ids, consortium_list, institution_choices
 from equipment.selectors import instrument_choices
@@ -184,12 +183,10 @@ class LinkBookingForm(forms.Form):
 
 def booking_label(booking) -> str:
     """「走査電子顕微鏡 JSM-IT800 — 2026年12月5日 10:00–11:00（承認待ち）」, in Tokyo time."""
-    start, end = in_tokyo(booking.start), in_tokyo(booking.end)
-    until = f"{end:%H:%M}" if end.date() == start.date() else long_datetime(booking.end)
     return _("%(instrument)s — %(start)s–%(end)s (%(status)s)") % {
         "instrument": booking.instrument.localized_name,
         "start": long_datetime(booking.start),
-        "end": until,
+        "end": span_end(booking.start, booking.end),
         "status": booking.get_status_display(),
     }
 
