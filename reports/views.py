@@ -92,22 +92,21 @@ def report_page(request, consortium_id: int):
         api = reverse("utilization", kwargs={"consortium_id": consortium.id})
         months = display.months_with_state(report["by_month"], generated_at(report))
         tables = [(key, BREAKDOWN_TITLES[key], months if key == "by_month" else report[key]) for key in TABLES]
+        shown = {key: display.bounded(rows, in_order=key == "by_month") for key, _title, rows in tables}
         outcomes = (report.get("usage_reports") or {}).get("publishable_outcomes") or []
         context.update(
             downloads=[(FORMAT_NAMES[fmt], f"{api}?{query}&format={fmt}") for fmt in FORMATS],
             query=form.query(),
             generated=generated_at(report),
             sections=_sections(report, tables),
-            tables=[
-                (key, title, display.bounded(rows, in_order=key == "by_month"), rows) for key, title, rows in tables
-            ],
+            tables=[(key, title, shown[key], rows) for key, title, rows in tables],
             outcomes=outcomes[: display.OUTCOMES_PREVIEW],
             outcomes_count=len(outcomes),
             outcomes_url=f"{reverse('report-outcomes', kwargs={'consortium_id': consortium.id})}?{_page_query(form)}",
             definitions=definitions(),
             trend=charts.column_bars(months, "utilization_rate", title=_("Monthly utilization")),
             by_institution=charts.horizontal_bars(
-                display.bounded(report["by_institution"]).rows,
+                shown["by_institution"].rows,  # the chart draws the rows the table shows
                 "utilization_rate",
                 title=_("Utilization by institution"),
             ),
