@@ -227,12 +227,15 @@ def update_institution_details(*, actor, institution: Institution, **fields) -> 
             setattr(institution, key, value)
         else:
             setattr(billing if key in BILLING_DETAIL_FIELDS else policy, key, value)
+    touches_billing = bool(BILLING_DETAIL_FIELDS & set(fields))
     full_clean_or_refuse(institution)
     full_clean_or_refuse(policy, exclude=["institution"])
-    full_clean_or_refuse(billing, exclude=["institution"])
+    if touches_billing:
+        full_clean_or_refuse(billing, exclude=["institution"])
     institution.save(update_fields=sorted(INSTITUTION_BILLING_FIELDS & set(fields)))
     policy.save()
-    billing.save()
+    if touches_billing:  # a fee-policy change writes no billing row: unsaved defaults stay unsaved
+        billing.save()
     return policy, billing
 
 

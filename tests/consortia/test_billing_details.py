@@ -113,6 +113,14 @@ def test_payment_details_are_all_or_nothing(world):
     assert not billing.has_payment_details and billing.pk is None  # the defaults, not written
 
 
+def test_a_fee_policy_change_writes_no_billing_details(world):
+    """Billing details an administrator never saved stay unsaved defaults (the demo sets its own only where none
+    were saved: a default row written by a fee change hid them)."""
+    update_institution_details(actor=world.staff_a, institution=world.inst_a, confidential_multiplier=Decimal("2"))
+    assert FeePolicy.objects.get(institution=world.inst_a).confidential_multiplier == 2
+    assert not BillingDetails.objects.exists()
+
+
 def test_every_other_role_is_refused_by_the_service_the_page_and_the_api(world, client, client_for, others):
     assert may_administer_institution(world.staff_a, world.inst_a.id)
     for role, user in others.items():

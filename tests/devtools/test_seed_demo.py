@@ -20,7 +20,16 @@ from django.utils import timezone, translation
 
 from backend.tokyo import TOKYO
 from bookings.models import Booking
-from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from consortia.models import (
+    BillingDetails,
+    Company,
+    Consortium,
+    ConsortiumMembership,
+    FeePolicy,
+    Institution,
+    Role,
+    User,
+)
 from consortia.selectors import access_for
 from consortia.validators import validate_corporate_number, validate_registration_number
 from devtools.demo.upcoming import MARK as UPCOMING
@@ -178,6 +187,15 @@ def test_every_institution_has_a_fee_policy_and_a_registration_number(seeded):
     assert policies.filter(large_company_multiplier=Decimal("1.3")).exists()
     assert policies.filter(large_company_multiplier__isnull=True).exists()
     assert policies.filter(staff_rate_jpy__gt=0).count() >= 8
+
+
+def test_the_demo_institutions_billing_details_are_set_and_one_has_no_account(seeded):
+    details = {b.institution.name: b for b in BillingDetails.objects.select_related("institution")}
+    assert len(details) == Institution.objects.count()
+    without = [name for name, b in details.items() if not b.has_payment_details]
+    assert without == ["北海道ティー・エル・オー株式会社"]
+    assert {b.payment_term for b in details.values()} == {"end_of_next_month", "days_after_issue"}
+    assert all(b.contact_phone for b in details.values())
 
 
 def test_last_months_use_is_invoiced_once_and_usage_reports_are_owed_and_submitted(seeded):
