@@ -80,6 +80,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here rather than a CDN
+    # django-allauth: sign-up, e-mail verification, log in with rate limits, two-factor authentication and the
+    # list of a user's sessions (accounts/ holds the product's side of it)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "consortia",
     "equipment",
     "bookings",
@@ -113,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "backend.language.UserLanguageMiddleware",  # a logged-in user's own language setting wins over the cookie
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "backend.kept_input.KeepInputAtLoginMiddleware",  # a form sent after the session expired: kept across the login
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
@@ -174,6 +182,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "consortia.User"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

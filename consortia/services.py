@@ -131,8 +131,11 @@ def update_company(*, actor, company: Company, **fields) -> Company:
 
 
 @transaction.atomic
-def grant_role(*, user: User, kind: str, institution=None, consortium=None, company=None) -> Role:
-    """Give a role (site operators, seed data and company admins inviting colleagues)."""
+def grant_role(
+    *, user: User, kind: str, institution=None, consortium=None, company=None, actor=None, via: str = ""
+) -> Role:
+    """Give a role. `actor` is the user who grants it; None is the system itself (the demo seed, a first single
+    sign-on, an approved registration), which names the path in `via`."""
     role, _created = Role.objects.get_or_create(
         user=user, kind=kind, institution=institution, consortium=consortium, company=company
     )
