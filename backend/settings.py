@@ -3,6 +3,8 @@
 Embedded (nothing set): SQLite under the project, Celery tasks in-process, e-mail to the console.
 Production: set DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, MEDIA_ROOT and
 the EMAIL_* variables. See README.md.
+
+Long: one file of settings, section by section, is easier to audit than settings spread over modules.
 """
 
 import os
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here rather than a CDN
+    "accounts",  # before allauth, so that its account/ and mfa/ templates take the place of allauth's
     # django-allauth: sign-up, e-mail verification, log in with rate limits, two-factor authentication and the
     # list of a user's sessions (accounts/ holds the product's side of it)
     "allauth",
@@ -94,6 +97,9 @@ INSTALLED_APPS = [
     "consultations",
     "invoices",
     "usage_reports",
+    "registrations",
+    "sso",
+    "people",
     "home",  # the home pages: read every app above, imported by none
 ]
 

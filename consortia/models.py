@@ -86,6 +86,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
+    # Which optional e-mails the person receives. Changes to their bookings are always sent; these are not.
+    receives_digests = models.BooleanField(_("morning digest e-mails"), default=True)
+    receives_reminders = models.BooleanField(_("reminder e-mails"), default=True)
 
     class Meta:
         verbose_name = _("user")

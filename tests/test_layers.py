@@ -32,6 +32,10 @@ APPS = [
     "usage_reports",
     "reports",
     "home",
+    "accounts",
+    "people",
+    "registrations",
+    "sso",
 ]
 INTERFACES = {"api", "api_urls", "views", "forms", "urls", "serializers"}
 # What an interface module of one app may import of another app (`backend` and the app itself are free).
