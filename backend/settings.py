@@ -365,6 +365,10 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# The version of the terms of use (利用規約) and privacy notice (個人情報の取扱い) in force: sign-up accepts it,
+# and a new version asks everyone to accept again (accounts/).
+TERMS_VERSION = "2026-12-01"
+
 LOGIN_URL = "/accounts/login/"
 CSRF_FAILURE_VIEW = "backend.kept_input.csrf_failure"  # a stale form's input is kept, not lost to a bare 403
 LOGIN_REDIRECT_URL = "/"

@@ -89,6 +89,10 @@ class User(AbstractUser):
     # Which optional e-mails the person receives. Changes to their bookings are always sent; these are not.
     receives_digests = models.BooleanField(_("morning digest e-mails"), default=True)
     receives_reminders = models.BooleanField(_("reminder e-mails"), default=True)
+    # The terms of use (利用規約) and privacy notice (個人情報の取扱い) the person last accepted: their version
+    # (settings.TERMS_VERSION) and when. Empty for accounts made before there were terms to accept.
+    terms_version = models.CharField(_("terms accepted"), max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -6,6 +6,7 @@ endpoint asks the database about roles once whatever its page size.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -249,3 +250,19 @@ def by_reading(prefix: str = "") -> list:
         reading("first_name_kana", "first_name").asc(nulls_last=True),
         F(f"{prefix}username").asc(),
     ]
+
+
+def has_verified_email(user) -> bool:
+    """Whether the person proved they read their e-mail address: a verified address of theirs (django-allauth's
+    record, written by sign-up's link, an accepted invitation or single sign-on). Accounts made without the front
+    door (the admin, the demo seed) have no such record and count as verified; an address added by sign-up counts
+    once its link was followed."""
+    from allauth.account.models import EmailAddress
+
+    addresses = list(EmailAddress.objects.filter(user_id=user.pk).values_list("verified", flat=True))
+    return not addresses or any(addresses)
+
+
+def has_accepted_terms(user) -> bool:
+    """Whether the person accepted the terms of use and privacy notice now in force."""
+    return user.terms_version == settings.TERMS_VERSION

@@ -143,6 +143,16 @@ def grant_role(
     return role
 
 
+@transaction.atomic
+def accept_terms(*, user: User) -> User:
+    """The person accepts the current terms of use and privacy notice (settings.TERMS_VERSION)."""
+    lock_current(user)
+    user.terms_version = settings.TERMS_VERSION
+    user.terms_accepted_at = timezone.now()
+    user.save(update_fields=["terms_version", "terms_accepted_at"])
+    return user
+
+
 # A person's own profile: their name, its reading (katakana; User.clean, which full_clean runs, turns hiragana and
 # half-width katakana into it), their address and the language of their pages and e-mails.
 PROFILE_FIELDS = {"first_name", "last_name", "first_name_kana", "last_name_kana", "email", "language"}

@@ -87,6 +87,7 @@ NOT_NAMES = {
     "consortia.User.username",
     "consortia.User.password",
     "consortia.User.language",
+    "consortia.User.terms_version",  # settings.TERMS_VERSION, written by the service, never typed
     "consortia.ApiToken.prefix",
     "consortia.ApiToken.key_hash",
     "consortia.Company.corporate_number",
