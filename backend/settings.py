@@ -369,6 +369,39 @@ X_FRAME_OPTIONS = "DENY"
 # and a new version asks everyone to accept again (accounts/).
 TERMS_VERSION = "2026-12-01"
 
+# --- 学認 (GakuNin) single sign-on: a SAML 2.0 service provider, off unless KYOYO_SAML_ENABLED ------------------
+# The sso app builds pysaml2's configuration from these (sso.conf) and refuses, as a system check, an enabled but
+# incomplete one (sso.checks); docs/accounts-sso.md says how to register with the federation. Off, nothing of it
+# is loaded: its pages answer 404 and xmlsec1 is not needed.
+_SAML_BASE_URL = os.environ.get("KYOYO_SAML_BASE_URL", "").strip().rstrip("/")
+KYOYO_SAML = {
+    "enabled": env_bool("KYOYO_SAML_ENABLED", False),
+    "base_url": _SAML_BASE_URL,  # https://kyoyo.example.jp: the SP's endpoints are under it
+    "entity_id": os.environ.get("KYOYO_SAML_ENTITY_ID", "").strip()
+    or (f"{_SAML_BASE_URL}/saml2/metadata/" if _SAML_BASE_URL else ""),
+    "sp_key_file": os.environ.get("KYOYO_SAML_SP_KEY_FILE", "").strip(),
+    "sp_cert_file": os.environ.get("KYOYO_SAML_SP_CERT_FILE", "").strip(),
+    "idp_metadata_file": os.environ.get("KYOYO_SAML_IDP_METADATA_FILE", "").strip(),
+    "idp_metadata_url": os.environ.get("KYOYO_SAML_IDP_METADATA_URL", "").strip(),
+    "metadata_cert": os.environ.get("KYOYO_SAML_METADATA_CERT", "").strip(),  # checks the metadata's signature
+    "discovery_url": os.environ.get("KYOYO_SAML_DISCOVERY_URL", "").strip(),  # GakuNin's DS (embedded WAYF)
+    "xmlsec_binary": os.environ.get("KYOYO_SAML_XMLSEC_BINARY", "").strip(),  # default: xmlsec1 on the PATH
+    "contact_email": os.environ.get("KYOYO_SAML_CONTACT_EMAIL", "").strip(),
+    "metadata_refresh": env_int("KYOYO_SAML_METADATA_REFRESH", 3600, minimum=60),  # seconds
+    "accepted_time_diff": env_int("KYOYO_SAML_ACCEPTED_TIME_DIFF", 60, minimum=0, maximum=300),  # seconds of skew
+}
+SAML_ENABLED = KYOYO_SAML["enabled"]
+if SAML_ENABLED:
+    INSTALLED_APPS.append("djangosaml2")
+    AUTHENTICATION_BACKENDS.append("sso.backends.SsoBackend")
+# djangosaml2's own settings, read only when its views run: the configuration from sso.conf, requests to the IdP by
+# HTTP-Redirect (no auto-submitting form, which the Content-Security-Policy would block), no django-csp.
+SAML_CONFIG_LOADER = "sso.conf.config_loader"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML2_DISCO_URL = KYOYO_SAML["discovery_url"] or None
+SAML_CSP_HANDLER = ""
+SAML_SESSION_COOKIE_NAME = "saml_session"
+
 LOGIN_URL = "/accounts/login/"
 CSRF_FAILURE_VIEW = "backend.kept_input.csrf_failure"  # a stale form's input is kept, not lost to a bare 403
 LOGIN_REDIRECT_URL = "/"

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class SsoConfig(AppConfig):
     name = "sso"
     verbose_name = _("Single sign-on")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the configuration check)
