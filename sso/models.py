@@ -32,8 +32,9 @@ class InstitutionScope(models.Model):
     def __str__(self):
         return self.scope
 
-    def clean(self):
-        self.scope = self.scope.strip().lower()
+    def clean_fields(self, exclude=None):
+        self.scope = (self.scope or "").strip().lower()  # before the validator, as the admin's form runs them
+        super().clean_fields(exclude=exclude)
 
     def save(self, *args, **kwargs):
         self.scope = self.scope.strip().lower()
