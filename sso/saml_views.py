@@ -5,8 +5,11 @@ Each view runs with djangosaml2's own session (`request.saml_session`, a cookie 
 provider's cross-site POST carries back, where the site's session cookie, SameSite=Lax, does not come along).
 """
 
+import logging
+
 from django.contrib import auth, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
@@ -26,6 +29,7 @@ from backend.errors import DomainError
 from . import selectors, services
 from .rules import read_assertion
 
+logger = logging.getLogger(__name__)
 with_saml_session = decorator_from_middleware(SamlSessionMiddleware)
 
 # What /saml2/link/ leaves in the SAML session: the user who asked, then also the id of the request sent for them,
@@ -45,6 +49,9 @@ class SsoLoginView(LoginView):
     """Sends the person to their identity provider (through GakuNin's discovery service when one is set)."""
 
     wayf_template = "sso/wayf.html"
+
+    def unknown_idp(self, request, idp):
+        return HttpResponseBadRequest(_("This identity provider is not known here."))
 
     def linking(self, request) -> bool:
         pending = request.saml_session.get(LINK) or {}
@@ -70,6 +77,11 @@ class SsoAcsView(AssertionConsumerServiceView):
 
     linked = False
     answered = None
+
+    def post(self, request, *args, **kwargs):
+        if "SAMLResponse" not in request.POST:
+            return self.handle_acs_failure(request, status=400)
+        return super().post(request, *args, **kwargs)
 
     def custom_validation(self, response):
         self.answered = response.session_id()  # the id of the request this answers (pysaml2 checked it is ours)
@@ -109,6 +121,21 @@ class SsoAcsView(AssertionConsumerServiceView):
         return render(request, "sso/refused.html", {"refusal": refusal}, status=403 if refusal else status)
 
 
+class SsoLogoutView(LogoutView):
+    """The single logout service: a logout asked by the identity provider, or its answer to ours. Whatever fails
+    in it (a message that does not parse, a session already gone) logs the person out here and says so."""
+
+    logout_error_template = "djangosaml2/logout_error.html"  # the product's own (sso/templates/djangosaml2/)
+
+    def do_logout_service(self, request, data, binding, *args, **kwargs):
+        try:
+            return super().do_logout_service(request, data, binding, *args, **kwargs)
+        except Exception:
+            logger.warning("SAML logout message refused", exc_info=True)
+            auth.logout(request)
+            return render(request, "djangosaml2/logout_error.html", status=400)
+
+
 def _begin_link(request):
     """Remember who asked to link, then send them through the ordinary log in to their identity provider."""
     request.saml_session[LINK] = {"user": request.user.pk}
@@ -120,5 +147,5 @@ VIEWS = {
     "login": with_saml_session(SsoLoginView.as_view()),
     "acs": with_saml_session(SsoAcsView.as_view()),
     "metadata": with_saml_session(MetadataView.as_view()),
-    "logout": with_saml_session(LogoutView.as_view()),
+    "logout": with_saml_session(SsoLogoutView.as_view()),
 }

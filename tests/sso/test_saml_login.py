@@ -148,3 +148,22 @@ def test_the_metadata_is_the_service_providers_and_valid_xml(client, saml):
     assert sp.find(f"{md}AssertionConsumerService").get("Location") == "http://testserver/saml2/acs/"
     requested = {a.get("Name") for a in sp.iter(f"{md}RequestedAttribute")}
     assert {"urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "urn:oid:1.3.6.1.4.1.32264.1.1.1"} <= requested
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("post", "/saml2/acs/", {}),
+        ("post", "/saml2/acs/", {"SAMLResponse": "not base64 at all ✗"}),
+        ("post", "/saml2/acs/", {"SAMLResponse": base64.b64encode(b"<not-saml/>").decode()}),
+        ("get", "/saml2/ls/", {}),
+        ("get", "/saml2/ls/", {"SAMLRequest": "garbage"}),
+        ("get", "/saml2/ls/", {"SAMLResponse": "garbage"}),
+        ("post", "/saml2/ls/post/", {"SAMLResponse": "garbage"}),
+        ("get", "/saml2/login/", {"idp": "https://unknown.example/idp"}),
+    ],
+)
+def test_bad_input_is_a_clear_4xx_and_logs_no_one_in(client, saml, method, url, data):
+    answer = getattr(client, method)(url, data)
+    assert 400 <= answer.status_code < 500
+    assert "_auth_user_id" not in client.session
