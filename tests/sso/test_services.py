@@ -138,3 +138,19 @@ def test_scopes_are_kept_in_lower_case(member_university):
     scope.full_clean()
     scope.save()
     assert InstitutionScope.objects.filter(scope="other-u.ac.jp").exists()
+
+
+@pytest.mark.django_db
+def test_unlinking_decides_on_the_password_as_it_is_now(member_university):
+    person = UserFactory()
+    services.link_identity(user=person, assertion=assertion(), idp=IDP)
+    stale = User.objects.get(pk=person.pk)  # had a password when it was loaded
+    fresh = User.objects.get(pk=person.pk)
+    fresh.set_unusable_password()
+    fresh.save()
+
+    with pytest.raises(DomainError) as refused:
+        services.unlink_identity(user=stale)
+
+    assert refused.value.code == "only_way_in"
+    assert SsoIdentity.objects.filter(user=person).exists()
