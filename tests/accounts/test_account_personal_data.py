@@ -85,9 +85,16 @@ def test_the_file_holds_no_secret_and_nobody_elses_booking(world, sem, day, pers
 def test_usage_reports_and_invoice_lines_of_their_bookings_are_in_it(world, sem, day, person):
     booking = requested(world, sem, day, n=2)
     UsageReport.objects.create(
-        booking=booking, company=world.company_b, summary="観察できた", outcome="other", publishable=False,
-        due_on=day, on_time=True, submitted_by=person, submitted_at=booking.end,
-    )  # fmt: skip
+        booking=booking,
+        company=world.company_b,
+        summary="観察できた",
+        outcome="other",
+        publishable=False,
+        due_on=day,
+        on_time=True,
+        submitted_by=person,
+        submitted_at=booking.end,
+    )
     data = personal_data_of(person)
     assert data["usage_reports"][0]["summary"] == "観察できた"
     assert data["invoice_lines"] == []  # none issued yet
