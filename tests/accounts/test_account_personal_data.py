@@ -2,7 +2,7 @@
 in a fixed number of queries; the same file from the account page and GET /api/v1/me/data/."""
 
 import json
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -14,9 +14,11 @@ from accounts.personal_data import personal_data_json, personal_data_of
 from bookings import services as booking_services
 from consortia.services import issue_api_token
 from consultations.models import Consultation, Message
+from invoices.models import Invoice
+from invoices.services import issue_invoices
 from notifications.models import Notification
 from tests.factories import UserFactory, give_role
-from tests.invoices.conftest import completed
+from tests.invoices.conftest import MONTH, billing, completed  # noqa: F401 (billing: a fixture)
 from usage_reports.models import UsageReport
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,14 @@ def test_a_staff_member_sees_their_own_changes_not_the_companys_purposes(world, 
     give_role(staff, "staff", institution=world.inst_a)
     data = personal_data_of(staff)
     assert data["bookings"] == [] and "樹脂破断面の観察" not in json.dumps(data, default=str, ensure_ascii=False)
+
+
+@pytest.mark.usefixtures("billing")
+def test_the_invoice_lines_of_their_own_bookings_are_in_it(world):
+    issue_invoices(actor=world.staff_a, institution=world.inst_a, month=MONTH, today=date(2025, 11, 5))
+    lines_a = personal_data_of(world.user_a)["invoice_lines"]
+    lines_b = personal_data_of(world.user_b)["invoice_lines"]
+    assert lines_a and lines_b and all(line["amount_jpy"] > 0 for line in lines_a + lines_b)
+    invoice_b = Invoice.objects.get(company=world.company_b)
+    assert {line["invoice"] for line in lines_b} == {invoice_b.number}
+    assert invoice_b.number not in {line["invoice"] for line in lines_a}  # another company's invoice is not theirs
