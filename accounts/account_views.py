@@ -3,6 +3,7 @@
 account. Each section is its own form and POST; a refusal re-shows the whole page with that form's errors (400).
 The same services as the API: consortia's (profile, tokens, deactivation), allauth's sessions (account_sessions)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -113,7 +114,7 @@ def session_end(request, pk: int):
         return redirect("account")
     if ended_key == request.session.session_key:  # this very session: logged out here
         logout(request)
-        return redirect("login")
+        return redirect(settings.LOGIN_URL)
     messages.success(request, _("The session is ended."))
     return redirect("account")
 
