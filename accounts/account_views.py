@@ -7,10 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +20,7 @@ from consortia.services import issue_api_token, revoke_api_token, update_profile
 from .account_forms import PROFILE_FORM_FIELDS, DeactivateForm, EmailChoicesForm, ProfileForm, TokenForm
 from .account_sessions import end_other_sessions, end_session, has_two_factor, record_current_session, sessions_of
 from .deactivation import confirm_deactivation, deactivate_account
-from .personal_data import personal_data_filename, personal_data_json
+from .personal_data import personal_data_response
 
 # The roles pages of each scope (people app) and which roles administer that scope.
 PEOPLE_PAGES = {
@@ -154,10 +152,7 @@ def token_revoke(request, pk: int):
 
 @login_required
 def personal_data(request):
-    response = HttpResponse(personal_data_json(request.user), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, personal_data_filename(request.user))
-    response["Cache-Control"] = "no-store"
-    return response
+    return personal_data_response(request.user)
 
 
 @login_required

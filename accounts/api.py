@@ -1,8 +1,6 @@
 """The current user's own account through the API: their personal data (the account page's download) and closing
 the account. The profile itself is /api/v1/me/ (consortia.api), tokens /api/v1/auth/tokens/."""
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -11,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .deactivation import confirm_deactivation, deactivate_account
-from .personal_data import personal_data_filename, personal_data_json
+from .personal_data import personal_data_response
 
 
 class PersonalDataView(APIView):
@@ -28,10 +26,7 @@ class PersonalDataView(APIView):
         responses={200: OpenApiResponse(response={"type": "object"}, description="the file, as an attachment")},
     )
     def get(self, request):
-        response = HttpResponse(personal_data_json(request.user), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(True, personal_data_filename(request.user))
-        response["Cache-Control"] = "no-store"
-        return response
+        return personal_data_response(request.user)
 
 
 class DeactivateSerializer(serializers.Serializer):

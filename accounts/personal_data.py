@@ -17,7 +17,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from bookings.selectors import booking_events_by, bookings_requested_by, calendar_feed_of_user
 from consortia.selectors import api_tokens_of, roles_of
@@ -167,3 +169,11 @@ def personal_data_json(user) -> bytes:
 
 def personal_data_filename(user) -> str:
     return f"kyoyo-personal-data-{user.get_username()}-{timezone.localdate().isoformat()}.json"
+
+
+def personal_data_response(user) -> HttpResponse:
+    """The download as an attachment, never cached (the account page and GET /api/v1/me/data/)."""
+    response = HttpResponse(personal_data_json(user), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, personal_data_filename(user))
+    response["Cache-Control"] = "no-store"
+    return response
