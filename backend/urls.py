@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("consultations.api_urls")),
     path("", include("invoices.api_urls")),
     path("", include("usage_reports.api_urls")),
+    path("", include("accounts.api_urls")),
 ]
 
 # The web pages: each app's urls.py (Django's convention), then accounts, admin, the API and its docs.

@@ -110,7 +110,8 @@ def tomorrow_window(now: datetime) -> tuple[datetime, datetime]:
 
 def send_reminders(*, now: datetime) -> int:
     """The day-before reminder of every approved booking starting tomorrow (Tokyo), to the requester
-    and the instrument's staff; once per booking and person whenever it runs."""
+    and the instrument's staff who want reminders (User.receives_reminders); once per booking and person whenever
+    it runs."""
     start, end = tomorrow_window(now)
     bookings = Booking.objects.filter(status=Booking.Status.APPROVED, start__gte=start, start__lt=end).select_related(
         "instrument__institution", "requester", "company"
@@ -121,6 +122,8 @@ def send_reminders(*, now: datetime) -> int:
         for recipient, template in [(booking.requester, "reminder")] + [
             (u, "reminder_staff") for u in staff_of(booking)
         ]:
+            if not recipient.receives_reminders:  # optional (the account page); changes to bookings are not
+                continue
             queued += notify_once(
                 key=f"booking:{booking.pk}:reminder:{day}:to:{recipient.pk}",
                 recipient=recipient,
@@ -131,7 +134,8 @@ def send_reminders(*, now: datetime) -> int:
 
 
 def send_digests(*, now: datetime) -> int:
-    """Each morning, each institution's staff get one list of the requests still undecided."""
+    """Each morning, each institution's staff who want digests (User.receives_digests) get one list of the
+    requests still undecided."""
     today = now.astimezone(TOKYO).date()
     pending = (
         Booking.objects.filter(status=Booking.Status.PENDING)
@@ -143,7 +147,7 @@ def send_digests(*, now: datetime) -> int:
         by_institution.setdefault(booking.instrument.institution_id, []).append(booking)
     queued = 0
     for institution_id, bookings in by_institution.items():
-        for user in users_with_role(Role.Kind.STAFF, institution_id=institution_id):
+        for user in users_with_role(Role.Kind.STAFF, institution_id=institution_id).filter(receives_digests=True):
             queued += notify_once(
                 key=f"digest:{institution_id}:{today.isoformat()}:to:{user.pk}",
                 recipient=user,

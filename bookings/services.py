@@ -820,3 +820,11 @@ def rotate_calendar_feed(*, actor) -> CalendarFeed:
     feed.token = new_feed_token()
     feed.save(update_fields=["token", "rotated_at"])
     return feed
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, user) -> int:
+    """The user's feed address stops working and is forgotten (their account was closed). Returns how many there
+    were (0 or 1). A later `calendar_feed_of` would make a new one; a closed account never asks."""
+    deleted, _rows = CalendarFeed.objects.filter(user_id=user.pk).delete()
+    return deleted

@@ -145,6 +145,8 @@ class MeSerializer(serializers.ModelSerializer):
             "full_name",
             "email",
             "language",
+            "receives_digests",
+            "receives_reminders",
             "roles",
         ]
         read_only_fields = ["username", "full_name", "roles"]

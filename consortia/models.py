@@ -68,6 +68,9 @@ PREFECTURE_CHOICES = [
 ]
 PREFECTURES = [value for value, _label in PREFECTURE_CHOICES]
 
+# A closed account's address (consortia.services.deactivate_user): .invalid never resolves (RFC 2606).
+DEACTIVATED_EMAIL_DOMAIN = "deactivated.invalid"
+
 
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their roles."""
@@ -116,8 +119,16 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """The name, or the username for a person who gave none."""
+        """The name, or the username for a person who gave none; "Former user" once the account was closed (its
+        name removed: consortia.services.deactivate_user)."""
+        if self.is_deactivated:
+            return str(_("Former user"))
         return self.get_full_name() or self.username
+
+    @property
+    def is_deactivated(self) -> bool:
+        """Whether the person closed their account (inactive, the address replaced by the unroutable placeholder)."""
+        return not self.is_active and self.email.endswith(f"@{DEACTIVATED_EMAIL_DOMAIN}")
 
     def clean(self):
         super().clean()

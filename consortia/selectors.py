@@ -266,3 +266,36 @@ def has_verified_email(user) -> bool:
 def has_accepted_terms(user) -> bool:
     """Whether the person accepted the terms of use and privacy notice now in force."""
     return user.terms_version == settings.TERMS_VERSION
+
+
+def roles_of(user) -> QuerySet[Role]:
+    """Every role the person holds, with its scope (the account page, the personal-data download)."""
+    return Role.objects.filter(user_id=user.pk).select_related("institution", "consortium", "company").order_by("id")
+
+
+def needs_two_factor(user) -> bool:
+    """Whether the person's roles call for two-factor authentication: staff-side roles and site operators."""
+    access = access_for(user)
+    return bool(
+        access.is_superuser
+        or access.staff_of
+        or access.administrator_of
+        or access.secretariat_of
+        or access.coordinator_of
+    )
+
+
+def may_deactivate(actor, user: User) -> bool:
+    """The person themselves, or a site operator."""
+    return bool(getattr(actor, "is_authenticated", False)) and (actor.pk == user.pk or actor.is_superuser)
+
+
+def companies_left_without_admin(user: User) -> list[Company]:
+    """The companies of which the user is the last admin while other people still belong to them: they hand over
+    (make another member admin) before they leave."""
+    stranded = []
+    for role in Role.objects.filter(user=user, kind=Role.Kind.COMPANY_ADMIN).select_related("company"):
+        others = Role.objects.filter(company=role.company_id, user__is_active=True).exclude(user=user)
+        if others.exists() and not others.filter(kind=Role.Kind.COMPANY_ADMIN).exists():
+            stranded.append(role.company)
+    return stranded

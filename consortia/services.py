@@ -23,6 +23,7 @@ from backend.plumbing import lock_current
 from backend.search import refresh_search_text
 
 from .models import (
+    DEACTIVATED_EMAIL_DOMAIN,
     ApiToken,
     BillingDetails,
     Company,
@@ -38,8 +39,10 @@ from .selectors import (
     billing_details_of,
     can_manage_company,
     can_manage_consortium,
+    companies_left_without_admin,
     forget_access,
     may_administer_institution,
+    may_deactivate,
 )
 
 CONSORTIUM_FIELDS = {"name", "name_en", "region", "prefectures", "description", "contact_email"}
@@ -154,8 +157,18 @@ def accept_terms(*, user: User) -> User:
 
 
 # A person's own profile: their name, its reading (katakana; User.clean, which full_clean runs, turns hiragana and
-# half-width katakana into it), their address and the language of their pages and e-mails.
-PROFILE_FIELDS = {"first_name", "last_name", "first_name_kana", "last_name_kana", "email", "language"}
+# half-width katakana into it), their address, the language of their pages and e-mails, and which optional e-mails
+# they receive (morning digests, reminders; changes to their bookings are always sent).
+PROFILE_FIELDS = {
+    "first_name",
+    "last_name",
+    "first_name_kana",
+    "last_name_kana",
+    "email",
+    "language",
+    "receives_digests",
+    "receives_reminders",
+}
 
 
 @transaction.atomic
@@ -311,3 +324,59 @@ def revoke_api_tokens(*, user: User) -> int:
     """Revoke every API token of the user (their password changed: User.save). Returns how many there were."""
     deleted, _rows = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+# --- Deactivating an account -------------------------------------------------------------------------------------
+def _remove_roles(*, actor, user: User) -> int:
+    # merge: use revoke_role (slice C) for each role, so that each revocation is recorded with who did it.
+    deleted, _rows = Role.objects.filter(user=user).delete()
+    forget_access(user)
+    return deleted
+
+
+@transaction.atomic
+def deactivate_user(*, actor, user: User) -> User:
+    """Close an account (the person, or a site operator) and remove the personal data the law lets us remove.
+
+    Kept, because others rely on them and the law keeps some for years (invoices seven: 電子帳簿保存法, インボイス
+    制度): the user row itself (bookings, invoices, usage reports and consultations point at it), the username's
+    row id, the language and the terms accepted. Removed: the names and their readings, the e-mail address (an
+    unroutable placeholder instead), the username (a placeholder), allauth's e-mail addresses and two-factor
+    authenticators, the password (unusable), every role, API token and session. Lists name the person "Former
+    user" from then on (User.display_name). The bookings' calendar feed and the expert-directory entry belong to
+    their apps: accounts.deactivation.deactivate_account calls this and those, and is what pages and the API use.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+
+    if not may_deactivate(actor, user):
+        raise PermissionDenied("not_yours", _("Only the person themselves or a site operator may close an account."))
+    user = User.objects.select_for_update().get(pk=user.pk)  # the caller's copy stays as it was
+    if not user.is_active:
+        raise Conflict("already_deactivated", _("This account is already closed."))
+    stranded = companies_left_without_admin(user)
+    if stranded:
+        raise Conflict(
+            "last_company_admin",
+            _(
+                "You are the only admin of %(companies)s, which has other members: make one of them an admin "
+                "first, then close your account."
+            )
+            % {"companies": "、".join(company.name for company in stranded)},
+        )
+    _remove_roles(actor=actor, user=user)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    user.first_name = user.last_name = user.first_name_kana = user.last_name_kana = ""
+    user.username = f"deactivated-{user.pk}-{secrets.token_hex(4)}"  # a username may be a name or an address
+    user.email = f"user-{user.pk}@{DEACTIVATED_EMAIL_DOMAIN}"
+    user.receives_digests = user.receives_reminders = False
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    revoke_api_tokens(user=user)
+    refresh_search_text(users=[user])
+    return user

@@ -421,3 +421,14 @@ def save_expert_profile(
     refresh_search_text(experts=[profile])
     profile.refresh_from_db(fields=["search_text"])
     return profile
+
+
+@transaction.atomic
+def withdraw_expert_entry(*, user) -> bool:
+    """Take the person out of the expert directory and forget what their entry said (their account was closed).
+    The entry's row stays for the referrals that named it. Returns whether there was one."""
+    lock_sources(users=[user])
+    withdrawn = ExpertProfile.objects.filter(user_id=user.pk).update(
+        listed=False, keywords="", bio="", search_text="", updated_at=timezone.now()
+    )
+    return bool(withdrawn)

@@ -224,3 +224,13 @@ def booking_for_documents(user, pk: int) -> Booking:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def invoice_lines_of_bookings_requested_by(user) -> QuerySet[InvoiceLine]:
+    """The invoice lines of the bookings the person requested, with their invoice (for their personal-data download:
+    their own charges, not the rest of an invoice that also bills colleagues' bookings)."""
+    return (
+        InvoiceLine.objects.filter(booking__requester_id=user.pk)
+        .select_related("invoice")
+        .order_by("invoice__issued_on", "invoice_id", "position")
+    )

@@ -98,6 +98,8 @@ PAGES = [
     ("/accounts/login/", (ANONYMOUS,)),
     ("/accounts/password_reset/", (ANONYMOUS,)),
     ("/accounts/password_change/", LOGGED_IN),
+    ("/account/", LOGGED_IN),
+    ("/account/deactivate/", LOGGED_IN),
     ("/admin/", ("site_admin",)),
     ("/admin/bookings/booking/", ("site_admin",)),
 ]
@@ -120,10 +122,17 @@ NOT_PAGES = {
     "consultation-page-link-booking": "POST only",
     "invoice-page-cancel": "POST only",
     "report-build": "POST only",
+    "account-profile": "POST only",
+    "account-emails": "POST only",
+    "account-session-end": "POST only",
+    "account-sessions-end-others": "POST only",
+    "account-token-issue": "POST only",
+    "account-token-revoke": "POST only",
+    "account-data": "a JSON file, not a page",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
-APP_URL_MAPS += ("usage_reports.urls", "home.urls")
+APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls")
 
 
 @pytest.fixture

@@ -385,6 +385,17 @@ def no_token_for_a_user_deactivated_meanwhile(s):
     assert not ApiToken.objects.filter(user=s.w.user_a).exists()
 
 
+@stale(consortia_services.deactivate_user)
+def an_account_closed_meanwhile_is_not_closed_again_from_a_stale_copy(s):
+    stale_copy = copy_of(s.w.user_b)
+    consortia_services.deactivate_user(actor=copy_of(s.w.user_b), user=copy_of(s.w.user_b))
+    admin = UserFactory(is_superuser=True)
+    with pytest.raises(DomainError) as excinfo:
+        consortia_services.deactivate_user(actor=admin, user=stale_copy)
+    refused(excinfo, status=409, code="already_deactivated")
+    assert copy_of(s.w.user_b).username.startswith("deactivated-")  # the stale copy's username did not come back
+
+
 @stale(consortia_services.update_fee_policy)
 def a_fee_policy_edit_keeps_the_institutions_name_given_meanwhile(s):
     stale_copy = copy_of(s.w.inst_a)
@@ -666,6 +677,9 @@ NO_STALE_COPY = {
     "consultations.services.save_expert_profile": "takes no profile: locks the actor's own inside the call",
     "consortia.services.revoke_api_token": "one DELETE by id and owner",
     "consortia.services.revoke_api_tokens": "one DELETE by the user's id",
+    "bookings.services.revoke_calendar_feed": "one DELETE by the user's id",
+    "consortia.services.accept_terms": "re-reads the user's locked row (lock_current) and writes only the terms",
+    "consultations.services.withdraw_expert_entry": "one UPDATE by the user's id",
     "consortia.services.record_api_token_use": "one UPDATE by id of a last-used time, which only moves forward",
 }
 

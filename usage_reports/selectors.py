@@ -161,3 +161,8 @@ def usage_report_summary(bookings: QuerySet[Booking], start: datetime, end: date
             for report in published
         ],
     }
+
+
+def reports_submitted_by(user) -> QuerySet[UsageReport]:
+    """The usage reports the person submitted (for their personal-data download), oldest first."""
+    return UsageReport.objects.filter(submitted_by_id=user.pk).order_by("submitted_at", "id")

@@ -40,6 +40,7 @@ from .permissions import (
     permitted_actions,
     use_recordable,
 )
+from .personal import booking_events_by, bookings_requested_by, calendar_feed_of_user
 from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
 from .timeline import Timeline, institution_timeline, sees_institution_timeline
 
@@ -87,4 +88,7 @@ __all__ = [
     "downtimes_over",
     "overlapping_holding_bookings",
     "holding_bookings_of",
+    "bookings_requested_by",
+    "booking_events_by",
+    "calendar_feed_of_user",
 ]

@@ -28,9 +28,13 @@ from .access import (
 )
 from .candidates import home_consortium, matching_candidates, problem_text, suggestions_for
 from .directory import expert_list, institutions_with_listed_experts
+from .personal import consultations_asked_by, expert_entry_of, messages_written_by
 from .summary import consultation_summary
 
 __all__ = [
+    "consultations_asked_by",
+    "messages_written_by",
+    "expert_entry_of",
     "REMINDER_AFTER_BUSINESS_DAYS",
     "ANSWER_TARGET_BUSINESS_DAYS",
     "CONVERTED_BOOKING_STATUSES",
