@@ -658,6 +658,8 @@ NO_STALE_COPY = {
     "consortia.services.add_member_institution": "creates a row; the current membership is a query",
     "consortia.services.register_company": "creates a row",
     "consortia.services.grant_role": "get_or_create",
+    "consortia.services.revoke_role": "re-reads the role locked (select_for_update) inside the call",
+    "consortia.services.accept_terms": "locks the user's row (lock_current) inside the call",
     "consortia.services.create_consortium": "creates a row",
     "consortia.services.create_institution": "creates a row",
     "consortia.services.create_user": "creates a row",
