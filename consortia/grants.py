@@ -107,7 +107,9 @@ def grantable_by(actor) -> dict[str, dict[int, list[str]]]:
     if access.is_superuser:
         for field, model in SCOPE_MODELS.items():
             kinds = [kind for kind, of in SCOPE_OF.items() if of == field]
-            offer[field] = {pk: list(kinds) for pk in model.objects.order_by("id").values_list("id", flat=True)}
+            offer[field] = {
+                pk: [str(k) for k in kinds] for pk in model.objects.order_by("id").values_list("id", flat=True)
+            }
         return offer
     for row in TABLE:
         held = _held(access, row.held)
@@ -117,7 +119,11 @@ def grantable_by(actor) -> dict[str, dict[int, list[str]]]:
         for scope_id in sorted(ids):
             kinds = offer[SCOPE_OF[row.kind]].setdefault(scope_id, [])
             if row.kind not in kinds:
-                kinds.append(row.kind)
+                kinds.append(str(row.kind))
+    order = list(Role.Kind.values)
+    for scopes in offer.values():
+        for kinds in scopes.values():
+            kinds.sort(key=order.index)
     return offer
 
 
