@@ -27,6 +27,15 @@ class InviteForm(forms.Form):
         return self.offers[self.cleaned_data["role"]]
 
 
+class LanguageSelect(forms.Select):
+    """Each language in its own name, marked as such (lang=…), as the site's language picker shows it."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"), required=False, max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
@@ -41,7 +50,9 @@ class NewAccountForm(forms.Form):
     first_name = forms.CharField(label=_("Given name"), max_length=150)
     last_name_kana = forms.CharField(label=_("Family name reading (katakana)"), max_length=150, required=False)
     first_name_kana = forms.CharField(label=_("Given name reading (katakana)"), max_length=150, required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=User._meta.get_field("language").choices)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=User._meta.get_field("language").choices, widget=LanguageSelect
+    )
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(
         label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
