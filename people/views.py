@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from backend.errors import DomainError
 from backend.throttling import first_refusal
 from backend.web import call_service, forbid_if_refused_permission
-from consortia.grants import kinds_grantable, may_grant
 from consortia.models import Role
 from consortia.services import revoke_role
 
@@ -37,10 +36,10 @@ def page_url(field: str, scope) -> str:
 
 def _offers(actor, field: str, scope) -> list:
     """The roles this page offers to invite to: (value, label, kind, scope kwargs)."""
-    offers = [(kind, role_label(kind), kind, {field: scope}) for kind in kinds_grantable(actor, **{field: scope})]
+    offers = [(kind, role_label(kind), kind, {field: scope}) for kind in selectors.kinds_grantable(actor, **{field: scope})]
     if field == "consortium":  # the administrators of its current member institutions
         for institution in selectors.member_institutions_of(scope):
-            if may_grant(actor, Role.Kind.INSTITUTION_ADMIN, institution=institution):
+            if selectors.may_grant(actor, Role.Kind.INSTITUTION_ADMIN, institution=institution):
                 label = f"{role_label(Role.Kind.INSTITUTION_ADMIN)} — {institution.localized_name}"
                 offers.append(
                     (f"institution_admin:{institution.pk}", label, "institution_admin", {"institution": institution})
@@ -52,7 +51,7 @@ def _scope_page(request, field: str, scope, scopes, form=None, status=200):
     actor = request.user
     roles = selectors.roles_in(field, scope)
     for role in roles:
-        role.revocable = may_grant(
+        role.revocable = selectors.may_grant(
             actor, role.kind, institution=role.institution_id, consortium=role.consortium_id, company=role.company_id
         )
     offers = _offers(actor, field, scope)

@@ -36,7 +36,9 @@ def new_account(key, **overrides):
 
 
 def test_a_company_admin_invites_and_only_the_key_hash_is_stored(w):
-    invitation, key = invite(actor=w.company_admin, email=" Colleague@Example.JP ", kind="company_member", company=w.company)
+    invitation, key = invite(
+        actor=w.company_admin, email=" Colleague@Example.JP ", kind="company_member", company=w.company
+    )
     assert invitation.email == "colleague@example.jp"
     assert invitation.key_hash == hash_invitation_key(key) and key not in invitation.key_hash
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
