@@ -5,8 +5,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consortia.grants import grantable_by, may_grant
-from consortia.grants import kinds_grantable  # noqa: F401 (the table's answer, for the pages, which read it here)
+from consortia.grants import (
+    grantable_by,
+    kinds_grantable,  # noqa: F401 (the table's answer, for the pages, which read it here)
+    may_grant,
+)
 from consortia.models import Company, Consortium, Institution, Role, RoleChange, User
 from consortia.selectors import by_reading, institution_ids_of_consortia
 
