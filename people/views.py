@@ -36,7 +36,9 @@ def page_url(field: str, scope) -> str:
 
 def _offers(actor, field: str, scope) -> list:
     """The roles this page offers to invite to: (value, label, kind, scope kwargs)."""
-    offers = [(kind, role_label(kind), kind, {field: scope}) for kind in selectors.kinds_grantable(actor, **{field: scope})]
+    offers = [
+        (kind, role_label(kind), kind, {field: scope}) for kind in selectors.kinds_grantable(actor, **{field: scope})
+    ]
     if field == "consortium":  # the administrators of its current member institutions
         for institution in selectors.member_institutions_of(scope):
             if selectors.may_grant(actor, Role.Kind.INSTITUTION_ADMIN, institution=institution):
