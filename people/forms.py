@@ -1,7 +1,6 @@
 """The forms of the roles pages and of the invitation page."""
 
 from django import forms
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -62,17 +61,18 @@ class NewAccountForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].initial = settings.LANGUAGE_CODE
         self.fields["accepts_terms"].label = format_html(
-            '{} <a href="/terms/" target="_blank" rel="noopener">{}</a>',
-            _("I accept the terms of use:"),
+            '{} (<a href="/terms/" target="_blank" rel="noopener">{}</a>)',
+            _("I accept the terms of use"),
             _("read them"),
         )
         self.fields["accepts_privacy"].label = format_html(
-            '{} <a href="/privacy/" target="_blank" rel="noopener">{}</a>',
-            _("I agree to the privacy notice:"),
+            '{} (<a href="/privacy/" target="_blank" rel="noopener">{}</a>)',
+            _("I agree to the privacy notice"),
             _("read it"),
         )
+        for name in ("accepts_terms", "accepts_privacy"):
+            self.fields[name].label_suffix = ""
 
     def clean(self):
         data = super().clean()

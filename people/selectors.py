@@ -1,7 +1,7 @@
 """What the roles pages and the invitation page read: who holds which role in a scope, the open invitations, an
 invitation by the key its link carries."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +33,15 @@ def roles_in(field: str, scope) -> list[Role]:
         )
     else:
         roles = Role.objects.filter(**{f"{field}_id": scope.pk})
+    # A role has exactly one scope, the one its kind names: the change of the same kind matching it on that one
+    # (NULL matches nothing, so the OR picks the scope that is set).
     grants = RoleChange.objects.filter(
+        Q(institution_id=OuterRef("institution_id"))
+        | Q(consortium_id=OuterRef("consortium_id"))
+        | Q(company_id=OuterRef("company_id")),
         action=RoleChange.Action.GRANTED,
         user_id=OuterRef("user_id"),
         kind=OuterRef("kind"),
-        institution_id=OuterRef("institution_id"),
-        consortium_id=OuterRef("consortium_id"),
-        company_id=OuterRef("company_id"),
     ).order_by("-at", "-id")
     listed = list(
         roles.select_related("user", "institution", "consortium", "company")

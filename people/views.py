@@ -215,7 +215,9 @@ def invitation(request, key: str):
     state = selectors.invitation_state(found)
     if state != "open":
         return _gone(request, DomainError(state, selectors.STATE_MESSAGES[state](), status=services.GONE))
-    form = NewAccountForm(request.POST or None) if not request.user.is_authenticated else None
+    form = None
+    if not request.user.is_authenticated:
+        form = NewAccountForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     status = 200
     if request.method == "POST":
         wait = first_refusal(request, [InvitationAcceptThrottle])

@@ -29,6 +29,9 @@ def test_the_company_page_lists_roles_and_offers_what_the_table_allows(client, w
     assert page.status_code == 200 and "member@example.jp" in html and "同僚" in html
     assert 'value="company_member"' in html and 'value="company_admin"' in html and 'value="staff"' not in html
     assert f"/people/roles/{Role.objects.get(user=member).pk}/revoke/" in html
+    listed = {role.user: role for role in page.context["roles"]}
+    assert listed[member].granted_by == w.company_admin and listed[member].since is not None
+    assert listed[w.company_admin].granted_by is None and listed[w.company_admin].since is not None  # the system
 
 
 @pytest.mark.parametrize(
