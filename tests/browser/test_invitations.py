@@ -30,7 +30,7 @@ def link_of_email(address: str) -> str:
 )
 def test_a_company_admin_invites_a_colleague_who_accepts(browser, live_server, demo, shoot, language, sent, welcome):
     page = log_in(browser, live_server, "company", language=language)
-    page.click(f"nav.main a[href='/company/people/']")
+    page.click("nav.main a[href='/company/people/']")
     page.wait_for_selector("#invite")
     page.fill("#id_email", "colleague@example.jp")
     page.select_option("#id_role", "company_member")
