@@ -202,3 +202,25 @@ def test_a_registered_company_records_its_first_admin():
     )
     change = RoleChange.objects.get(user=user)
     assert (change.kind, change.company, change.via) == ("company_admin", company, "company_registration")
+
+
+def test_the_admin_grants_and_revokes_through_the_services(client, w):
+    root = w.users["superuser"]
+    root.is_staff = True
+    root.save()
+    client.force_login(root)
+    target = UserFactory()
+    response = client.post(
+        "/admin/consortia/role/add/", {"user": target.pk, "kind": "staff", "institution": w.member.pk}
+    )
+    assert response.status_code == 302
+    role = Role.objects.get(user=target)
+    assert RoleChange.objects.get(user=target, action="granted").via == "admin"
+    wrong = client.post("/admin/consortia/role/add/", {"user": target.pk, "kind": "staff", "company": w.company.pk})
+    assert wrong.status_code == 200 and Role.objects.filter(user=target).count() == 1  # refused on the form
+    assert client.post(f"/admin/consortia/role/{role.pk}/delete/", {"post": "yes"}).status_code == 302
+    change = RoleChange.objects.get(user=target, action="revoked")
+    assert (change.actor, change.via) == (root, "admin")
+    last = Role.objects.get(user=w.users["company_admin"])
+    client.post(f"/admin/consortia/role/{last.pk}/delete/", {"post": "yes"})
+    assert Role.objects.filter(pk=last.pk).exists()  # the company's last admin stays, with the reason shown
