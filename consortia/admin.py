@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backend.errors import DomainError
@@ -148,15 +148,20 @@ class RoleAdmin(admin.ModelAdmin):
         return RoleForm
 
     def delete_model(self, request, obj):
+        """Revoked through the service, as the operator; a refusal (the last admin of a company) is a 403 page
+        saying why, not a "deleted" message."""
         try:
             revoke_role(actor=request.user, role=obj, via="admin")
         except DomainError as error:
-            self.message_user(request, error.message, level=messages.ERROR)
+            raise PermissionDenied(error.message) from error
 
     @admin.action(description=_("Revoke the selected roles"))
     def revoke_selected(self, request, queryset):
         for role in queryset:
-            self.delete_model(request, role)
+            try:
+                revoke_role(actor=request.user, role=role, via="admin")
+            except DomainError as error:
+                self.message_user(request, f"{role}: {error.message}", level=messages.ERROR)
 
 
 @admin.register(RoleChange)
