@@ -24,15 +24,20 @@ def scopes_administered_by(actor, field: str) -> list:
     return list(SCOPE_MODELS[field].objects.filter(id__in=ids).order_by("id"))
 
 
-def roles_in(field: str, scope) -> list[Role]:
-    """Who holds which role in the scope, with since when and who granted it (the latest grant recorded)."""
+def _of_scope(model, field: str, scope) -> QuerySet:
+    """Roles or invitations of a scope. A consortium's page shows its own (secretariat, coordinators) and the
+    administrators of its current member institutions, whom its secretariat appoints."""
     if field == "consortium":
         members = institution_ids_of_consortia([scope.pk])
-        roles = Role.objects.filter(consortium_id=scope.pk) | Role.objects.filter(
+        return model.objects.filter(consortium_id=scope.pk) | model.objects.filter(
             kind=Role.Kind.INSTITUTION_ADMIN, institution_id__in=members
         )
-    else:
-        roles = Role.objects.filter(**{f"{field}_id": scope.pk})
+    return model.objects.filter(**{f"{field}_id": scope.pk})
+
+
+def roles_in(field: str, scope) -> list[Role]:
+    """Who holds which role in the scope, with since when and who granted it (the latest grant recorded)."""
+    roles = _of_scope(Role, field, scope)
     # A role has exactly one scope, the one its kind names: the change of the same kind matching it on that one
     # (NULL matches nothing, so the OR picks the scope that is set).
     grants = RoleChange.objects.filter(
@@ -56,13 +61,7 @@ def roles_in(field: str, scope) -> list[Role]:
 
 def open_invitations_in(field: str, scope) -> QuerySet[Invitation]:
     """Invitations not yet accepted or revoked (expired ones too: they can be sent again)."""
-    if field == "consortium":
-        members = institution_ids_of_consortia([scope.pk])
-        invitations = Invitation.objects.filter(consortium_id=scope.pk) | Invitation.objects.filter(
-            kind=Role.Kind.INSTITUTION_ADMIN, institution_id__in=members
-        )
-    else:
-        invitations = Invitation.objects.filter(**{f"{field}_id": scope.pk})
+    invitations = _of_scope(Invitation, field, scope)
     return (
         invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("invited_by", "institution", "consortium", "company")
