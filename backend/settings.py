@@ -321,6 +321,7 @@ REST_FRAMEWORK = {
         "token_username": "30/hour",
         "password_reset": "10/hour",
         "password_reset_email": "3/hour",
+        "invitation_accept": "20/hour",  # people: the accept POST of an invitation's page, per client address
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own get_ident agrees with backend.addresses
 }

@@ -1,18 +1,33 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from backend.errors import DomainError
 from backend.search import refresh_search_text
 
 from .billing import BillingDetails
-from .models import ApiToken, Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
+from .grants import may_grant, scope_of
+from .models import ApiToken, Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, RoleChange, User
 from .selectors import by_reading
+from .services import grant_role, revoke_role
 
 
 class RoleInline(admin.TabularInline):
+    """A person's roles, to read: roles are added and removed in the Role admin, which records who did it."""
+
     model = Role
     extra = 0
-    autocomplete_fields = ["institution", "consortium", "company"]
+    fields = readonly_fields = ["kind", "institution", "consortium", "company"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 PERSONAL = ["last_name", "first_name", "last_name_kana", "first_name_kana", "email"]
@@ -98,6 +113,74 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user", "institution", "consortium", "company"]
+    actions = ["revoke_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "kind", "institution", "consortium", "company"] if obj is not None else []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would bypass revoke_role and its record
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        """Granted through the service, as the operator: checked by the table and recorded."""
+        if change:
+            return  # a role is not edited: it is revoked and another granted
+        scope = {"institution": obj.institution, "consortium": obj.consortium, "company": obj.company}
+        obj.pk = grant_role(user=obj.user, kind=obj.kind, actor=request.user, via="admin", **scope).pk
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The add form refuses, next to its fields, what the table or the scope rule would refuse."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RoleForm(form):
+            def clean(self):
+                data = super().clean()
+                scope = {f: data.get(f) for f in ("institution", "consortium", "company")}
+                if obj is None and data.get("kind") and data.get("user"):
+                    if scope_of(data["kind"], **scope) is None:
+                        raise ValidationError(_("This role needs exactly its own kind of scope."))
+                    if not may_grant(request.user, data["kind"], **scope):
+                        raise ValidationError(_("You may not grant this role here."))
+                return data
+
+        return RoleForm
+
+    def delete_model(self, request, obj):
+        """Revoked through the service, as the operator; a refusal (the last admin of a company) is a 403 page
+        saying why, not a "deleted" message."""
+        try:
+            revoke_role(actor=request.user, role=obj, via="admin")
+        except DomainError as error:
+            raise PermissionDenied(error.message) from error
+
+    @admin.action(description=_("Revoke the selected roles"))
+    def revoke_selected(self, request, queryset):
+        for role in queryset:
+            try:
+                revoke_role(actor=request.user, role=role, via="admin")
+            except DomainError as error:
+                self.message_user(request, f"{role}: {error.message}", level=messages.ERROR)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """The record of every grant and revocation: read-only, never deleted."""
+
+    list_display = ["at", "action", "user_label", "kind", "scope_label", "actor", "via", "reason"]
+    list_filter = ["action", "kind", "via"]
+    search_fields = ["user_label", "scope_label", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FeePolicy)

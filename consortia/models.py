@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -357,3 +358,36 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.name} ({self.prefix}…)"
+
+
+class RoleChange(models.Model):
+    """A role granted or revoked: who, which role where, by whom (None: the system, by the path in `via`) and why.
+    Written by consortia.services.grant_role and revoke_role only, and never deleted; the names are copied so that
+    the record still reads after a person or a scope is gone."""
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="role_changes")
+    user_label = models.CharField(_("person"), max_length=300)
+    kind = models.CharField(_("role"), max_length=20, choices=Role.Kind.choices)
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    consortium = models.ForeignKey(Consortium, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scope_label = models.CharField(_("where"), max_length=300)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    via = models.CharField(_("via"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.user_label} — {self.get_kind_display()} @ {self.scope_label}"

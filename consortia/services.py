@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import (
     Conflict,
+    DomainError,
     NotFound,
     PermissionDenied,
     full_clean_or_refuse,
@@ -22,6 +23,7 @@ from backend.errors import (
 from backend.plumbing import lock_current
 from backend.search import refresh_search_text
 
+from .grants import ADMIN_KINDS, SCOPE_OF, may_grant, may_revoke, scope_of
 from .models import (
     DEACTIVATED_EMAIL_DOMAIN,
     ApiToken,
@@ -32,6 +34,7 @@ from .models import (
     FeePolicy,
     Institution,
     Role,
+    RoleChange,
     User,
     hash_api_key,
 )
@@ -115,8 +118,7 @@ def register_company(*, actor: User, name: str, corporate_number: str, size: str
         )
     full_clean_or_refuse(company)
     company.save()
-    Role.objects.create(user=actor, kind=Role.Kind.COMPANY_ADMIN, company=company)
-    forget_access(actor)
+    grant_role(user=actor, kind=Role.Kind.COMPANY_ADMIN, company=company, via="company_registration")
     return company
 
 
@@ -133,17 +135,84 @@ def update_company(*, actor, company: Company, **fields) -> Company:
     return company
 
 
+def _scope_label(role_or_change) -> str:
+    return str(role_or_change.institution or role_or_change.consortium or role_or_change.company or "")
+
+
+def _record_role_change(role: Role, *, action: str, actor, via: str, reason: str = "") -> RoleChange:
+    return RoleChange.objects.create(
+        user=role.user,
+        user_label=str(role.user)[:300],
+        kind=role.kind,
+        institution_id=role.institution_id,
+        consortium_id=role.consortium_id,
+        company_id=role.company_id,
+        scope_label=_scope_label(role)[:300],
+        action=action,
+        actor=actor,
+        via=via[:40],
+        reason=reason[:500],
+    )
+
+
+def _require_actor_or_path(actor, via: str) -> None:
+    """The system (actor None) acts only naming the path it takes: "seed", "sso", "registration", ..."""
+    if actor is None and not via:
+        raise ValueError("a role granted or revoked by the system names its path (via)")
+
+
 @transaction.atomic
 def grant_role(
     *, user: User, kind: str, institution=None, consortium=None, company=None, actor=None, via: str = ""
 ) -> Role:
-    """Give a role. `actor` is the user who grants it; None is the system itself (the demo seed, a first single
-    sign-on, an approved registration), which names the path in `via`."""
-    role, _created = Role.objects.get_or_create(
+    """Give a role. `actor` is the user who grants it, and the one table (consortia.grants) must allow it; None is
+    the system itself (the demo seed, a first single sign-on, an approved registration), which names the path in
+    `via`. A new role is recorded (RoleChange); granting a role the user already holds changes nothing."""
+    _require_actor_or_path(actor, via)
+    if scope_of(kind, institution=institution, consortium=consortium, company=company) is None:
+        raise DomainError("invalid_scope", _("This role needs exactly its own kind of scope."), field="kind")
+    if actor is not None and not may_grant(
+        actor, kind, institution=institution, consortium=consortium, company=company
+    ):
+        raise PermissionDenied("may_not_grant", _("You may not grant this role here."))
+    role, created = Role.objects.get_or_create(
         user=user, kind=kind, institution=institution, consortium=consortium, company=company
     )
+    if created:
+        _record_role_change(role, action=RoleChange.Action.GRANTED, actor=actor, via=via)
     forget_access(user)
     return role
+
+
+@transaction.atomic
+def revoke_role(*, actor, role: Role, reason: str = "", via: str = "") -> None:
+    """Take a role away, by the same table as granting it (actor None: the system, naming its path in `via`).
+    Refused: the last company admin of a company that has other users, and a person's revoking their own last
+    administering role of a scope that nobody else administers. Recorded (RoleChange) with the reason."""
+    _require_actor_or_path(actor, via)
+    current = Role.objects.select_for_update().filter(pk=role.pk).select_related("user").first()
+    if current is None:
+        raise NotFound("role_not_found", _("No such role."))
+    if actor is not None and not may_revoke(actor, current):
+        raise PermissionDenied("may_not_revoke", _("You may not revoke this role."))
+    if current.kind in ADMIN_KINDS:
+        field, scope_id = SCOPE_OF[current.kind], current.institution_id or current.consortium_id or current.company_id
+        in_scope = Role.objects.filter(**{f"{field}_id": scope_id})
+        # Lock the scope's administering roles in one order, so that two admins revoking each other queue up.
+        admins = list(
+            in_scope.filter(kind=current.kind).select_for_update().order_by("id").values_list("id", flat=True)
+        )
+        last = admins == [current.pk]
+        if last and current.kind == Role.Kind.COMPANY_ADMIN and in_scope.exclude(user_id=current.user_id).exists():
+            raise Conflict(
+                "last_company_admin",
+                _("This is the company's last admin: make another user admin first."),
+            )
+        if last and actor is not None and actor.pk == current.user_id:
+            raise Conflict("last_admin", _("You are the last administrator here: appoint another one first."))
+    _record_role_change(current, action=RoleChange.Action.REVOKED, actor=actor, via=via, reason=reason)
+    current.delete()
+    forget_access(current.user)
 
 
 @transaction.atomic
@@ -328,10 +397,14 @@ def revoke_api_tokens(*, user: User) -> int:
 
 # --- Deactivating an account -------------------------------------------------------------------------------------
 def _remove_roles(*, actor, user: User) -> int:
-    # merge: use revoke_role (slice C) for each role, so that each revocation is recorded with who did it.
-    deleted, _rows = Role.objects.filter(user=user).delete()
-    forget_access(user)
-    return deleted
+    """Revoke every role of a closing account, each recorded (RoleChange). The table of who may revoke what does not
+    apply: closing one's account ends one's roles whatever they are, so the system revokes them, naming the path
+    and, in the reason, who closed the account (deactivate_user has refused stranding a company already)."""
+    closer = "self" if actor.pk == user.pk else f"site operator {actor.username}"
+    roles = list(Role.objects.filter(user=user).order_by("id"))
+    for role in roles:
+        revoke_role(actor=None, role=role, via="account_closed", reason=f"account closed by {closer}")
+    return len(roles)
 
 
 @transaction.atomic

@@ -52,6 +52,16 @@ class Attachment:
     content: str
 
 
+@dataclass(frozen=True)
+class Address:
+    """A recipient who has no account yet (e.g. the person an invitation is sent to): where to write and in which
+    language. `notify` takes it where it takes a user."""
+
+    email: str
+    language: str
+    pk = None
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait before the next attempt: 1, 2, 4, … minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
@@ -70,7 +80,7 @@ def _fields(recipient, template: str, context: dict, attachments) -> dict:
     """The columns of a queued row: the message rendered now, in the recipient's language."""
     subject, body = render(template, context, language=language_of(recipient))
     return {
-        "recipient": recipient,
+        "recipient": recipient if recipient.pk else None,
         "to_email": recipient.email,
         "subject": subject,
         "body": body,
@@ -86,8 +96,8 @@ def _has_address(key: str, recipient) -> bool:
 
 
 def notify(*, key: str, recipient, template: str, context: dict, attachments=()) -> Notification | None:
-    """Queue one e-mail to `recipient`; the same key never queues a second one. None if the user has
-    no address."""
+    """Queue one e-mail to `recipient` (a user, or an `Address` of someone without an account); the same key never
+    queues a second one. None if the user has no address."""
     if not _has_address(key, recipient):
         return None
     notification, created = Notification.objects.get_or_create(

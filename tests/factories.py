@@ -127,7 +127,8 @@ class RateFactory(DjangoModelFactory):
     valid_from = date(2025, 4, 1)
 
 
-def give_role(user, kind, **scope) -> Role:
+def give_role(user, kind, *, actor=None, via="test", **scope) -> Role:
+    """Give a role as the system does (via "test"), or as `actor` (then the table of consortia.grants applies)."""
     from consortia.services import grant_role
 
-    return grant_role(user=user, kind=kind, **scope)
+    return grant_role(user=user, kind=kind, actor=actor, via=via, **scope)

@@ -20,9 +20,10 @@ from django.urls import URLPattern, URLResolver, resolve
 from django.utils import timezone
 
 from bookings import services as booking_services
-from consortia.models import User
+from consortia.models import Role, User
 from consultations import services as consultation_services
 from invoices import services as invoice_services
+from people.services import invite
 from reports import services as report_services
 from reports.periods import Period
 from tests.bookings.conftest import at
@@ -95,6 +96,11 @@ PAGES = [
     ("/staff/institution/", ("staff", "site_admin")),  # staff_a administers institution A too
     ("/usage-reports/", (*COMPANY, "staff")),
     ("/usage-reports/{s.used.pk}/", COMPANY),
+    ("/company/people/", ("company_admin",)),
+    ("/staff/people/", ("staff",)),
+    ("/consortium/{s.world.hokkaido.pk}/people/", ("secretariat", "site_admin")),
+    ("/people/roles/{s.member_role.pk}/revoke/", ("company_admin",)),
+    ("/invitations/{s.invitation_key}/", (ANONYMOUS, "company_user")),
     ("/accounts/login/", (ANONYMOUS,)),
     ("/accounts/password_reset/", (ANONYMOUS,)),
     ("/accounts/password_change/", LOGGED_IN),
@@ -129,10 +135,13 @@ NOT_PAGES = {
     "account-token-issue": "POST only",
     "account-token-revoke": "POST only",
     "account-data": "a JSON file, not a page",
+    "consortium-people-home": "a redirect to the page of the user's (first) consortium",
+    "invitation-resend": "POST only",
+    "invitation-revoke": "POST only",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
-APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls")
+APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls")
 
 
 @pytest.fixture
@@ -211,7 +220,12 @@ def scene(world, sem, day):
     (invoice,) = invoice_services.issue_invoices(actor=w.staff_a, institution=w.inst_a, month=date(2025, 10, 1))
     report = report_services.request_report(actor=w.secretariat, consortium=w.hokkaido, period=Period.fiscal_year(2025))
     users = {role: person[0] for role, person in people.items()}
+    _invitation, invitation_key = invite(
+        actor=w.user_a, email="colleague@example.jp", kind="company_member", company=w.company_a
+    )
     return SimpleNamespace(
+        invitation_key=invitation_key,
+        member_role=Role.objects.get(user=member, kind="company_member"),
         world=w,
         sem=sem,
         xrd=w.xrd,

@@ -669,6 +669,13 @@ NO_STALE_COPY = {
     "consortia.services.add_member_institution": "creates a row; the current membership is a query",
     "consortia.services.register_company": "creates a row",
     "consortia.services.grant_role": "get_or_create",
+    "consortia.services.revoke_role": "re-reads the role locked (select_for_update) inside the call",
+    "consortia.services.accept_terms": "locks the user's row (lock_current) inside the call",
+    "people.services.invite": "creates a row, or renews the open one it locks (select_for_update) inside the call",
+    "people.services.resend_invitation": "re-reads the invitation locked by its id inside the call",
+    "people.services.revoke_invitation": "re-reads the invitation locked by its id inside the call",
+    "people.services.accept_invitation": "takes a key; locks the invitation it names inside the call",
+    "people.services.accept_invitation_with_new_account": "takes a key; creates the account",
     "consortia.services.create_consortium": "creates a row",
     "consortia.services.create_institution": "creates a row",
     "consortia.services.create_user": "creates a row",
@@ -684,6 +691,7 @@ NO_STALE_COPY = {
 }
 
 SERVICE_MODULES = [
+    "people.services",
     "bookings.services",
     "bookings.disruptions",
     "equipment.services",

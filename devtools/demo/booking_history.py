@@ -191,7 +191,9 @@ def _requesters(seeder) -> dict[str, tuple[User, Company | None]]:
             user.set_unusable_password()
             user.save(update_fields=["password"])
             created += 1
-        consortia_services.grant_role(user=user, kind="company_member", company=seeder.companies[company_key])
+        consortia_services.grant_role(
+            user=user, kind="company_member", company=seeder.companies[company_key], via="seed"
+        )
         seeder.users[username] = user
     seeder.report("履歴の利用者 (history requesters, no login)", len(data.HISTORY_USERS), created)
     company_of = {"company": seeder.companies["ishikari"], "company2": seeder.companies["musashino"]}

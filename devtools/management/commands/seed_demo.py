@@ -387,13 +387,13 @@ class DemoSeeder:
                 created += 1
             scope = {"consortium": self.consortia, "institution": self.institutions, "company": self.companies}
             target = scope[scope_kind][scope_key]
-            consortia_services.grant_role(user=user, kind=role, **{scope_kind: target})
+            consortia_services.grant_role(user=user, kind=role, via="seed", **{scope_kind: target})
             self.users[username] = user
             self.logins.append((username, role, target.name, is_new or user.check_password(self.password)))
         for username, role, scope_kind, scope_key in data.EXTRA_ROLES:
             scope = {"consortium": self.consortia, "institution": self.institutions, "company": self.companies}
             consortia_services.grant_role(
-                user=self.users[username], kind=role, **{scope_kind: scope[scope_kind][scope_key]}
+                user=self.users[username], kind=role, via="seed", **{scope_kind: scope[scope_kind][scope_key]}
             )
         self.report("利用者 (users)", len(self.users), created)
 
