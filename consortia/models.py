@@ -370,18 +370,18 @@ class RoleChange(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="role_changes")
-    user_label = models.CharField(_("person"), max_length=300)
+    user_label = models.CharField(_("person"), max_length=300, validators=[validate_name])
     kind = models.CharField(_("role"), max_length=20, choices=Role.Kind.choices)
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     consortium = models.ForeignKey(Consortium, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    scope_label = models.CharField(_("where"), max_length=300)
+    scope_label = models.CharField(_("where"), max_length=300, validators=[validate_name])
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
-    via = models.CharField(_("via"), max_length=40, blank=True)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    via = models.CharField(_("via"), max_length=40, blank=True, validators=[validate_name])
+    reason = models.CharField(_("reason"), max_length=500, blank=True, validators=[validate_name])
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
