@@ -685,7 +685,6 @@ NO_STALE_COPY = {
     "consortia.services.revoke_api_token": "one DELETE by id and owner",
     "consortia.services.revoke_api_tokens": "one DELETE by the user's id",
     "bookings.services.revoke_calendar_feed": "one DELETE by the user's id",
-    "consortia.services.accept_terms": "re-reads the user's locked row (lock_current) and writes only the terms",
     "consultations.services.withdraw_expert_entry": "one UPDATE by the user's id",
     "consortia.services.record_api_token_use": "one UPDATE by id of a last-used time, which only moves forward",
 }
