@@ -6,8 +6,10 @@ Who may decide a registration is one predicate, `may_decide_registration`; the l
 """
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from backend.i18n import long_date
 from consortia.models import Role, User
 from consortia.selectors import access_for, active_memberships, users_with_role
 
@@ -176,3 +178,21 @@ def approver_label(registration: CompanyRegistration) -> str:
 def billing_contact_of(company) -> CompanyRegistration | None:
     """The billing contact the company registered with (its approved registration), or None."""
     return CompanyRegistration.objects.filter(company_id=company.pk, status=Status.APPROVED).first()
+
+
+def why_no_company(user) -> tuple[str, str]:
+    """Why a person of no company may not book, and what to do, in the page's language: their registration awaits
+    approval (by whom, since when), their request to join awaits the company's admins, or they have not registered."""
+    waiting = waiting_for_approval(user)
+    if waiting and "registration" in waiting:
+        return "registration_pending", _(
+            "Your company's registration is awaiting approval by %(approver)s, submitted on %(date)s. You can book "
+            "once it is approved; you will receive an e-mail."
+        ) % {"approver": waiting["decided_by"], "date": long_date(waiting["registration"].created_at)}
+    if waiting:
+        return "join_request_pending", _(
+            "Your request to join %(company)s is awaiting its admins' answer. You can book once they approve it."
+        ) % {"company": waiting["join_request"].company.name}
+    return "no_company", _(
+        "To book as a company, register your company first (%(url)s); you can book once its consortium approves it."
+    ) % {"url": reverse("company-register")}
