@@ -37,7 +37,7 @@ class RegistrationForm(forms.ModelForm):
             "billing_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
         help_texts = {
-            "corporate_number": _("The 13-digit corporate number (法人番号) of the National Tax Agency."),
+            "corporate_number": _("The 13-digit corporate number the National Tax Agency gave the company."),
             "size": _("Choose by the criteria of the Small and Medium-sized Enterprise Basic Act in the table."),
             "invoices_by_email": _("Otherwise invoices are sent by post to the address above."),
             "consortium": _("The consortium whose instruments you want to use."),

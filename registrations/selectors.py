@@ -81,8 +81,9 @@ def registrations_visible_to(user) -> QuerySet[CompanyRegistration]:
     """What a user may read: the registrations they decide, and their own."""
     if not getattr(user, "is_authenticated", False):
         return CompanyRegistration.objects.none()
+    scope = Q() if access_for(user).is_superuser else _decidable(user) | Q(applicant_id=user.pk)  # Q() | q is q
     return (
-        CompanyRegistration.objects.filter(_decidable(user) | Q(applicant_id=user.pk))
+        CompanyRegistration.objects.filter(scope)
         .select_related("applicant", "consortium", "institution", "decided_by", "company")
         .order_by("-created_at", "-id")
     )
