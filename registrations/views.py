@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend import errors
 from backend.errors import DomainError
 from backend.web import call_service, forbid_if_refused_permission, require_permission
 from consortia.selectors import access_for, consortium_list, has_verified_email
@@ -72,6 +73,8 @@ def _act(request, service, *, success: str, **kwargs) -> bool:
         service(actor=request.user, **kwargs)
     except DomainError as error:
         forbid_if_refused_permission(error)
+        if isinstance(error, errors.NotFound):
+            raise Http404(error.message) from error
         messages.error(request, error.message)
         return False
     messages.success(request, success)
