@@ -135,11 +135,11 @@ NOT_PAGES = {
     "invoice-page-cancel": "POST only",
     "report-build": "POST only",
     "company-register-withdraw": "POST only",
-    "join-request-withdraw": "POST only",
-    "registration-approve": "POST only",
-    "registration-refuse": "POST only",
-    "join-request-approve": "POST only",
-    "join-request-refuse": "POST only",
+    "join-request-page-withdraw": "POST only",
+    "registration-page-approve": "POST only",
+    "registration-page-refuse": "POST only",
+    "join-request-page-approve": "POST only",
+    "join-request-page-refuse": "POST only",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")

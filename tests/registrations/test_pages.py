@@ -194,3 +194,15 @@ def test_after_approval_the_registrant_books(world, pending, registrant, sem, da
         actor=registrant, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted"
     )
     assert booking.company == Company.objects.get(corporate_number=NUMBER)
+
+
+def test_every_page_name_leads_to_a_page_not_to_the_api():
+    """The API's router names its actions `<basename>-<action>` (registration-approve, join-request-withdraw): the
+    pages' names must not shadow them, or a page's form would post to the API."""
+    from django.urls import reverse
+
+    from registrations.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        kwargs = {"pk": 1} if "<int:pk>" in str(pattern.pattern) else {}
+        assert not reverse(pattern.name, kwargs=kwargs).startswith("/api/"), pattern.name
