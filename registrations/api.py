@@ -18,7 +18,7 @@ from consortia import services as consortia_services
 from consortia.serializers import CompanySerializer
 
 from . import selectors, services
-from .models import NOTE_MAX, REASON_MAX, CompanyRegistration, JoinRequest
+from .models import NOTE_MAX, REASON_MAX, REGISTRATION_INPUT, CompanyRegistration, JoinRequest
 
 SME_HELP = (
     "sme (中小企業) when the capital or the regular employees are within its industry's limit (中小企業基本法 art. 2): "
@@ -41,19 +41,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "status",
-            "corporate_number",
-            "name",
-            "size",
-            "industry",
-            "prefecture",
-            "address",
-            "billing_name",
-            "billing_email",
-            "billing_phone",
-            "invoices_by_email",
-            "consortium",
-            "institution",
-            "note",
+            *REGISTRATION_INPUT,
             "applicant",
             "created_at",
             "decided_by",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia.selectors import active_memberships, consortium_list, institution_choices
 
-from .models import REASON_MAX, CompanyRegistration, RegistrationPolicy
+from .models import REASON_MAX, REGISTRATION_INPUT, CompanyRegistration, RegistrationPolicy
 
 
 class RegistrationForm(forms.ModelForm):
@@ -15,21 +15,7 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = CompanyRegistration
-        fields = [
-            "corporate_number",
-            "name",
-            "prefecture",
-            "address",
-            "size",
-            "industry",
-            "billing_name",
-            "billing_email",
-            "billing_phone",
-            "invoices_by_email",
-            "consortium",
-            "institution",
-            "note",
-        ]
+        fields = REGISTRATION_INPUT
         widgets = {
             "corporate_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "size": forms.RadioSelect,

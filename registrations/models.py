@@ -18,6 +18,22 @@ from consortia.validators import validate_corporate_number, validate_name
 NOTE_MAX = 2000  # a registrant's or requester's note
 REASON_MAX = 2000  # a refusal's reason
 PHONE_MAX = 30
+# What a registrant gives (the form's and the API's fields, in the order they are asked).
+REGISTRATION_INPUT = [
+    "corporate_number",
+    "name",
+    "prefecture",
+    "address",
+    "size",
+    "industry",
+    "billing_name",
+    "billing_email",
+    "billing_phone",
+    "invoices_by_email",
+    "consortium",
+    "institution",
+    "note",
+]
 
 
 class Status(models.TextChoices):

@@ -18,45 +18,51 @@ def _url(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def registration_received(registration: CompanyRegistration) -> None:
-    """The people who may decide a new registration learn of it."""
-    context = {"registration": registration, "url": _url(f"/registrations/{registration.pk}/")}
-    for user in selectors.deciders_of(registration):
+def _tell_each(people, *, key: str, template: str, context: dict) -> None:
+    for user in people:
         notify(
-            key=f"registration:{registration.pk}:received:to:{user.pk}",
+            key=f"{key}:to:{user.pk}",
             recipient=user,
-            template=f"{TEMPLATES}/registration_received",
+            template=f"{TEMPLATES}/{template}",
             context={**context, "recipient": user},
         )
 
 
+def registration_received(registration: CompanyRegistration) -> None:
+    """The people who may decide a new registration learn of it."""
+    _tell_each(
+        selectors.deciders_of(registration),
+        key=f"registration:{registration.pk}:received",
+        template="registration_received",
+        context={"registration": registration, "url": _url(f"/registrations/{registration.pk}/")},
+    )
+
+
 def registration_decided(registration: CompanyRegistration) -> None:
     """The applicant learns the decision (and the reason of a refusal)."""
-    notify(
-        key=f"registration:{registration.pk}:{registration.status}:to:{registration.applicant_id}",
-        recipient=registration.applicant,
-        template=f"{TEMPLATES}/registration_{registration.status}",
+    _tell_each(
+        [registration.applicant],
+        key=f"registration:{registration.pk}:{registration.status}",
+        template=f"registration_{registration.status}",
         context={"registration": registration, "url": _url("/register/company/")},
     )
 
 
 def join_request_received(join_request: JoinRequest) -> None:
     """The company's admins learn that someone asks to join it."""
-    context = {"join_request": join_request, "url": _url("/company/join-requests/")}
-    for user in selectors.company_admins_of(join_request.company_id):
-        notify(
-            key=f"join_request:{join_request.pk}:received:to:{user.pk}",
-            recipient=user,
-            template=f"{TEMPLATES}/join_request_received",
-            context={**context, "recipient": user},
-        )
+    _tell_each(
+        selectors.company_admins_of(join_request.company_id),
+        key=f"join_request:{join_request.pk}:received",
+        template="join_request_received",
+        context={"join_request": join_request, "url": _url("/company/join-requests/")},
+    )
 
 
 def join_request_decided(join_request: JoinRequest) -> None:
     """The requester learns the decision (and the reason of a refusal)."""
-    notify(
-        key=f"join_request:{join_request.pk}:{join_request.status}:to:{join_request.user_id}",
-        recipient=join_request.user,
-        template=f"{TEMPLATES}/join_request_{join_request.status}",
+    _tell_each(
+        [join_request.user],
+        key=f"join_request:{join_request.pk}:{join_request.status}",
+        template=f"join_request_{join_request.status}",
         context={"join_request": join_request, "url": _url("/")},
     )
