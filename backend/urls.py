@@ -16,6 +16,7 @@ admin.site.site_title = _("Kyoyo administration")
 # The API under /api/v1/: each app's api_urls.py.
 api_v1 = [
     path("", include("consortia.api_urls")),
+    path("", include("registrations.api_urls")),
     path("", include("equipment.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("reports.api_urls")),

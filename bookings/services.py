@@ -30,10 +30,11 @@ from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.i18n import long_date, long_datetime
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
 from backend.tokyo import TOKYO
-from consortia.selectors import access_for, acting_company, consortia_of
+from consortia.selectors import access_for, acting_company, consortia_of, has_any_role
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
+from registrations import selectors as registration_selectors
 
 from . import notices, pricing, request_rules, rules, selectors
 from .errors import BookingConflict
@@ -301,6 +302,10 @@ def cannot_book_refusal(actor, instrument: Instrument, on: date | None = None) -
             )
             % {"consortia": names or "—", "date": long_date(on)},
         )
+    if getattr(actor, "is_authenticated", False) and not has_any_role(access_for(actor)):
+        # A person with no role yet: their company registration (利用登録) says why and what to do.
+        code, message = registration_selectors.why_no_company(actor)
+        return PermissionDenied(code, message)
     return PermissionDenied(
         "cannot_book",
         _("Only company users, researchers of member institutions and the institution's staff may book."),

@@ -1,4 +1,5 @@
-"""REST endpoints for consortia, institutions, companies and the current user."""
+"""REST endpoints for consortia, institutions and the current user. Companies are served by registrations.api:
+a company comes to be through a registration its consortium approves (利用登録)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +19,8 @@ from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 from . import selectors, services
 from .billing import MULTIPLIER_MAX, MULTIPLIER_MIN, STAFF_RATE_MAX
-from .models import ApiToken, BillingDetails, Company, Consortium, FeePolicy, Institution, User
+from .models import ApiToken, BillingDetails, Consortium, FeePolicy, Institution, User
 from .selectors import access_for
-from .validators import validate_corporate_number
 
 
 class ConsortiumSerializer(serializers.ModelSerializer):
@@ -114,15 +114,6 @@ class BillingDetailsSerializer(serializers.ModelSerializer):
         model = BillingDetails
         fields = ["institution", *sorted(services.BILLING_DETAIL_FIELDS), "updated_at"]
         read_only_fields = ["institution", "updated_at"]
-
-
-class CompanySerializer(serializers.ModelSerializer):
-    corporate_number = serializers.CharField(validators=[validate_corporate_number])
-
-    class Meta:
-        model = Company
-        fields = ["id", "name", "corporate_number", "size", "industry", "prefecture", "address", "monthly_quota_hours"]
-        read_only_fields = ["monthly_quota_hours"]
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -232,38 +223,6 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
             form.is_valid(raise_exception=True)
             services.update_institution_details(actor=request.user, institution=institution, **form.validated_data)
         return Response(BillingDetailsSerializer(selectors.billing_details_of(institution)).data)
-
-
-class CompanyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """A user sees only their own company; registering one makes them its admin."""
-
-    serializer_class = CompanySerializer
-    permission_classes = [IsAuthenticated]
-
-    def get_queryset(self):
-        return selectors.companies_visible_to(self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        form = CompanySerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        company = services.register_company(actor=request.user, **form.validated_data)
-        return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        company = self.get_object()
-        form = CompanySerializer(company, data=request.data, partial=kwargs.get("partial", False))
-        form.is_valid(raise_exception=True)
-        fields = dict(form.validated_data)
-        if fields.pop("corporate_number", company.corporate_number) != company.corporate_number:
-            raise serializers.ValidationError({"corporate_number": [_("The corporate number cannot change.")]})
-        company = services.update_company(actor=request.user, company=company, **fields)
-        return Response(CompanySerializer(company).data)
 
 
 class MeView(generics.RetrieveUpdateAPIView):

@@ -7,7 +7,6 @@ from . import api
 router = Router()
 router.register("consortia", api.ConsortiumViewSet, basename="consortium")
 router.register("institutions", api.InstitutionViewSet, basename="institution")
-router.register("companies", api.CompanyViewSet, basename="company")
 router.register("auth/tokens", api.ApiTokenViewSet, basename="api-token-key")
 
 urlpatterns = [

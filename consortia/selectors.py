@@ -47,6 +47,18 @@ class Access:
 ANONYMOUS = Access()
 
 
+def has_any_role(access: Access) -> bool:
+    """Whether the user holds any role at all (a person who just signed up holds none)."""
+    return bool(
+        access.staff_of
+        or access.administrator_of
+        or access.researcher_of
+        or access.secretariat_of
+        or access.coordinator_of
+        or access.member_of
+    )
+
+
 def access_for(user) -> Access:
     """The user's roles, read once per user object."""
     if user is None or not user.is_authenticated:

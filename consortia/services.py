@@ -105,24 +105,6 @@ def add_member_institution(
 
 
 @transaction.atomic
-def register_company(*, actor: User, name: str, corporate_number: str, size: str, **fields) -> Company:
-    """A user registers their company and becomes its admin."""
-    if not actor.is_authenticated:
-        raise PermissionDenied("login_required", _("Log in first."))
-    company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
-    if Company.objects.filter(corporate_number=corporate_number).exists():
-        raise Conflict(
-            "company_exists",
-            _("A company with this corporate number is already registered; ask its admin to invite you."),
-            field="corporate_number",
-        )
-    full_clean_or_refuse(company)
-    company.save()
-    grant_role(user=actor, kind=Role.Kind.COMPANY_ADMIN, company=company, via="company_registration")
-    return company
-
-
-@transaction.atomic
 def update_company(*, actor, company: Company, **fields) -> Company:
     if not can_manage_company(actor, company.id):
         raise PermissionDenied("not_company_admin", _("Only the company's admin may change it."))
@@ -292,10 +274,24 @@ def create_user(*, actor, username: str, password: str, **fields) -> User:
     return user
 
 
+# The paths by which the system itself (actor=None) creates a company: an approved company registration (利用登録,
+# registrations.services.approve_registration). Every other company is created by a site operator.
+COMPANY_CREATED_VIA = {"registration"}
+
+
 @transaction.atomic
-def create_company(*, actor, name: str, corporate_number: str, size: str, **fields) -> Company:
-    """A site operator registers a company (companies also register themselves: register_company)."""
-    ensure_site_admin(actor)
+def create_company(*, actor, name: str, corporate_number: str, size: str, via: str = "", **fields) -> Company:
+    """A company comes to be: created by a site operator (`actor`), or by the system (actor=None) for a path named
+    in `via` (COMPANY_CREATED_VIA: a registration its consortium approved). A corporate number already registered
+    is a 409 naming the field."""
+    if actor is not None or via not in COMPANY_CREATED_VIA:
+        ensure_site_admin(actor)
+    if Company.objects.filter(corporate_number=corporate_number).exists():
+        raise Conflict(
+            "company_exists",
+            _("A company with this corporate number is already registered."),
+            field="corporate_number",
+        )
     company = Company(name=name, corporate_number=corporate_number, size=size, **fields)
     full_clean_or_refuse(company)
     company.save()

@@ -16,11 +16,12 @@ from django.utils import timezone
 from backend.tokyo import TOKYO
 from bookings import selectors as bookings
 from bookings.models import Booking
-from consortia.selectors import Access, access_for, consortium_list
+from consortia.selectors import Access, access_for, consortium_list, has_any_role
 from consultations import selectors as consultations
 from consultations.models import Consultation
 from invoices import selectors as invoices
 from invoices.models import Invoice
+from registrations import selectors as registrations
 from reports import selectors as reports
 from reports.periods import Period, fiscal_year_of
 from usage_reports import selectors as usage_reports
@@ -29,6 +30,8 @@ LIMIT = 8  # rows a section lists; it says how many there are in all and links t
 
 # The order of sections that wait for the user (first) and of the others: what can expire or hurt comes first.
 ORDER = (
+    "registrations_to_decide",
+    "join_requests",
     "to_decide",
     "proposals",
     "conflicts",
@@ -41,6 +44,7 @@ ORDER = (
     "upcoming",
     "figures",
     "operator",
+    "my_registration",
 )
 
 
@@ -51,6 +55,7 @@ class Section:
     count: int = 0  # rows in all (the list shows at most LIMIT)
     waiting: int = 0  # of them, how many wait for this user's action (orders the sections)
     extra: dict = field(default_factory=dict)
+    template_name: str = ""  # a section another app draws (registrations' panels); else home/sections/<key>.html
 
     @property
     def more(self) -> int:
@@ -58,7 +63,7 @@ class Section:
 
     @property
     def template(self) -> str:
-        return f"home/sections/{self.key}.html"
+        return self.template_name or f"home/sections/{self.key}.html"
 
 
 def _listed(key: str, qs: QuerySet, *, waiting: bool) -> Section:
@@ -226,6 +231,32 @@ def coordinator_sections(user, access: Access, now: datetime) -> list[Section]:
     return [section]
 
 
+def registration_sections(user, access: Access) -> list[Section]:
+    """Company registrations (利用登録) to decide, for their approvers (the secretariat, or the staff where the
+    consortium says so; site operators): the oldest first. Requests to join a company, for its admins."""
+    sections = []
+    if access.secretariat_of or access.staff_of or access.is_superuser:
+        section = _listed("registrations_to_decide", registrations.registrations_to_decide(user), waiting=True)
+        section.template_name = "registrations/home/to_decide.html"
+        if section.count or access.secretariat_of:  # staff see it only when their consortium lets them decide
+            sections.append(section)
+    if access.admin_of:
+        section = _listed("join_requests", registrations.join_requests_to_decide(user), waiting=True)
+        if section.count:
+            section.template_name = "registrations/home/join_requests.html"
+            sections.append(section)
+    return sections
+
+
+def my_registration(user) -> Section:
+    """A person of no company: their pending registration or request to join, or the way to register."""
+    pending = registrations.pending_registration_of(user) or registrations.pending_join_request_of(user)
+    extra = {"approver": registrations.approver_label(pending) if hasattr(pending, "applicant") else ""}
+    return Section(
+        "my_registration", [pending] if pending else [], int(bool(pending)), 0, extra, "registrations/home/mine.html"
+    )
+
+
 def home_of(user, *, now: datetime | None = None) -> list[Section]:
     """Every section that applies to the user's roles, those waiting for them first."""
     now = now or timezone.now()
@@ -237,8 +268,11 @@ def home_of(user, *, now: datetime | None = None) -> list[Section]:
         sections += coordinator_sections(user, access, now)
     if access.secretariat_of:
         sections += secretariat_sections(access, now)
+    sections += registration_sections(user, access)
     if access.is_superuser:
         sections.append(Section("operator"))
     if access.member_of or access.researcher_of or not sections:
         sections += requester_sections(user, access, now)
+    if not (has_any_role(access) or access.is_superuser):
+        sections.append(my_registration(user))
     return sorted(sections, key=lambda s: (not s.waiting, ORDER.index(s.key)))

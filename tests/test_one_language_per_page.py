@@ -52,6 +52,15 @@ COMPANY_A, COMPANY_B = "札幌精密株式会社", "多摩化学株式会社"
 NO_ENGLISH_NAME = "X線回折装置 SmartLab"  # the instrument without an English name: its Japanese name is the fallback
 PURPOSE, SAMPLE = "樹脂破断面の観察", "PP樹脂 3点"
 CONSULTATION = {"title": "破断面の観察", "description": "樹脂の破断面を観察したい"}
+# A company registration waiting for the secretariat, and a request to join company A: what the registrant typed.
+REGISTRATION_TYPED = {
+    "name": "小樽精機株式会社",
+    "address": "小樽市色内1-1",
+    "industry": "金属加工",
+    "billing_name": "経理部 佐藤",
+    "note": "SEMで破断面を観察したい",
+}
+JOIN_NOTE = "設計部の者です"
 REFERRAL_NOTE = "電子顕微鏡での観察をお願いします"
 
 
@@ -96,11 +105,15 @@ PAGES = [
     ("/staff/institution/", ("staff", "site_admin")),  # staff_a administers institution A too
     ("/usage-reports/", (*COMPANY, "staff")),
     ("/usage-reports/{s.used.pk}/", COMPANY),
-    ("/company/people/", ("company_admin",)),
-    ("/staff/people/", ("staff",)),
-    ("/consortium/{s.world.hokkaido.pk}/people/", ("secretariat", "site_admin")),
-    ("/people/roles/{s.member_role.pk}/revoke/", ("company_admin",)),
-    ("/invitations/{s.invitation_key}/", (ANONYMOUS, "company_user")),
+    _invitation, invitation_key = invite(
+        actor=w.user_a, email="colleague@example.jp", kind="company_member", company=w.company_a
+    )
+    registration, join_request = registration_scene(w)
+    return SimpleNamespace(
+        invitation_key=invitation_key,
+        member_role=Role.objects.get(user=member, kind="company_member"),
+        registration=registration,
+        join_request=join_request,
     ("/accounts/login/", (ANONYMOUS,)),
     ("/accounts/password_reset/", (ANONYMOUS,)),
     ("/accounts/password_change/", LOGGED_IN),
@@ -138,10 +151,16 @@ NOT_PAGES = {
     "consortium-people-home": "a redirect to the page of the user's (first) consortium",
     "invitation-resend": "POST only",
     "invitation-revoke": "POST only",
+    "company-register-withdraw": "POST only",
+    "join-request-page-withdraw": "POST only",
+    "registration-page-approve": "POST only",
+    "registration-page-refuse": "POST only",
+    "join-request-page-approve": "POST only",
+    "join-request-page-refuse": "POST only",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
-APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls")
+APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls", "registrations.urls")
 
 
 @pytest.fixture
@@ -223,9 +242,12 @@ def scene(world, sem, day):
     _invitation, invitation_key = invite(
         actor=w.user_a, email="colleague@example.jp", kind="company_member", company=w.company_a
     )
+    registration, join_request = registration_scene(w)
     return SimpleNamespace(
         invitation_key=invitation_key,
         member_role=Role.objects.get(user=member, kind="company_member"),
+        registration=registration,
+        join_request=join_request,
         world=w,
         sem=sem,
         xrd=w.xrd,
@@ -245,10 +267,43 @@ def scene(world, sem, day):
             SAMPLE,
             REFERRAL_NOTE,
             *CONSULTATION.values(),
+            *REGISTRATION_TYPED.values(),
+            JOIN_NOTE,
             # the words of the consultation that the matcher found, shown as the user typed them
             *matched_words(consultation.suggestions),
         ),
     )
+
+
+def registration_scene(w):
+    """A registration of a new company for the Hokkaido consortium and a request to join company A, by people whose
+    names have readings."""
+    from allauth.account.models import EmailAddress
+
+    from registrations import services as registration_services
+    from tests.factories import valid_corporate_number
+
+    registrant, joiner = (
+        UserFactory(
+            username="registrant", last_name="伊藤", first_name="健", last_name_kana="イトウ", first_name_kana="ケン"
+        ),
+        UserFactory(
+            username="joiner", last_name="加藤", first_name="愛", last_name_kana="カトウ", first_name_kana="アイ"
+        ),
+    )
+    for user in (registrant, joiner):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    common = {"size": "sme", "prefecture": "北海道", "billing_email": "keiri@example.jp", "consortium": w.hokkaido}
+    registration = registration_services.register_company(
+        actor=registrant, corporate_number=valid_corporate_number(424242), **common, **REGISTRATION_TYPED
+    )
+    join_request = registration_services.register_company(
+        actor=joiner,
+        corporate_number=w.company_a.corporate_number,
+        **common,
+        **{**REGISTRATION_TYPED, "note": JOIN_NOTE},
+    )
+    return registration, join_request
 
 
 def matched_words(suggestions) -> set[str]:

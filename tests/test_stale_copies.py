@@ -667,7 +667,6 @@ NO_STALE_COPY = {
     "equipment.services.import_downtimes": "reads the instrument's downtimes inside the call",
     "equipment.services.grant_qualification": "locks the current grant (select_for_update); looks the user up",
     "consortia.services.add_member_institution": "creates a row; the current membership is a query",
-    "consortia.services.register_company": "creates a row",
     "consortia.services.grant_role": "get_or_create",
     "consortia.services.revoke_role": "re-reads the role locked (select_for_update) inside the call",
     "consortia.services.accept_terms": "locks the user's row (lock_current) inside the call",
@@ -680,6 +679,14 @@ NO_STALE_COPY = {
     "consortia.services.create_institution": "creates a row",
     "consortia.services.create_user": "creates a row",
     "consortia.services.create_company": "creates a row",
+    "registrations.services.register_company": "creates a row; the pending ones and the company are queries",
+    "registrations.services.approve_registration": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.refuse_registration": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.withdraw_registration": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.approve_join_request": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.refuse_join_request": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.withdraw_join_request": "takes an id: locks the row (select_for_update), acts if pending",
+    "registrations.services.set_registration_policy": "locks the consortium's policy row inside the call",
     "consultations.services.submit_consultation": "creates a row",
     "consultations.services.save_expert_profile": "takes no profile: locks the actor's own inside the call",
     "consortia.services.revoke_api_token": "one DELETE by id and owner",
@@ -700,6 +707,7 @@ SERVICE_MODULES = [
     "usage_reports.services",
     "notifications.services",
     "reports.services",
+    "registrations.services",
 ]
 
 

@@ -25,6 +25,7 @@ from .holds import (
     sees_full_details,
 )
 from .pages import (
+    MEMBERSHIP_HELP_CODES,
     approval_queue,
     institution_schedule,
     membership_help,
@@ -71,6 +72,7 @@ __all__ = [
     "approval_queue",
     "warnings_for",
     "institution_schedule",
+    "MEMBERSHIP_HELP_CODES",
     "membership_help",
     "next_steps",
     "own_bookings",

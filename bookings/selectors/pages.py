@@ -12,6 +12,7 @@ from bookings.models import Booking
 from consortia.models import Consortium
 from consortia.selectors import access_for, active_memberships, consortia_of, institutions_with_ids
 from equipment.models import Downtime
+from registrations import selectors as registration_selectors
 
 
 def approval_queue(user) -> QuerySet[Booking]:
@@ -71,11 +72,20 @@ def next_steps(booking: Booking, *, now: datetime) -> dict | None:
     }
 
 
+# The refusals of `services.cannot_book_refusal` that the instrument page answers with what to do (membership_help).
+MEMBERSHIP_HELP_CODES = {"institution_not_member", "registration_pending", "join_request_pending", "no_company"}
+
+
 def membership_help(user, instrument, *, on: date) -> dict:
-    """What a researcher whose institution is not a member of the instrument's consortia (`services.cannot_book_refusal`
-    said `institution_not_member`) is shown: their institutions, the instrument's consortia (whose secretariat they
-    may ask about membership) and their own institutions' consortia on `on`, whose instruments they may book."""
+    """What a person who may not book the instrument is shown. A researcher whose institution is not a member of the
+    instrument's consortia (`services.cannot_book_refusal` said `institution_not_member`): their institutions, the
+    instrument's consortia (whose secretariat they may ask about membership) and their own institutions' consortia on
+    `on`, whose instruments they may book. A person of no company: their pending registration or join request
+    (`registration`, `join_request`), or neither, and the instrument's consortia to register for."""
     researcher_of = access_for(user).researcher_of
+    if not researcher_of:
+        waiting = registration_selectors.waiting_for_approval(user) or {}
+        return {"company": True, "consortia": list(consortia_of(instrument.institution_id, on)), **waiting}
     own = active_memberships(on).filter(institution_id__in=researcher_of).values("consortium_id")
     return {
         "institutions": list(institutions_with_ids(researcher_of)),

@@ -223,13 +223,13 @@ def instrument_page(request, pk: int):
 
 
 def _refusal(user, instrument, can_request: bool) -> dict:
-    """Why a signed-in user may not book (the service's refusal), and for a researcher of a non-member institution
-    what they can do instead."""
+    """Why a signed-in user may not book (the service's refusal), and what they can do instead: a researcher of a
+    non-member institution, or a person whose company is not registered (or not yet approved)."""
     if can_request or not user.is_authenticated:
         return {"cannot_request": None, "membership_help": None}
     refusal = services.cannot_book_refusal(user, instrument)
-    not_member = refusal.code == "institution_not_member"
+    helped = refusal.code in selectors.MEMBERSHIP_HELP_CODES
     return {
         "cannot_request": refusal.message,
-        "membership_help": selectors.membership_help(user, instrument, on=timezone.localdate()) if not_member else None,
+        "membership_help": selectors.membership_help(user, instrument, on=timezone.localdate()) if helped else None,
     }

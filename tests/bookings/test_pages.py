@@ -150,11 +150,12 @@ def test_a_user_without_a_company_or_institution_cannot_request(world, sem, clie
     response = client.post(f"/instruments/{sem.pk}/", form_body(day))
     # The pages' refusal policy: a refused permission is a 403 page saying why, not a remark on the form.
     assert response.status_code == 403 and not Booking.objects.exists()
-    assert "予約できるのは企業利用者・会員機関の研究者・機関の担当者です。" in response.content.decode()
+    # A person with no role yet is sent to register their company (registrations).
+    assert "企業として予約するには、まず利用登録をしてください(/register/company/)" in response.content.decode()
     nobody.language = "en"
     nobody.save(update_fields=["language"])
     in_english = unescape(client.post(f"/instruments/{sem.pk}/", form_body(day)).content.decode())
-    assert "Only company users, researchers of member institutions and the institution's staff may book." in in_english
+    assert "To book as a company, register your company first (/register/company/)" in in_english
 
 
 # --- My bookings and one booking --------------------------------------------------------------------

@@ -71,14 +71,24 @@ def test_only_a_company_admin_edits_the_company(world, client_for):
     assert refused.status_code == 400 and "corporate_number" in refused.data
 
 
-def test_registering_a_company_makes_the_user_its_admin(db, client_for):
+def test_registering_a_company_files_a_registration_and_creates_no_company(world, client_for):
+    """A company comes to be only by its consortium's approval (tests/registrations covers the whole path)."""
     user = UserFactory()
-    body = {"name": "株式会社北見センサー", "corporate_number": valid_corporate_number(460101012345), "size": "sme"}
+    body = {
+        "name": "株式会社北見センサー",
+        "corporate_number": valid_corporate_number(460101012345),
+        "size": "sme",
+        "prefecture": "北海道",
+        "address": "北見市1-1",
+        "billing_name": "経理部",
+        "billing_email": "keiri@kitami.example.jp",
+        "consortium": world.hokkaido.id,
+    }
     response = client_for(user).post("/api/v1/companies/", body, format="json")
-    assert response.status_code == 201, response.data
-    assert Role.objects.filter(user=user, kind="company_admin", company_id=response.data["id"]).exists()
-    again = client_for(UserFactory()).post("/api/v1/companies/", body, format="json")
-    assert again.status_code == 409 and again.data["field"] == "corporate_number"
+    assert response.status_code == 202, response.data
+    assert response.data["kind"] == "registration" and response.data["registration"]["status"] == "pending"
+    assert not Company.objects.filter(corporate_number=body["corporate_number"]).exists()
+    assert not Role.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize("number", ["1234567890123", "123", "abcdefghijklm", "１２３４５６７８９０１２３"])

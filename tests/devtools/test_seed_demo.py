@@ -352,3 +352,12 @@ def test_every_home_page_has_something_to_show(seeded):
     counts = {s.key: s.count for s in home_of(staff)}
     assert counts["staff_conflicts"] == 1 and counts["overdue_completions"] == 1
     assert waiting_counts(User.objects.get(username="coordinator")).to_refer >= 1
+
+
+def test_a_registration_waits_for_the_secretariat_and_a_join_request_for_the_company_admin(seeded):
+    from registrations.selectors import join_requests_to_decide, registrations_to_decide
+
+    secretariat, company = User.objects.get(username="secretariat"), User.objects.get(username="company")
+    assert [r.name for r in registrations_to_decide(secretariat)] == ["小樽ガラス工芸株式会社"]
+    assert [r.user.username for r in join_requests_to_decide(company)] == ["reg-ishikari"]
+    assert not registrations_to_decide(User.objects.get(username="secretariat2")).exists()

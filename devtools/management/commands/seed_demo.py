@@ -29,6 +29,7 @@ from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
+from devtools.demo import registrations as demo_registrations
 from devtools.demo import upcoming as demo_upcoming
 from devtools.demo import usage_reports as demo_usage_reports
 from devtools.demo.files import instrument_manual, instrument_photo
@@ -142,7 +143,7 @@ class DemoSeeder:
 
     def seed_extensions(self):
         """Demo data of the apps built on top, in the order they depend on each other."""
-        for stage in (demo_consultations, demo_invoices, demo_usage_reports, demo_upcoming):
+        for stage in (demo_consultations, demo_invoices, demo_usage_reports, demo_upcoming, demo_registrations):
             stage.seed(self)
 
     # --- stages ---------------------------------------------------------------------------------
