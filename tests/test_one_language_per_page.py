@@ -105,15 +105,16 @@ PAGES = [
     ("/staff/institution/", ("staff", "site_admin")),  # staff_a administers institution A too
     ("/usage-reports/", (*COMPANY, "staff")),
     ("/usage-reports/{s.used.pk}/", COMPANY),
-    _invitation, invitation_key = invite(
-        actor=w.user_a, email="colleague@example.jp", kind="company_member", company=w.company_a
-    )
-    registration, join_request = registration_scene(w)
-    return SimpleNamespace(
-        invitation_key=invitation_key,
-        member_role=Role.objects.get(user=member, kind="company_member"),
-        registration=registration,
-        join_request=join_request,
+    ("/company/people/", ("company_admin",)),
+    ("/staff/people/", ("staff",)),
+    ("/consortium/{s.world.hokkaido.pk}/people/", ("secretariat", "site_admin")),
+    ("/people/roles/{s.member_role.pk}/revoke/", ("company_admin",)),
+    ("/invitations/{s.invitation_key}/", (ANONYMOUS, "company_user")),
+    ("/register/company/", LOGGED_IN),
+    ("/registrations/", ("staff", "site_admin", "secretariat")),
+    ("/registrations/{s.registration.pk}/", ("site_admin", "secretariat")),
+    ("/registrations/policy/", ("secretariat",)),
+    ("/company/join-requests/", ("company_admin",)),
     ("/accounts/login/", (ANONYMOUS,)),
     ("/accounts/password_reset/", (ANONYMOUS,)),
     ("/accounts/password_change/", LOGGED_IN),
