@@ -266,3 +266,40 @@ def has_verified_email(user) -> bool:
 def has_accepted_terms(user) -> bool:
     """Whether the person accepted the terms of use and privacy notice now in force."""
     return user.terms_version == settings.TERMS_VERSION
+
+
+def two_factor_required(user) -> bool:
+    """Whether the person's roles call for two-factor authentication before they act: staff and administrators of
+    an institution, secretariats, coordinators and superusers (settings.MFA_WAIVED waives it, for the demo only)."""
+    if settings.MFA_WAIVED or user is None or not user.is_authenticated:
+        return False
+    access = access_for(user)
+    return bool(
+        access.is_superuser
+        or access.staff_of
+        or access.administrator_of
+        or access.secretariat_of
+        or access.coordinator_of
+    )
+
+
+def has_two_factor(user) -> bool:
+    """Whether the person has an authenticator app set up (allauth.mfa's TOTP authenticator)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def lacks_required_two_factor(user) -> bool:
+    """Two-factor authentication is required of this person and they have not set it up: they may not act yet."""
+    return two_factor_required(user) and not has_two_factor(user)
+
+
+def mfa_required_refusal():
+    """The refusal (403 `mfa_required`) of a person who `lacks_required_two_factor`: API token, API calls."""
+    from backend.errors import PermissionDenied
+
+    return PermissionDenied(
+        "mfa_required",
+        _("Your role requires two-factor authentication: set up an authenticator app on the site first."),
+    )
