@@ -1,9 +1,11 @@
 """The front door's forms: allauth's sign-up with the person's name, its reading, their language and the terms they
 accept; the form that accepts a new version of the terms."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -54,6 +56,23 @@ class SignupForm(AllauthSignupForm):
         self.order_fields(["email", "password1", "password2", *NAME_FIELDS, "language"])
         for name in ("email", "password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)  # the label says it; placeholders vanish
+
+    def validate_unique_email(self, value) -> str:
+        """An address that already has an account is not refused on the form (that would tell whoever typed it):
+        the sign-up then answers as any other and e-mails the address's owner instead (allauth's
+        `account_already_exists`). allauth does so itself only with mandatory verification; ours is optional."""
+        from allauth.account.internal.flows.manage_email import assess_unique_email
+
+        self.account_already_exists = assess_unique_email(value) is not True
+        return get_adapter().validate_unique_email(value)
+
+    def try_save(self, request):
+        """For an address that already has an account: no second account; its owner is told by e-mail (with the
+        way to reset a forgotten password) and the answer is the one a new account gets (accounts.views)."""
+        if not self.account_already_exists:
+            return super().try_save(request)
+        get_adapter().send_account_already_exists_mail(self.cleaned_data["email"])
+        return None, redirect("account_email_verification_sent")
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy, name="privacy"),
     path("terms/accept/", views.accept_terms, name="terms-accept"),
+    path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="account_reset_password"),
     # the names the product's pages used before allauth (base.html, the booking pages)
     path("accounts/login/", allauth_views.login, name="login"),

@@ -67,3 +67,15 @@ class PasswordResetView(allauth_views.PasswordResetView):
             % {"minutes": minutes},
         )
         return self.render_to_response(self.get_context_data(form=form), status=429)
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, answering alike whether or not the address already had an account: both go on to the
+    page that asks to follow the link just e-mailed (a new account also logged in meanwhile; the other address's
+    owner is told by e-mail that someone tried)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code in (200, 302):
+            return redirect("account_email_verification_sent")
+        return response

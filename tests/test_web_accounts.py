@@ -34,9 +34,7 @@ def test_password_reset_by_e_mail(client, mailoutbox):
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.body).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200
-    response = client.post(
-        form.redirect_chain[-1][0], {"password1": "Kyoyo-2026-new", "password2": "Kyoyo-2026-new"}
-    )
+    response = client.post(form.redirect_chain[-1][0], {"password1": "Kyoyo-2026-new", "password2": "Kyoyo-2026-new"})
     assert response.status_code == 302
     assert User.objects.get(username="tanaka").check_password("Kyoyo-2026-new")
 
