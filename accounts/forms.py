@@ -17,6 +17,15 @@ from consortia.models import User
 NAME_FIELDS = ("last_name", "first_name", "last_name_kana", "first_name_kana")
 
 
+class LanguageSelect(forms.Select):
+    """Each language in its own name, marked as such (as the header's switch does), whatever the page's language."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
 def terms_fields(form: forms.Form) -> None:
     """The two required boxes: the terms of use and the privacy notice, each linked to its page."""
     form.fields["accept_terms"] = forms.BooleanField(
@@ -47,7 +56,9 @@ class SignupForm(AllauthSignupForm):
         label=gettext_lazy("Given name reading"), max_length=150, help_text=gettext_lazy("In katakana.")
     )
     language = forms.ChoiceField(
-        label=gettext_lazy("Language of pages and e-mails"), choices=User._meta.get_field("language").choices
+        label=gettext_lazy("Language of pages and e-mails"),
+        choices=User._meta.get_field("language").choices,
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args, **kwargs):
