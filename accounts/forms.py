@@ -30,11 +30,13 @@ def terms_fields(form: forms.Form) -> None:
     """The two required boxes: the terms of use and the privacy notice, each linked to its page."""
     form.fields["accept_terms"] = forms.BooleanField(
         required=True,
+        label_suffix="",
         label=format_html(_('I accept the <a href="{}" target="_blank">terms of use</a>.'), reverse("terms")),
         error_messages={"required": _("Accept the terms of use to go on.")},
     )
     form.fields["accept_privacy"] = forms.BooleanField(
         required=True,
+        label_suffix="",
         label=format_html(
             _('I accept the <a href="{}" target="_blank">handling of personal information</a>.'), reverse("privacy")
         ),
