@@ -38,7 +38,8 @@ seed: migrate
 run: seed
 	@echo "Serving on http://$(HOST)/  (API: /api/v1/, docs: /api/docs/, admin: /admin/)"
 	@echo "Periodic tasks (expiry, reminders, digests, the e-mail outbox, reports) run inside the server: a 'schedule:' line per run"
-	$(PY) manage.py runserver $(HOST)
+	@echo "Two-factor authentication of staff-side demo users is waived (KYOYO_MFA_WAIVED=1): never in production"
+	KYOYO_MFA_WAIVED=1 $(PY) manage.py runserver $(HOST)
 
 ## make test: install test extras and run the whole suite with pytest, JOBS processes (browser tests need Chromium)
 test: $(VENV)/.installed-test catalogues

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
 from backend.web import call_service, forbid_if_refused_permission
-from consortia.selectors import api_tokens_of, companies_left_without_admin, needs_two_factor, roles_of
+from consortia.selectors import api_tokens_of, companies_left_without_admin, two_factor_required, roles_of
 from consortia.services import issue_api_token, revoke_api_token, update_profile
 
 from .account_forms import PROFILE_FORM_FIELDS, DeactivateForm, EmailChoicesForm, ProfileForm, TokenForm
@@ -54,7 +54,7 @@ def _page(request, *, status: int = 200, **forms):
         "tokens": list(api_tokens_of(user)),
         "roles": [(role, _people_url(role)) for role in roles_of(user)],
         "two_factor_on": has_two_factor(user),
-        "two_factor_required": needs_two_factor(user),
+        "two_factor_required": two_factor_required(user),
     }
     return render(request, "accounts/account/page.html", context, status=status)
 

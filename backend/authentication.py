@@ -25,4 +25,8 @@ class ApiTokenAuthentication(TokenAuthentication):
         result = super().authenticate(request)
         if result is not None:  # the answer's messages in the token owner's language (backend.language)
             use_language_of(request, result[0])
+            from consortia import selectors
+
+            if selectors.lacks_required_two_factor(result[0]):  # their role now needs two-factor (accounts/)
+                raise selectors.mfa_required_refusal()
         return result

@@ -127,7 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "backend.kept_input.KeepInputAtLoginMiddleware",  # a form sent after the session expired: kept across the login
+    "backend.kept_input.KeepInputAtLoginMiddleware",
+    "accounts.middleware.FrontDoorMiddleware",  # terms of a newer version, then two-factor set-up, before acting  # a form sent after the session expired: kept across the login
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.outages.OutageMiddleware",  # last, so it sees a view's exception first: a lost database is a 503
 ]
@@ -155,6 +156,7 @@ TEMPLATES = [
                 "backend.context.navigation",
                 "home.context.waiting",  # the header's badges
                 "backend.kept_input.context",
+                "accounts.context.front_door",  # the banner of an unverified address
             ],
         },
     },
@@ -404,6 +406,42 @@ SAML_CSP_HANDLER = ""
 SAML_SESSION_COOKIE_NAME = "saml_session"
 
 LOGIN_URL = "/accounts/login/"
+
+# --- The front door: django-allauth (accounts/ holds the product's side; docs/accounts-A.md) ------------------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}  # demo users log in by name, people who signed up by e-mail
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]  # the username is generated, never asked
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # and names, their readings, language, the terms
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional": accounts without an EmailAddress row (admin, demo, made before sign-up existed) keep logging in; a new
+# sign-up's address stays unverified until its link is followed, and bookings wait for it (bookings.services).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and password reset answer alike whether or not an account exists
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an address without an account sends nothing (no relay for spam)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects carry the product's own 【Kyoyo】 / [Kyoyo]
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# Failed logins, web and API token alike (accounts.adapter counts one account under one key whatever was typed):
+# LOGIN_LOCKOUT_FAILURES wrong passwords within LOGIN_LOCKOUT_MINUTES lock the account for that window, and one
+# client address may fail LOGIN_ADDRESS_FAILURES times across all accounts. The other limits are allauth's.
+LOGIN_LOCKOUT_FAILURES = env_int("KYOYO_LOGIN_LOCKOUT_FAILURES", 10, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("KYOYO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_ADDRESS_FAILURES = env_int("KYOYO_LOGIN_ADDRESS_FAILURES", 30, minimum=1)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{LOGIN_ADDRESS_FAILURES}/{LOGIN_LOCKOUT_MINUTES}m/ip,{LOGIN_LOCKOUT_FAILURES}/{LOGIN_LOCKOUT_MINUTES}m/key"
+    ),
+    # password reset is limited by backend.throttling (per address and per e-mail typed), as before allauth
+    "reset_password": "",
+    "reset_password_email": "",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Kyoyo"
+# Two-factor authentication is required of staff-side roles and superusers before they act (accounts.middleware).
+# KYOYO_MFA_WAIVED=1 waives it for the demo (`make run` sets it); `manage.py check --deploy` warns while it is on.
+MFA_WAIVED = env_bool("KYOYO_MFA_WAIVED", False)
 CSRF_FAILURE_VIEW = "backend.kept_input.csrf_failure"  # a stale form's input is kept, not lost to a bare 403
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

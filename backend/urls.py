@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import LoginView, PasswordResetView, favicon, healthz, serve_upload, set_language
+from .views import favicon, healthz, serve_upload, set_language
 
 handler400 = "backend.views.bad_request"
 handler404 = "backend.views.not_found"
@@ -39,9 +39,9 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("sso.urls")),
     path("", include("accounts.urls")),
-    path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # django-allauth: log in and out, sign up, e-mail verification and management, password reset and change,
+    # two-factor authentication, re-authentication (accounts/ holds the product's side: adapter, forms, pages)
+    path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),

@@ -2,17 +2,13 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import RequestDataTooBig, SuspiciousFileOperation
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseNotModified, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
-from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.i18n import set_language as django_set_language
 from django.views.static import was_modified_since
@@ -20,8 +16,6 @@ from django.views.static import was_modified_since
 from consortia import services as consortia_services
 
 from .headers import USER_FILE_POLICY
-from .language import language_of
-from .throttling import PasswordResetAddressThrottle, PasswordResetEmailThrottle, first_refusal
 
 
 def favicon(request):
@@ -70,51 +64,6 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse({"code": "server_error", "detail": _("Server error.")}, status=500)
     return defaults.server_error(request)
-
-
-def _remember_language(response, language: str):
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
-    return response
-
-
-class LoginView(auth_views.LoginView):
-    """Django's login, which then shows the pages in the language the user chose before."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        return _remember_language(response, form.get_user().language or settings.LANGUAGE_CODE)
-
-
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, writing each reset e-mail in its recipient's language (their setting), not the page's."""
-
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        with translation.override(language_of(context["user"])):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, limited per client address and per e-mail address typed, so that nobody can flood
-    a mailbox or the mail server. The limit counts an address whether or not an account has it, so the answer
-    never tells whether one exists: the same confirmation page, or the same refusal (429) on the form."""
-
-    form_class = PasswordResetForm
-
-    def post(self, request, *args, **kwargs):
-        minutes = first_refusal(request, [PasswordResetAddressThrottle, PasswordResetEmailThrottle])
-        if minutes is None:
-            return super().post(request, *args, **kwargs)
-        form = self.get_form()
-        form.add_error(
-            None,
-            ngettext(
-                "Too many reset requests; try again in about %(minutes)d minute.",
-                "Too many reset requests; try again in about %(minutes)d minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-        )
-        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 def set_language(request):

@@ -30,7 +30,7 @@ from backend.errors import Conflict, DomainError, PermissionDenied
 from backend.i18n import long_date, long_datetime
 from backend.plumbing import atomic_confirmed, lock_current, require_aware, user_or_none
 from backend.tokyo import TOKYO
-from consortia.selectors import access_for, acting_company, consortia_of, has_any_role
+from consortia.selectors import access_for, acting_company, consortia_of, has_any_role, has_verified_email
 from consortia.validators import validate_name
 from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
@@ -312,6 +312,20 @@ def cannot_book_refusal(actor, instrument: Instrument, on: date | None = None) -
     )
 
 
+def unverified_refusal(actor) -> PermissionDenied | None:
+    """A person who signed up books only once they followed the link sent to their address: why not yet and what
+    to do. `request_booking` raises it; the instrument's page shows it instead of the form."""
+    if not getattr(actor, "is_authenticated", False) or has_verified_email(actor):
+        return None
+    return PermissionDenied(
+        "email_unverified",
+        _(
+            "Your e-mail address is not verified yet, so you cannot request bookings. Follow the link in the "
+            "e-mail we sent when you signed up, or send a new link from your account's e-mail page."
+        ),
+    )
+
+
 # --- Verbs -----------------------------------------------------------------------------------------
 def preview_request(
     *,
@@ -332,6 +346,8 @@ def preview_request(
     require_aware(start=start, end=end)
     _within_limit(purpose, "purpose")
     _within_limit(sample, "sample")
+    if refusal := unverified_refusal(actor):
+        raise refusal
     instrument = _current_instrument(instrument.pk)
     company = acting_company(actor, company_id)
     on = start.astimezone(TOKYO).date()

@@ -14,6 +14,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from backend.api import id_param
+from backend.errors import DomainError
 from backend.parsers import JSONParser
 from backend.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
@@ -242,12 +243,48 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
+    """The web login's checks, through django-allauth's adapter (accounts.adapter): a username or an e-mail address,
+    one lockout counter per account shared with the web login, and the two-factor code of an account that has an
+    authenticator app (a current code or one of its recovery codes)."""
+
     name = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("a name to tell it apart"),
     )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        write_only=True,
+        help_text=_("a current code of your authenticator app, or a recovery code (accounts with two-factor only)"),
+    )
+
+    def validate(self, attrs):
+        from allauth.account.adapter import get_adapter
+        from allauth.mfa.base.forms import AuthenticateForm
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        request = self.context["request"]._request
+        try:
+            user = get_adapter(request).authenticate(request, username=attrs["username"], password=attrs["password"])
+        except DjangoValidationError as exc:  # too many failed logins: the account is locked for a while
+            raise DomainError("account_locked", exc.messages[0], status=429) from None
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(_("Unable to log in with provided credentials."), code="authorization")
+        if selectors.has_two_factor(user):
+            otp = attrs.get("otp", "").strip()
+            if not otp:
+                raise DomainError(
+                    "otp_required", _("This account uses two-factor authentication: give a code as otp."), field="otp"
+                )
+            if not AuthenticateForm(user=user, data={"code": otp}).is_valid():
+                raise DomainError("otp_invalid", _("The two-factor code is not valid."), field="otp")
+        elif selectors.lacks_required_two_factor(user):
+            raise selectors.mfa_required_refusal()
+        attrs["user"] = user
+        return attrs
 
 
 class TokenView(ObtainAuthToken):

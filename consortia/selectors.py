@@ -285,8 +285,11 @@ def roles_of(user) -> QuerySet[Role]:
     return Role.objects.filter(user_id=user.pk).select_related("institution", "consortium", "company").order_by("id")
 
 
-def needs_two_factor(user) -> bool:
-    """Whether the person's roles call for two-factor authentication: staff-side roles and site operators."""
+def two_factor_required(user) -> bool:
+    """Whether the person's roles call for two-factor authentication before they act: staff and administrators of
+    an institution, secretariats, coordinators and superusers (settings.MFA_WAIVED waives it, for the demo only)."""
+    if settings.MFA_WAIVED or user is None or not user.is_authenticated:
+        return False
     access = access_for(user)
     return bool(
         access.is_superuser
@@ -311,3 +314,25 @@ def companies_left_without_admin(user: User) -> list[Company]:
         if others.exists() and not others.filter(kind=Role.Kind.COMPANY_ADMIN).exists():
             stranded.append(role.company)
     return stranded
+
+
+def has_two_factor(user) -> bool:
+    """Whether the person has an authenticator app set up (allauth.mfa's TOTP authenticator)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def lacks_required_two_factor(user) -> bool:
+    """Two-factor authentication is required of this person and they have not set it up: they may not act yet."""
+    return two_factor_required(user) and not has_two_factor(user)
+
+
+def mfa_required_refusal():
+    """The refusal (403 `mfa_required`) of a person who `lacks_required_two_factor`: API token, API calls."""
+    from backend.errors import PermissionDenied
+
+    return PermissionDenied(
+        "mfa_required",
+        _("Your role requires two-factor authentication: set up an authenticator app on the site first."),
+    )

@@ -45,8 +45,10 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Uploaded files of a test go to its own folder; passwords hash fast."""
+    """Uploaded files of a test go to its own folder; passwords hash fast; two-factor authentication is waived (as
+    for the demo) except in the tests of that requirement, which turn MFA_WAIVED off."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MFA_WAIVED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
 
 

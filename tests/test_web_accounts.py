@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_log_in_and_out_at_accounts(client):
     UserFactory(username="tanaka")
     assert client.get("/accounts/login/").status_code == 200
-    response = client.post("/accounts/login/", {"username": "tanaka", "password": "pw"})
+    response = client.post("/accounts/login/", {"login": "tanaka", "password": "pw"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert "tanaka" in client.get("/").content.decode()
     client.post("/accounts/logout/")
@@ -23,20 +23,18 @@ def test_log_in_and_out_at_accounts(client):
 
 def test_a_wrong_password_is_told_on_the_form(client):
     UserFactory(username="tanaka")
-    response = client.post("/accounts/login/", {"username": "tanaka", "password": "nope"})
+    response = client.post("/accounts/login/", {"login": "tanaka", "password": "nope"})
     assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
 
 
 def test_password_reset_by_e_mail(client, mailoutbox):
     UserFactory(username="tanaka", email="tanaka@example.jp")
-    client.post("/accounts/password_reset/", {"email": "tanaka@example.jp"})
+    client.post("/accounts/password/reset/", {"email": "tanaka@example.jp"})
     (mail,) = mailoutbox
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.body).group(1)
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.body).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200
-    response = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "Kyoyo-2026-new", "new_password2": "Kyoyo-2026-new"}
-    )
+    response = client.post(form.redirect_chain[-1][0], {"password1": "Kyoyo-2026-new", "password2": "Kyoyo-2026-new"})
     assert response.status_code == 302
     assert User.objects.get(username="tanaka").check_password("Kyoyo-2026-new")
 
@@ -53,7 +51,7 @@ def test_the_language_switch_changes_the_pages_and_the_users_e_mail_language(cli
 
 def test_logging_in_restores_the_users_language(client):
     UserFactory(username="smith", language="en")
-    client.post("/accounts/login/", {"username": "smith", "password": "pw"})
+    client.post("/accounts/login/", {"login": "smith", "password": "pw"})
     assert client.get("/instruments/").content.decode().split("<h1>")[1].startswith("Instrument catalogue")
     assert client.get("/").content.decode().split("<h1>")[1].startswith("Welcome, ")
 
@@ -67,7 +65,7 @@ def test_an_unknown_language_changes_nothing(client):
 
 
 def ask_reset(client, email, **extra):
-    return client.post("/accounts/password_reset/", {"email": email}, **extra)
+    return client.post("/accounts/password/reset/", {"email": email}, **extra)
 
 
 @pytest.mark.parametrize("has_account", [True, False])
@@ -77,7 +75,7 @@ def test_resets_for_one_e_mail_are_limited_alike_whether_or_not_it_has_an_accoun
     spellings = ["tanaka@example.jp", "TANAKA@example.jp", " Tanaka@Example.jp ", "tanaka@example.jp"]
     answers = [ask_reset(client, email, REMOTE_ADDR=f"10.0.0.{n}") for n, email in enumerate(spellings)]
     assert [a.status_code for a in answers[:3]] == [302] * 3
-    assert {a["Location"] for a in answers[:3]} == {"/accounts/password_reset/done/"}
+    assert {a["Location"] for a in answers[:3]} == {"/accounts/password/reset/done/"}
     refused = answers[3]
     assert refused.status_code == 429
     assert "再設定の依頼が多すぎます" in refused.content.decode()
@@ -112,19 +110,19 @@ def test_a_password_reset_revokes_the_users_api_tokens(client, mailoutbox):
 
     user = UserFactory(username="tanaka", email="tanaka@example.jp")
     _token, key = issue_api_token(user=user)
-    client.post("/accounts/password_reset/", {"email": "tanaka@example.jp"})
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    client.post("/accounts/password/reset/", {"email": "tanaka@example.jp"})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[0].body).group(1)
     form = client.get(link, follow=True)
-    client.post(form.redirect_chain[-1][0], {"new_password1": "Kyoyo-2026-new", "new_password2": "Kyoyo-2026-new"})
+    client.post(form.redirect_chain[-1][0], {"password1": "Kyoyo-2026-new", "password2": "Kyoyo-2026-new"})
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 # --- One language per page -------------------------------------------------------------------------------------
 BASE_PAGES = [
     "/accounts/login/",
-    "/accounts/password_reset/",
-    "/accounts/password_reset/done/",
-    "/accounts/reset/done/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/done/",
 ]
 
 
@@ -175,10 +173,10 @@ def test_the_header_shows_the_users_name_in_the_pages_language(client):
         username="yumi", last_name="渡辺", first_name="由美", last_name_kana="ワタナベ", first_name_kana="ユミ"
     )
     client.force_login(user)
-    assert '<span class="who">渡辺 由美</span>' in client.get("/accounts/reset/done/").content.decode()
+    assert '<span class="who">渡辺 由美</span>' in client.get("/accounts/password/reset/key/done/").content.decode()
     user.language = "en"
     user.save()
-    page = client.get("/accounts/reset/done/").content.decode()
+    page = client.get("/accounts/password/reset/key/done/").content.decode()
     assert '<span class="who">Yumi Watanabe</span>' in page and english_page_problems(page) == []
 
 
@@ -186,7 +184,7 @@ def test_the_header_shows_the_users_name_in_the_pages_language(client):
 def test_the_reset_e_mail_is_in_its_recipients_language_whatever_the_page(client, mailoutbox, language):
     UserFactory(username="tanaka", email="tanaka@example.jp", last_name="田中", first_name="一郎", language=language)
     client.post(
-        "/accounts/password_reset/",
+        "/accounts/password/reset/",
         {"email": "tanaka@example.jp"},
         HTTP_ACCEPT_LANGUAGE="en" if language == "ja" else "ja",
     )

@@ -165,7 +165,8 @@ def instrument_page(request, pk: int):
     instrument = get_object_or_404(equipment_selectors.instrument_detail_queryset(), pk=pk)
     user = request.user
     # The form for those who may book today; for the day a request is for, the service raises the same predicate.
-    can_request = equipment_selectors.may_book(user, instrument)
+    unverified = services.unverified_refusal(user)  # signed up, link not followed yet: the page says so
+    can_request = unverified is None and equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
     form = RequestForm(initial=initial_slot(request), instrument=instrument, companies=companies)
@@ -215,18 +216,20 @@ def instrument_page(request, pk: int):
             "preview": preview,
             "preview_quote": quotes.readable(preview.quote) if preview else None,
             "can_request": can_request,
-            **_refusal(user, instrument, can_request),
+            **_refusal(user, instrument, can_request, unverified),
             "consortia": instrument.institution.consortia.all(),
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
 
 
-def _refusal(user, instrument, can_request: bool) -> dict:
+def _refusal(user, instrument, can_request: bool, unverified=None) -> dict:
     """Why a signed-in user may not book (the service's refusal), and what they can do instead: a researcher of a
     non-member institution, or a person whose company is not registered (or not yet approved)."""
     if can_request or not user.is_authenticated:
         return {"cannot_request": None, "membership_help": None}
+    if unverified is not None:
+        return {"cannot_request": unverified.message, "membership_help": None}
     refusal = services.cannot_book_refusal(user, instrument)
     helped = refusal.code in selectors.MEMBERSHIP_HELP_CODES
     return {

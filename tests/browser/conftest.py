@@ -143,7 +143,7 @@ def log_in(
     page = context.new_page()
     watch(page)
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(f"{live_server.url}/", wait_until="domcontentloaded")

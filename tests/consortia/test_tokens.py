@@ -89,8 +89,8 @@ def test_changing_the_password_on_its_page_revokes_the_tokens(world, api, client
     key = log_in(api)
     client.force_login(world.user_a)
     response = client.post(
-        "/accounts/password_change/",
-        {"old_password": "pw", "new_password1": "Kyoyo-2026-new", "new_password2": "Kyoyo-2026-new"},
+        "/accounts/password/change/",
+        {"oldpassword": "pw", "password1": "Kyoyo-2026-new", "password2": "Kyoyo-2026-new"},
     )
     assert response.status_code == 302 and not works(key)
 
