@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
 from backend.web import call_service, forbid_if_refused_permission
-from consortia.selectors import api_tokens_of, companies_left_without_admin, two_factor_required, roles_of
+from consortia.selectors import api_tokens_of, companies_left_without_admin, roles_of, two_factor_required
 from consortia.services import issue_api_token, revoke_api_token, update_profile
 
 from .account_forms import PROFILE_FORM_FIELDS, DeactivateForm, EmailChoicesForm, ProfileForm, TokenForm
