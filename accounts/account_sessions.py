@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -102,9 +101,3 @@ def end_other_sessions(*, actor, current_key: str | None) -> int:
         session.end()
         ended += 1
     return ended
-
-
-def has_two_factor(user) -> bool:
-    """Whether the person set up a second factor (an authenticator app or a passkey; recovery codes alone are not
-    one)."""
-    return Authenticator.objects.filter(user_id=user.pk).exclude(type=Authenticator.Type.RECOVERY_CODES).exists()

@@ -14,11 +14,17 @@ from django.views.decorators.http import require_POST
 
 from backend.errors import DomainError
 from backend.web import call_service, forbid_if_refused_permission
-from consortia.selectors import api_tokens_of, companies_left_without_admin, roles_of, two_factor_required
+from consortia.selectors import (
+    api_tokens_of,
+    companies_left_without_admin,
+    has_two_factor,
+    roles_of,
+    two_factor_required,
+)
 from consortia.services import issue_api_token, revoke_api_token, update_profile
 
 from .account_forms import PROFILE_FORM_FIELDS, DeactivateForm, EmailChoicesForm, ProfileForm, TokenForm
-from .account_sessions import end_other_sessions, end_session, has_two_factor, record_current_session, sessions_of
+from .account_sessions import end_other_sessions, end_session, record_current_session, sessions_of
 from .deactivation import confirm_deactivation, deactivate_account
 from .personal_data import personal_data_response
 
