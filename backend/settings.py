@@ -407,7 +407,7 @@ SAML_SESSION_COOKIE_NAME = "saml_session"
 
 LOGIN_URL = "/accounts/login/"
 
-# --- The front door: django-allauth (accounts/ holds the product's side; docs/accounts-A.md) ------------------
+# --- The front door: django-allauth (accounts/ holds the product's side; docs/accounts.md) ------------------
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}  # demo users log in by name, people who signed up by e-mail
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]  # the username is generated, never asked

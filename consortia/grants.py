@@ -1,4 +1,4 @@
-"""Who may grant (and revoke) which role, and where: the one table of the front door (docs/accounts-C.md).
+"""Who may grant (and revoke) which role, and where: the one table of the front door (docs/accounts.md).
 
 Each row says: a holder of role `held` may grant (and revoke) role `kind` in the scope `where` names — the very
 scope of the role they hold (SAME), or an institution that is a current member of the consortium they hold it in
