@@ -2,6 +2,10 @@
 
 A verb on an existing row first re-reads it from its locked row (`lock_current`) and saves only the fields it
 changes, so an edit from a copy loaded earlier never reverts what another edit committed meanwhile.
+
+Long: every writer of consortia's rows (consortia, companies, roles, users, tokens, closing an account) is here, in
+marked sections, because the other apps and the stale-copy walk reach them as `consortia.services`; the next split
+makes it a package of those sections behind the same name, as bookings.selectors is.
 """
 
 import secrets

@@ -124,6 +124,7 @@ PAGES = [
     ("/privacy/", (ANONYMOUS,)),
     ("/account/", LOGGED_IN),
     ("/account/deactivate/", LOGGED_IN),
+    ("/terms/accept/", ("company_user",)),
     ("/admin/", ("site_admin",)),
     ("/admin/bookings/booking/", ("site_admin",)),
 ]
@@ -156,6 +157,7 @@ NOT_PAGES = {
     "consortium-people-home": "a redirect to the page of the user's (first) consortium",
     "invitation-resend": "POST only",
     "invitation-revoke": "POST only",
+    "logout": "allauth's log-out page under the product's old URL name (tests/accounts/test_pages.py walks it)",
     "company-register-withdraw": "POST only",
     "join-request-page-withdraw": "POST only",
     "registration-page-approve": "POST only",

@@ -691,6 +691,7 @@ NO_STALE_COPY = {
     "consultations.services.save_expert_profile": "takes no profile: locks the actor's own inside the call",
     "consortia.services.revoke_api_token": "one DELETE by id and owner",
     "consortia.services.revoke_api_tokens": "one DELETE by the user's id",
+    "bookings.services.unverified_refusal": "reads whether the address is verified; writes nothing",
     "bookings.services.revoke_calendar_feed": "one DELETE by the user's id",
     "consultations.services.withdraw_expert_entry": "one UPDATE by the user's id",
     "consortia.services.record_api_token_use": "one UPDATE by id of a last-used time, which only moves forward",

@@ -192,16 +192,35 @@ def test_a_role_revoked_meanwhile_is_not_found(w):
         revoke_role(actor=w.users["institution_admin"], role=role)
 
 
-def test_a_registered_company_records_its_first_admin():
-    user = UserFactory()
-    from consortia.services import register_company
+def test_an_approved_registration_records_its_company_admin(world):
+    """The system grants the registrant company admin (via "registration"); the registration keeps who decided."""
+    from allauth.account.models import EmailAddress
+
+    from registrations import services as registrations
     from tests.factories import valid_corporate_number
 
-    company = register_company(
-        actor=user, name="株式会社ベータ", corporate_number=valid_corporate_number(7), size="sme"
+    user = UserFactory()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    filed = registrations.register_company(
+        actor=user,
+        name="株式会社ベータ",
+        corporate_number=valid_corporate_number(7),
+        size="sme",
+        consortium=world.hokkaido,
+        prefecture="北海道",
+        address="札幌市中央区北1条西1-1",
+        billing_name="経理部",
+        billing_email="keiri@beta.example.jp",
     )
+    approved = registrations.approve_registration(actor=world.secretariat, registration_id=filed.pk)
     change = RoleChange.objects.get(user=user)
-    assert (change.kind, change.company, change.via) == ("company_admin", company, "company_registration")
+    assert (change.kind, change.company, change.via, change.actor) == (
+        "company_admin",
+        approved.company,
+        "registration",
+        None,
+    )
+    assert approved.decided_by == world.secretariat
 
 
 def test_the_admin_grants_and_revokes_through_the_services(client, w):
