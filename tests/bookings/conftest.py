@@ -6,9 +6,14 @@ from backend.tokyo import TOKYO
 
 
 def working_day(min_days_ahead: int = 14) -> date:
-    """A weekday at least N days ahead that is not a public holiday (tests never depend on today's date)."""
-    day = date.today() + timedelta(days=min_days_ahead)
-    while day.weekday() >= 5 or jpholiday.is_holiday(day):
+    """A weekday at least N days ahead (in Tokyo) that is not a public holiday, and whose next day is one too: tests
+    book `day` and `day + 1` alike, so neither may fall on a weekend or holiday whatever the date of the run."""
+
+    def working(d: date) -> bool:
+        return d.weekday() < 5 and not jpholiday.is_holiday(d)
+
+    day = datetime.now(TOKYO).date() + timedelta(days=min_days_ahead)
+    while not (working(day) and working(day + timedelta(days=1))):
         day += timedelta(days=1)
     return day
 

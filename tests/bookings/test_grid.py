@@ -86,11 +86,14 @@ def test_a_company_admin_sees_the_companys_bookings_as_own_others_see_busy(world
 
 
 def test_lead_time_horizon_downtime_and_holidays_are_named(world, sem):
+    # Whatever the day and hour of the run: a week of lead time always holds some opening hours (too soon), and the
+    # days 10 to 21 ahead always some beyond the horizon (too far), Golden Week included.
     now = timezone.now()
     sem.horizon_days = 10
+    sem.lead_time_hours = 7 * 24
     sem.save()
     first = timezone.localdate()
-    blocks = blocks_of(sem, None, first, days=14, now=now)
+    blocks = blocks_of(sem, None, first, days=21, now=now)
     kinds = {b.kind for b in blocks}
     assert {"too_soon", "too_far", "closed"} <= kinds
     assert all(b.end <= now + timedelta(hours=sem.lead_time_hours + 24) for b in blocks if b.kind == "too_soon")
