@@ -163,7 +163,7 @@ def pytest_collection_modifyitems(config, items):
 # --- Booking fixtures, shared by every app's tests ------------------------------------------------
 @pytest.fixture
 def day():
-    return working_day()
+    return working_day(next_too=True)
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ import jpholiday
 from backend.tokyo import TOKYO
 
 
-def working_day(min_days_ahead: int = 14) -> date:
-    """A weekday at least N days ahead (in Tokyo) that is not a public holiday, and whose next day is one too: tests
-    book `day` and `day + 1` alike, so neither may fall on a weekend or holiday whatever the date of the run."""
+def working_day(min_days_ahead: int = 14, *, next_too: bool = False) -> date:
+    """A weekday at least N days ahead (in Tokyo) that is not a public holiday; with next_too, one whose next day is
+    one too (the `day` fixture: tests book `day` and `day + 1` alike, whatever the date of the run)."""
 
     def working(d: date) -> bool:
         return d.weekday() < 5 and not jpholiday.is_holiday(d)
 
     day = datetime.now(TOKYO).date() + timedelta(days=min_days_ahead)
-    while not (working(day) and working(day + timedelta(days=1))):
+    while not (working(day) and (not next_too or working(day + timedelta(days=1)))):
         day += timedelta(days=1)
     return day
 
