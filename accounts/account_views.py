@@ -71,40 +71,31 @@ def account_page(request):
     return _page(request)
 
 
+def _save_profile_section(request, form_class, *, success: str, form_key: str):
+    """One section of the profile (names and language, or e-mail choices): through update_profile, back to the
+    page; an invalid or refused form is shown again in its section with status 400."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        saved = call_service(request, form, update_profile, success=success, actor=request.user, **form.cleaned_data)
+        if saved is not None:
+            return redirect("account")
+    return _page(request, **{form_key: form}, status=400)
+
+
 @login_required
 @require_POST
 def profile(request):
-    form = ProfileForm(request.POST)
-    if form.is_valid():
-        saved = call_service(
-            request,
-            form,
-            update_profile,
-            success=_("Your name and language are saved."),
-            actor=request.user,
-            **form.cleaned_data,
-        )
-        if saved is not None:
-            return redirect("account")
-    return _page(request, profile_form=form, status=400)
+    return _save_profile_section(
+        request, ProfileForm, success=_("Your name and language are saved."), form_key="profile_form"
+    )
 
 
 @login_required
 @require_POST
 def emails(request):
-    form = EmailChoicesForm(request.POST)
-    if form.is_valid():
-        saved = call_service(
-            request,
-            form,
-            update_profile,
-            success=_("Your e-mail choices are saved."),
-            actor=request.user,
-            **form.cleaned_data,
-        )
-        if saved is not None:
-            return redirect("account")
-    return _page(request, email_form=form, status=400)
+    return _save_profile_section(
+        request, EmailChoicesForm, success=_("Your e-mail choices are saved."), form_key="email_form"
+    )
 
 
 @login_required
