@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "invoices",
     "usage_reports",
     "registrations",
+    "staffing",
+    "contributions",
     "sso",
     "people",
     "home",  # the home pages: read every app above, imported by none

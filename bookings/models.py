@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from consortia.models import Company
 from equipment.models import Instrument, UsageMode, UserCategory
+from staffing.models import Operator
 
 # The longest text a booking's free-text fields take (purpose, sample, the reasons of its verbs): the service refuses
 # beyond it, and the request form, the action forms and the API serializers read it from here (STYLE 16).
@@ -67,6 +68,15 @@ class Booking(models.Model):
     purpose = models.TextField(_("purpose"), blank=True)
     sample = models.TextField(_("sample"), blank=True)
     confidential = models.BooleanField(_("results not to be published"), default=False)
+    # Assisted and commissioned requests may name the operator they would like; approval assigns one (Assignment).
+    preferred_operator = models.ForeignKey(
+        Operator,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("preferred operator"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     consumables = models.JSONField(
         _("consumables"), default=list, blank=True, help_text='[{"label", "quantity", "unit_price_jpy"}]'
@@ -126,6 +136,56 @@ class Booking(models.Model):
     @property
     def is_holding(self) -> bool:
         return self.status in self.HOLDING
+
+
+class Assignment(models.Model):
+    """An operator reserved for an approved assisted or commissioned booking, for [hold_start, hold_end): the
+    booking's time widened by the instrument's operator buffer (or its set-up and clean-up). An assignment is in force
+    until released (the booking cancelled, moved back to pending, a no-show, or another operator assigned); a completed
+    booking keeps its assignment, which the contribution records count.
+
+    The guarantee: on PostgreSQL an exclusion constraint (migration 0011) forbids two assignments in force of one
+    operator to overlap, across instruments and institutions; on SQLite the services' check runs inside the serialised
+    write transaction, as for bookings.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="assignments")
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="assignments")
+    hold_start = models.DateTimeField(_("reserved from"))
+    hold_end = models.DateTimeField(_("reserved until"))
+    # Lent: the operator's home institution is not the instrument's; the agreement in force when assigned.
+    agreement = models.ForeignKey(
+        "staffing.LendingAgreement", null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    release_reason = models.CharField(_("why released"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["hold_start", "id"]
+        verbose_name = _("operator assignment")
+        verbose_name_plural = _("operator assignments")
+        indexes = [models.Index(fields=["operator", "hold_start", "hold_end"], name="assignment_operator_hold")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hold_start__lt=F("hold_end")), name="assignment_start_before_end"),
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(released_at__isnull=True), name="assignment_one_in_force"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.operator} → #{self.booking_id} {self.hold_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.released_at is None
+
+    @property
+    def lent(self) -> bool:
+        return self.agreement_id is not None
 
 
 class BookingEvent(models.Model):

@@ -11,36 +11,27 @@ Conventions:
 - Opening hours are wall-clock times in Asia/Tokyo; an instrument is closed on Japanese public holidays.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jpholiday
 
+# The interval arithmetic is shared with the operators' rules (staffing.rules); these names stay readable from here.
+from backend.intervals import (  # noqa: F401
+    HolidayTest,
+    Interval,
+    in_utc,
+    intersect,
+    local_dates,
+    merge,
+    overlaps,
+    subtract,
+    total_seconds,
+    weekly_intervals,
+)
 from backend.tokyo import TOKYO
-
-HolidayTest = Callable[[date], bool]
-
-
-@dataclass(frozen=True, order=True)
-class Interval:
-    start: datetime
-    end: datetime
-
-    def __post_init__(self):
-        if self.start.utcoffset() is None or self.end.utcoffset() is None:
-            raise ValueError("Interval needs aware datetimes")
-        if not self.start < self.end:
-            raise ValueError(f"Interval must end after it starts: {self.start} .. {self.end}")
-
-    @property
-    def seconds(self) -> float:
-        return (self.end - self.start).total_seconds()
-
-    def in_zone(self, zone) -> "Interval":
-        """The same interval with both ends expressed in `zone` (for display)."""
-        return Interval(self.start.astimezone(zone), self.end.astimezone(zone))
 
 
 @dataclass(frozen=True)
@@ -64,67 +55,6 @@ class InstrumentPolicy:
     weekly_hours: tuple[tuple[int, time, time], ...] = ()
 
 
-# --- Interval arithmetic -------------------------------------------------------------------------------------------
-
-
-def overlaps(a: Interval, b: Interval) -> bool:
-    """Whether two half-open intervals share a moment (touching ends do not count)."""
-    return a.start < b.end and b.start < a.end
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """The same moments as sorted, disjoint intervals; overlapping and touching intervals become one."""
-    merged: list[Interval] = []
-    for interval in sorted(intervals, key=lambda i: (i.start, i.end)):
-        if merged and interval.start <= merged[-1].end:
-            if interval.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, interval.end)
-        else:
-            merged.append(interval)
-    return merged
-
-
-def subtract(base: Iterable[Interval], cuts: Iterable[Interval]) -> list[Interval]:
-    """The moments of `base` that are in none of `cuts`."""
-    cuts = merge(cuts)
-    result = []
-    for piece in merge(base):
-        start = piece.start
-        for cut in cuts:
-            if cut.end <= start or cut.start >= piece.end:
-                continue
-            if cut.start > start:
-                result.append(Interval(start, cut.start))
-            start = max(start, cut.end)
-            if start >= piece.end:
-                break
-        if start < piece.end:
-            result.append(Interval(start, piece.end))
-    return result
-
-
-def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
-    """The moments that are in both `a` and `b`."""
-    b = merge(b)
-    pieces = []
-    for x in merge(a):
-        for y in b:
-            start, end = max(x.start, y.start), min(x.end, y.end)
-            if start < end:
-                pieces.append(Interval(start, end))
-    return merge(pieces)
-
-
-def in_utc(intervals: Iterable[Interval]) -> list[Interval]:
-    """The same intervals with their datetimes expressed in UTC."""
-    return [Interval(i.start.astimezone(UTC), i.end.astimezone(UTC)) for i in intervals]
-
-
-def total_seconds(intervals: Iterable[Interval]) -> float:
-    """Seconds covered by the intervals, each moment counted once."""
-    return sum(i.seconds for i in merge(intervals))
-
-
 def find_clash(request_hold: Interval, holds: Iterable[Interval]) -> Interval | None:
     """The earliest of `holds` that overlaps `request_hold` (both already widened by their buffers), or None."""
     return next((hold for hold in sorted(holds) if overlaps(request_hold, hold)), None)
@@ -141,13 +71,6 @@ def held_interval(booking: Interval, policy: InstrumentPolicy) -> Interval:
     )
 
 
-def local_dates(interval: Interval) -> list[date]:
-    """The Tokyo calendar dates [start, end) touches; an interval ending at midnight does not touch the next day."""
-    first = interval.start.astimezone(TOKYO).date()
-    last = (interval.end.astimezone(TOKYO) - timedelta(microseconds=1)).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
 def opening_intervals(
     policy: InstrumentPolicy, start: datetime, end: datetime, *, is_holiday: HolidayTest = jpholiday.is_holiday
 ) -> list[Interval]:
@@ -155,20 +78,7 @@ def opening_intervals(
 
     Clipped to the window, merged, in UTC.
     """
-    window = Interval(start, end)
-    pieces = []
-    for day in local_dates(window):
-        if is_holiday(day):
-            continue
-        for weekday, opens, closes in policy.weekly_hours:
-            if weekday == day.weekday():
-                pieces.append(
-                    Interval(
-                        datetime.combine(day, opens, tzinfo=TOKYO).astimezone(UTC),
-                        datetime.combine(day, closes, tzinfo=TOKYO).astimezone(UTC),
-                    )
-                )
-    return intersect(pieces, [Interval(start.astimezone(UTC), end.astimezone(UTC))])
+    return weekly_intervals(policy.weekly_hours, start, end, is_holiday=is_holiday)
 
 
 def free_and_busy_intervals(

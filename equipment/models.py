@@ -94,6 +94,11 @@ class Instrument(LocalizedName, models.Model):
     horizon_days = models.PositiveIntegerField(_("booking horizon (days)"), default=90)
     setup_minutes = models.PositiveIntegerField(_("set-up buffer (minutes)"), default=0)
     cleanup_minutes = models.PositiveIntegerField(_("clean-up buffer (minutes)"), default=0)
+    # An assisted or commissioned booking reserves its operator this long before and after it; empty: the set-up
+    # and clean-up buffers (staffing.rules.operator_hold).
+    operator_buffer_minutes = models.PositiveIntegerField(
+        _("operator buffer (minutes)"), null=True, blank=True, validators=[MaxValueValidator(480)]
+    )
     cancellation_deadline_hours = models.PositiveIntegerField(_("cancellation deadline (hours before)"), default=24)
     decision_limit_hours = models.PositiveIntegerField(_("decision limit (hours)"), default=72)
     modes = models.JSONField(_("usage modes offered"), default=list)

@@ -181,6 +181,15 @@ def qualified_instrument_ids(user, instrument_ids, on: date | None = None) -> se
     )
 
 
+def qualified_user_ids(instrument_id: int, on: date) -> set[int]:
+    """Who holds a valid qualification for the instrument on `on` (the operators' candidates: staffing.selectors)."""
+    return set(
+        Qualification.objects.filter(_qualification_valid_on(on), instrument_id=instrument_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySet[Qualification]:
     """Every grant of the instrument, newest first, each with `valid`: the holder may operate it alone today."""
     day = on or timezone.localdate()

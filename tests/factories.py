@@ -132,3 +132,35 @@ def give_role(user, kind, *, actor=None, via="test", **scope) -> Role:
     from consortia.services import grant_role
 
     return grant_role(user=user, kind=kind, actor=actor, via=via, **scope)
+
+
+def make_operator(
+    instruments,
+    *,
+    user=None,
+    institution=None,
+    weekly=None,
+    named_in_reports: bool = False,
+    qualified_until: date | None = None,
+):
+    """An operator able to run `instruments` (each gets a qualification): a staff member of `institution` (the first
+    instrument's by default) working Mon–Fri 08:00–20:00 unless `weekly` says otherwise (a list of (weekday, from,
+    until); [] for none). Records made directly, as the tests of other verbs do: the staffing services have their own."""
+    from equipment.models import Qualification
+    from staffing.models import Operator, WorkingHours
+
+    instruments = list(instruments)
+    institution = institution or instruments[0].institution
+    user = user or UserFactory(last_name="技術", first_name="職員")
+    if not Role.objects.filter(user=user, kind=Role.Kind.STAFF, institution=institution).exists():
+        give_role(user, Role.Kind.STAFF, institution=institution)
+    operator = Operator.objects.create(user=user, institution=institution, named_in_reports=named_in_reports)
+    pattern = [(d, time(8), time(20)) for d in range(5)] if weekly is None else weekly
+    WorkingHours.objects.bulk_create(
+        [WorkingHours(operator=operator, weekday=d, starts=a, ends=b) for d, a, b in pattern]
+    )
+    for instrument in instruments:
+        Qualification.objects.get_or_create(
+            instrument=instrument, user=user, revoked_at=None, defaults={"expires_on": qualified_until}
+        )
+    return operator

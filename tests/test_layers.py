@@ -36,6 +36,8 @@ APPS = [
     "people",
     "registrations",
     "sso",
+    "staffing",
+    "contributions",
 ]
 INTERFACES = {"api", "api_urls", "views", "forms", "urls", "serializers"}
 # What an interface module of one app may import of another app (`backend` and the app itself are free).
