@@ -36,7 +36,7 @@ from equipment import selectors as equipment_selectors
 from equipment.models import Instrument
 from registrations import selectors as registration_selectors
 
-from . import notices, pricing, request_rules, rules, selectors
+from . import assignments, notices, pricing, request_rules, rules, selectors
 from .errors import BookingConflict
 from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking, BookingEvent, CalendarFeed, new_feed_token
 
@@ -522,14 +522,18 @@ def request_booking(
 
 
 @_verb
-def approve(*, actor, booking: Booking, reason: str = "") -> Booking:
-    """Staff approve: the price is fixed now, whatever the rate table says later."""
+def approve(*, actor, booking: Booking, reason: str = "", operator_id: int | None = None) -> Booking:
+    """Staff approve: the price is fixed now, whatever the rate table says later. An assisted or commissioned
+    booking gets its operator in the same transaction (`operator_id`, or the first free one offered); without a free
+    operator the approval is refused and nothing is written (bookings.assignments)."""
     lock_current(booking)
     _ensure_staff(selectors.may_decide, actor, booking)
     if expire_overdue(instrument_id=booking.instrument_id):
         booking.refresh_from_db()
     if booking.proposal_pending:
         raise Conflict("awaiting_requester", _("The requester has not answered the proposed time yet."))
+    if booking.status == Status.PENDING:
+        assignments.assign(booking=booking, actor=actor, operator_id=operator_id)
     return _approve_at_fixed_price(
         booking, actor=actor, action="approve", reason=reason, decided_by=actor, decision_reason=reason
     )
@@ -589,6 +593,7 @@ def propose(
     booking.sequence += 1
     reopened = ["status", "expires_at", "quote_fixed_at"] if from_status == Status.APPROVED else []
     if reopened:  # approved no more: the requester agrees to the new time first, at a price fixed again then
+        assignments.release(booking=booking, reason="moved")  # and an operator is assigned again then
         booking.status, booking.quote_fixed_at = Status.PENDING, None
         booking.expires_at = rules.decision_deadline(
             requested_at=now, start=start, decision_limit_hours=instrument.decision_limit_hours
@@ -633,6 +638,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", _("There is no proposed time to answer."))
+    assignments.assign(booking=booking, actor=actor)
     return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
 
 
@@ -675,6 +681,7 @@ def cancel(
                 % {"deadline": long_datetime(deadline)},
                 deadline=deadline.astimezone(TOKYO).isoformat(),
             )
+    assignments.release(booking=booking, reason="cancelled")
     return _transition(
         booking,
         to=Status.CANCELLED,
@@ -734,6 +741,7 @@ def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | N
     now = now or timezone.now()
     if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
         raise _not_started(booking)
+    assignments.release(booking=booking, reason="no_show")
     return _transition(
         booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
     )

@@ -18,6 +18,7 @@ from tests.factories import (
     RateFactory,
     UserFactory,
     give_role,
+    make_operator,
 )
 
 
@@ -118,6 +119,8 @@ def world(db):
         category__code="xrd",
         category__name="X線回折装置",
     )
+    # Each instrument has an operator for its assisted and commissioned bookings (docs/operators.md): its staff.
+    operator_a, operator_b = make_operator([sem], user=staff_a), make_operator([xrd], user=staff_b)
     return SimpleNamespace(**{name: value for name, value in locals().items() if name != "db"})
 
 

@@ -24,6 +24,18 @@ from .holds import (
     requestable_and_busy_of,
     sees_full_details,
 )
+from .operators import (
+    OPERATED_MODES,
+    Offer,
+    assignment_holds,
+    assignment_in_force,
+    first_free,
+    free_time_of,
+    needs_operator,
+    offers_for,
+    operator_buffers,
+    operator_hold_of,
+)
 from .pages import (
     MEMBERSHIP_HELP_CODES,
     approval_queue,
@@ -46,6 +58,16 @@ from .timeline import MAX_DAYS as TIMELINE_MAX_DAYS
 from .timeline import Timeline, institution_timeline, sees_institution_timeline
 
 __all__ = [
+    "OPERATED_MODES",
+    "Offer",
+    "assignment_holds",
+    "assignment_in_force",
+    "first_free",
+    "free_time_of",
+    "needs_operator",
+    "offers_for",
+    "operator_buffers",
+    "operator_hold_of",
     "POLICY_FIELDS",
     "policy_of",
     "policies_of",

@@ -1,0 +1,128 @@
+"""Reserving operators for assisted and commissioned bookings (docs/operators.md): assign at approval, release when
+the booking stops holding or moves, reassign. Each runs inside the calling verb's transaction (bookings.services), so
+a refused assignment undoes the verb and nothing is half-written.
+
+The Python check (`selectors.offers_for`) gives the friendly answer; PostgreSQL's exclusion constraint
+`assignment_no_overlapping_holds` (migration 0012) is the guarantee, and on SQLite the serialised write transaction
+(settings: transaction_mode IMMEDIATE) makes the check and the insert one step.
+"""
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import DomainError
+from backend.plumbing import user_or_none
+
+from . import selectors
+from .errors import BookingConflict
+from .models import Assignment, Booking
+from .selectors.operators import Offer, first_free, offers_for, operator_hold_of
+
+DEADLOCK = "40P01"
+
+
+def no_operator_free() -> BookingConflict:
+    return BookingConflict(
+        "no_operator_free",
+        _(
+            "No qualified operator is free for this time (at work, not away and not assigned elsewhere, the operator "
+            "buffer included). Choose another time or ask the instrument's staff."
+        ),
+        field="start",
+    )
+
+
+def _operator_not_free(offer: Offer) -> BookingConflict:
+    return BookingConflict(
+        "operator_not_free",
+        _("%(name)s is not free for this time (not at work, away, or assigned elsewhere).")
+        % {"name": offer.operator.user.get_full_name() or offer.operator.user.username},
+        field="operator",
+    )
+
+
+def _not_a_candidate() -> DomainError:
+    return DomainError(
+        "not_a_candidate",
+        _(
+            "This operator may not run this instrument then: not qualified for it, not lent to its institution, or "
+            "not taking assignments."
+        ),
+        field="operator",
+    )
+
+
+def offers(booking: Booking) -> list[Offer]:
+    """The operators staff are offered for a booking (free ones first), its own assignment not counted against it."""
+    return offers_for(
+        booking.instrument,
+        booking.start,
+        booking.end,
+        preferred_id=booking.preferred_operator_id,
+        exclude_booking_id=booking.pk,
+    )
+
+
+def choose(booking: Booking, operator_id: int | None) -> Offer:
+    """The offer an assignment of `booking` takes: the named operator if they are a free candidate, else (nobody
+    named) the preferred operator if free, else the first free one; refused with the reason otherwise."""
+    found = offers(booking)
+    if operator_id is None:
+        offer = first_free(found)
+        if offer is None:
+            raise no_operator_free()
+        return offer
+    offer = next((o for o in found if o.operator.id == operator_id), None)
+    if offer is None:
+        raise _not_a_candidate()
+    if not offer.free:
+        raise _operator_not_free(offer)
+    return offer
+
+
+def save_assignment(booking: Booking, offer: Offer, *, actor) -> Assignment:
+    """Insert the assignment; the database refuses one overlapping the operator's other assignments in force."""
+    hold = operator_hold_of(booking.instrument, booking.start, booking.end)
+    assignment = Assignment(
+        booking=booking,
+        operator=offer.operator,
+        hold_start=hold.start,
+        hold_end=hold.end,
+        agreement=offer.agreement,
+        assigned_by=user_or_none(actor),
+    )
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK:
+            raise _operator_not_free(offer) from None
+        raise
+    except IntegrityError as exc:
+        if "assignment_no_overlapping_holds" in str(exc):
+            raise _operator_not_free(offer) from None
+        raise
+    return assignment
+
+
+def assign(*, booking: Booking, actor, operator_id: int | None = None) -> Assignment | None:
+    """Reserve an operator for the booking's time (nothing for a self-operated booking). Inside a verb's transaction."""
+    if not selectors.needs_operator(booking.mode):
+        return None
+    return save_assignment(booking, choose(booking, operator_id), actor=actor)
+
+
+def release(*, booking: Booking, reason: str) -> Assignment | None:
+    """End the booking's assignment in force, if any (a conditional update: releasing twice releases once); the
+    released row, for the e-mail to its operator."""
+    current = selectors.assignment_in_force(booking.pk)
+    if current is None:
+        return None
+    now = timezone.now()
+    if Assignment.objects.filter(pk=current.pk, released_at__isnull=True).update(
+        released_at=now, release_reason=reason
+    ):
+        current.released_at, current.release_reason = now, reason
+        return current
+    return None
