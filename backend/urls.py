@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("registrations.api_urls")),
     path("", include("equipment.api_urls")),
     path("", include("bookings.api_urls")),
+    path("", include("staffing.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("consultations.api_urls")),
     path("", include("invoices.api_urls")),

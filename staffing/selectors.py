@@ -307,3 +307,20 @@ def is_current_member(institution_id: int, consortium_id: int, on: date | None =
 def institutions_for_agreements(user):
     """Institutions a user may propose agreements for (their administered ones)."""
     return consortia_selectors.institutions_administered_by(user)
+
+
+def user_choices():
+    """Every active user, for an input that names the person to enrol by id (the service checks their role)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True)
+
+
+def operator_choices() -> QuerySet[Operator]:
+    """Every operator, for an input that names one by id (the service checks which may be lent)."""
+    return Operator.objects.all()
+
+
+def pattern_of(operator: Operator) -> QuerySet[WorkingHours]:
+    """The operator's weekly pattern, by weekday and time."""
+    return WorkingHours.objects.filter(operator_id=operator.pk).order_by("weekday", "starts")
