@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("usage_reports.urls")),
     path("", include("registrations.urls")),
     path("", include("people.urls")),
+    path("", include("staffing.urls")),
     path("", include("sso.urls")),
     path("", include("accounts.urls")),
     # django-allauth: log in and out, sign up, e-mail verification and management, password reset and change,

@@ -324,3 +324,55 @@ def operator_choices() -> QuerySet[Operator]:
 def pattern_of(operator: Operator) -> QuerySet[WorkingHours]:
     """The operator's weekly pattern, by weekday and time."""
     return WorkingHours.objects.filter(operator_id=operator.pk).order_by("weekday", "starts")
+
+
+def qualifications_by_user(user_ids, on: date | None = None) -> dict[int, list]:
+    """The instruments each user holds a valid qualification for on `on` (today), by name: one query."""
+    from equipment.models import Qualification
+
+    day = on or timezone.localdate()
+    found: dict[int, list] = {pk: [] for pk in user_ids}
+    valid = (
+        Qualification.objects.filter(user_id__in=list(found), revoked_at__isnull=True)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        .select_related("instrument")
+        .order_by("instrument__name", "id")
+    )
+    for qualification in valid:
+        found[qualification.user_id].append(qualification.instrument)
+    return found
+
+
+def institutions_seen_on_operator_page(user):
+    """The institutions whose operators page `user` may open: where they are staff or administrator (all for site
+    admins)."""
+    access = consortia_selectors.access_for(user)
+    if access.is_superuser:
+        return list(consortia_selectors.institution_choices().order_by("id"))
+    ids = set(access.staff_of) | set(access.administrator_of)
+    return list(consortia_selectors.institutions_with_ids(ids).order_by("id"))
+
+
+def agreement_form_choices(user):
+    """What a staff admin's proposal form offers: the consortia their institutions belong to now, those consortia's
+    member institutions, the active operators of those institutions, and the instruments of those institutions."""
+    from equipment.models import Instrument
+
+    access = consortia_selectors.access_for(user)
+    memberships = consortia_selectors.active_memberships()
+    if not access.is_superuser:
+        consortium_ids = memberships.filter(institution_id__in=access.administrator_of).values("consortium_id")
+        memberships = memberships.filter(consortium_id__in=consortium_ids)
+    consortium_ids = set(memberships.values_list("consortium_id", flat=True))
+    institution_ids = set(memberships.values_list("institution_id", flat=True))
+    return {
+        "consortia": consortia_selectors.consortium_list().filter(id__in=consortium_ids),
+        "institutions": consortia_selectors.institutions_with_ids(institution_ids).order_by("id"),
+        "operators": Operator.objects.filter(active=True, institution_id__in=institution_ids)
+        .select_related("user", "institution")
+        .order_by("institution_id", *_BY_NAME),
+        "instruments": Instrument.objects.filter(institution_id__in=institution_ids)
+        .exclude(status=Instrument.Status.RETIRED)
+        .select_related("institution")
+        .order_by("institution_id", "name", "id"),
+    }
