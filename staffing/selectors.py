@@ -120,17 +120,6 @@ def operator_of(user) -> Operator | None:
 # --- Who may do what (one predicate per verb: the services raise them, the pages read them to show actions) -------
 
 
-def may_see_operators_of(user, institution_id: int) -> bool:
-    """The institution's staff and administrators see its operators and their hours (the administrators manage
-    them); the secretariat of a consortium it is a current member of sees them read-only."""
-    access = consortia_selectors.access_for(user)
-    if access.is_superuser or institution_id in access.staff_of or institution_id in access.administrator_of:
-        return True
-    return bool(access.secretariat_of) and institution_id in consortia_selectors.institution_ids_of_consortia(
-        access.secretariat_of
-    )
-
-
 def may_enrol_operator(user, institution_id: int) -> bool:
     """The institution's staff admin (institution_admin) enrols its staff members as operators."""
     return consortia_selectors.may_administer_institution(user, institution_id)

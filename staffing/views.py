@@ -188,6 +188,8 @@ def operator_me(request):
     """The operator's weekly pattern (edit), their consent to be named, their agreements, the way to absences."""
     operator = selectors.operator_of(request.user)
     if operator is None:
+        if request.method == "POST":
+            raise PermissionDenied(_("You are not enrolled as an operator."))
         return render(request, "staffing/not_operator.html")
     if request.method != "POST":
         return _own_page(request, operator)
