@@ -216,3 +216,13 @@ def test_the_list_pages_take_the_same_number_of_queries_however_many_rows(client
     assert {url: _queries(client, url) for url in (OPERATORS, AGREEMENTS)} == few
     as_(client, w.staff_b)
     assert _queries(client, OPERATORS) == few_lent
+
+
+def test_site_admins_read_the_staffing_tables_in_the_admin_and_cannot_change_them(client, w):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    for url in ("/admin/staffing/operator/", f"/admin/staffing/operator/{w.operator.pk}/change/"):
+        assert page(client, admin, url)[0] == 200, url
+    assert page(client, admin, "/admin/staffing/lendingagreement/")[0] == 200
+    assert page(client, admin, "/admin/staffing/operator/add/")[0] == 403
+    client.post(f"/admin/staffing/operator/{w.operator.pk}/change/", {"active": ""})
+    assert Operator.objects.get(pk=w.operator.pk).active

@@ -5,6 +5,8 @@ from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backend.errors import DomainError
 from consortia.models import Role
@@ -253,3 +255,39 @@ def test_someone_administering_both_sides_confirms_both_by_proposing(w):
     give_role(both, Role.Kind.INSTITUTION_ADMIN, institution=w.borrower)
     agreement = services.propose_agreement(actor=both, **terms(w))
     assert agreement.confirmed
+
+
+def test_end_and_hours_act_on_the_row_as_it_is_now(w):
+    agreement = services.propose_agreement(actor=w.admin_a, **terms(w))
+    stale = LendingAgreement.objects.get(pk=agreement.pk)
+    services.end_agreement(actor=w.admin_b, agreement=agreement)
+    refused("agreement_ended", services.end_agreement, actor=w.admin_a, agreement=stale)
+    assert LendingAgreement.objects.get(pk=agreement.pk).ended_by == w.admin_b
+    stale_operator = Operator.objects.get(pk=w.operator.pk)
+    services.set_working_hours(actor=w.admin_a, operator=w.operator, pattern=[(0, time(9), time(10))])
+    services.set_working_hours(actor=w.admin_a, operator=stale_operator, pattern=[(1, time(9), time(10))])
+    assert list(WorkingHours.objects.filter(operator=w.operator).values_list("weekday", flat=True)) == [1]
+
+
+stretches = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=6),
+        st.integers(min_value=0, max_value=47).map(lambda n: time(n // 2, 30 * (n % 2))),
+        st.integers(min_value=0, max_value=47).map(lambda n: time(n // 2, 30 * (n % 2))),
+    ),
+    max_size=10,
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pattern=stretches)
+def test_a_saved_weekly_pattern_never_has_overlapping_stretches_in_a_day(w, pattern):
+    try:
+        services.set_working_hours(actor=w.admin_a, operator=w.operator, pattern=pattern)
+    except DomainError:
+        pass
+    saved = list(WorkingHours.objects.filter(operator=w.operator).values_list("weekday", "starts", "ends"))
+    for i, (day_a, start_a, end_a) in enumerate(saved):
+        assert start_a < end_a
+        for day_b, start_b, end_b in saved[i + 1 :]:
+            assert day_a != day_b or end_a <= start_b or end_b <= start_a
