@@ -103,16 +103,22 @@ def pattern_problem(pattern: Iterable[tuple[int, time, time]]) -> tuple[str, int
 
 
 def add_years(day: date, years: int) -> date:
-    """The same date `years` later (29 February becomes 28 February in a year without one)."""
+    """The same date `years` later (29 February becomes 28 February in a year without one); the last date of the
+    calendar when that year is beyond it."""
+    year = day.year + years
+    if year > date.max.year:
+        return date.max
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def agreement_span_ok(valid_from: date, valid_until: date) -> bool:
-    """An agreement runs at most three years: its last day is before the third anniversary of its first."""
-    return valid_until < add_years(valid_from, MAX_AGREEMENT_YEARS)
+    """An agreement runs at most three years: its last day is before the third anniversary of its first (any day
+    will do when that anniversary is beyond the calendar)."""
+    limit = add_years(valid_from, MAX_AGREEMENT_YEARS)
+    return valid_until < limit or limit == date.max
 
 
 def agreement_status(

@@ -161,3 +161,18 @@ def test_the_lists_take_the_same_number_of_queries_however_many_rows(w, client_f
     reader = client()
     with django_assert_num_queries(few_agreements):
         assert len(reader.get(AGREEMENTS).json()["results"]) == 5
+
+
+def test_out_of_range_input_is_a_400_never_a_500(w, client_for):
+    admin = client_for(w.admin_a)
+    huge = 2**70
+    assert admin.post(OPERATORS, {"user": huge, "institution": w.lender.id}, format="json").status_code == 400
+    body = propose_body(w, valid_from="9999-06-01", valid_until="9999-12-31", hourly_rate_jpy=huge, operator=huge)
+    assert admin.post(AGREEMENTS, body, format="json").status_code == 400
+    body = propose_body(w, valid_from="9999-06-01", valid_until="9999-12-31", instruments=[huge])
+    assert admin.post(AGREEMENTS, body, format="json").status_code == 400
+    body = propose_body(w, valid_from="9998-06-01", valid_until="9999-12-31", hourly_rate_jpy=huge)
+    assert admin.post(AGREEMENTS, body, format="json").json()["code"] == "bad_rate"
+    pattern = {"pattern": [{"weekday": huge, "starts": "09:00", "ends": "10:00"}]}
+    response = admin.put(f"{OPERATORS}{w.operator.id}/hours/", pattern, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "bad_weekday"

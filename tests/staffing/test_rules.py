@@ -29,3 +29,8 @@ def test_a_pattern_that_passes_has_no_overlapping_stretches_in_a_day(pattern):
         assert 0 <= day_a <= 6 and start_a < end_a
         for day_b, start_b, end_b in pattern[i + 1 :]:
             assert day_a != day_b or end_a <= start_b or end_b <= start_a
+
+
+def test_the_span_near_the_end_of_the_calendar_is_no_error():
+    assert rules.add_years(date(9998, 6, 1), 3) == date.max
+    assert rules.agreement_span_ok(date(9998, 6, 1), date(9999, 12, 31))
