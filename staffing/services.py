@@ -151,7 +151,7 @@ def propose_agreement(
             raise DomainError(
                 "not_member", _("Both institutions must be current members of the consortium."), field=field
             )
-    operator = Operator.objects.select_for_update().get(pk=operator.pk)
+    operator = _locked_operator(operator)  # proposals for one operator queue here: the overlap check below holds
     if operator.institution_id != lender.id:
         raise DomainError(
             "operator_not_of_lender", _("The operator must be of the lending institution."), field="operator"
@@ -213,6 +213,10 @@ def propose_agreement(
     agreement.save()
     agreement.instruments.set(instruments)
     return agreement
+
+
+def _locked_operator(operator: Operator) -> Operator:
+    return Operator.objects.select_for_update().get(pk=operator.pk)
 
 
 def _locked(agreement: LendingAgreement) -> LendingAgreement:
