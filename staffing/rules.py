@@ -13,7 +13,7 @@ this module builds is in UTC (backend.intervals).
 """
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import jpholiday
 
@@ -73,3 +73,70 @@ def requestable_with_operators(
     without any one operator able to take all of it: the request's own check (`can_take` per operator) decides."""
     union = merge(piece for free in free_by_operator for piece in startable(free, before=before, after=after))
     return intersect(requestable, union)
+
+
+# --- The weekly pattern and lending agreements: pure checks the services raise as domain errors --------------------
+
+MAX_STRETCHES_PER_DAY = 6  # a day cut into more than six pieces is a typo, not a working day
+MAX_AGREEMENT_YEARS = 3
+
+
+def pattern_problem(pattern: Iterable[tuple[int, time, time]]) -> tuple[str, int] | None:
+    """Why a weekly pattern cannot be saved, as (code, index of the first stretch at fault), or None when it can:
+    a weekday outside Monday (0) to Sunday (6), a stretch that does not start before it ends, two stretches of one
+    day that overlap (touching ones may stand: they are read as one), too many stretches in a day."""
+    by_day: dict[int, list[tuple[time, time, int]]] = {}
+    for index, (weekday, starts, ends) in enumerate(pattern):
+        if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+            return "bad_weekday", index
+        if not starts < ends:
+            return "stretch_not_in_order", index
+        by_day.setdefault(weekday, []).append((starts, ends, index))
+    for stretches in by_day.values():
+        if len(stretches) > MAX_STRETCHES_PER_DAY:
+            return "too_many_stretches", stretches[MAX_STRETCHES_PER_DAY][2]
+        stretches.sort()
+        for (_a, previous_end, _i), (starts, _b, index) in zip(stretches, stretches[1:]):
+            if starts < previous_end:
+                return "stretches_overlap", index
+    return None
+
+
+def add_years(day: date, years: int) -> date:
+    """The same date `years` later (29 February becomes 28 February in a year without one); the last date of the
+    calendar when that year is beyond it."""
+    year = day.year + years
+    if year > date.max.year:
+        return date.max
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def agreement_span_ok(valid_from: date, valid_until: date) -> bool:
+    """An agreement runs at most three years: its last day is before the third anniversary of its first (any day
+    will do when that anniversary is beyond the calendar)."""
+    limit = add_years(valid_from, MAX_AGREEMENT_YEARS)
+    return valid_until < limit or limit == date.max
+
+
+def agreement_status(
+    *, lender_confirmed: bool, borrower_confirmed: bool, ended: bool, valid_from: date, valid_until: date, today: date
+) -> str:
+    """Where an agreement stands today: `ended`, `awaiting_lender`, `awaiting_borrower` (one side has not confirmed;
+    `awaiting_both` never happens, the proposer's side confirms by proposing), `not_yet` (confirmed, before its first
+    day), `in_force`, or `over` (confirmed, after its last day)."""
+    if ended:
+        return "ended"
+    if not lender_confirmed and not borrower_confirmed:
+        return "awaiting_both"
+    if not lender_confirmed:
+        return "awaiting_lender"
+    if not borrower_confirmed:
+        return "awaiting_borrower"
+    if today < valid_from:
+        return "not_yet"
+    if today > valid_until:
+        return "over"
+    return "in_force"

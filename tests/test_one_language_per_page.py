@@ -125,6 +125,10 @@ PAGES = [
     ("/account/", LOGGED_IN),
     ("/account/deactivate/", LOGGED_IN),
     ("/terms/accept/", ("company_user",)),
+    ("/staff/operators/", ("staff", "site_admin")),
+    ("/staff/operators/{s.operator.pk}/hours/", ("staff", "site_admin")),
+    ("/staff/agreements/", ("staff", "secretariat", "site_admin")),
+    ("/operator/", ("staff",)),  # staff_a is not an operator: the page says so
     ("/admin/", ("site_admin",)),
     ("/admin/bookings/booking/", ("site_admin",)),
 ]
@@ -164,10 +168,14 @@ NOT_PAGES = {
     "registration-page-refuse": "POST only",
     "join-request-page-approve": "POST only",
     "join-request-page-refuse": "POST only",
+    "staff-operator-active": "POST only",
+    "staff-agreement-confirm": "POST only",
+    "staff-agreement-end": "POST only",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
 APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls", "registrations.urls")
+APP_URL_MAPS += ("staffing.urls",)
 
 
 @pytest.fixture
@@ -250,7 +258,9 @@ def scene(world, sem, day):
         actor=w.user_a, email="colleague@example.jp", kind="company_member", company=w.company_a
     )
     registration, join_request = registration_scene(w)
+    operator = staffing_scene(w, sem)
     return SimpleNamespace(
+        operator=operator,
         invitation_key=invitation_key,
         member_role=Role.objects.get(user=member, kind="company_member"),
         registration=registration,
@@ -280,6 +290,31 @@ def scene(world, sem, day):
             *matched_words(consultation.suggestions),
         ),
     )
+
+
+def staffing_scene(w, sem):
+    """An operator of institution A (with a reading), lent to institution B for its XRD by a proposal A confirmed."""
+    from staffing import services as staffing_services
+    from tests.factories import make_operator
+
+    user = UserFactory(
+        username="operator", last_name="田中", first_name="誠", last_name_kana="タナカ", first_name_kana="マコト"
+    )
+    give_role(user, "staff", institution=w.inst_a)
+    operator = make_operator([sem], user=user, institution=w.inst_a)
+    today = timezone.localdate()
+    staffing_services.propose_agreement(
+        actor=w.staff_a,
+        consortium=w.hokkaido,
+        lender=w.inst_a,
+        borrower=w.inst_b,
+        operator=operator,
+        instruments=[w.xrd],
+        valid_from=today,
+        valid_until=today + timedelta(days=90),
+        hourly_rate_jpy=4000,
+    )
+    return operator
 
 
 def registration_scene(w):

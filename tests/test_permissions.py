@@ -24,6 +24,8 @@ from equipment import selectors as equipment_selectors
 from equipment import services as equipment_services
 from invoices import selectors as invoice_selectors
 from invoices import services as invoice_services
+from staffing import selectors as staffing_selectors
+from staffing import services as staffing_services
 from tests.bookings.conftest import at
 from tests.consultations.conftest import SEM_PROBLEM
 from tests.factories import UserFactory, give_role
@@ -122,7 +124,126 @@ def consultation_verb(s, may, act, anchor: str, path: str, *, allowed, refused) 
     )
 
 
+def staffing_scene(s) -> SimpleNamespace:
+    """Built on first use by a staffing verb: a plain staff member of institution A, an operator of A, an
+    administrator of B, and A's proposal lending the operator to B for its XRD (A's side confirmed)."""
+    if not hasattr(s, "staffing"):
+        from tests.factories import make_operator
+
+        w = s.world
+        plain, admin_b = UserFactory(username="plain_staff"), UserFactory(username="admin_b")
+        give_role(plain, "staff", institution=w.inst_a)
+        give_role(admin_b, "institution_admin", institution=w.inst_b)
+        operator = make_operator([w.sem], user=UserFactory(username="operator"), institution=w.inst_a)
+        terms = {
+            "consortium": w.hokkaido,
+            "lender": w.inst_a,
+            "borrower": w.inst_b,
+            "instruments": [w.xrd],
+            "valid_from": timezone.localdate(),
+            "valid_until": timezone.localdate() + timedelta(days=60),
+            "hourly_rate_jpy": 4000,
+        }
+        agreement = staffing_services.propose_agreement(actor=w.staff_a, operator=operator, **terms)
+        s.staffing = SimpleNamespace(plain=plain, admin_b=admin_b, operator=operator, agreement=agreement, terms=terms)
+    return s.staffing
+
+
+def staffing_verb(s, may, act, *, page, offered, post, allowed, refused, **data) -> Verb:
+    t = staffing_scene(s)
+    return Verb(
+        may=lambda user: may(user, t),
+        act=lambda actor: act(actor, t),
+        page=page,
+        offered=offered,
+        post=post,
+        allowed=allowed(t),
+        refused=refused(t),
+        data=data,
+    )
+
+
 VERBS = {
+    # staffing: the institution's administrator manages its operators; an operator their hours and consent; either
+    # side's administrator proposes and ends an agreement, the other side's confirms
+    "staffing.enrol": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_enrol_operator(user, s.world.inst_a.id),
+        lambda actor, t: staffing_services.enrol_operator(actor=actor, user=t.plain, institution=s.world.inst_a),
+        page="/staff/operators/",
+        offered='id="enrol"',
+        post="/staff/operators/",
+        allowed=lambda t: s.world.staff_a,
+        refused=lambda t: t.plain,
+        institution=s.world.inst_a.pk,
+        user=staffing_scene(s).plain.pk,
+    ),
+    "staffing.update": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_update_operator(user, t.operator),
+        lambda actor, t: staffing_services.update_operator(actor=actor, operator=t.operator, active=False),
+        page="/staff/operators/",
+        offered=f'action="/staff/operators/{staffing_scene(s).operator.pk}/active/"',
+        post=f"/staff/operators/{staffing_scene(s).operator.pk}/active/",
+        allowed=lambda t: s.world.staff_a,
+        refused=lambda t: t.plain,
+        active="0",
+    ),
+    "staffing.consent": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_change_consent(user, t.operator),
+        lambda actor, t: staffing_services.update_operator(actor=actor, operator=t.operator, named_in_reports=True),
+        page="/operator/",
+        offered='name="consent"',
+        post="/operator/",
+        allowed=lambda t: t.operator.user,
+        refused=lambda t: t.plain,
+        consent="1",
+        named_in_reports="on",
+    ),
+    "staffing.hours": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_set_working_hours(user, t.operator),
+        lambda actor, t: staffing_services.set_working_hours(actor=actor, operator=t.operator, pattern=[]),
+        page="/staff/operators/",
+        offered=f'href="/staff/operators/{staffing_scene(s).operator.pk}/hours/"',
+        post=f"/staff/operators/{staffing_scene(s).operator.pk}/hours/",
+        allowed=lambda t: s.world.staff_a,
+        refused=lambda t: t.plain,
+        day_0="09:00-12:00",
+    ),
+    "staffing.propose": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_propose_agreement(
+            user, lender_id=s.world.inst_a.id, borrower_id=s.world.inst_b.id
+        ),
+        lambda actor, t: staffing_services.propose_agreement(actor=actor, operator=t.operator, **t.terms),
+        page="/staff/agreements/",
+        offered='id="propose"',
+        post="/staff/agreements/",
+        allowed=lambda t: s.world.staff_a,
+        refused=lambda t: t.plain,
+    ),
+    "staffing.confirm": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_confirm_agreement(user, t.agreement),
+        lambda actor, t: staffing_services.confirm_agreement(actor=actor, agreement=t.agreement),
+        page="/staff/agreements/",
+        offered=f'action="/staff/agreements/{staffing_scene(s).agreement.pk}/confirm/"',
+        post=f"/staff/agreements/{staffing_scene(s).agreement.pk}/confirm/",
+        allowed=lambda t: t.admin_b,
+        refused=lambda t: s.world.staff_a,
+    ),
+    "staffing.end": lambda s: staffing_verb(
+        s,
+        lambda user, t: staffing_selectors.may_end_agreement(user, t.agreement),
+        lambda actor, t: staffing_services.end_agreement(actor=actor, agreement=t.agreement),
+        page="/staff/agreements/",
+        offered=f'action="/staff/agreements/{staffing_scene(s).agreement.pk}/end/"',
+        post=f"/staff/agreements/{staffing_scene(s).agreement.pk}/end/",
+        allowed=lambda t: s.world.staff_a,
+        refused=lambda t: s.world.secretariat,
+    ),
     # bookings: staff decide and record use; the requester's side answers a proposal; both may cancel
     "booking.approve": lambda s: booking_verb(
         s,
@@ -351,6 +472,7 @@ def test_the_walk_names_every_predicate():
         "equipment": equipment_selectors,
         "invoices": invoice_selectors,
         "usage_reports": usage_report_selectors,
+        "staffing": staffing_selectors,
     }
     predicates = {f"{app}.{name}" for app, module in modules.items() for name in dir(module) if name.startswith("may_")}
     walked = {
@@ -368,6 +490,13 @@ def test_the_walk_names_every_predicate():
         "consultations.may_keep_expert_entry",
         "invoices.may_invoice",
         "usage_reports.may_submit",
+        "staffing.may_enrol_operator",
+        "staffing.may_update_operator",
+        "staffing.may_change_consent",
+        "staffing.may_set_working_hours",
+        "staffing.may_propose_agreement",
+        "staffing.may_confirm_agreement",
+        "staffing.may_end_agreement",
     }
     # may_be_qualified is walked by tests/equipment/test_qualifications.py (it is read by a service, not a page).
     assert predicates - {"equipment.may_be_qualified"} == walked
