@@ -100,6 +100,8 @@ NOT_NAMES = {
     "bookings.Booking.request_digest",
     "equipment.Manual.checksum",
     "equipment.Downtime.source_uid",
+    "staffing.Absence.source_uid",
+    "bookings.Assignment.release_reason",  # a code (cancelled, no_show, moved, reassigned, …), not a name
     "equipment.Qualification.note",
     "invoices.Invoice.number",
     "invoices.Invoice.issuer_name",
@@ -111,7 +113,7 @@ NOT_NAMES = {
     "notifications.Notification.key",
     "notifications.Notification.subject",
 }
-APPS = ("consortia", "equipment", "bookings", "consultations", "invoices", "usage_reports", "reports", "notifications")
+APPS = ("consortia", "equipment", "staffing", "bookings", "consultations", "invoices", "usage_reports", "reports", "notifications")
 PLAIN = (models.EmailField, models.URLField, models.SlugField)
 
 
