@@ -170,3 +170,21 @@ def absence_over(operator_id: int, booking_ids) -> dict[int, Absence]:
         if hit is not None:
             found[booking_id] = hit
     return found
+
+
+def bookings_assigned_to(operator_id: int, booking_ids, *, now: datetime) -> QuerySet[Booking]:
+    """Those of `booking_ids` (as a page sent them back) still held with this operator assigned."""
+    return _affected(_assigned_to(operator_id, now).filter(booking_id__in=list(booking_ids)).values("booking_id"))
+
+
+def stand_ins(bookings, *, absent_id: int) -> dict[int, list[Offer]]:
+    """For each booking, the free operators who could take it instead of the absent one (the choice page's list;
+    the reassignment checks again when it is carried out)."""
+    return {
+        b.id: [
+            offer
+            for offer in offers_for(b.instrument, b.start, b.end, exclude_booking_id=b.pk)
+            if offer.free and offer.operator.id != absent_id
+        ]
+        for b in bookings
+    }

@@ -3,15 +3,18 @@
 that fails stores nothing, and each choice is an event in the booking's history."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.errors import DomainError, PermissionDenied
+from backend.tokyo import TOKYO
 from bookings import absences, services
 from bookings.absences import AbsenceOverBookings
 from bookings.disruptions import Resolution
@@ -19,6 +22,7 @@ from bookings.models import Assignment, Booking
 from staffing.models import Absence
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, give_role, make_operator
+from tests.language import english_page_problems, japanese_page_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +375,116 @@ def test_after_any_absences_with_any_choices_no_assignment_in_force_overlaps_an_
                     assert Absence.objects.count() == stored
             assert overlaps_in_force() == []
         transaction.set_rollback(True)
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+def local(moment) -> str:
+    return moment.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_absence_page_shows_the_bookings_hit_before_saving_and_saves_with_the_choices(
+    world, day, assigned, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    morning, afternoon, colleague = assigned
+    client.force_login(world.staff_a)
+    url = reverse("operator-absences")
+    assert client.get(url).status_code == 200
+    change = {"add-start": local(at(day, 8)), "add-end": local(at(day, 20)), "add-kind": "trip"}
+    shown = client.post(url, change)
+    assert shown.status_code == 409
+    html = shown.content.decode()
+    assert f'name="affected" value="{morning.pk}"' in html and f'name="affected" value="{afternoon.pk}"' in html
+    assert f'<option value="{colleague.pk}">' in html  # the free colleague is offered
+    assert f'<option value="{world.operator_a.pk}">' not in html  # the absent operator is not
+    assert japanese_page_problems(html, data=(world.sem.name,)) == []
+    assert not Absence.objects.exists()
+    choices = {
+        **change,
+        "affected": [morning.pk, afternoon.pk],
+        f"b{morning.pk}-booking": morning.pk,
+        f"b{morning.pk}-sequence": morning.sequence,
+        f"b{morning.pk}-action": "reassign",
+        f"b{morning.pk}-operator": colleague.pk,
+        f"b{afternoon.pk}-booking": afternoon.pk,
+        f"b{afternoon.pk}-sequence": afternoon.sequence,
+        f"b{afternoon.pk}-action": "cancel",
+    }
+    refused = client.post(url, choices)  # a cancellation without a reason: shown again, nothing stored
+    assert refused.status_code == 400 and "取り消す理由" in refused.content.decode()
+    assert not Absence.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**choices, f"b{afternoon.pk}-reason": "出張のため"})
+    assert done.status_code == 302 and Absence.objects.count() == 1
+    assert in_force(morning).operator == colleague
+    assert Booking.objects.get(pk=afternoon.pk).status == "cancelled"
+    assert [m.to[0] for m in mailoutbox] == [world.user_b.email]
+    assert "出張" in client.get(url).content.decode()  # the page lists it, by its kind
+    assert Absence.objects.get().kind == "trip"
+
+
+def test_the_choice_page_reads_in_english_for_an_english_reader(world, day, assigned, client):
+    world.staff_a.language = "en"
+    world.staff_a.save()
+    client.force_login(world.staff_a)
+    shown = client.post(
+        reverse("operator-absences"),
+        {"add-start": local(at(day, 8)), "add-end": local(at(day, 20)), "add-kind": "leave"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert shown.status_code == 409
+    names = (world.sem.name, "札幌精密株式会社", "多摩化学株式会社", "技術 職員", "技術職員")
+    assert english_page_problems(shown.content.decode(), data=names) == []
+
+
+def test_the_pages_refuse_who_may_not_manage_the_operators_absences(world, day, assigned, client):
+    _m, _a, colleague = assigned
+    absence = absences.add_absence(actor=colleague.user, operator=colleague, start=at(day, 18), end=at(day, 19))
+    change = {"add-start": local(at(day, 18)), "add-end": local(at(day, 19)), "add-kind": "leave"}
+    other_admin = UserFactory()
+    give_role(other_admin, "institution_admin", institution=world.inst_b)
+    staff_pages = [
+        ("get", reverse("staff-operator-absences", args=[colleague.pk]), {}),
+        ("post", reverse("staff-operator-absences", args=[colleague.pk]), change),
+        ("post", reverse("staff-operator-absences-import", args=[colleague.pk]), {}),
+        ("post", reverse("staff-operator-absence-delete", args=[colleague.pk, absence.pk]), {}),
+    ]
+    for user in (world.staff_b, other_admin, world.user_a, world.operator_b.user):
+        client.force_login(user)
+        for method, url, data in staff_pages:
+            assert getattr(client, method)(url, data).status_code == 403, (user, url)
+    # their own page: nobody without an operator entry has one
+    client.force_login(world.user_a)
+    assert client.get(reverse("operator-absences")).status_code == 404
+    # another operator's absence is not reached through one's own page
+    client.force_login(world.staff_b)
+    assert client.post(reverse("operator-absence-delete", args=[absence.pk])).status_code == 404
+    assert Absence.objects.count() == 1
+    # the administrator of the colleague's institution may, and the colleague themself
+    client.force_login(world.staff_a)
+    assert client.get(reverse("staff-operator-absences", args=[colleague.pk])).status_code == 200
+    client.force_login(colleague.user)
+    assert client.post(reverse("operator-absence-delete", args=[absence.pk])).status_code == 302
+    assert not Absence.objects.exists()
+
+
+def test_an_ics_import_through_the_page_carries_the_file_to_the_choice(world, day, assigned, client):
+    morning, _afternoon, colleague = assigned
+    client.force_login(world.staff_a)
+    url = reverse("staff-operator-absences-import", args=[world.operator_a.pk])
+    shown = client.post(url, {"import-file": ics_for(day), "import-kind": "trip"})
+    assert shown.status_code == 409 and not Absence.objects.exists()
+    carried = re.search(r'name="import-content" value="([^"]+)"', shown.content.decode())[1]
+    done = client.post(
+        url,
+        {
+            "import-content": carried,
+            "import-kind": "trip",
+            "affected": [morning.pk],
+            f"b{morning.pk}-booking": morning.pk,
+            f"b{morning.pk}-action": "reassign",
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "staff-operator-absences", args=[world.operator_a.pk]
+    )
+    assert Absence.objects.get().kind == "trip" and in_force(morning).operator == colleague

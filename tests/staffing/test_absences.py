@@ -108,7 +108,10 @@ def test_an_import_with_any_fault_stores_nothing_and_uses_the_downtime_codes(wor
         (calendar(event("ok", day), event("bad", day, "170000", "090000")), "ics_end_before_start"),
         (SimpleUploadedFile("x.ics", b"nonsense", "text/calendar"), "ics_malformed"),
         (calendar(), "ics_no_events"),
-        (calendar(event("long", day).replace(day.strftime("%Y%m%d") + "T170000", "20990101T000000")), "ics_event_too_long"),
+        (
+            calendar(event("long", day).replace(day.strftime("%Y%m%d") + "T170000", "20990101T000000")),
+            "ics_event_too_long",
+        ),
     ]
     for upload, code in cases:
         with pytest.raises(DomainError) as refused:
