@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.plumbing import user_or_none
+from staffing.models import Absence, Operator
 
 from . import selectors
 from .errors import BookingConflict
@@ -86,9 +87,21 @@ def choose(booking: Booking, operator_id: int | None, *, other_than: int | None 
     return offer
 
 
+def guard_against_absence(offer: Offer, hold) -> None:
+    """An absence entered since the offer was read (bookings.absences) must not be overrun: lock the operator's row
+    — entering an absence locks it too (staffing.absences), so the two wait for each other — and read their
+    absences again. The exclusion constraint guards assignments against each other; this guards them against
+    absences, which live in another app's table."""
+    locked = list(Operator.objects.select_for_update(no_key=True).filter(pk=offer.operator.id).values_list("pk"))
+    away = Absence.objects.filter(operator_id=offer.operator.id, start__lt=hold.end, end__gt=hold.start)
+    if not locked or away.exists():
+        raise _operator_not_free(offer)
+
+
 def save_assignment(booking: Booking, offer: Offer, *, actor) -> Assignment:
     """Insert the assignment; the database refuses one overlapping the operator's other assignments in force."""
     hold = operator_hold_of(booking.instrument, booking.start, booking.end)
+    guard_against_absence(offer, hold)
     assignment = Assignment(
         booking=booking,
         operator=offer.operator,

@@ -4,18 +4,19 @@ that fails stores nothing, and each choice is an event in the booking's history.
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.errors import DomainError, PermissionDenied
 from backend.tokyo import TOKYO
-from bookings import absences, services
+from bookings import absences, assignments, services
 from bookings.absences import AbsenceOverBookings
 from bookings.disruptions import Resolution
 from bookings.models import Assignment, Booking
@@ -488,3 +489,66 @@ def test_an_ics_import_through_the_page_carries_the_file_to_the_choice(world, da
         "staff-operator-absences", args=[world.operator_a.pk]
     )
     assert Absence.objects.get().kind == "trip" and in_force(morning).operator == colleague
+
+
+# --- The race: an absence entered while an approval assigns the same operator ------------------------
+def race(world, sem, day, monkeypatch):
+    """Approval chooses operator A, then pauses; meanwhile A's absence over the booking is entered and committed;
+    then the approval goes on. Returns (approval outcome, absence outcome)."""
+    booking = services.request_booking(
+        actor=world.user_a, instrument=sem, start=at(day, 10), end=at(day, 11), mode="assisted", purpose="観察"
+    )
+    original = assignments.choose
+    chosen, entered = threading.Event(), threading.Event()
+
+    def choose_then_wait(*args, **kwargs):
+        offer = original(*args, **kwargs)
+        chosen.set()
+        entered.wait(timeout=10)  # the absence commits between the approval's check and its insert
+        return offer
+
+    monkeypatch.setattr(assignments, "choose", choose_then_wait)
+    outcomes = {}
+
+    def approve():
+        try:
+            services.approve(actor=world.staff_a, booking=Booking.objects.get(pk=booking.pk))
+            outcomes["approve"] = "won"
+        except DomainError as error:
+            outcomes["approve"] = f"{error.status}:{error.code}"
+        finally:
+            connection.close()
+
+    def enter():
+        chosen.wait(timeout=10)
+        try:
+            absences.add_absence(**away(world, day))
+            outcomes["absence"] = "saved"
+        except DomainError as error:
+            outcomes["absence"] = f"{error.status}:{error.code}"
+        finally:
+            entered.set()
+            connection.close()
+
+    threads = [threading.Thread(target=approve), threading.Thread(target=enter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_without_the_guard_an_approval_overruns_an_absence_entered_meanwhile(world, sem, day, monkeypatch):
+    monkeypatch.setattr(assignments, "guard_against_absence", lambda offer, hold: None)
+    assert race(world, sem, day, monkeypatch) == {"approve": "won", "absence": "saved"}
+    assert len(overlaps_in_force()) == 1  # the race the guard is for
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_with_the_guard_an_absence_entered_meanwhile_refuses_the_approval(world, sem, day, monkeypatch):
+    assert race(world, sem, day, monkeypatch) == {"approve": "409:operator_not_free", "absence": "saved"}
+    assert overlaps_in_force() == []
+    assert Booking.objects.get().status == "pending"
