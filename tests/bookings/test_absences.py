@@ -552,3 +552,22 @@ def test_with_the_guard_an_absence_entered_meanwhile_refuses_the_approval(world,
     assert race(world, sem, day, monkeypatch) == {"approve": "409:operator_not_free", "absence": "saved"}
     assert overlaps_in_force() == []
     assert Booking.objects.get().status == "pending"
+
+
+def test_reassign_needs_an_operator_to_replace(world, sem, day, assigned):
+    pending = services.request_booking(
+        actor=world.user_a, instrument=sem, start=at(day, 13), end=at(day, 14), mode="assisted", purpose="観察"
+    )
+    with pytest.raises(DomainError) as refused, transaction.atomic():
+        assignments.reassign(booking=pending, actor=world.staff_a)
+    assert refused.value.code == "not_assigned" and refused.value.status == 409
+    assert not Assignment.objects.filter(booking=pending).exists()
+
+
+def test_deleting_an_absence_acts_on_the_row_as_it_is_now(world, day, assigned):
+    absence = absences.add_absence(**away(world, day + timedelta(days=1)))
+    stale = Absence.objects.get(pk=absence.pk)
+    absences.delete_absence(actor=world.staff_a, absence=absence)
+    with pytest.raises(DomainError) as refused:
+        absences.delete_absence(actor=world.staff_a, absence=stale)
+    assert refused.value.status == 404
