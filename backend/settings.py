@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "UsageModeEnum": "equipment.models.UsageMode",
         "InstitutionKindEnum": "consortia.models.Institution.Kind",
         "DowntimeKindEnum": "equipment.models.Downtime.Kind",
+        "AbsenceKindEnum": "staffing.models.Absence.Kind",
         "InstrumentStatusEnum": "equipment.models.Instrument.Status",
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "UsageReportOutcomeEnum": "usage_reports.models.Outcome",

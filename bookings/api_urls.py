@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from backend.api import Router
 
-from . import api, api_disruptions, api_time, feeds
+from . import api, api_absences, api_disruptions, api_time, feeds
 
 router = Router()
 router.register("bookings", api.BookingViewSet, basename="booking")
@@ -12,9 +12,15 @@ instrument = Router()
 instrument.register("downtimes", api_disruptions.DowntimeViewSet, basename="instrument-downtime")
 instrument.register("", api_disruptions.InstrumentChangeViewSet, basename="instrument-change")
 
+# An operator's absences, which may hit the bookings they are assigned to (bookings.absences); staffing's API serves
+# /operators/ and /operators/{id}/ themselves.
+operator = Router()
+operator.register("absences", api_absences.AbsenceViewSet, basename="operator-absence")
+
 urlpatterns = [
     path("", include(router.urls)),
     path("instruments/<int:instrument_pk>/", include(instrument.urls)),
+    path("operators/<int:operator_pk>/", include(operator.urls)),
     path("instruments/<int:pk>/availability/", api.instrument_availability, name="instrument-availability"),
     path("instruments/<int:pk>/grid/", api_time.instrument_grid, name="instrument-grid"),
     path("instruments/<int:pk>/preview/", api_time.instrument_preview, name="instrument-preview"),

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.plumbing import user_or_none
+from staffing.models import Absence, Operator
 
 from . import selectors
 from .errors import BookingConflict
-from .models import Assignment, Booking
+from .models import Assignment, Booking, BookingEvent
 from .selectors.operators import Offer, first_free, offers_for, operator_hold_of
 
 DEADLOCK = "40P01"
@@ -64,10 +65,15 @@ def offers(booking: Booking) -> list[Offer]:
     )
 
 
-def choose(booking: Booking, operator_id: int | None) -> Offer:
+def choose(booking: Booking, operator_id: int | None, *, other_than: int | None = None) -> Offer:
     """The offer an assignment of `booking` takes: the named operator if they are a free candidate, else (nobody
-    named) the preferred operator if free, else the first free one; refused with the reason otherwise."""
-    found = offers(booking)
+    named) the preferred operator if free, else the first free one; refused with the reason otherwise. `other_than`:
+    an operator who may not take it (the one being replaced)."""
+    if operator_id is not None and operator_id == other_than:
+        raise DomainError(
+            "same_operator", _("This operator is the one assigned now; choose another."), field="operator"
+        )
+    found = [o for o in offers(booking) if o.operator.id != other_than]
     if operator_id is None:
         offer = first_free(found)
         if offer is None:
@@ -81,9 +87,21 @@ def choose(booking: Booking, operator_id: int | None) -> Offer:
     return offer
 
 
+def guard_against_absence(offer: Offer, hold) -> None:
+    """An absence entered since the offer was read (bookings.absences) must not be overrun: lock the operator's row
+    — entering an absence locks it too (staffing.absences), so the two wait for each other — and read their
+    absences again. The exclusion constraint guards assignments against each other; this guards them against
+    absences, which live in another app's table."""
+    locked = list(Operator.objects.select_for_update(no_key=True).filter(pk=offer.operator.id).values_list("pk"))
+    away = Absence.objects.filter(operator_id=offer.operator.id, start__lt=hold.end, end__gt=hold.start)
+    if not locked or away.exists():
+        raise _operator_not_free(offer)
+
+
 def save_assignment(booking: Booking, offer: Offer, *, actor) -> Assignment:
     """Insert the assignment; the database refuses one overlapping the operator's other assignments in force."""
     hold = operator_hold_of(booking.instrument, booking.start, booking.end)
+    guard_against_absence(offer, hold)
     assignment = Assignment(
         booking=booking,
         operator=offer.operator,
@@ -126,3 +144,34 @@ def release(*, booking: Booking, reason: str) -> Assignment | None:
         current.released_at, current.release_reason = now, reason
         return current
     return None
+
+
+def reassign(
+    *, booking: Booking, actor, operator_id: int | None = None, reason: str = "", because: dict | None = None
+) -> Assignment:
+    """Put another operator in for an approved booking: the assignment in force is released (`reassigned`), the
+    named free candidate (or, nobody named, the first free one other than the one replaced) is assigned, and the
+    booking's history records both. Inside a verb's transaction, the booking locked by the caller; refused with the
+    reason (nothing written) when the booking has no operator to replace or nobody else is free.
+
+    The shared core of every reassignment: staff's own (the booking page) and an absence over the booking
+    (bookings.absences). The booking's time does not change, so the requester is not e-mailed."""
+    current = selectors.assignment_in_force(booking.pk)
+    if current is None:
+        raise BookingConflict("not_assigned", _("This booking has no operator assigned to replace."), field="operator")
+    offer = choose(booking, operator_id, other_than=current.operator_id)
+    release(booking=booking, reason="reassigned")
+    assignment = save_assignment(booking, offer, actor=actor)
+    data = {"from_operator": current.operator_id, "to_operator": offer.operator.id}
+    if because:
+        data["because"] = because
+    BookingEvent.objects.create(
+        booking=booking,
+        actor=user_or_none(actor),
+        action="reassign",
+        from_status=booking.status,
+        to_status=booking.status,
+        reason=reason,
+        data=data,
+    )
+    return assignment

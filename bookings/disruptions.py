@@ -25,11 +25,13 @@ from backend.tokyo import TOKYO
 from equipment import services as equipment_services
 from equipment.models import Downtime, Instrument
 
-from . import notices, rules, selectors, services
+from . import assignments, notices, rules, selectors, services
 from .models import Booking, BookingEvent
 
-KEEP, PROPOSE, CANCEL = "keep", "propose", "cancel"
+KEEP, PROPOSE, CANCEL, REASSIGN = "keep", "propose", "cancel", "reassign"
 ACTIONS = (KEEP, PROPOSE, CANCEL)
+# An operator's absence over their assigned bookings (bookings.absences): the booking cannot keep its operator.
+ABSENCE_ACTIONS = (REASSIGN, PROPOSE, CANCEL)
 REASON_MAX = 2000
 
 
@@ -43,6 +45,7 @@ class Resolution:
     end: datetime | None = None
     reason: str = ""
     sequence: int | None = None  # the booking's version as the caller saw it: a newer one is refused
+    operator: int | None = None  # reassign: the operator to put in (None: the first free one)
 
 
 class BookingsAffected(Conflict):
@@ -75,7 +78,16 @@ def _refuse(code: str, message: str, index: int | None, booking_id) -> DomainErr
     return DomainError(code, message, field=field, booking=booking_id)
 
 
-def parse_resolutions(items) -> list[Resolution] | None:
+def _unknown_action(booking_id: int, actions, index: int | None) -> DomainError:
+    message = (
+        _("Choose reassign, propose or cancel for booking #%(id)d.")
+        if actions == ABSENCE_ACTIONS
+        else _("Choose keep, propose or cancel for booking #%(id)d.")
+    )
+    return _refuse("invalid_choice", message % {"id": booking_id}, index, booking_id)
+
+
+def parse_resolutions(items, *, actions=ACTIONS) -> list[Resolution] | None:
     """Resolutions as the API takes them (a list of objects; None when not given); a malformed one is a 400
     naming it."""
     if items is None:
@@ -90,13 +102,8 @@ def parse_resolutions(items) -> list[Resolution] | None:
         if booking_id is None:
             raise _refuse("invalid", _("Name the booking by its id."), index, item.get("booking"))
         action = item.get("action")
-        if action not in ACTIONS:
-            raise _refuse(
-                "invalid_choice",
-                _("Choose keep, propose or cancel for booking #%(id)d.") % {"id": booking_id},
-                index,
-                booking_id,
-            )
+        if action not in actions:
+            raise _unknown_action(booking_id, actions, index)
         times = {}
         for name in ("start", "end"):
             if item.get(name) is not None:
@@ -107,7 +114,12 @@ def parse_resolutions(items) -> list[Resolution] | None:
         sequence = item.get("sequence")
         if sequence is not None and (isinstance(sequence, bool) or not isinstance(sequence, int)):
             raise _refuse("invalid", _("A sequence is a whole number."), index, booking_id)
-        found.append(Resolution(booking_id, action, reason=reason, sequence=sequence, **times))
+        operator = item.get("operator")
+        if operator is not None:
+            operator = as_id(operator) if not isinstance(operator, bool) else None
+            if operator is None:
+                raise _refuse("invalid", _("Name the operator by their id."), index, booking_id)
+        found.append(Resolution(booking_id, action, reason=reason, sequence=sequence, operator=operator, **times))
     return found
 
 
@@ -134,8 +146,10 @@ def _check(resolution: Resolution, index: int) -> None:
         )
 
 
-def _plan(affected: list[Booking], resolutions: list[Resolution] | None) -> list[tuple[Booking, Resolution]]:
-    """Each affected booking with its choice, or the refusal of the whole change."""
+def _plan(
+    affected: list[Booking], resolutions: list[Resolution] | None, *, actions=ACTIONS
+) -> list[tuple[Booking, Resolution]]:
+    """Each affected booking with its choice (one of `actions`), or the refusal of the whole change."""
     if not affected:
         if resolutions:
             first = resolutions[0]
@@ -165,6 +179,8 @@ def _plan(affected: list[Booking], resolutions: list[Resolution] | None) -> list
                 index,
                 resolution.booking,
             )
+        if resolution.action not in actions:
+            raise _unknown_action(resolution.booking, actions, index)
         _check(resolution, index)
         chosen[resolution.booking] = resolution
     missing = [b.id for b in affected if b.id not in chosen]
@@ -209,6 +225,14 @@ def _apply(booking: Booking, resolution: Resolution, *, actor, because: dict) ->
         )
     elif resolution.action == CANCEL:
         services.cancel(actor=actor, booking=booking, reason=resolution.reason.strip(), because=because)
+    elif resolution.action == REASSIGN:
+        assignments.reassign(
+            booking=booking,
+            actor=actor,
+            operator_id=resolution.operator,
+            reason=resolution.reason.strip(),
+            because=because,
+        )
     else:
         _keep(booking, actor=actor, reason=resolution.reason.strip(), because=because)
 

@@ -19,4 +19,16 @@ urlpatterns = [
     path("staff/instruments/<int:pk>/retire/", views.retire, name="staff-instrument-retire"),
     path("staff/instruments/<int:pk>/downtime/", views.downtime, name="staff-instrument-downtime"),
     path("staff/instruments/<int:pk>/downtime/import/", views.import_downtime, name="staff-instrument-downtime-import"),
+    # An operator's absences, which may hit the bookings they are assigned to (bookings.absences): their own, and an
+    # operator of their institution's for its administrators
+    path("operator/absences/", views.absence_list, name="operator-absences"),
+    path("operator/absences/import/", views.absence_import, name="operator-absences-import"),
+    path("operator/absences/<int:absence_pk>/delete/", views.absence_delete, name="operator-absence-delete"),
+    path("staff/operators/<int:pk>/absences/", views.absence_list, name="staff-operator-absences"),
+    path("staff/operators/<int:pk>/absences/import/", views.absence_import, name="staff-operator-absences-import"),
+    path(
+        "staff/operators/<int:pk>/absences/<int:absence_pk>/delete/",
+        views.absence_delete,
+        name="staff-operator-absence-delete",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.intervals import Interval
 from consortia import selectors as consortia_selectors
 from consortia.models import Role
+from consortia.selectors import access_for
 from equipment import selectors as equipment_selectors
 
 from . import rules
@@ -365,3 +366,29 @@ def agreement_form_choices(user):
         .select_related("institution")
         .order_by("institution_id", "name", "id"),
     }
+# --- Absences: who may enter them, and the list the pages and the API show -------------------------------------
+def may_manage_absences(user, operator: Operator) -> bool:
+    """Entering, importing and deleting an operator's absences: the operator themself, or an administrator of their
+    home institution (and site admins). Raised by staffing.absences; read by the pages to show the actions."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if operator.user_id == user.pk:
+        return True
+    access = access_for(user)
+    return access.is_superuser or operator.institution_id in access.administrator_of
+
+
+def absences_of(operator: Operator, *, since: datetime | None = None) -> QuerySet[Absence]:
+    """The operator's absences, in order of start; with `since`, those not yet over then."""
+    found = Absence.objects.filter(operator=operator)
+    if since is not None:
+        found = found.filter(end__gt=since)
+    return found.order_by("start", "id")
+
+
+def operator_by_id(pk) -> Operator | None:
+    return Operator.objects.filter(pk=pk).select_related("user", "institution").first()
+
+
+def absence_of(operator: Operator, pk) -> Absence | None:
+    return Absence.objects.filter(operator=operator, pk=pk).select_related("operator").first()

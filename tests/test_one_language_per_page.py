@@ -88,6 +88,8 @@ PAGES = [
     ("/staff/instruments/{s.sem.pk}/photos/", ("staff",)),
     ("/staff/instruments/{s.sem.pk}/downtime/", ("staff",)),
     ("/staff/instruments/{s.sem.pk}/qualifications/", ("staff",)),
+    ("/operator/absences/", ("staff",)),  # staff_a operates the SEM
+    ("/staff/operators/{s.world.operator_a.pk}/absences/", ("staff", "site_admin")),  # staff_a administers A
     ("/reports/", ("secretariat",)),  # the secretariat of two consortia chooses (one consortium goes straight in)
     ("/reports/consortium/{s.world.hokkaido.pk}/", ("staff", "secretariat")),
     ("/reports/consortium/{s.world.hokkaido.pk}/?kind=month&month=2025-10", ("secretariat",)),
@@ -145,6 +147,10 @@ NOT_PAGES = {
     "staff-instrument-downtime-import": "POST only",
     "staff-instrument-downtime-delete": "POST only",
     "staff-instrument-qualification-revoke": "POST only",
+    "operator-absences-import": "POST only",
+    "operator-absence-delete": "POST only",
+    "staff-operator-absences-import": "POST only",
+    "staff-operator-absence-delete": "POST only",
     "consultation-page-message": "POST only",
     "consultation-page-refer": "POST only",
     "consultation-page-close": "POST only",

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from backend.errors import PermissionDenied
+from bookings import absences as booking_absences
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import Booking
@@ -358,6 +359,20 @@ VERBS = {
         allowed=s.world.staff_a,
         refused=s.world.staff_b,
         data={"confirm": "on"},
+    ),
+    # staffing: an operator's absences, entered by themself or their institution's administrator (bookings settles
+    # the assigned bookings they hit); staff_b administers nothing
+    "staffing.absences": lambda s: Verb(
+        may=lambda user: staffing_selectors.may_manage_absences(user, s.world.operator_a),
+        act=lambda actor: booking_absences.add_absence(
+            actor=actor, operator=s.world.operator_a, start=at(s.day, 18), end=at(s.day, 19)
+        ),
+        page=f"/staff/operators/{s.world.operator_a.pk}/absences/",
+        offered='id="add"',
+        post=f"/staff/operators/{s.world.operator_a.pk}/absences/",
+        allowed=s.world.staff_a,
+        refused=s.world.staff_b,
+        data={"add-start": f"{s.day:%Y-%m-%d}T18:00", "add-end": f"{s.day:%Y-%m-%d}T19:00", "add-kind": "leave"},
     ),
     # consultations
     "consultation.refer": lambda s: consultation_verb(

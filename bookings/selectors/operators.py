@@ -4,14 +4,16 @@ assignments in force (this app's table) in staffing's pure rules."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from backend.intervals import Interval
 from backend.tokyo import TOKYO
 from equipment.models import Instrument, UsageMode
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
-from staffing.models import LendingAgreement, Operator
+from staffing.models import Absence, LendingAgreement, Operator
 
-from ..models import Assignment
+from ..models import Assignment, Booking
 
 # The modes that reserve an operator; self-operated bookings reserve nobody.
 OPERATED_MODES = (UsageMode.ASSISTED, UsageMode.COMMISSIONED)
@@ -119,3 +121,70 @@ def assignment_in_force(booking_id: int) -> Assignment | None:
         .select_related("operator__user", "operator__institution", "agreement")
         .first()
     )
+
+
+def _assigned_to(operator_id: int, now: datetime) -> QuerySet[Assignment]:
+    """The operator's assignments in force for holding bookings not over at `now` (a completed booking keeps its
+    assignment: it is the record of time operated, not a reservation an absence could disturb)."""
+    return Assignment.objects.filter(
+        operator_id=operator_id, released_at__isnull=True, booking__status__in=Booking.HOLDING, booking__end__gt=now
+    )
+
+
+def _affected(booking_ids) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(pk__in=booking_ids)
+        .select_related("company", "requester", "instrument")
+        .order_by("start", "id")
+    )
+
+
+def bookings_assigned_over(operator_id: int, start: datetime, end: datetime, *, now: datetime) -> QuerySet[Booking]:
+    """The holding bookings not yet over whose operator hold, with this operator assigned, overlaps [start, end)."""
+    hit = _assigned_to(operator_id, now).filter(hold_start__lt=end, hold_end__gt=start)
+    return _affected(hit.values("booking_id"))
+
+
+def bookings_assigned_in_absence(operator_id: int, *, now: datetime) -> QuerySet[Booking]:
+    """The holding bookings not yet over whose operator hold overlaps any absence of their assigned operator."""
+    away = Absence.objects.filter(
+        operator_id=operator_id, start__lt=OuterRef("hold_end"), end__gt=OuterRef("hold_start")
+    )
+    return _affected(_assigned_to(operator_id, now).filter(Exists(away)).values("booking_id"))
+
+
+def absence_over(operator_id: int, booking_ids) -> dict[int, Absence]:
+    """For each booking, the first absence of the operator overlapping its assignment in force (one query each
+    way)."""
+    holds = Assignment.objects.filter(
+        booking_id__in=list(booking_ids), operator_id=operator_id, released_at__isnull=True
+    )
+    holds = list(holds.values_list("booking_id", "hold_start", "hold_end"))
+    if not holds:
+        return {}
+    first, last = min(h[1] for h in holds), max(h[2] for h in holds)
+    away = list(Absence.objects.filter(operator_id=operator_id, start__lt=last, end__gt=first).order_by("start", "id"))
+    found = {}
+    for booking_id, a, b in holds:
+        hit = next((absence for absence in away if absence.start < b and absence.end > a), None)
+        if hit is not None:
+            found[booking_id] = hit
+    return found
+
+
+def bookings_assigned_to(operator_id: int, booking_ids, *, now: datetime) -> QuerySet[Booking]:
+    """Those of `booking_ids` (as a page sent them back) still held with this operator assigned."""
+    return _affected(_assigned_to(operator_id, now).filter(booking_id__in=list(booking_ids)).values("booking_id"))
+
+
+def stand_ins(bookings, *, absent_id: int) -> dict[int, list[Offer]]:
+    """For each booking, the free operators who could take it instead of the absent one (the choice page's list;
+    the reassignment checks again when it is carried out)."""
+    return {
+        b.id: [
+            offer
+            for offer in offers_for(b.instrument, b.start, b.end, exclude_booking_id=b.pk)
+            if offer.free and offer.operator.id != absent_id
+        ]
+        for b in bookings
+    }

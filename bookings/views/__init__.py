@@ -1,11 +1,15 @@
 """Web pages of the booking side. They call the same selectors and services as the API."""
 
+from .absences import absence_delete, absence_import, absence_list
 from .catalogue import catalogue, instrument_page
 from .disruptions import downtime, import_downtime, opening_hours, retire
 from .mine import booking_action, booking_detail, booking_ics, my_bookings, rotate_feed
 from .staff import institution_calendar, queue
 
 __all__ = [
+    "absence_delete",
+    "absence_import",
+    "absence_list",
     "booking_action",
     "booking_detail",
     "booking_ics",
