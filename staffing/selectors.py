@@ -366,6 +366,8 @@ def agreement_form_choices(user):
         .select_related("institution")
         .order_by("institution_id", "name", "id"),
     }
+
+
 # --- Absences: who may enter them, and the list the pages and the API show -------------------------------------
 def may_manage_absences(user, operator: Operator) -> bool:
     """Entering, importing and deleting an operator's absences: the operator themself, or an administrator of their

@@ -512,6 +512,7 @@ def test_the_walk_names_every_predicate():
         "staffing.may_propose_agreement",
         "staffing.may_confirm_agreement",
         "staffing.may_end_agreement",
+        "staffing.may_manage_absences",
     }
     # may_be_qualified is walked by tests/equipment/test_qualifications.py (it is read by a service, not a page).
     assert predicates - {"equipment.may_be_qualified"} == walked

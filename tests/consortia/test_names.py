@@ -113,7 +113,17 @@ NOT_NAMES = {
     "notifications.Notification.key",
     "notifications.Notification.subject",
 }
-APPS = ("consortia", "equipment", "staffing", "bookings", "consultations", "invoices", "usage_reports", "reports", "notifications")
+APPS = (
+    "consortia",
+    "equipment",
+    "staffing",
+    "bookings",
+    "consultations",
+    "invoices",
+    "usage_reports",
+    "reports",
+    "notifications",
+)
 PLAIN = (models.EmailField, models.URLField, models.SlugField)
 
 
