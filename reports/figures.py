@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backend.periods import Period
 from backend.tokyo import TOKYO
-
-from .periods import Period
 
 US = timedelta(microseconds=1)
 US_PER_CENTIHOUR = 36_000_000  # 0.01 h

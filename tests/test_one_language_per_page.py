@@ -19,13 +19,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, resolve
 from django.utils import timezone
 
+from backend.periods import Period
 from bookings import services as booking_services
 from consortia.models import Role, User
 from consultations import services as consultation_services
 from invoices import services as invoice_services
 from people.services import invite
 from reports import services as report_services
-from reports.periods import Period
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, give_role
 from tests.invoices.conftest import REGISTRATION, completed

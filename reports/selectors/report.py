@@ -10,12 +10,12 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
+from backend.periods import Period
 from consortia.models import Consortium
 from consultations.selectors import consultation_summary
 from usage_reports.selectors import usage_report_summary
 
 from ..figures import BREAKDOWNS, UtilizationReport
-from ..periods import Period
 from .availability import available_us_by_month
 from .booked import add_grouped, add_months
 from .companies_and_leads import Strategy, strategy_for

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.periods import Period, parse_period
 from bookings.models import Booking
 from reports.figures import ADDITIVE, BREAKDOWNS, US
-from reports.periods import Period, parse_period
 from reports.selectors import utilization
 from tests.reports.conftest import make_booking, t
 
