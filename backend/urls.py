@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("equipment.urls")),
     path("", include("reports.urls")),
+    path("", include("contributions.urls")),
     path("", include("consultations.urls")),
     path("", include("invoices.urls")),
     path("", include("usage_reports.urls")),

@@ -17,7 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Sum, Value, When
 from django.db.models.functions import Greatest, Least
+from django.utils.translation import gettext as _
 
+from backend.errors import PermissionDenied
 from backend.periods import Period
 from bookings.fees import CONSUMPTION_TAX_RATE, yen
 from bookings.models import Assignment, Booking
@@ -223,6 +225,10 @@ class Statement:
     total_jpy: int
 
     @property
+    def tax_percent(self) -> int:
+        return int(self.tax_rate * 100)
+
+    @property
     def total_us(self) -> int:
         return sum(line.us for line in self.lines)
 
@@ -292,9 +298,7 @@ def lending_pairs(*, institution_ids: Collection[int] | None = None, consortium_
     if institution_ids is not None or consortium_ids is not None:
         qs = qs.filter(scope) if scope else qs.none()
     pairs = sorted(set(qs.values_list("lender_id", "borrower_id")))
-    names = {
-        i.id: i for i in Institution.objects.filter(id__in={x for pair in pairs for x in pair}).order_by("id")
-    }
+    names = {i.id: i for i in Institution.objects.filter(id__in={x for pair in pairs for x in pair}).order_by("id")}
     return [(names[a], names[b]) for a, b in pairs]
 
 
@@ -371,3 +375,33 @@ def scope_operators(scope: Scope) -> list[Operator]:
     if scope.kind == "institution":
         return list(operators_in(institution_ids=[scope.id]))
     return list(operators_in(institution_ids=institution_ids_of_consortia([scope.id])))
+
+
+SCOPE_KINDS = ("operator", "institution", "consortium")
+
+
+def scope_from(user, params) -> Scope:
+    """The scope a request asks for (`operator=`, `institution=` or `consortium=` an id), else the reader's first;
+    refused `not_allowed_to_see_contributions` (403) when the reader may not see it, before anything else."""
+    mine = scopes_of(user)
+    asked = [(kind, (params.get(kind) or "").strip()) for kind in SCOPE_KINDS if (params.get(kind) or "").strip()]
+    if not mine or len(asked) > 1:
+        raise PermissionDenied(
+            "not_allowed_to_see_contributions",
+            _("Only operators, their institution's administrators and the consortium's secretariat see these figures."),
+        )
+    if not asked:
+        return mine[0]
+    kind, value = asked[0]
+    for scope in mine:
+        if scope.kind == kind and str(scope.id) == value:
+            return scope
+    raise PermissionDenied(
+        "not_allowed_to_see_contributions", _("You may not see the contributions of this scope."), field=kind
+    )
+
+
+def may_read_statements(user) -> bool:
+    """Who may open the statements page at all: institution administrators, secretariats, site admins."""
+    access = access_for(user)
+    return access.is_superuser or bool(access.administrator_of or access.secretariat_of)
