@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("equipment.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("contributions.api_urls")),
     path("", include("consultations.api_urls")),
     path("", include("invoices.api_urls")),
     path("", include("usage_reports.api_urls")),
