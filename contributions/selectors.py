@@ -405,3 +405,18 @@ def may_read_statements(user) -> bool:
     """Who may open the statements page at all: institution administrators, secretariats, site admins."""
     access = access_for(user)
     return access.is_superuser or bool(access.administrator_of or access.secretariat_of)
+
+
+def report_staff_figures(*, consortium_id: int, period: Period, institution_ids: Collection[int] | None = None):
+    """The figures and lent-in hours the utilization report's staff block is made of: the operators whose home is a
+    member institution of the consortium (or one of `institution_ids`, a staff slice)."""
+    members = institution_ids_of_consortia([consortium_id])
+    if institution_ids is not None:
+        members &= set(institution_ids)
+    result = figures(period=period, operators=list(operators_in(institution_ids=members)))
+    lent_in = lent_in_us(period=period, institution_ids=members)
+    missing = set(lent_in) - set(result.by_institution)  # borrowers without operators of their own
+    for institution in Institution.objects.filter(id__in=missing).order_by("id"):
+        result.institution_names[institution.id] = institution.localized_name
+        result.by_institution[institution.id] = {"us": 0, "lent_out_us": 0, "consultations": 0}
+    return result, lent_in

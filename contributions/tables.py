@@ -6,12 +6,14 @@ Consent: in a consortium's figures (the secretariat's) an operator who has not c
 "not named", so the rows still add up to the institution's and the consortium's totals.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from equipment.models import UsageMode, UserCategory
 
-from .selectors import Figures, Scope, hours
+from .selectors import US_PER_HOUR, Figures, Scope, hours
 
 
 def _row(key, label, us: int, **more) -> dict:
@@ -105,4 +107,71 @@ def breakdown_titles() -> dict:
         "by_mode": _("By usage mode"),
         "by_category": _("By requester category"),
         "by_lent": _("Own or lent"),
+    }
+
+
+def apportioned(values_us: list[int]) -> list[Decimal]:
+    """Hours with two decimals per value such that they add up to the rounded hours of their sum (largest
+    remainder: a row may differ by 0.01 h from its own rounding; the shown rows still add up to the shown total)."""
+    centi = US_PER_HOUR // 100
+    floors = [v // centi for v in values_us]
+    target = (sum(values_us) + centi // 2) // centi
+    by_remainder = sorted(range(len(values_us)), key=lambda i: (-(values_us[i] % centi), i))
+    for i in by_remainder[: max(0, target - sum(floors))]:
+        floors[i] += 1
+    return [Decimal(f) / 100 for f in floors]
+
+
+STAFF_COLUMNS = ("hours", "own_hours", "lent_out_hours", "lent_in_hours")
+
+
+def staff_block(figures: Figures, lent_in: dict[int, int]) -> dict | None:
+    """The utilization report's staff block: per institution hours its operators operated (at home or elsewhere
+    without an agreement: own; under an agreement: lent out), hours other institutions' operators were lent to it
+    (lent in), and consultations answered; per staff member only where they consented to be named, the others
+    summed per institution without a name. Each column's shown rows add up to its shown total. None when the scope
+    has no operators and was lent none: a consortium that does not record operators gets no empty block."""
+    if not figures.by_institution:
+        return None
+    institutions = [
+        {
+            "key": key,
+            "label": figures.institution_names[key],
+            "us": value["us"],
+            "own_us": value["us"] - value["lent_out_us"],
+            "lent_out_us": value["lent_out_us"],
+            "lent_in_us": lent_in.get(key, 0),
+            "consultations": value["consultations"],
+        }
+        for key, value in figures.by_institution.items()
+    ]
+    people = operator_rows(figures, names_everyone=False)
+    totals = {
+        "key": "",
+        "label": _("Total"),
+        **{name: sum(row[name] for row in institutions) for name in ("us", "own_us", "lent_out_us", "lent_in_us")},
+        "consultations": figures.consultations,
+    }
+    for rows in (institutions, [totals]):
+        for column in ("", "own_", "lent_out_", "lent_in_"):
+            for row, shown in zip(rows, apportioned([row[f"{column}us"] for row in rows]), strict=True):
+                row[f"{column}hours"] = float(shown)  # the report's JSON holds hours as numbers
+    for column in ("", "lent_"):
+        for row, shown in zip(people, apportioned([row[f"{column}us"] for row in people]), strict=True):
+            row[f"{column}hours"] = float(shown)
+    return {
+        "totals": {k: v for k, v in totals.items() if not k.endswith("us")},
+        "by_institution": [{k: v for k, v in row.items() if not k.endswith("us")} for row in institutions],
+        "by_operator": [
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "institution": row["institution"],
+                "hours": row["hours"],
+                "lent_hours": row["lent_hours"],
+                "consultations": row["consultations"],
+                "named": row["named"],
+            }
+            for row in people
+        ],
     }

@@ -133,6 +133,7 @@ class UtilizationReport:
     generated_at: datetime
     consultations: dict | None = None  # the technical-consultation block (consultations.selectors)
     usage_reports: dict | None = None  # the usage-report (利用報告書) block (usage_reports.selectors)
+    staff: dict | None = None  # the staff block: operators' hours and consultations (contributions.tables)
 
     def as_dict(self) -> dict:
         """The JSON shape of the API (also what the exports render)."""
@@ -154,6 +155,7 @@ class UtilizationReport:
             body[name] = [row_dict(row, h) for row, h in zip(rows, hours, strict=True)]
         body["consultations"] = self.consultations
         body["usage_reports"] = self.usage_reports
+        body["staff"] = self.staff
         return body
 
 
