@@ -93,6 +93,9 @@ PAGES = [
     ("/reports/consortium/{s.world.hokkaido.pk}/?kind=month&month=2025-10", ("secretariat",)),
     ("/reports/consortium/{s.world.hokkaido.pk}/outcomes/?kind=fy&fy=2025", ("staff", "secretariat")),
     ("/reports/{s.report.pk}/", ("secretariat",)),
+    ("/contributions/", ("staff", "secretariat")),  # staff_a administers institution A
+    ("/contributions/?month=2025-10", ("staff", "secretariat")),
+    ("/contributions/lending/", ("staff", "secretariat")),
     ("/consultations/", ("company_user", "company_admin", "staff", "coordinator")),
     ("/consultations/new/", COMPANY),
     ("/consultations/{s.consultation.pk}/", ("company_user", "staff", "coordinator")),
@@ -164,10 +167,12 @@ NOT_PAGES = {
     "registration-page-refuse": "POST only",
     "join-request-page-approve": "POST only",
     "join-request-page-refuse": "POST only",
+    "lending-statement-download": "a CSV or PDF file, not a page",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
 APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls", "registrations.urls")
+APP_URL_MAPS += ("contributions.urls",)
 
 
 @pytest.fixture
