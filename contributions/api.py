@@ -13,7 +13,7 @@ from backend.api import id_param
 from backend.errors import DomainError, NotFound, PermissionDenied, refuse_unknown_fields
 from backend.periods import parse_period
 
-from . import exports, selectors
+from . import access, exports, selectors
 from .tables import tables
 
 PERIOD_FIELDS = {"fy", "month", "start", "end"}
@@ -72,11 +72,11 @@ class ContributionsView(APIView):
     )
     def get(self, request):
         params = _params(request.query_params)
-        scope = selectors.scope_from(request.user, params)
-        refuse_unknown_fields(params, PERIOD_FIELDS | set(selectors.SCOPE_KINDS) | {"format"})
+        scope = access.scope_from(request.user, params)
+        refuse_unknown_fields(params, PERIOD_FIELDS | set(access.SCOPE_KINDS) | {"format"})
         fmt = _output(params, ("json", "csv"))
         period = parse_period(params)
-        shown = tables(selectors.figures(period=period, operators=selectors.scope_operators(scope)), scope)
+        shown = tables(selectors.figures(period=period, operators=access.scope_operators(scope)), scope)
         if fmt == "csv":
             name = f"kyoyo-contributions-{scope.kind}-{scope.id}-{period.slug}.csv"
             return _file(exports.figures_csv(shown), "text/csv; charset=utf-8", name)
@@ -107,7 +107,7 @@ class LendingStatementView(APIView):
         for name, value in (("lender", lender_id), ("borrower", borrower_id)):
             if value is None:
                 raise DomainError(f"{name}_required", _("Give the lending and the borrowing institution."), field=name)
-        if not selectors.may_see_statement(request.user, lender_id, borrower_id):
+        if not access.may_see_statement(request.user, lender_id, borrower_id):
             raise PermissionDenied(
                 "not_allowed_to_see_statement",
                 _("Only the two institutions' administrators and the consortium's secretariat see this statement."),

@@ -7,7 +7,6 @@ import io
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 

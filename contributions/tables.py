@@ -13,7 +13,8 @@ from django.utils.translation import pgettext
 
 from equipment.models import UsageMode, UserCategory
 
-from .selectors import US_PER_HOUR, Figures, Scope, hours
+from .access import Scope
+from .selectors import US_PER_HOUR, Figures, hours
 
 
 def _row(key, label, us: int, **more) -> dict:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from backend.errors import DomainError
 from backend.periods import Period, fiscal_year_of, parse_period
 
-from . import exports, selectors
+from . import access, exports, selectors
 from .tables import BREAKDOWNS, breakdown_titles, tables
 
 PERIOD_PARAMS = ("fy", "month", "start", "end")
@@ -29,7 +29,7 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 
 def _scope(request):
     try:
-        return selectors.scope_from(request.user, request.GET)
+        return access.scope_from(request.user, request.GET)
     except DomainError as error:
         raise PermissionDenied(error.message) from None
 
@@ -43,7 +43,7 @@ def contributions_page(request):
         period = parse_period(params) if params else Period.fiscal_year(fiscal_year_of(timezone.localdate()))
     except DomainError as refused:
         error, period = refused.message, Period.fiscal_year(fiscal_year_of(timezone.localdate()))
-    shown = tables(selectors.figures(period=period, operators=selectors.scope_operators(scope)), scope)
+    shown = tables(selectors.figures(period=period, operators=access.scope_operators(scope)), scope)
     if request.GET.get("format") == "csv" and error is None:
         return _download(
             exports.figures_csv(shown),
@@ -57,7 +57,7 @@ def contributions_page(request):
         "contributions/contributions.html",
         {
             "scope": scope,
-            "scopes": selectors.scopes_of(request.user),
+            "scopes": access.scopes_of(request.user),
             "shown": shown,
             "error": error,
             "years": [(y, Period.fiscal_year(y).label) for y in range(this_year, this_year - 6, -1)],
@@ -82,7 +82,7 @@ def _month_of(text: str) -> date:
 
 @login_required
 def lending_page(request):
-    if not selectors.may_read_statements(request.user):
+    if not access.may_read_statements(request.user):
         raise PermissionDenied(
             _("Only the two institutions' administrators and the consortium's secretariat see lent-hours statements.")
         )
@@ -93,7 +93,7 @@ def lending_page(request):
         error, month = refused.message, _month_of("")
     statements = [
         selectors.statement(month=month, lender=lender, borrower=borrower)
-        for lender, borrower in selectors.statement_pairs_of(request.user)
+        for lender, borrower in access.statement_pairs_of(request.user)
     ]
     return render(request, "contributions/lending.html", {"month": month, "statements": statements, "error": error})
 
@@ -102,7 +102,7 @@ def lending_page(request):
 def statement_download(request, lender_id: int, borrower_id: int, month: str, fmt: str):
     if fmt not in ("csv", "pdf"):
         raise Http404
-    if not selectors.may_see_statement(request.user, lender_id, borrower_id):
+    if not access.may_see_statement(request.user, lender_id, borrower_id):
         raise PermissionDenied(_("You may not see the statement of these institutions."))
     lender, borrower = selectors.institution(lender_id), selectors.institution(borrower_id)
     if lender is None or borrower is None:

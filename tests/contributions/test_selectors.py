@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from backend.periods import Period
 from consultations.models import Consultation, Message
-from contributions.selectors import Scope, figures, hours, lent_in_us, operators_in, statement
+from contributions.access import Scope
+from contributions.selectors import figures, hours, lent_in_us, operators_in, statement
 from contributions.tables import tables
 from tests.factories import CompanyFactory
 from tests.reports.conftest import t
