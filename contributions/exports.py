@@ -96,7 +96,7 @@ def statement_pdf(s: Statement) -> bytes:
     )
     story.append(
         documents.parties(
-            documents.addressee([s.borrower.localized_name]),
+            documents.addressee([_("To %(institution)s") % {"institution": s.borrower.localized_name}]),
             documents.issuer(s.lender.localized_name, [_("Operators lent under agreements of both institutions")]),
         )
     )
