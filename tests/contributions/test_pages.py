@@ -88,3 +88,17 @@ def test_both_institutions_and_the_secretariat_see_the_statement_and_its_downloa
         assert client.get(url).status_code == 403
     client.force_login(world.admin_c)
     assert world.lent_op.user.display_name not in client.get(LENDING, {"month": "2026-10"}).content.decode()
+
+
+def test_the_pages_read_in_english_for_an_english_reader(client, world):
+    world.admin_a.language = "en"
+    world.admin_a.save()
+    client.force_login(world.admin_a)
+    page = client.get(PAGE, {"institution": world.a.id, "month": "2026-10"})
+    html = page.content.decode()
+    assert "Staff contributions" in html and "Hours operated" in html and "技術職員の貢献" not in html
+    lending = client.get(LENDING, {"month": "2026-10"}).content.decode()
+    assert "Lent-hours statements" in lending and "¥12,500" in lending
+    client.force_login(world.admin_b)  # Japanese, the default
+    japanese = client.get(PAGE, {"institution": world.b.id, "month": "2026-10"})
+    assert "技術職員の貢献" in japanese.content.decode() and "Staff contributions" not in japanese.content.decode()

@@ -96,3 +96,20 @@ def test_statement_rounds_each_line_down_to_the_yen(world):
     s = statement(month=date(2026, 10, 1), lender=world.a, borrower=world.b)
     assert s.lines[0].amount_jpy == 8332  # 2.5 × 3,333 = 8,332.5
     assert s.tax_jpy == 833
+
+
+def test_the_number_of_queries_does_not_grow_with_the_assignments(world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.contributions.conftest import assign, done
+
+    operators = list(operators_in(institution_ids=[world.a.id, world.b.id]))
+    with CaptureQueriesContext(connection) as few:
+        figures(period=OCTOBER, operators=operators)
+    for day in range(12, 31):
+        assign(done(world.b1, world.requester, t(10, day, 14), t(10, day, 15)), world.own_op)
+    # the hours grouped, the consultations grouped, the instruments' names
+    with django_assert_num_queries(len(few.captured_queries)):
+        figures(period=OCTOBER, operators=operators)
+    assert len(few.captured_queries) == 3
