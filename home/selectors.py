@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from backend.periods import Period, fiscal_year_of
 from backend.tokyo import TOKYO
 from bookings import selectors as bookings
 from bookings.models import Booking
@@ -23,7 +24,6 @@ from invoices import selectors as invoices
 from invoices.models import Invoice
 from registrations import selectors as registrations
 from reports import selectors as reports
-from reports.periods import Period, fiscal_year_of
 from usage_reports import selectors as usage_reports
 
 LIMIT = 8  # rows a section lists; it says how many there are in all and links to the full list

@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from backend.api import Pagination, id_param
 from backend.errors import DomainError, refuse_unknown_fields
+from backend.periods import parse_period
 from consortia.models import Consortium
 from consortia.selectors import consortium_list
 
 from . import exports, selectors, services
 from .models import FORMATS, Report
-from .periods import parse_period
 
 PERIOD_FIELDS = {"fy", "month", "start", "end"}
 OUTPUTS = ("json", *FORMATS)

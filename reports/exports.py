@@ -19,6 +19,7 @@ from backend.escaping import sheet_cell
 
 from .figures import BREAKDOWN_TITLES, BREAKDOWNS, COLUMNS, RATES, YEN, generated_at, scope_text, total_label
 from .pdf import to_pdf
+from .staff import INSTITUTION_TITLE, OPERATOR_TITLE, TITLE, institution_table, operator_table
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -51,6 +52,11 @@ def to_csv(body: dict) -> bytes:
         title = str(BREAKDOWN_TITLES[name])
         for row in [body["totals"]] if name == "totals" else body[name]:
             rows.append([title, *("" if row[key] is None else row[key] for key, _heading in COLUMNS)])
+    if body.get("staff"):  # the staff block: its own columns, after an empty row
+        for title, table in ((INSTITUTION_TITLE, institution_table), (OPERATOR_TITLE, operator_table)):
+            heading, *lines = table(body["staff"])
+            rows += [[], [_("Breakdown"), *heading]]
+            rows += [[str(title), *line] for line in lines]
     writer.writerows([sheet_cell(value) for value in row] for row in rows)  # names are text, never formulas
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -103,6 +109,24 @@ def _summary(book: Workbook, body: dict) -> None:
     summary.column_dimensions["B"].width = 28
 
 
+def _staff_sheet(book: Workbook, staff: dict) -> None:
+    """One sheet: the institutions' table, then the staff members' (named only with their consent)."""
+    sheet = book.create_sheet(str(TITLE)[:31])
+    for title, table in ((INSTITUTION_TITLE, institution_table), (OPERATOR_TITLE, operator_table)):
+        _append(sheet, [title])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        heading, *lines = table(staff)
+        _header(sheet, heading)
+        for line in lines:
+            _append(sheet, line)
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        _append(sheet, [])
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 28
+    for letter in "CDEF":
+        sheet.column_dimensions[letter].width = 16
+
+
 def to_xlsx(body: dict) -> bytes:
     """A summary sheet, then one sheet per breakdown with the reader's headings and a totals row."""
     book = Workbook()
@@ -122,6 +146,8 @@ def to_xlsx(body: dict) -> bytes:
                     cell.number_format = fmt
         sheet.row_dimensions[1].height = 45
         sheet.freeze_panes = "C2"
+    if body.get("staff"):
+        _staff_sheet(book, body["staff"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

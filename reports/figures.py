@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backend.periods import Period
 from backend.tokyo import TOKYO
-
-from .periods import Period
 
 US = timedelta(microseconds=1)
 US_PER_CENTIHOUR = 36_000_000  # 0.01 h
@@ -134,6 +133,7 @@ class UtilizationReport:
     generated_at: datetime
     consultations: dict | None = None  # the technical-consultation block (consultations.selectors)
     usage_reports: dict | None = None  # the usage-report (利用報告書) block (usage_reports.selectors)
+    staff: dict | None = None  # the staff block: operators' hours and consultations (contributions.tables)
 
     def as_dict(self) -> dict:
         """The JSON shape of the API (also what the exports render)."""
@@ -155,6 +155,7 @@ class UtilizationReport:
             body[name] = [row_dict(row, h) for row, h in zip(rows, hours, strict=True)]
         body["consultations"] = self.consultations
         body["usage_reports"] = self.usage_reports
+        body["staff"] = self.staff
         return body
 
 

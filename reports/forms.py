@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backend.errors import DomainError
-
-from .periods import Period, fiscal_year_of, parse_period
+from backend.periods import Period, fiscal_year_of, parse_period
 
 
 def current_fiscal_year() -> int:

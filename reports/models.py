@@ -8,9 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from backend.periods import Period
 from consortia.models import Consortium, Institution
-
-from .periods import Period
 
 FORMATS = ("csv", "xlsx", "pdf")
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF"}  # the same in every language

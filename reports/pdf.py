@@ -28,6 +28,8 @@ from backend.i18n import long_datetime, percent, yen
 from .definitions import definitions
 from .display import CURRENT, FUTURE, PAST, months_with_state
 from .figures import BREAKDOWN_TITLES, BREAKDOWNS, COLUMNS, RATES, YEN, generated_at, scope_text, total_label
+from .staff import INSTITUTION_TITLE, OPERATOR_TITLE, institution_table, operator_table
+from .staff import TITLE as STAFF_TITLE
 
 FONT = "HeiseiKakuGo-W5"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -84,6 +86,25 @@ def _table(rows: list[dict], totals: dict) -> Table:
         data.append(_row_cells(row))
     widths = [70 * mm] + [(landscape(A4)[0] - 30 * mm - 70 * mm) / (len(PDF_COLUMNS) - 1)] * (len(PDF_COLUMNS) - 1)
     table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+                ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _staff_table(rows: list[list]) -> Table:
+    """A staff table (heading row first, totals last): names as text, hours with two decimals."""
+    cells = [[paragraph(c if isinstance(c, str) else _cell("", c), CELL) for c in row] for row in rows]
+    first = 70 * mm
+    rest = (landscape(A4)[0] - 30 * mm - first) / (len(rows[0]) - 1)
+    table = Table(cells, colWidths=[first] + [rest] * (len(rows[0]) - 1), repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -271,6 +292,10 @@ def to_pdf(body: dict) -> bytes:
     for name in BREAKDOWNS:
         rows = months_with_state(body[name], generated_at(body)) if name == "by_month" else body[name]
         story += [paragraph(BREAKDOWN_TITLES[name], HEADING), _table(rows, body["totals"])]
+    if body.get("staff"):
+        story += [PageBreak(), paragraph(STAFF_TITLE, HEADING)]
+        for title, table in ((INSTITUTION_TITLE, institution_table), (OPERATOR_TITLE, operator_table)):
+            story += [paragraph(title, HEADING), _staff_table(table(body["staff"]))]
     story += [PageBreak(), paragraph(_("Definitions"), HEADING), _definitions()]
     doc.build(story)
     return out.getvalue()

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
 from backend.language import language_of
+from backend.periods import Period, last_month
 from consortia.models import Consortium, Role
 from consortia.selectors import users_with_role
 from notifications.services import notify
 
 from . import exports, selectors
 from .models import FORMATS, Report
-from .periods import Period, last_month
 
 logger = logging.getLogger(__name__)
 Status = Report.Status

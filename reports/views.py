@@ -16,7 +16,7 @@ from backend.errors import DomainError
 from backend.web import call_service
 from consortia.selectors import access_for, consortium_list
 
-from . import charts, display, selectors, services
+from . import charts, display, selectors, services, staff
 from .definitions import definitions
 from .figures import BREAKDOWN_TITLES, generated_at
 from .forms import PeriodForm, current_fiscal_year
@@ -75,6 +75,8 @@ def _sections(report: dict, tables) -> list[tuple[str, str]]:
     sections += [(key, title) for key, title, _rows in tables]
     if report.get("consultations"):
         sections.append(("consultations", _("Technical consultations")))
+    if report.get("staff"):
+        sections.append(("staff", str(staff.TITLE)))
     if report.get("usage_reports"):
         sections.append(("usage-reports", _("Usage reports")))
     return [*sections, ("definitions", _("Definitions"))]

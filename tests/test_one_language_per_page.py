@@ -19,13 +19,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, resolve
 from django.utils import timezone
 
+from backend.periods import Period
 from bookings import services as booking_services
 from consortia.models import Role, User
 from consultations import services as consultation_services
 from invoices import services as invoice_services
 from people.services import invite
 from reports import services as report_services
-from reports.periods import Period
 from tests.bookings.conftest import at
 from tests.factories import UserFactory, give_role
 from tests.invoices.conftest import REGISTRATION, completed
@@ -95,6 +95,9 @@ PAGES = [
     ("/reports/consortium/{s.world.hokkaido.pk}/?kind=month&month=2025-10", ("secretariat",)),
     ("/reports/consortium/{s.world.hokkaido.pk}/outcomes/?kind=fy&fy=2025", ("staff", "secretariat")),
     ("/reports/{s.report.pk}/", ("secretariat",)),
+    ("/contributions/", ("staff", "secretariat")),  # staff_a administers institution A
+    ("/contributions/?month=2025-10", ("staff", "secretariat")),
+    ("/contributions/lending/", ("staff", "secretariat")),
     ("/consultations/", ("company_user", "company_admin", "staff", "coordinator")),
     ("/consultations/new/", COMPANY),
     ("/consultations/{s.consultation.pk}/", ("company_user", "staff", "coordinator")),
@@ -177,11 +180,13 @@ NOT_PAGES = {
     "staff-operator-active": "POST only",
     "staff-agreement-confirm": "POST only",
     "staff-agreement-end": "POST only",
+    "lending-statement-download": "a CSV or PDF file, not a page",
 }
 # The apps whose url maps the walk covers (backend/urls.py's own pages are listed in PAGES by hand).
 APP_URL_MAPS = ("bookings.urls", "equipment.urls", "reports.urls", "consultations.urls", "invoices.urls")
 APP_URL_MAPS += ("usage_reports.urls", "home.urls", "accounts.urls", "people.urls", "registrations.urls")
 APP_URL_MAPS += ("staffing.urls",)
+APP_URL_MAPS += ("contributions.urls",)
 
 
 @pytest.fixture

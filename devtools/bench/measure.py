@@ -217,8 +217,8 @@ def report_in_child(consortium_id: int, fiscal_year: int) -> dict:
 
 def report_here(consortium_id: int, fiscal_year: int) -> dict:
     """Build the fiscal year's utilization report as the API serves it, then the floor's GROUP BY, and compare."""
+    from backend.periods import Period
     from consortia.models import Consortium
-    from reports.periods import Period
     from reports.selectors import utilization
 
     consortium = Consortium.objects.get(pk=consortium_id)

@@ -6,11 +6,11 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from backend.periods import fiscal_year_of
 from bookings.models import Booking
 from consortia.models import Consortium, Role, User
 from consortia.services import issue_api_token
 from equipment.models import Instrument
-from reports.periods import fiscal_year_of
 
 BENCH_MARK = "ベンチマーク"  # starts the purpose of every booking `bench` creates (bench.measure.booking_call)
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 import jpholiday
 
+from backend.periods import fiscal_year_of
 from backend.tokyo import TOKYO
 from consortia.validators import corporate_number_check_digit
 from devtools.demo.catalogue import CATEGORIES, PROFILES, rate_table
-from reports.periods import fiscal_year_of
 
 from . import names
 from .seed import COMPANY_BODY_PREFIX, INSTITUTION_BODY_PREFIX, SLUG_PREFIX, USERNAME_PREFIX

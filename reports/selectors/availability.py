@@ -8,12 +8,12 @@ from collections import defaultdict
 
 import jpholiday
 
+from backend.periods import Period
 from bookings import rules
 from bookings.selectors import policies_of
 from equipment.models import Downtime, Instrument
 
 from ..figures import US
-from ..periods import Period
 from .scope import Windows
 
 

@@ -6,11 +6,11 @@ which a booking starts.
 
 from django.db.models import Count, QuerySet
 
+from backend.periods import Period
 from bookings.models import Booking
 from equipment.models import Instrument
 
 from ..figures import Figures, Row
-from ..periods import Period
 from .expressions import company_size, count_figures, counts, hour_figures, hour_sums, month_key, served_in, start_month
 from .rows import Rows, instrument_rows
 

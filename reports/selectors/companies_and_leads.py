@@ -20,9 +20,9 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from backend.periods import Period
 from bookings.models import Booking
 
-from ..periods import Period
 from .expressions import ZERO, Status, dimensions, lead_time, lead_time_groups, month_key, served_in, starts_in
 
 ByGroup = dict[str, dict]

@@ -5,8 +5,9 @@ distinct companies and the medians: the scope (2 queries), the available hours (
 consortium's bookings (1). Its figures equal the full report's totals (tests/reports/test_headline.py).
 """
 
+from backend.periods import Period
+
 from ..figures import Row, rounded_hours, row_dict, total_label
-from ..periods import Period
 from .availability import available_us_by_month
 from .expressions import count_figures, counts, hour_figures, hour_sums
 from .scope import consortium_bookings, member_instruments, membership_windows

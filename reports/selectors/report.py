@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
+from backend.periods import Period
 from consortia.models import Consortium
 from consultations.selectors import consultation_summary
+from contributions.selectors import report_staff_figures
+from contributions.tables import staff_block
 from usage_reports.selectors import usage_report_summary
 
 from ..figures import BREAKDOWNS, UtilizationReport
-from ..periods import Period
 from .availability import available_us_by_month
 from .booked import add_grouped, add_months
 from .companies_and_leads import Strategy, strategy_for
@@ -83,6 +85,9 @@ def build_utilization(
         generated_at=timezone.now(),
         consultations=consultation_summary(consortium.id, period.start, period.end, institution_ids=institution_ids),
         usage_reports=usage_report_summary(bookings, period.start, period.end),
+        staff=staff_block(
+            *report_staff_figures(consortium_id=consortium.id, period=period, institution_ids=institution_ids)
+        ),
     )
 
 

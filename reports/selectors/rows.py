@@ -12,10 +12,10 @@ from datetime import date
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from backend.periods import Period
 from equipment.models import Instrument, UsageMode
 
 from ..figures import BREAKDOWNS, Figures, Row, total_label
-from ..periods import Period
 from .expressions import SIZE_ORDER
 
 Rows = dict[str, dict]

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from backend.i18n import localized
+from backend.periods import Period, tokyo_midnight
 from bookings.models import Booking
 from consortia.models import ConsortiumMembership
 from equipment.models import Instrument
-
-from ..periods import Period, tokyo_midnight
 
 Windows = dict[int, list[tuple[datetime, datetime | None]]]
 

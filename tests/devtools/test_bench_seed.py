@@ -9,13 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from backend.periods import Period
 from backend.tokyo import TOKYO
 from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, Institution, User
 from devtools.bench import seed, writer
 from devtools.bench.world import span_for
 from equipment.models import Instrument
-from reports.periods import Period
 from reports.selectors import utilization
 from tests.factories import CompanyFactory, ConsortiumFactory, InstitutionFactory, InstrumentFactory, UserFactory
 

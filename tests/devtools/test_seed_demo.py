@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from backend.periods import Period
 from backend.tokyo import TOKYO
 from bookings.models import Booking
 from consortia.models import (
@@ -35,7 +36,6 @@ from consortia.validators import validate_corporate_number, validate_registratio
 from devtools.demo.upcoming import MARK as UPCOMING
 from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
 from invoices.models import Invoice, InvoicedBooking
-from reports.periods import Period
 from reports.selectors import utilization
 from usage_reports.models import UsageReport
 

@@ -6,11 +6,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from backend.periods import Period
 from consortia.models import Consortium, Institution
 from equipment.models import Category, Instrument
 from reports import services
 from reports.models import Report
-from reports.periods import Period
 from tests.hostile import FORMULA_STARTS, embedded_images, hostile, image_on_server, pdf_text, shown
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports.periods import Period
+from backend.periods import Period
 from reports.selectors import headline, utilization
 from reports.selectors.headline import HEADLINE_FIELDS
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from backend.periods import Period
 from backend.tokyo import TOKYO
 from reports.pdf import to_pdf
-from reports.periods import Period
 from reports.selectors import utilization
 from tests.hostile import pdf_text
 

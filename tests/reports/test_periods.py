@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.errors import DomainError
+from backend.periods import Period, last_month, parse_period
 from backend.plumbing import naive_datetime_error
-from reports.periods import Period, last_month, parse_period
 from tests.language import bilingual_pairs, japanese_in
 
 TEXT = st.one_of(

@@ -2,8 +2,8 @@
 
 import pytest
 
+from backend.periods import Period, parse_period
 from reports.figures import BREAKDOWNS
-from reports.periods import Period, parse_period
 from reports.selectors import utilization
 
 pytestmark = pytest.mark.django_db

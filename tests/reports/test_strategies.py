@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from backend.periods import parse_period
 from bookings.models import Booking
-from reports.periods import parse_period
 from reports.selectors.companies_and_leads import GROUPING_SETS, PORTABLE, strategy_for
 from reports.selectors.report import build_utilization
 from tests.reports.conftest import make_booking, t

@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from backend.periods import Period
 from reports import services
 from reports.models import Report
-from reports.periods import Period
 from reports.tasks import build_report_task, monthly_reports_task
 from tests.factories import UserFactory, give_role
 from tests.language import bilingual_pairs, japanese_in

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.utils import timezone
 
-from reports.periods import Period
+from backend.periods import Period
 from reports.selectors import utilization
 from tests.invoices.conftest import completed
 from usage_reports.services import submit_usage_report
