@@ -29,6 +29,7 @@ from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
+from devtools.demo import operators as demo_operators
 from devtools.demo import registrations as demo_registrations
 from devtools.demo import upcoming as demo_upcoming
 from devtools.demo import usage_reports as demo_usage_reports
@@ -37,6 +38,7 @@ from devtools.demo.instruments import INSTRUMENTS
 from equipment import services as equipment_services
 from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
+from staffing.models import Operator
 
 INSTRUMENT_FIELDS = ("name", "name_en", "maker", "model", "specs", "location", "description", "description_en")
 ROLE_LABELS = {
@@ -121,6 +123,7 @@ class DemoSeeder:
         self.instruments: dict[tuple[str, str], Instrument] = {}
         self.companies: dict[str, Company] = {}
         self.users: dict[str, User] = {}
+        self.operators: dict[str, Operator] = {}
         self.logins: list[tuple[str, str, str, bool]] = []  # username, role, scope, password works
 
     def run(self):
@@ -134,8 +137,10 @@ class DemoSeeder:
         self.seed_users()
         self.seed_qualifications()
         self.seed_downtimes()
+        demo_operators.seed(self)
         booking_history.seed(self)
         self.seed_extensions()
+        demo_operators.assign_history(self)
         return self.logins
 
     def report(self, stage: str, total: int, created: int, extra: str = ""):
