@@ -127,24 +127,22 @@ def write_operators(institution_ids: list[int], staff_ids_of: dict[int, list[int
 
 def operated_bookings(institution_ids: list[int]) -> Iterator[OperatedBooking]:
     """The approved and completed assisted and commissioned bookings of the institutions, in (institution, start)
-    order, streamed."""
+    order: one query per institution (a few thousand rows each), so no cursor stays open while rows are written."""
     buffers: dict[int, tuple[timedelta, timedelta]] = {}
     for pk, setup, cleanup, buffer in Instrument.objects.filter(institution_id__in=institution_ids).values_list(
         "id", "setup_minutes", "cleanup_minutes", "operator_buffer_minutes"
     ):
         buffers[pk] = staffing_rules.buffers(setup_minutes=setup, cleanup_minutes=cleanup, buffer_minutes=buffer)
-    rows = (
-        Booking.objects.filter(
-            instrument__institution_id__in=institution_ids,
-            mode__in=OPERATED_MODES,
-            status__in=(Booking.Status.APPROVED, Booking.Status.COMPLETED),
+    operated = Booking.objects.filter(
+        mode__in=OPERATED_MODES, status__in=(Booking.Status.APPROVED, Booking.Status.COMPLETED)
+    ).order_by("start", "id")
+    for institution_id in sorted(institution_ids):
+        rows = operated.filter(instrument__institution_id=institution_id).values_list(
+            "id", "instrument_id", "start", "end", "decided_by_id", "decided_at"
         )
-        .order_by("instrument__institution_id", "start", "id")
-        .values_list("id", "instrument_id", "instrument__institution_id", "start", "end", "decided_by_id", "decided_at")
-    )
-    for pk, instrument_id, institution_id, start, end, decided_by, decided_at in rows.iterator(chunk_size=20_000):
-        before, after = buffers[instrument_id]
-        yield OperatedBooking(pk, institution_id, start, end, before, after, decided_by, decided_at)
+        for pk, instrument_id, start, end, decided_by, decided_at in rows:
+            before, after = buffers[instrument_id]
+            yield OperatedBooking(pk, institution_id, start, end, before, after, decided_by, decided_at)
 
 
 def write_assignments(institution_ids: list[int], operators_of: dict[int, list[int]], *, on_chunk=None) -> int:
@@ -169,8 +167,7 @@ def write_assignments(institution_ids: list[int], operators_of: dict[int, list[i
         )
         for booking, operator_id, hold in plan_assignments(operated_bookings(institution_ids), operators_of, calendar)
     )
-    # The bookings are read through a cursor of their own: write between its fetches, a chunk at a time (a COPY
-    # holds the connection while it lasts).
+    # Written a chunk at a time between the reads (a COPY holds the connection while it lasts).
     written, chunk = 0, []
     for row in rows:
         chunk.append(row)
