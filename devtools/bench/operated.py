@@ -161,14 +161,19 @@ def staff_of(instrument: Instrument) -> User:
 
 
 def creation(duration: float, run: str, *, instruments: int = 8) -> dict:
-    """Request and approve assisted bookings, one after another, for `duration` seconds; each approval assigns an
-    operator. Counts answers (created, refused) and checks that no operator's assignments overlap afterwards."""
-    chosen = list(
+    """Request and approve assisted bookings, one after another, for `duration` seconds, on the least booked
+    operated instruments of `instruments` institutions; each approval assigns an operator. Counts answers (created, refused) and checks that no operator's assignments overlap afterwards."""
+    least_booked = (
         operated_instruments()
         .annotate(holding=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING)))
         .order_by("holding", "id")
-        .prefetch_related("opening_hours")[:instruments]
+        .prefetch_related("opening_hours")[: instruments * 20]
     )
+    chosen, institutions = [], set()  # one instrument per institution: their operators are not each other's
+    for instrument in least_booked:
+        if instrument.institution_id not in institutions and len(chosen) < instruments:
+            institutions.add(instrument.institution_id)
+            chosen.append(instrument)
     work = []
     for instrument in chosen:
         requester, staff = requester_for(instrument), staff_of(instrument)
@@ -177,7 +182,7 @@ def creation(duration: float, run: str, *, instruments: int = 8) -> dict:
         for slot in free_slots(instrument, limit=500):
             work.append((instrument, requester, staff, slot))
     work.sort(key=lambda w: (w[3].start, w[0].id))
-    made = refused = 0
+    made, refused = 0, {}
     began = time.perf_counter()
     with override_settings(EMAIL_BACKEND=DUMMY_EMAIL):  # as the measured server: Kyoyo, not an SMTP server
         for instrument, requester, staff, slot in work:
@@ -195,13 +200,15 @@ def creation(duration: float, run: str, *, instruments: int = 8) -> dict:
                 )
                 booking_services.approve(actor=staff, booking=booking)
                 made += 1
-            except DomainError:
-                refused += 1
+            except DomainError as refusal:
+                refused[refusal.code] = refused.get(refusal.code, 0) + 1
     elapsed = time.perf_counter() - began
     return {
         "assisted_created": made,
-        "assisted_refused": refused,
+        "assisted_refused": sum(refused.values()),
+        "assisted_refused_codes": refused,
         "assisted_per_second": round(made / elapsed, 1) if elapsed else None,
+        "assisted_attempts_per_second": round((made + sum(refused.values())) / elapsed, 1) if elapsed else None,
         "assisted_instruments": len({w[0].id for w in work}),
         "operator_double_holds": writer.overlapping_assignments(),
     }
