@@ -9,6 +9,10 @@ devtools/demo/booking_history.py through the product's pure rule functions.
 
 The apps that build on bookings (consultations, invoices, usage reports) have their own stage modules in
 devtools/demo/, listed in `DemoSeeder.seed_extensions` and called with this seeder; each is just as idempotent.
+
+Operators (devtools/demo/operators.py) come in two stages: the operators, their hours, the lending agreement and
+absences before the booking history (so the upcoming stage's approvals assign an operator through the services), and
+the assignments of the operated past after every booking stage.
 """
 
 import time as clock
