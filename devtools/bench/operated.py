@@ -28,6 +28,7 @@ from bookings import services as booking_services
 from bookings.models import Booking
 from consortia.models import Role, User
 from equipment.models import Instrument, UsageMode
+from equipment.selectors import may_book
 from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
 
@@ -144,8 +145,6 @@ def _week_sample(instrument, monday):
 
 def requester_for(instrument: Instrument) -> User | None:
     """A company user who may book the instrument (one role, a company without a monthly quota)."""
-    from equipment.selectors import may_book
-
     users = User.objects.filter(
         is_active=True, roles__kind__in=Role.COMPANY_KINDS, roles__company__monthly_quota_hours=None
     ).order_by("-id")[:50]
@@ -162,7 +161,8 @@ def staff_of(instrument: Instrument) -> User:
 
 def creation(duration: float, run: str, *, instruments: int = 8) -> dict:
     """Request and approve assisted bookings, one after another, for `duration` seconds, on the least booked
-    operated instruments of `instruments` institutions; each approval assigns an operator. Counts answers (created, refused) and checks that no operator's assignments overlap afterwards."""
+    operated instruments of `instruments` institutions; each approval assigns an operator. Counts what was created
+    and what refused (by code), and checks that no operator's assignments overlap afterwards."""
     least_booked = (
         operated_instruments()
         .annotate(holding=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING)))
