@@ -219,6 +219,7 @@ def delete_bench_data() -> dict[str, int]:
     from consortia.models import Company, Consortium, Institution, User
     from equipment.models import Instrument
     from invoices.models import Invoice
+    from staffing.models import Operator
 
     institution_ids = _ids(BENCH_INSTITUTIONS)
     company_ids = _ids(BENCH_COMPANIES)
@@ -238,6 +239,7 @@ def delete_bench_data() -> dict[str, int]:
         execute("DROP TABLE bench_doomed")
     restore_foreign_keys(keys)
     for label, queryset in (
+        ("operators", Operator.objects.filter(institution_id__in=institution_ids)),  # their assignments went above
         ("instruments", Instrument.objects.filter(institution_id__in=institution_ids)),
         ("users", User.objects.filter(id__in=_ids(BENCH_USERS))),
         ("companies", Company.objects.filter(id__in=company_ids)),
@@ -246,6 +248,14 @@ def delete_bench_data() -> dict[str, int]:
     ):
         deleted[label] = queryset.delete()[0]
     return deleted
+
+
+def overlapping_assignments() -> int:
+    """Assignments in force of one operator whose holds overlap the one before (must be 0), on every database."""
+    return scalar(
+        "SELECT COUNT(*) FROM (SELECT hold_start, LAG(hold_end) OVER (PARTITION BY operator_id ORDER BY hold_start) "
+        "AS previous_end FROM bookings_assignment WHERE released_at IS NULL) AS held WHERE previous_end > hold_start"
+    )
 
 
 def _ids(sql: str) -> list[int]:

@@ -42,6 +42,17 @@ KEYS = {
     "grid_p50_ms",
     "grid_p95_ms",
     "grid_noop_ratio",
+    "operated_instruments",
+    "operator_slot_p50_ms",
+    "operator_slot_p95_ms",
+    "operator_slot_sql_floor_p50_ms",
+    "operator_slot_queries",
+    "operator_week_p50_ms",
+    "operator_week_p95_ms",
+    "operator_week_sql_floor_p50_ms",
+    "operator_week_queries",
+    "assisted_created",
+    "assisted_per_second",
 }
 
 
@@ -76,6 +87,7 @@ def test_bench_measures_every_figure_on_a_tiny_data_set():
 
     assert KEYS <= figures.keys()
     assert figures["double_bookings"] == 0
+    assert figures["operator_double_holds"] == 0  # each approval assigned a free operator, never one held already
     assert figures["server_errors"] == 0
     assert figures["create_created"] > 0  # the clients on their own instruments got their slots …
     assert figures["create_refused_409"] > 0  # … and the contending ones were refused, not double-booked

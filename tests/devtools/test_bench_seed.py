@@ -11,12 +11,16 @@ from django.utils import timezone
 
 from backend.periods import Period
 from backend.tokyo import TOKYO
-from bookings.models import Booking, BookingEvent
+from bookings import selectors as booking_selectors
+from bookings.models import Assignment, Booking, BookingEvent
 from consortia.models import Company, Consortium, Institution, User
-from devtools.bench import seed, writer
+from devtools.bench import operators, seed, writer
 from devtools.bench.world import span_for
 from equipment.models import Instrument
 from reports.selectors import utilization
+from staffing import rules as staffing_rules
+from staffing import selectors as staffing_selectors
+from staffing.models import Operator
 from tests.factories import CompanyFactory, ConsortiumFactory, InstitutionFactory, InstrumentFactory, UserFactory
 
 SMALL = dict(institutions=4, instruments=12, bookings=600, companies=20)
@@ -136,6 +140,8 @@ def test_replace_deletes_the_old_bench_data_and_nothing_else(db):
     assert not set(bench_bookings().values_list("uid", flat=True)) & first_uids
     assert seed.bench_consortia().count() == 2 and len(seed.bench_institution_ids()) == 4
     assert BookingEvent.objects.filter(action="request").count() == 300
+    assert Operator.objects.filter(institution_id__in=seed.bench_institution_ids()).count() == 8  # two staff each
+    assert Assignment.objects.filter(booking__in=bench_bookings()).count() > 0
     for kept in (other, institution, instrument, company, user):
         assert type(kept).objects.filter(pk=kept.pk).exists()
 
@@ -163,3 +169,69 @@ def test_the_span_starts_with_the_previous_fiscal_year():
     span = span_for(timezone.now().replace(year=2026, month=11, day=24), 60)
     assert span.first_day.isoformat() == "2025-04-01"
     assert span.last_day - span.now.astimezone(TOKYO).date() == timedelta(days=60)
+
+
+# --- Operators: the bench's assignments obey the product's rules -------------------------------------------------
+
+
+def test_every_bench_staff_member_is_an_operator_qualified_for_the_operated_instruments(seeded):
+    institution_ids = seed.bench_institution_ids()
+    operators = Operator.objects.filter(institution_id__in=institution_ids)
+    assert operators.count() == 2 * len(institution_ids)
+    assert all(o.working_hours.count() == 5 for o in operators)
+    today = timezone.localdate()
+    for instrument in Instrument.objects.filter(id__in=seed.bench_instrument_ids()):
+        operated = any(booking_selectors.needs_operator(m) for m in instrument.modes)
+        assert len(staffing_selectors.candidates_for(instrument, today)) == (2 if operated else 0), instrument
+
+
+def test_bench_assignments_never_overlap_per_operator_and_lie_in_working_hours(seeded):
+    assignments = list(
+        Assignment.objects.filter(booking__in=bench_bookings()).select_related("booking__instrument", "operator")
+    )
+    assert len(assignments) > 50
+    assert writer.overlapping_assignments() == 0
+    by_operator = defaultdict(list)
+    for a in assignments:
+        by_operator[a.operator_id].append(a)
+    now = timezone.now()
+    weekly = {pk: t.weekly for pk, t in staffing_selectors.time_of(list(by_operator), now, now).items()}
+    for operator_id, held in by_operator.items():
+        held.sort(key=lambda a: a.hold_start)
+        for earlier, later in zip(held, held[1:], strict=False):
+            assert earlier.hold_end <= later.hold_start
+        for a in held:
+            booking = a.booking
+            assert booking.mode in booking_selectors.OPERATED_MODES and booking.status in ("approved", "completed")
+            assert a.released_at is None and a.agreement_id is None
+            assert a.operator.institution_id == booking.instrument.institution_id
+            hold = booking_selectors.operator_hold_of(booking.instrument, booking.start, booking.end)
+            assert (a.hold_start, a.hold_end) == (hold.start, hold.end)
+            at_work = staffing_rules.at_work(weekly[operator_id], hold.start, hold.end)
+            assert staffing_rules.can_take(hold, at_work), a
+    # Self-operated, pending and ended-without-use bookings reserve nobody.
+    operated = bench_bookings().filter(mode__in=booking_selectors.OPERATED_MODES, status__in=["approved", "completed"])
+    assert not Assignment.objects.filter(booking__in=bench_bookings()).exclude(booking__in=operated).exists()
+
+
+def test_the_planner_leaves_a_booking_no_operator_can_take_unassigned():
+    from datetime import datetime
+
+    monday = datetime(2026, 6, 1, tzinfo=TOKYO)  # not a holiday
+
+    def booking(pk, hour, hours):  # set-up 30 minutes before, no clean-up
+        start = monday + timedelta(hours=hour)
+        return operators.OperatedBooking(
+            pk, 1, start, start + timedelta(hours=hours), timedelta(minutes=30), timedelta(0), None, None
+        )
+
+    plan = list(
+        operators.plan_assignments(
+            [booking(1, 9, 2), booking(2, 10, 2), booking(3, 10, 1), booking(4, 17, 2)],
+            {1: [11, 12]},
+            operators.WorkCalendar(operators.WEEKLY),
+        )
+    )
+    # 1 goes to the first operator, 2 overlaps it and goes to the second, 3 overlaps both, 4 ends after 18:00.
+    assert [(b.id, operator_id) for b, operator_id, _hold in plan] == [(1, 11), (2, 12)]
+    assert plan[0][2].start == monday + timedelta(hours=8, minutes=30)

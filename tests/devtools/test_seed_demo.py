@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from backend.periods import Period
 from backend.tokyo import TOKYO
-from bookings.models import Booking
+from bookings.models import Assignment, Booking
 from consortia.models import (
     BillingDetails,
     Company,
@@ -37,6 +37,9 @@ from devtools.demo.upcoming import MARK as UPCOMING
 from equipment.models import Category, Downtime, Instrument, Manual, OpeningHours, Photo, Qualification, Rate
 from invoices.models import Invoice, InvoicedBooking
 from reports.selectors import utilization
+from staffing import rules as staffing_rules
+from staffing import selectors as staffing_selectors
+from staffing.models import Absence, LendingAgreement, Operator, WorkingHours
 from usage_reports.models import UsageReport
 
 PASSWORD = "pw-test-123"
@@ -59,6 +62,11 @@ MODELS = [
     FeePolicy,
     Invoice,
     UsageReport,
+    Operator,
+    WorkingHours,
+    Absence,
+    LendingAgreement,
+    Assignment,
 ]
 
 
@@ -361,3 +369,105 @@ def test_a_registration_waits_for_the_secretariat_and_a_join_request_for_the_com
     assert [r.name for r in registrations_to_decide(secretariat)] == ["小樽ガラス工芸株式会社"]
     assert [r.user.username for r in join_requests_to_decide(company)] == ["reg-ishikari"]
     assert not registrations_to_decide(User.objects.get(username="secretariat2")).exists()
+
+
+# --- Operators (docs/operators.md) ---------------------------------------------------------------------------------
+
+
+def test_every_institution_with_an_operated_instrument_has_an_operator_who_may_run_it(seeded):
+    today = timezone.localdate()
+    for instrument in Instrument.objects.all():
+        operated = {"assisted", "commissioned"} & set(instrument.modes)
+        candidates = staffing_selectors.candidates_for(instrument, today)
+        assert bool(candidates) == bool(operated), instrument
+    for operator in Operator.objects.all():
+        assert operator.working_hours.exists(), operator
+    demo_staff = {"staff", "staff2", "staff3", "staff4"}
+    assert demo_staff <= set(Operator.objects.values_list("user__username", flat=True))
+    # Operators without a demo login cannot log in.
+    for operator in Operator.objects.exclude(user__username__in=demo_staff).select_related("user"):
+        assert not operator.user.has_usable_password()
+
+
+def test_one_lending_agreement_confirmed_by_both_institutions_of_one_consortium(seeded):
+    (agreement,) = LendingAgreement.objects.select_related("consortium", "operator__user")
+    assert agreement.confirmed and agreement.ended_at is None
+    assert agreement.lender_confirmed_by.username == "staff3" and agreement.borrower_confirmed_by.username == "staff"
+    members = set(agreement.consortium.institutions.values_list("id", flat=True))
+    assert {agreement.lender_id, agreement.borrower_id} <= members
+    assert agreement.operator.institution_id == agreement.lender_id
+    instruments = list(agreement.instruments.all())
+    assert 1 <= len(instruments) <= 2 and all(i.institution_id == agreement.borrower_id for i in instruments)
+    today = timezone.localdate()
+    lent = [c for i in instruments for c in staffing_selectors.candidates_for(i, today) if c.lent]
+    assert [c.operator for c in lent] == [agreement.operator] * len(instruments)
+
+
+def test_absences_a_leave_day_and_a_business_trip(seeded):
+    kinds = set(Absence.objects.values_list("kind", flat=True))
+    assert {Absence.Kind.LEAVE, Absence.Kind.TRIP} <= kinds
+    assert Absence.objects.filter(start__gt=timezone.now()).exists()
+
+
+def test_approved_operated_bookings_have_an_operator_and_self_operated_ones_none(seeded):
+    approved = Booking.objects.filter(status="approved", mode__in=["assisted", "commissioned"])
+    assert approved.exists()
+    for booking in approved:
+        assert booking.assignments.filter(released_at__isnull=True).count() == 1, booking.purpose
+    assert not Assignment.objects.filter(booking__mode="self").exists()
+
+
+def test_the_past_has_assignments_some_lent_so_contribution_figures_are_not_empty(seeded):
+    past = Assignment.objects.filter(booking__status="completed", released_at__isnull=True)
+    assert past.count() > 1000
+    assert past.filter(agreement__isnull=False).exists()
+    assert past.values("operator").distinct().count() == Operator.objects.count()
+
+
+def test_assignments_obey_the_operators_rules(seeded):
+    """Every assignment in force: the booking's operator hold, inside the operator's working hours, not while away,
+    no two of one operator overlapping, the operator a candidate that day (a lent one under the agreement)."""
+    assignments = list(
+        Assignment.objects.filter(released_at__isnull=True).select_related("booking__instrument", "operator")
+    )
+    by_operator: dict[int, list] = {}
+    for a in assignments:
+        by_operator.setdefault(a.operator_id, []).append(a)
+    start = min(a.hold_start for a in assignments) - timedelta(days=1)
+    end = max(a.hold_end for a in assignments) + timedelta(days=1)
+    times = staffing_selectors.time_of(list(by_operator), start, end)
+    candidates: dict[int, dict] = {}
+    today = timezone.localdate()
+    for operator_id, held in by_operator.items():
+        held.sort(key=lambda a: a.hold_start)
+        for earlier, later in zip(held, held[1:], strict=False):
+            assert earlier.hold_end <= later.hold_start, (earlier, later)
+        for a in held:
+            booking = a.booking
+            instrument = booking.instrument
+            before, after = staffing_rules.buffers(
+                setup_minutes=instrument.setup_minutes,
+                cleanup_minutes=instrument.cleanup_minutes,
+                buffer_minutes=instrument.operator_buffer_minutes,
+            )
+            hold = staffing_rules.operator_hold(
+                staffing_rules.Interval(booking.start, booking.end), before=before, after=after
+            )
+            assert (a.hold_start, a.hold_end) == (hold.start, hold.end)
+            free = staffing_rules.free_time(
+                staffing_rules.at_work(times[operator_id].weekly, hold.start, hold.end),
+                absences=times[operator_id].absences,
+                assignments=[],
+            )
+            assert staffing_rules.can_take(hold, free), a
+            # Qualifications have no first day, so today's candidates were candidates then, a lent one only while
+            # the agreement was in force.
+            if instrument.id not in candidates:
+                candidates[instrument.id] = {
+                    c.operator.id: c for c in staffing_selectors.candidates_for(instrument, today)
+                }
+            candidate = candidates[instrument.id][operator_id]
+            assert (candidate.agreement.id if candidate.lent else None) == a.agreement_id
+            if candidate.lent:
+                day = booking.start.astimezone(TOKYO).date()
+                assert candidate.agreement.valid_from <= day <= candidate.agreement.valid_until

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from devtools.bench import floors, home, load, measure, pages, subjects
+from devtools.bench import floors, home, load, measure, operated, pages, subjects
 from devtools.bench.server import gunicorn
 
 MS = 1000.0
@@ -53,9 +53,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
         else:
             self.stdout.write(render_table(figures))
-        if figures["double_bookings"] or figures["server_errors"]:
+        if figures["double_bookings"] or figures["server_errors"] or figures["operator_double_holds"]:
             raise CommandError(
-                f"{figures['double_bookings']} double bookings, {figures['server_errors']} server errors"
+                f"{figures['double_bookings']} double bookings, {figures['server_errors']} server errors, "
+                f"{figures['operator_double_holds']} operators held twice at once"
             )
 
     def say(self, options, text: str) -> None:
@@ -112,6 +113,9 @@ class Command(BaseCommand):
             instruments_token=cast.tokens[0], bookings_token=cast.staff_token
         )
         figures["page_queries"] = pages.query_counts()
+        self.say(options, "operators: availability and assisted creation (in-process) …")
+        figures.update(operated.availability(max(20, options["requests"] // 4), rng))
+        figures.update(operated.creation(options["duration"], uuid.uuid4().hex[:8]))
         return figures
 
     def latency(self, base: str, cast, count: int, rng: random.Random, *, workers: int) -> dict:
@@ -243,6 +247,22 @@ ROWS = [
     ("  catalogue (one institution's, all)", ("page_queries", "catalogue")),
     ("  catalogue, free in 7 days (one institution's, all)", ("page_queries", "catalogue_free7")),
     ("  timeline (smallest, largest institution)", ("page_queries", "timeline")),
+    ("Operators: assisted-mode availability, in-process (SQL floor: the statements on their own)", None),
+    ("  instruments with an operator", "operated_instruments"),
+    ("  one slot (offers_for): p50 / p95 ms", ("operator_slot_p50_ms", "operator_slot_p95_ms")),
+    (
+        "  one slot: SQL floor p50 ms / ratio / queries",
+        ("operator_slot_sql_floor_p50_ms", "operator_slot_floor_ratio", "operator_slot_queries"),
+    ),
+    ("  a week (candidates, free time, intersection): p50 / p95 ms", ("operator_week_p50_ms", "operator_week_p95_ms")),
+    (
+        "  a week: SQL floor p50 ms / ratio / queries",
+        ("operator_week_sql_floor_p50_ms", "operator_week_floor_ratio", "operator_week_queries"),
+    ),
+    ("Assisted bookings, request + approval with an operator, in-process", None),
+    ("  created per second / attempts per second", ("assisted_per_second", "assisted_attempts_per_second")),
+    ("  created / refused (no operator free, …)", ("assisted_created", "assisted_refused")),
+    ("  operators held twice at once", "operator_double_holds"),
     ("Home pages, / of each role (HTTP; SQL queries in-process)", None),
     ("  floor: no-op endpoint p50 ms", "home_noop_p50_ms"),
     *[

@@ -15,7 +15,7 @@ from django.utils import timezone
 from bookings import fees
 from bookings.models import Booking, BookingEvent
 from consortia.models import Company, Consortium, ConsortiumMembership, FeePolicy, Institution, Role, User
-from devtools.bench import packing, seed, writer
+from devtools.bench import operators, packing, seed, writer
 from devtools.bench.bookings import BOOKING_COLUMNS, BookableInstrument, Customer, Stats, generate_bookings
 from devtools.bench.packing import DayProfile
 from devtools.bench.progress import Phases
@@ -23,6 +23,7 @@ from devtools.bench.world import Sizes, World, plan_world, span_for
 from devtools.demo.catalogue import CATEGORIES
 from equipment.models import Category, Instrument, OpeningHours, Rate
 from equipment.selectors import user_category_from_roles
+from staffing.models import Operator
 
 HELP = """\
 ベンチマーク用の全国規模データを一括作成します (issue #10)。Creates the bench data set in bulk: regional consortia
@@ -137,10 +138,16 @@ class Command(BaseCommand):
                 events = writer.insert_events(first_id, first_id + stats.bookings - 1, level=options["events"])
             with phases("foreign keys"):
                 writer.restore_foreign_keys(keys)
+            with phases("operators"):
+                institution_ids = [i.id for i in ids["institutions"]]
+                operators_of = operators.write_operators(institution_ids, ids["staff_of"])
+                assigned = operators.write_assignments(institution_ids, operators_of)
             with phases("check"):
                 overlaps = writer.overlapping_holds()
                 if overlaps:
                     raise CommandError(f"{overlaps} holding bookings overlap another: nothing was written (a bug).")
+                if writer.overlapping_assignments():
+                    raise CommandError("An operator's assignments overlap: nothing was written (a bug).")
                 writer.reset_sequences([Booking])
             phases.start("commit")
         phases.stop("commit")
@@ -155,9 +162,13 @@ class Command(BaseCommand):
                     "consortia_user",
                     "consortia_role",
                     "consortia_company",
+                    "bookings_assignment",
+                    "staffing_operator",
+                    "staffing_workinghours",
+                    "equipment_qualification",
                 ]
             )
-        self.summary(deleted, stats, events, overlaps)
+        self.summary(deleted, stats, events, overlaps, assigned)
 
     # --- writing the world (a few thousand rows: the ORM's bulk_create) ------------------------------------------
 
@@ -235,7 +246,14 @@ class Command(BaseCommand):
             )
             for n, c in enumerate(world.companies)
         ]
-        return {"consortia": consortia, "institutions": institutions, "users": by_username, "customers": customers}
+        staff_of = {institutions[n].id: [by_username[p[0]] for p in i.staff] for n, i in enumerate(world.institutions)}
+        return {
+            "consortia": consortia,
+            "institutions": institutions,
+            "users": by_username,
+            "customers": customers,
+            "staff_of": staff_of,
+        }
 
     def write_people(self, world: World, password: str, consortia, institutions, companies) -> dict[str, int]:
         """Every bench user with their one role; returns their ids by username."""
@@ -389,7 +407,7 @@ class Command(BaseCommand):
 
     # --- the summary ---------------------------------------------------------------------------------------------
 
-    def summary(self, deleted, stats: Stats, events: int, overlaps: int) -> None:
+    def summary(self, deleted, stats: Stats, events: int, overlaps: int, assigned: int) -> None:
         out = self.stdout.write
         if deleted:
             out("Deleted the previous bench data: " + ", ".join(f"{k} {v:,}" for k, v in deleted.items() if v))
@@ -414,6 +432,8 @@ class Command(BaseCommand):
             ("rates", Rate.objects.filter(instrument__in=instruments).count()),
             ("bookings", stats.bookings),
             ("booking events", events),
+            ("operators", Operator.objects.filter(user__in=bench_users).count()),
+            ("assignments", assigned),
         ]
         out("Rows written:")
         for label, n in counts:

@@ -9,6 +9,10 @@ devtools/demo/booking_history.py through the product's pure rule functions.
 
 The apps that build on bookings (consultations, invoices, usage reports) have their own stage modules in
 devtools/demo/, listed in `DemoSeeder.seed_extensions` and called with this seeder; each is just as idempotent.
+
+Operators (devtools/demo/operators.py) come in two stages: the operators, their hours, the lending agreement and
+absences before the booking history (so the upcoming stage's approvals assign an operator through the services), and
+the assignments of the operated past after every booking stage.
 """
 
 import time as clock
@@ -29,6 +33,7 @@ from devtools.demo import booking_history, catalogue, data
 from devtools.demo import consultations as demo_consultations
 from devtools.demo import history as past
 from devtools.demo import invoices as demo_invoices
+from devtools.demo import operators as demo_operators
 from devtools.demo import registrations as demo_registrations
 from devtools.demo import upcoming as demo_upcoming
 from devtools.demo import usage_reports as demo_usage_reports
@@ -37,6 +42,7 @@ from devtools.demo.instruments import INSTRUMENTS
 from equipment import services as equipment_services
 from equipment.models import Category, Downtime, Instrument, Manual, Rate
 from equipment.selectors import is_qualified
+from staffing.models import Operator
 
 INSTRUMENT_FIELDS = ("name", "name_en", "maker", "model", "specs", "location", "description", "description_en")
 ROLE_LABELS = {
@@ -121,6 +127,7 @@ class DemoSeeder:
         self.instruments: dict[tuple[str, str], Instrument] = {}
         self.companies: dict[str, Company] = {}
         self.users: dict[str, User] = {}
+        self.operators: dict[str, Operator] = {}
         self.logins: list[tuple[str, str, str, bool]] = []  # username, role, scope, password works
 
     def run(self):
@@ -134,8 +141,10 @@ class DemoSeeder:
         self.seed_users()
         self.seed_qualifications()
         self.seed_downtimes()
+        demo_operators.seed(self)
         booking_history.seed(self)
         self.seed_extensions()
+        demo_operators.assign_history(self)
         return self.logins
 
     def report(self, stage: str, total: int, created: int, extra: str = ""):
