@@ -148,8 +148,13 @@ def may_book(user, instrument: Instrument, *, on: date | None = None) -> bool:
 
 
 def may_be_qualified(user, instrument: Instrument) -> bool:
-    """Whom staff may qualify to operate the instrument alone: an active user who may book it."""
-    return user.is_active and may_book(user, instrument)
+    """Whom staff may qualify to operate the instrument: an active user who may book it, or a staff member of an
+    institution sharing a consortium with its own (an operator another member lends it: docs/operators.md)."""
+    if not user.is_active:
+        return False
+    return may_book(user, instrument) or bool(
+        access_for(user).staff_of & fellow_member_ids(instrument.institution_id)
+    )
 
 
 def may_manage_instruments(user, institution_id: int) -> bool:
