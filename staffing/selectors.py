@@ -112,3 +112,86 @@ def operator_of(user) -> Operator | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Operator.objects.filter(user=user).select_related("institution").first()
+
+
+def candidates_by_day(instruments, days: list[date]) -> dict[int, dict[date, list[Candidate]]]:
+    """`candidates_for` of many instruments over many days at once, {instrument id: {day: [Candidate]}}, in the same
+    order: for the time grids and the catalogue, which ask of a week or a month. Three queries whatever the number of
+    instruments, operators and days: the qualifications valid on the first day with their last day, the own
+    operators, and the agreements overlapping the days (one row per named instrument); which day each qualification
+    and agreement covers is decided here in Python from its dates."""
+    instruments = list(instruments)
+    found: dict[int, dict[date, list[Candidate]]] = {i.id: {d: [] for d in days} for i in instruments}
+    if not instruments or not days:
+        return found
+    first, last = min(days), max(days)
+    qualified = equipment_selectors.qualified_users_until([i.id for i in instruments], first)
+    users = {user_id for by_user in qualified.values() for user_id in by_user}
+    if not users:
+        return found
+    by_institution: dict[int, list[Operator]] = {}
+    for operator in (
+        Operator.objects.filter(
+            active=True,
+            institution_id__in={i.institution_id for i in instruments},
+            user_id__in=users,
+            user__is_active=True,
+            user__roles__kind=Role.Kind.STAFF,
+            user__roles__institution_id=F("institution_id"),
+        )
+        .select_related("user", "institution")
+        .distinct()
+        .order_by("user__last_name_kana", "user__last_name", "user__first_name", "id")
+    ):
+        by_institution.setdefault(operator.institution_id, []).append(operator)
+    lent = list(
+        LendingAgreement.objects.filter(
+            lender_confirmed_at__isnull=False,
+            borrower_confirmed_at__isnull=False,
+            ended_at__isnull=True,
+            valid_from__lte=last,
+            valid_until__gte=first,
+            instruments__in=[i.id for i in instruments],
+            operator__active=True,
+            operator__user_id__in=users,
+            operator__user__is_active=True,
+            operator__user__roles__kind=Role.Kind.STAFF,
+            operator__user__roles__institution_id=F("lender_id"),
+        )
+        .annotate(instrument_id=F("instruments__id"))
+        .select_related("operator__user", "operator__institution", "lender", "borrower")
+        .distinct()
+        .order_by("operator__user__last_name_kana", "operator__user__last_name", "operator__user__first_name", "id")
+    )
+
+    def valid(user_id: int, instrument_id: int, day: date) -> bool:
+        if user_id not in qualified[instrument_id]:
+            return False
+        until = qualified[instrument_id][user_id]
+        return until is None or day <= until
+
+    for instrument in instruments:
+        for day in days:
+            chosen = [
+                Candidate(o)
+                for o in by_institution.get(instrument.institution_id, [])
+                if valid(o.user_id, instrument.id, day)
+            ]
+            seen = {c.operator.id for c in chosen}
+            for agreement in lent:
+                if (
+                    agreement.instrument_id == instrument.id
+                    and agreement.borrower_id == instrument.institution_id
+                    and agreement.valid_from <= day <= agreement.valid_until
+                    and agreement.operator_id not in seen
+                    and valid(agreement.operator.user_id, instrument.id, day)
+                ):
+                    seen.add(agreement.operator_id)
+                    chosen.append(Candidate(agreement.operator, agreement))
+            found[instrument.id][day] = chosen
+    return found
+
+
+def absences_between(operator_id: int, start: datetime, end: datetime) -> QuerySet[Absence]:
+    """An operator's absences touching [start, end), in time order (their schedule page)."""
+    return Absence.objects.filter(operator_id=operator_id, start__lt=end, end__gt=start).order_by("start", "id")

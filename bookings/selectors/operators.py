@@ -2,9 +2,9 @@
 assignments in force (this app's table) in staffing's pure rules."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from backend.intervals import Interval
+from backend.intervals import Interval, intersect, local_dates, merge
 from backend.tokyo import TOKYO
 from equipment.models import Instrument, UsageMode
 from staffing import rules as staffing_rules
@@ -19,6 +19,15 @@ OPERATED_MODES = (UsageMode.ASSISTED, UsageMode.COMMISSIONED)
 
 def needs_operator(mode: str) -> bool:
     return mode in OPERATED_MODES
+
+
+def default_mode(policy) -> str | None:
+    """The usage mode free time is answered for when none is asked (the grid, the availability API): self-operation
+    if the instrument offers it (its time is the instrument's alone), else its first mode."""
+    modes = tuple(policy.modes or ())
+    if "self" in modes:
+        return "self"
+    return modes[0] if modes else None
 
 
 def operator_buffers(instrument: Instrument) -> tuple[timedelta, timedelta]:
@@ -119,3 +128,51 @@ def assignment_in_force(booking_id: int) -> Assignment | None:
         .select_related("operator__user", "operator__institution", "agreement")
         .first()
     )
+
+
+def operated_time(
+    instruments, start: datetime, end: datetime, *, exclude_booking_id: int | None = None
+) -> dict[int, list[Interval]]:
+    """Where within [start, end) a booking's own time may lie for at least one candidate to take it, per instrument
+    (`staffing.rules.startable` of each candidate's free time, their union): what the grid, the availability API and
+    the catalogue intersect an assisted or commissioned mode's free time with (docs/operators.md, "Availability is the
+    intersection"). Six queries whatever the number of instruments, operators and days (candidates for the whole window
+    at once: `staffing.selectors.candidates_by_day`; free time of every candidate once: `free_time_of`).
+
+    Candidates are those of the booking's Tokyo start date, so each day's union is clipped to that day: a booking that
+    would run past midnight is shown free only up to midnight (an understatement, never an overstatement). The union
+    overstates as documented in staffing.rules (a request spanning two operators' stretches); the request and the
+    approval check one operator (`offers_for`). `exclude_booking_id`: a booking being moved, its own operator's time
+    free to move into."""
+    instruments = list(instruments)
+    days = local_dates(Interval(start, end))
+    by_day = staffing_selectors.candidates_by_day(instruments, days)
+    operator_ids = {c.operator.id for per_day in by_day.values() for found in per_day.values() for c in found}
+    if not operator_ids:
+        return {i.id: [] for i in instruments}
+    widest = max(max(operator_buffers(i)) for i in instruments)
+    free = free_time_of(sorted(operator_ids), start - widest, end + widest, exclude_booking_id=exclude_booking_id)
+    result = {}
+    for instrument in instruments:
+        before, after = operator_buffers(instrument)
+        pieces = []
+        for day in days:
+            midnight = datetime.combine(day, time.min, tzinfo=TOKYO)
+            union = merge(
+                piece
+                for c in by_day[instrument.id][day]
+                for piece in staffing_rules.startable(free[c.operator.id], before=before, after=after)
+            )
+            pieces += intersect(union, [Interval(max(midnight, start), min(midnight + timedelta(days=1), end))])
+        result[instrument.id] = merge(pieces)
+    return result
+
+
+def operated_time_of_id(
+    instrument_id: int, start: datetime, end: datetime, *, exclude_booking_id: int | None = None
+) -> list[Interval]:
+    """`operated_time` of one instrument by id: one more query for its buffers and institution."""
+    instrument = Instrument.objects.only(
+        "id", "institution_id", "setup_minutes", "cleanup_minutes", "operator_buffer_minutes"
+    ).get(pk=instrument_id)
+    return operated_time([instrument], start, end, exclude_booking_id=exclude_booking_id)[instrument_id]
