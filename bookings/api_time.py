@@ -206,6 +206,19 @@ class TimelineInstrumentSerializer(serializers.Serializer):
     institution = TimelineInstitutionSerializer()
 
 
+class TimelineOperatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    lent = serializers.BooleanField(help_text="lent by another institution under a lending agreement")
+
+
+def _operator(booking) -> dict | None:
+    assignment = booking.operator_assignment
+    if assignment is None:
+        return None
+    return {"id": assignment.operator_id, "name": assignment.operator.user.display_name, "lent": assignment.lent}
+
+
 class TimelineBookingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     instrument = serializers.IntegerField()
@@ -217,6 +230,12 @@ class TimelineBookingSerializer(serializers.Serializer):
     who = serializers.CharField(help_text="the company's name, or the requester's for a booking without one")
     purpose = serializers.CharField(allow_null=True, help_text="null where the reader may not see it")
     proposal_pending = serializers.BooleanField()
+    operator = TimelineOperatorSerializer(
+        allow_null=True, help_text="assisted and commissioned: the operator assigned (in force), else null"
+    )
+    operator_missing = serializers.BooleanField(
+        help_text="an approved assisted or commissioned booking with no operator in force: staff must assign one"
+    )
     url = serializers.CharField(help_text="the booking's page")
     propose_url = serializers.CharField(
         allow_null=True, help_text="pending only: the page's proposal form; add ?start=…&end=… (RFC 3339)"
@@ -279,6 +298,8 @@ def timeline_answer(user, timeline) -> dict:
                 "who": b.company.name if b.company else b.requester.display_name,
                 "purpose": b.purpose if selectors.sees_full_details(user, b) else None,
                 "proposal_pending": b.proposal_pending,
+                "operator": _operator(b),
+                "operator_missing": b.operator_missing,
                 "url": reverse("booking-page", args=[b.id]),
                 "propose_url": reverse("booking-page", args=[b.id]) if b.status == Booking.Status.PENDING else None,
             }

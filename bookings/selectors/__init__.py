@@ -27,9 +27,11 @@ from .holds import (
 )
 from .operators import (
     OPERATED_MODES,
+    SCHEDULE_AHEAD,
     Offer,
     assignment_holds,
     assignment_in_force,
+    assignments_of,
     default_mode,
     first_free,
     free_time_of,
@@ -37,6 +39,7 @@ from .operators import (
     offers_for,
     operator_buffers,
     operator_hold_of,
+    schedule_of,
 )
 from .pages import (
     MEMBERSHIP_HELP_CODES,
@@ -64,6 +67,7 @@ __all__ = [
     "Offer",
     "assignment_holds",
     "assignment_in_force",
+    "assignments_of",
     "availability_of",
     "default_mode",
     "first_free",
@@ -72,6 +76,9 @@ __all__ = [
     "offers_for",
     "operator_buffers",
     "operator_hold_of",
+    "schedule_of",
+    "personal_feed_assignments",
+    "SCHEDULE_AHEAD",
     "POLICY_FIELDS",
     "policy_of",
     "policies_of",

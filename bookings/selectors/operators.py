@@ -176,3 +176,58 @@ def operated_time_of_id(
         "id", "institution_id", "setup_minutes", "cleanup_minutes", "operator_buffer_minutes"
     ).get(pk=instrument_id)
     return operated_time([instrument], start, end, exclude_booking_id=exclude_booking_id)[instrument_id]
+
+
+SCHEDULE_PAST = timedelta(days=14)  # the recent past an operator's schedule shows (what they just ran)
+SCHEDULE_AHEAD = timedelta(weeks=8)  # and the coming weeks
+
+
+def assignments_of(operator_id: int, start: datetime, end: datetime):
+    """An operator's assignments in force whose booking touches [start, end), in time order, with the booking's
+    instrument, institution, requester and company (one query)."""
+    return (
+        Assignment.objects.filter(
+            operator_id=operator_id, released_at__isnull=True, booking__start__lt=end, booking__end__gt=start
+        )
+        .select_related(
+            "booking__instrument__institution", "booking__company", "booking__requester", "agreement__borrower"
+        )
+        .order_by("booking__start", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What an operator's schedule page shows: their assignments in force and absences from SCHEDULE_PAST ago to
+    SCHEDULE_AHEAD on."""
+
+    operator: Operator
+    start: datetime
+    end: datetime
+    assignments: list
+    absences: list
+
+
+def schedule_of(operator: Operator, *, now: datetime) -> Schedule:
+    """The operator's schedule around `now`: two queries (assignments, absences)."""
+    start, end = now - SCHEDULE_PAST, now + SCHEDULE_AHEAD
+    return Schedule(
+        operator=operator,
+        start=start,
+        end=end,
+        assignments=list(assignments_of(operator.id, start, end)),
+        absences=list(staffing_selectors.absences_between(operator.id, start, end)),
+    )
+
+
+def personal_feed_assignments(user, *, now: datetime):
+    """An operator's assignments for their calendar feed, from `holds.FEED_PAST` ago on, released ones included (the
+    feed writes them CANCELLED, as it does ended bookings, so a subscribed calendar drops them). Empty for a user who
+    is not an operator: one query either way (the operator is joined, not read first)."""
+    from .holds import FEED_PAST
+
+    return list(
+        Assignment.objects.filter(operator__user=user, booking__end__gt=now - FEED_PAST)
+        .select_related("booking__instrument__institution", "booking__company", "booking__requester")
+        .order_by("hold_start", "id")
+    )
