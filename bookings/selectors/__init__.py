@@ -39,6 +39,7 @@ from .operators import (
     offers_for,
     operator_buffers,
     operator_hold_of,
+    personal_feed_assignments,
     schedule_of,
 )
 from .pages import (
