@@ -13,7 +13,8 @@ than the minimum, or where set-up or clean-up would run into another booking) an
 request may lie as far as time is concerned: `rules.requestable_intervals`, as the availability API says).
 
 The rules are those of `rules` and the request checks; nothing here decides differently. Two queries whatever the
-number of bookings and downtimes (the instrument's rules come prefetched, or by `policy_of_id`).
+number of bookings and downtimes (the instrument's rules come prefetched, or by `policy_of_id`); an assisted or
+commissioned mode seven more whatever the number of operators and days (`operators.operated_time_of_id`).
 """
 
 from dataclasses import dataclass, field
