@@ -77,10 +77,10 @@ def test_the_plain_timeline_says_who_operates_and_which_booking_has_no_operator(
     approved(world, sem, day, 9)
     missing = approved(world, sem, day, 11)
     assignments.release(booking=missing, reason="test")
+    world.staff_a.language = "en"
+    world.staff_a.save(update_fields=["language"])
     client.force_login(world.staff_a)
-    body = client.get(
-        f"/staff/calendar/?view=day&day={day.isoformat()}&plain=1", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    body = client.get(f"/staff/calendar/?view=day&day={day.isoformat()}&plain=1").content.decode()
     assert f"Operator: {world.staff_b.display_name} (lent)" in body
     assert body.count("No operator assigned") == 2  # the legend and the booking
 
