@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from backend.api import AwareDateTimeField, id_param, rfc3339
+from equipment.models import UsageMode
 
 from . import selectors, services
 from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking
@@ -36,13 +37,20 @@ class AvailabilitySerializer(serializers.Serializer):
     """The shape of an availability answer (documentation only: the view renders it)."""
 
     instrument = serializers.IntegerField()
+    mode = serializers.CharField(allow_null=True, help_text="the usage mode whose free time is answered")
     free = IntervalSerializer(many=True)
     busy = IntervalSerializer(many=True)
+    no_operator_free = IntervalSerializer(
+        many=True,
+        help_text="assisted and commissioned modes: time the instrument could take a request but no operator is free "
+        "for (reason code `no_operator_free`); empty for self-operation",
+    )
 
 
 class AvailabilityQuery(serializers.Serializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=UsageMode.choices, required=False)
 
     def validate(self, data):
         if data["end"] <= data["start"]:
@@ -80,25 +88,37 @@ class CompletionSerializer(serializers.Serializer):
     parameters=[
         OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
         OpenApiParameter("end", str, required=True, description="ISO 8601 with offset"),
+        OpenApiParameter(
+            "mode",
+            str,
+            enum=UsageMode.values,
+            description="the usage mode the free time is for (default: self-operation if offered, else the first "
+            "mode); assisted and commissioned time is free only where an operator is free too",
+        ),
     ],
     responses=AvailabilitySerializer,
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def instrument_availability(request, pk: int):
-    """Free and busy time of an instrument: free is what a new request may use; busy says nothing of whose."""
+    """Free and busy time of an instrument in a usage mode: free is what a new request may use; busy says nothing of
+    whose; for an assisted or commissioned mode, `no_operator_free` is the instrument's free time no operator is
+    free for (left out of `free`)."""
     policy = selectors.policy_of_id(pk)
     if policy is None:
         raise Http404
     query = AvailabilityQuery(data=request.query_params)
     query.is_valid(raise_exception=True)
     start, end = query.validated_data["start"], query.validated_data["end"]
-    free, busy = selectors.requestable_and_busy_of(pk, policy, start, end)
+    mode = query.validated_data.get("mode") or selectors.default_mode(policy)
+    free, busy, no_operator = selectors.availability_of(pk, policy, start, end, mode=mode)
     return Response(
         {
             "instrument": pk,
+            "mode": mode,
             "free": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in free],
             "busy": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in busy],
+            "no_operator_free": [{"start": rfc3339(i.start), "end": rfc3339(i.end)} for i in no_operator],
         }
     )
 

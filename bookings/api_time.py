@@ -41,6 +41,13 @@ class GridQuery(serializers.Serializer):
         help_text="a pending booking of this instrument that the reader (its staff) may move: shown as `subject`, its "
         "time free for the counter-proposal",
     )
+    mode = serializers.ChoiceField(
+        choices=UsageMode.choices,
+        required=False,
+        help_text="the usage mode the free time is for: assisted and commissioned time is free only where an operator "
+        "is free too (`no_operator_free` where not); default self-operation if offered, else the first mode; with "
+        "`subject`, the subject's mode",
+    )
 
     def validate_start(self, value):
         today = timezone.localdate()
@@ -70,6 +77,7 @@ class GridSerializer(serializers.Serializer):
     """The shape of a grid answer (documentation only: the view renders it)."""
 
     instrument = serializers.IntegerField()
+    mode = serializers.CharField(allow_null=True, help_text="the usage mode whose free time is shown")
     start = serializers.DateField()
     days = serializers.IntegerField()
     slot_minutes = serializers.IntegerField()
@@ -87,8 +95,9 @@ class GridSerializer(serializers.Serializer):
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def instrument_grid(request, pk: int):
-    """The instrument's time grid for the reader: closed, too soon, too far, downtime, busy, the reader's own
-    bookings and free time, from `start` for `days` Tokyo days. Busy time says nothing of whose."""
+    """The instrument's time grid for the reader: closed, too soon, too far, downtime, busy, no operator free (an
+    assisted or commissioned mode), the reader's own bookings and free time, from `start` for `days` Tokyo days. Busy
+    time says nothing of whose."""
     policy = selectors.policy_of_id(pk)
     if policy is None:
         raise Http404
@@ -96,12 +105,14 @@ def instrument_grid(request, pk: int):
     query.is_valid(raise_exception=True)
     first_day = query.validated_data.get("start") or timezone.localdate()
     subject_id = query.validated_data.get("subject")
+    mode = query.validated_data.get("mode")
     if subject_id is not None:
         subject = selectors.booking_rows().filter(pk=subject_id, instrument_id=pk).first()
         if subject is None or not selectors.may_decide(request.user, subject):
             raise PermissionDenied(
                 "not_institution_staff", _("Only the staff of the instrument's institution may move this booking.")
             )
+        mode = subject.mode
     time_grid = grid.time_grid(
         instrument_id=pk,
         policy=policy,
@@ -109,6 +120,7 @@ def instrument_grid(request, pk: int):
         first_day=first_day,
         days=query.validated_data["days"],
         subject_id=subject_id,
+        mode=mode,
     )
     return Response(grid_answer(time_grid))
 
@@ -194,6 +206,19 @@ class TimelineInstrumentSerializer(serializers.Serializer):
     institution = TimelineInstitutionSerializer()
 
 
+class TimelineOperatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    lent = serializers.BooleanField(help_text="lent by another institution under a lending agreement")
+
+
+def _operator(booking) -> dict | None:
+    assignment = booking.operator_assignment
+    if assignment is None:
+        return None
+    return {"id": assignment.operator_id, "name": assignment.operator.user.display_name, "lent": assignment.lent}
+
+
 class TimelineBookingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     instrument = serializers.IntegerField()
@@ -205,6 +230,12 @@ class TimelineBookingSerializer(serializers.Serializer):
     who = serializers.CharField(help_text="the company's name, or the requester's for a booking without one")
     purpose = serializers.CharField(allow_null=True, help_text="null where the reader may not see it")
     proposal_pending = serializers.BooleanField()
+    operator = TimelineOperatorSerializer(
+        allow_null=True, help_text="assisted and commissioned: the operator assigned (in force), else null"
+    )
+    operator_missing = serializers.BooleanField(
+        help_text="an approved assisted or commissioned booking with no operator in force: staff must assign one"
+    )
     url = serializers.CharField(help_text="the booking's page")
     propose_url = serializers.CharField(
         allow_null=True, help_text="pending only: the page's proposal form; add ?start=…&end=… (RFC 3339)"
@@ -267,6 +298,8 @@ def timeline_answer(user, timeline) -> dict:
                 "who": b.company.name if b.company else b.requester.display_name,
                 "purpose": b.purpose if selectors.sees_full_details(user, b) else None,
                 "proposal_pending": b.proposal_pending,
+                "operator": _operator(b),
+                "operator_missing": b.operator_missing,
                 "url": reverse("booking-page", args=[b.id]),
                 "propose_url": reverse("booking-page", args=[b.id]) if b.status == Booking.Status.PENDING else None,
             }

@@ -38,6 +38,12 @@ def booking_uid(booking: Booking) -> str:
     return f"{booking.uid}@{UID_DOMAIN}"
 
 
+def assignment_uid(assignment) -> str:
+    """An operator's assignment: its own entry, apart from the booking's (`booking_uid`), one per assignment (a
+    booking reassigned away and back is two entries, the first cancelled)."""
+    return f"assignment-{assignment.pk}@{UID_DOMAIN}"
+
+
 def downtime_uid(downtime) -> str:
     return f"downtime-{downtime.pk}@{UID_DOMAIN}"
 
@@ -124,6 +130,50 @@ def booking_event(booking: Booking, *, detailed: bool, stamp: datetime | None = 
     return event
 
 
+def schedule_url() -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/operator/schedule/"
+
+
+def assignment_event(assignment, *, details: bool) -> Event:
+    """The VEVENT of an operator's assignment, over the time they are reserved (the booking's with the operator
+    buffer): the instrument and the requester's company in SUMMARY, the place in LOCATION; purpose and sample only
+    with `details` (not for a confidential booking's lent operator: docs/operators.md). Released, or its booking no
+    longer held: CANCELLED, one SEQUENCE on, so that subscribed calendars drop it."""
+    booking = assignment.booking
+    instrument = booking.instrument
+    ended = assignment.released_at is not None or booking.status not in (
+        Booking.Status.APPROVED,
+        Booking.Status.COMPLETED,
+    )
+    who = booking.company.name if booking.company_id else booking.requester.display_name
+    event = Event()
+    event.add("uid", assignment_uid(assignment))
+    changed = max(assignment.released_at or assignment.assigned_at, booking.updated_at)
+    event.add("dtstamp", _utc(changed))
+    event.add("last-modified", _utc(changed))
+    event.add("created", _utc(assignment.assigned_at))
+    event.add("sequence", booking.sequence + (1 if ended else 0))
+    event.add("dtstart", _utc(assignment.hold_start))
+    event.add("dtend", _utc(assignment.hold_end))
+    event.add("status", "CANCELLED" if ended else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("location", _text(location_of(instrument)))
+    event.add(
+        "summary", _text(_("Operate %(instrument)s: %(who)s") % {"instrument": instrument.localized_name, "who": who})
+    )
+    lines = [_when(booking), _("Usage mode: %(mode)s") % {"mode": booking.get_mode_display()}]
+    if assignment.lent:
+        lines.append(_("Lent to %(institution)s") % {"institution": instrument.institution.localized_name})
+    if details and booking.purpose:
+        lines.append(_("Purpose: %(purpose)s") % {"purpose": booking.purpose})
+    if details and booking.sample:
+        lines.append(_("Sample: %(sample)s") % {"sample": booking.sample})
+    lines.append(schedule_url())
+    event.add("description", _text("\n".join(lines)))
+    event.add("url", schedule_url())
+    return event
+
+
 def downtime_event(downtime) -> Event:
     event = Event()
     event.add("uid", downtime_uid(downtime))
@@ -149,10 +199,14 @@ def instrument_feed(instrument, bookings, downtimes) -> bytes:
     return calendar.to_ical()
 
 
-def personal_feed(name: str, bookings) -> bytes:
+def personal_feed(name: str, bookings, assignments=(), *, details=lambda booking: True) -> bytes:
+    """The user's bookings, and as an operator their assignments (`details(booking)`: whether purpose and sample
+    may be written into an assignment's entry)."""
     calendar = _calendar(name)
     for booking in bookings:
         calendar.add_component(booking_event(booking, detailed=True))
+    for assignment in assignments:
+        calendar.add_component(assignment_event(assignment, details=details(assignment.booking)))
     return calendar.to_ical()
 
 

@@ -39,14 +39,18 @@ def instrument_calendar(request, pk: int):
 @require_GET
 def personal_calendar(request, token: str):
     """The secret-address feed calendar programs subscribe to (no login: the token is the key), in the language of
-    the feed's owner."""
+    the feed's owner: their bookings, and an operator's assignments (each its own entry)."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404("unknown calendar feed")
-    bookings = selectors.personal_feed_bookings(feed.user, now=timezone.now())
+    now = timezone.now()
+    bookings = selectors.personal_feed_bookings(feed.user, now=now)
+    assignments = selectors.personal_feed_assignments(feed.user, now=now)
     with translation.override(language_of(feed.user)):  # a calendar program asks: the feed's owner reads it
         name = _("Kyoyo bookings (%(name)s)") % {"name": feed.user.display_name}
-        content = calendar.personal_feed(name, bookings)
+        content = calendar.personal_feed(
+            name, bookings, assignments, details=lambda booking: selectors.sees_full_details(feed.user, booking)
+        )
     return ics_response(content, "kyoyo.ics")
 
 

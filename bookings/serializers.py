@@ -104,6 +104,7 @@ def grid_answer(time_grid: grid.TimeGrid) -> dict:
     """A grid as the API and the pages' script read it."""
     return {
         "instrument": time_grid.instrument_id,
+        "mode": time_grid.mode,
         "start": time_grid.first_day.isoformat(),
         "days": time_grid.days,
         "slot_minutes": time_grid.slot_minutes,

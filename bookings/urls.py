@@ -13,6 +13,7 @@ urlpatterns = [
     path("bookings/<int:pk>/calendar.ics", views.booking_ics, name="booking-page-calendar"),
     path("bookings/<int:pk>/<slug:verb>/", views.booking_action, name="booking-page-action"),
     path("staff/queue/", views.queue, name="staff-queue"),
+    path("operator/schedule/", views.operator_schedule, name="operator-schedule"),
     path("staff/calendar/", views.institution_calendar, name="staff-calendar"),
     # Equipment's staff pages of changes that may hit bookings (bookings.disruptions), served here
     path("staff/instruments/<int:pk>/hours/", views.opening_hours, name="staff-instrument-hours"),

@@ -195,6 +195,20 @@ def qualified_user_ids(instrument_id: int, on: date) -> set[int]:
     )
 
 
+def qualified_users_until(instrument_ids, first_day: date) -> dict[int, dict[int, date | None]]:
+    """For each instrument, who holds a qualification valid on `first_day` and until when (the last valid day; None:
+    no expiry), in one query: the operators' candidates over a window of days (staffing.selectors). A qualification
+    stays valid from one day to the next until it expires, so the last day says every day of the window."""
+    found: dict[int, dict[int, date | None]] = {pk: {} for pk in instrument_ids}
+    for instrument_id, user_id, expires_on in Qualification.objects.filter(
+        _qualification_valid_on(first_day), instrument_id__in=list(found)
+    ).values_list("instrument_id", "user_id", "expires_on"):
+        known = found[instrument_id].get(user_id, date.min)
+        if known is not None and (expires_on is None or expires_on > known):
+            found[instrument_id][user_id] = expires_on
+    return found
+
+
 def qualifications_of(instrument: Instrument, on: date | None = None) -> QuerySet[Qualification]:
     """Every grant of the instrument, newest first, each with `valid`: the holder may operate it alone today."""
     day = on or timezone.localdate()

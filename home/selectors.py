@@ -24,6 +24,7 @@ from invoices import selectors as invoices
 from invoices.models import Invoice
 from registrations import selectors as registrations
 from reports import selectors as reports
+from staffing import selectors as staffing
 from usage_reports import selectors as usage_reports
 
 LIMIT = 8  # rows a section lists; it says how many there are in all and links to the full list
@@ -41,6 +42,7 @@ ORDER = (
     "usage_reports",
     "invoices",
     "today",
+    "my_assignments",
     "upcoming",
     "figures",
     "operator",
@@ -264,6 +266,15 @@ def home_of(user, *, now: datetime | None = None) -> list[Section]:
     sections: list[Section] = []
     if access.staff_of:
         sections += staff_sections(user, access, now)
+        operator = staffing.operator_of(user)
+        if operator is not None:  # an operator (専門人材): what they are assigned to run next
+            sections.append(
+                _listed(
+                    "my_assignments",
+                    bookings.assignments_of(operator.id, now, now + bookings.SCHEDULE_AHEAD),
+                    waiting=False,
+                )
+            )
     if access.coordinator_of:
         sections += coordinator_sections(user, access, now)
     if access.secretariat_of:

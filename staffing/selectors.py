@@ -394,3 +394,100 @@ def operator_by_id(pk) -> Operator | None:
 
 def absence_of(operator: Operator, pk) -> Absence | None:
     return Absence.objects.filter(operator=operator, pk=pk).select_related("operator").first()
+def _own_operators_by_institution(institution_ids, user_ids) -> dict[int, list[Operator]]:
+    """Active operators among `user_ids` still holding the staff role at their home institution, by institution, in
+    the candidates' order (one query)."""
+    found: dict[int, list[Operator]] = {}
+    for operator in (
+        Operator.objects.filter(
+            active=True,
+            institution_id__in=institution_ids,
+            user_id__in=user_ids,
+            user__is_active=True,
+            user__roles__kind=Role.Kind.STAFF,
+            user__roles__institution_id=F("institution_id"),
+        )
+        .select_related("user", "institution")
+        .distinct()
+        .order_by("user__last_name_kana", "user__last_name", "user__first_name", "id")
+    ):
+        found.setdefault(operator.institution_id, []).append(operator)
+    return found
+
+
+def _lending_rows(instrument_ids, user_ids, first: date, last: date) -> list[LendingAgreement]:
+    """Agreements in force some day of [first, last] lending an operator among `user_ids`, one row per instrument
+    they name (`instrument_id`), in the candidates' order (one query)."""
+    return list(
+        LendingAgreement.objects.filter(
+            lender_confirmed_at__isnull=False,
+            borrower_confirmed_at__isnull=False,
+            ended_at__isnull=True,
+            valid_from__lte=last,
+            valid_until__gte=first,
+            instruments__in=instrument_ids,
+            operator__active=True,
+            operator__user_id__in=user_ids,
+            operator__user__is_active=True,
+            operator__user__roles__kind=Role.Kind.STAFF,
+            operator__user__roles__institution_id=F("lender_id"),
+        )
+        .annotate(instrument_id=F("instruments__id"))
+        .select_related("operator__user", "operator__institution", "lender", "borrower")
+        .distinct()
+        .order_by("operator__user__last_name_kana", "operator__user__last_name", "operator__user__first_name", "id")
+    )
+
+
+def _candidates_on(instrument, day: date, *, own, lent, qualified_until) -> list[Candidate]:
+    """`candidates_for(instrument, day)` from rows read for a whole window."""
+
+    def qualified(user_id: int) -> bool:
+        if user_id not in qualified_until:
+            return False
+        until = qualified_until[user_id]
+        return until is None or day <= until
+
+    chosen = [Candidate(o) for o in own.get(instrument.institution_id, []) if qualified(o.user_id)]
+    seen = {c.operator.id for c in chosen}
+    for agreement in lent:
+        if (
+            agreement.instrument_id == instrument.id
+            and agreement.borrower_id == instrument.institution_id
+            and agreement.valid_from <= day <= agreement.valid_until
+            and agreement.operator_id not in seen
+            and qualified(agreement.operator.user_id)
+        ):
+            seen.add(agreement.operator_id)
+            chosen.append(Candidate(agreement.operator, agreement))
+    return chosen
+
+
+def candidates_by_day(instruments, days: list[date]) -> dict[int, dict[date, list[Candidate]]]:
+    """`candidates_for` of many instruments over many days at once, {instrument id: {day: [Candidate]}}, in the same
+    order: for the time grids and the catalogue, which ask of a week or a month. Three queries whatever the number of
+    instruments, operators and days: the qualifications valid on the first day with their last day, the own
+    operators, and the agreements overlapping the days (one row per named instrument); which day each qualification
+    and agreement covers is decided here in Python from its dates."""
+    instruments = list(instruments)
+    found: dict[int, dict[date, list[Candidate]]] = {i.id: {d: [] for d in days} for i in instruments}
+    if not instruments or not days:
+        return found
+    first, last = min(days), max(days)
+    qualified = equipment_selectors.qualified_users_until([i.id for i in instruments], first)
+    users = {user_id for by_user in qualified.values() for user_id in by_user}
+    if not users:
+        return found
+    own = _own_operators_by_institution({i.institution_id for i in instruments}, users)
+    lent = _lending_rows([i.id for i in instruments], users, first, last)
+    for instrument in instruments:
+        for day in days:
+            found[instrument.id][day] = _candidates_on(
+                instrument, day, own=own, lent=lent, qualified_until=qualified[instrument.id]
+            )
+    return found
+
+
+def absences_between(operator_id: int, start: datetime, end: datetime) -> QuerySet[Absence]:
+    """An operator's absences touching [start, end), in time order (their schedule page)."""
+    return Absence.objects.filter(operator_id=operator_id, start__lt=end, end__gt=start).order_by("start", "id")

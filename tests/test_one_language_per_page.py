@@ -72,6 +72,7 @@ PAGES = [
     ("/instruments/?q=SEM", EVERYONE),
     ("/instruments/{s.sem.pk}/", EVERYONE),
     ("/instruments/{s.xrd.pk}/", EVERYONE),
+    ("/instruments/{s.sem.pk}/?mode=assisted", EVERYONE),  # the grid of an operated mode: no operator free
     ("/bookings/", LOGGED_IN),
     ("/bookings/{s.pending.pk}/", (*COMPANY, "staff", "secretariat")),
     ("/bookings/{s.approved.pk}/", (*COMPANY, "staff", "secretariat")),
@@ -80,6 +81,7 @@ PAGES = [
     ("/staff/queue/", ("staff",)),
     ("/staff/calendar/", ("staff",)),
     ("/staff/calendar/?view=day", ("staff",)),
+    ("/operator/schedule/", ("staff",)),  # staff_a is the SEM's operator (tests/conftest.py: world)
     ("/staff/instruments/", ("staff",)),
     ("/staff/instruments/new/", ("staff",)),
     ("/staff/instruments/{s.sem.pk}/", ("staff",)),

@@ -13,6 +13,7 @@ from bookings.models import Booking
 from equipment.models import Downtime, Instrument, UsageMode
 
 from .holds import policy_of
+from .operators import default_mode, needs_operator, operated_time
 
 LOOK_AHEAD_DAYS = 30  # how far a catalogue card looks for the next free slot
 
@@ -33,28 +34,41 @@ def _taken_by_instrument(ids: list[int], start: datetime, end: datetime, *, marg
     return holds, downtimes
 
 
-def _bookable(instruments, start: datetime, end: datetime, *, now: datetime):
+def _bookable(instruments, start: datetime, end: datetime, *, now: datetime, mode_of):
     """({id: policy}, {id: bookable stretches within [start, end)}) of the active instruments (opening hours
-    prefetched); two queries whatever their number (holds, downtimes)."""
+    prefetched), each in the usage mode `mode_of(instrument, policy)` says: an assisted or commissioned one only where
+    an operator could take the booking too (`operators.operated_time`). Two queries whatever their number (holds,
+    downtimes), six more when some mode needs an operator."""
     policies = {i.id: policy_of(i) for i in instruments if i.status == Instrument.Status.ACTIVE}
     if not policies:
         return {}, {}
     longest_buffer = max(max(p.setup_minutes, p.cleanup_minutes) for p in policies.values())
     holds, downtimes = _taken_by_instrument(list(policies), start, end, margin=timedelta(minutes=longest_buffer))
+    operated_ids = {i.id for i in instruments if i.id in policies and needs_operator(mode_of(i, policies[i.id]))}
+    operated = operated_time([i for i in instruments if i.id in operated_ids], start, end) if operated_ids else {}
     stretches = {}
     for instrument_id, policy in policies.items():
         requestable = rules.requestable_intervals(
             policy, start, end, downtimes=downtimes[instrument_id], holds=holds[instrument_id]
         )
+        if instrument_id in operated:
+            requestable = rules.intersect(requestable, operated[instrument_id])
         stretches[instrument_id] = rules.bookable_stretches(policy, requestable, now=now)
     return policies, stretches
 
 
-def instruments_free_between(instruments, start: datetime, end: datetime, *, now: datetime | None = None) -> set[int]:
+def instruments_free_between(
+    instruments, start: datetime, end: datetime, *, now: datetime | None = None, mode: str | None = None
+) -> set[int]:
     """Ids of the given instruments (opening hours prefetched) where a request could be made now for a slot
-    within [start, end): on the grid, within lead time and horizon, of at least the minimum length. Two queries
-    whatever their number."""
-    _policies, stretches = _bookable(instruments, start, end, now=now or timezone.now())
+    within [start, end): on the grid, within lead time and horizon, of at least the minimum length; in `mode` where
+    the instrument offers it, else its default mode (`operators.default_mode`), an operated mode with an operator
+    free. A fixed number of queries whatever their number."""
+
+    def mode_of(instrument, policy):
+        return mode if mode and mode in policy.modes else default_mode(policy)
+
+    _policies, stretches = _bookable(instruments, start, end, now=now or timezone.now(), mode_of=mode_of)
     return {instrument_id for instrument_id, found in stretches.items() if found}
 
 
@@ -101,8 +115,15 @@ def next_free_slots(
 ) -> dict[int, NextFree]:
     """Each instrument's next free slot within `days` from `now`, as `NextFree`, for a viewer: `qualified_ids` are
     the instruments they may operate alone (`equipment.selectors.qualified_instrument_ids`). Instruments out of
-    service or offering no mode are left out. Two queries whatever their number (opening hours prefetched)."""
-    policies, stretches = _bookable(instruments, now, now + timedelta(days=days), now=now)
+    service or offering no mode are left out. A fixed number of queries whatever their number (opening hours
+    prefetched); an assisted or commissioned mode's slot is one an operator is free for too."""
+
+    def mode_of(instrument, _policy):
+        return viewer_mode(
+            instrument, wanted=wanted_mode, qualified=instrument.id in qualified_ids, anonymous=anonymous
+        )
+
+    policies, stretches = _bookable(instruments, now, now + timedelta(days=days), now=now, mode_of=mode_of)
     found = {}
     for instrument in instruments:
         policy = policies.get(instrument.id)

@@ -6,12 +6,15 @@ Every block is one of KINDS; together they say why each moment is or is not free
 `too_soon` (inside the lead time, or past), `too_far` (beyond the booking horizon), `downtime` (its title),
 `busy` (another's booking: its slot, and its set-up and clean-up as separate parts, each where it really lies;
 never whose), `own_pending` / `own_approved` (the viewer's own bookings, or their company's for a company admin,
-with id), `subject` (the booking a counter-proposal is for), `no_room` (open, but no booking fits: a gap shorter
+with id), `subject` (the booking a counter-proposal is for), `no_operator_free` (for an assisted or commissioned
+mode: time the instrument could take a request but no candidate operator is free for it, `operators.operated_time`),
+`no_room` (open, but no booking fits: a gap shorter
 than the minimum, or where set-up or clean-up would run into another booking) and `free` (on the slot grid, where a
 request may lie as far as time is concerned: `rules.requestable_intervals`, as the availability API says).
 
 The rules are those of `rules` and the request checks; nothing here decides differently. Two queries whatever the
-number of bookings and downtimes (the instrument's rules come prefetched, or by `policy_of_id`).
+number of bookings and downtimes (the instrument's rules come prefetched, or by `policy_of_id`); an assisted or
+commissioned mode seven more whatever the number of operators and days (`operators.operated_time_of_id`).
 """
 
 from dataclasses import dataclass, field
@@ -29,9 +32,11 @@ from bookings.models import Booking
 from consortia.selectors import access_for
 from equipment.models import Downtime, Instrument
 
+from .operators import default_mode, needs_operator, operated_time_of_id
+
 MAX_DAYS = 14  # the most days one grid answers
 MAX_DISTANCE_DAYS = 800  # how far from today a grid may start (the pages page that far ahead)
-BACKGROUND = ("closed", "too_soon", "too_far", "downtime", "busy", "no_room")
+BACKGROUND = ("closed", "too_soon", "too_far", "downtime", "busy", "no_operator_free", "no_room")
 OWN = ("own_pending", "own_approved")
 KINDS = (*BACKGROUND, *OWN, "subject", "free")
 DEFAULT_HOURS = (time(9), time(18))  # the visible hours of an instrument without opening hours
@@ -63,6 +68,7 @@ class TimeGrid:
     opens: time  # the earliest opening time of the window's weekdays: the first visible hour
     closes: time  # the latest closing time
     blocks: list[Block] = field(default_factory=list)
+    mode: str | None = None  # the usage mode whose free time the grid shows
 
     @property
     def previous_first_day(self) -> date:
@@ -204,14 +210,28 @@ def _booking_blocks(bookings, window: rules.Interval, *, viewer, subject_id: int
     return blocks, holds
 
 
-def _free_and_no_room(policy, window, opening, *, downtimes, holds, unavailable, taken) -> list[Block]:
+def _on_grid_and_long_enough(policy, intervals) -> list[rules.Interval]:
+    return [i for i in rules.on_grid(intervals, policy.slot_minutes) if i.seconds >= policy.min_minutes * 60]
+
+
+def _free_and_no_room(policy, window, opening, *, downtimes, holds, unavailable, taken, operated) -> list[Block]:
     """Free: where a request may lie (`rules.requestable_intervals`) outside `unavailable`, on the slot grid, at
-    least the minimum long. No room: open time that is neither free nor `taken` by a block."""
-    free = rules.requestable_intervals(policy, window.start, window.end, downtimes=downtimes, holds=holds)
-    free = rules.on_grid(rules.subtract(free, unavailable), policy.slot_minutes)
-    free = [i for i in free if i.seconds >= policy.min_minutes * 60]
-    no_room = rules.subtract(opening, [*free, *unavailable, *taken])
-    return [Block("free", i.start, i.end) for i in free] + [Block("no_room", i.start, i.end) for i in no_room]
+    least the minimum long; for an operated mode (`operated` not None) also where an operator could take it, the rest
+    of that time `no_operator_free`. No room: open time that is none of these nor `taken` by a block."""
+    requestable = rules.requestable_intervals(policy, window.start, window.end, downtimes=downtimes, holds=holds)
+    requestable = rules.subtract(requestable, unavailable)
+    instrument_free = _on_grid_and_long_enough(policy, requestable)
+    if operated is None:
+        free, no_operator = instrument_free, []
+    else:
+        free = _on_grid_and_long_enough(policy, rules.intersect(requestable, operated))
+        no_operator = rules.subtract(instrument_free, free)
+    no_room = rules.subtract(opening, [*free, *no_operator, *unavailable, *taken])
+    return (
+        [Block("free", i.start, i.end) for i in free]
+        + [Block("no_operator_free", i.start, i.end) for i in no_operator]
+        + [Block("no_room", i.start, i.end) for i in no_room]
+    )
 
 
 def time_grid(
@@ -223,9 +243,12 @@ def time_grid(
     days: int = 7,
     now: datetime | None = None,
     subject_id: int | None = None,
+    mode: str | None = None,
 ) -> TimeGrid:
     """The typed blocks of an instrument's time for `viewer` over [first_day, + days) in Tokyo. `subject_id` is a
-    booking being moved (a counter-proposal): it is shown as `subject` and does not hold its own time."""
+    booking being moved (a counter-proposal): it is shown as `subject` and does not hold its own time (nor its
+    operator's). `mode` is the usage mode the free time is for: an assisted or commissioned one is free only where an
+    operator is free too; without one, `default_mode`."""
     now = now or timezone.now()
     days = max(1, min(days, MAX_DAYS))
     start = datetime.combine(first_day, time.min, tzinfo=TOKYO).astimezone(UTC)
@@ -245,6 +268,9 @@ def time_grid(
             holds=holds,
             unavailable=[rules.Interval(b.start, b.end) for b in out_of_reach],
             taken=[rules.Interval(b.start, b.end) for b in [*downtime_blocks, *booking_blocks]],
+            operated=operated_time_of_id(instrument_id, window.start, window.end, exclude_booking_id=subject_id)
+            if needs_operator(mode or default_mode(policy))
+            else None,
         )
     blocks.sort(key=lambda b: (b.start, KINDS.index(b.kind)))
     opens, closes = visible_hours(policy, first_day, days)
@@ -258,6 +284,7 @@ def time_grid(
         opens=opens,
         closes=closes,
         blocks=blocks,
+        mode=mode or default_mode(policy),
     )
 
 
@@ -271,6 +298,7 @@ def kind_labels() -> dict[str, str]:
         "downtime": pgettext("time slot", "Downtime"),
         "busy": pgettext("time slot", "Busy"),
         "no_room": _("No room for a booking"),
+        "no_operator_free": _("No operator free"),
         "own_pending": _("Your request (pending)"),
         "own_approved": _("Your booking (approved)"),
         "subject": _("This request"),

@@ -12,6 +12,8 @@ from bookings.models import Booking, BookingEvent
 from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
 
+from .operators import needs_operator, operated_time_of_id
+
 POLICY_FIELDS = (
     "slot_minutes",
     "min_minutes",
@@ -146,6 +148,16 @@ def requestable_and_busy_of(instrument_id: int, policy: rules.InstrumentPolicy, 
     busy = rules.busy_intervals(start, end, downtimes=downtimes, holds=holds)
     free = rules.requestable_intervals(policy, start, end, downtimes=downtimes, holds=holds)
     return free, busy
+
+
+def availability_of(instrument_id: int, policy: rules.InstrumentPolicy, start: datetime, end: datetime, *, mode):
+    """(free, busy, no operator free) for the availability API: `requestable_and_busy_of`, and for an assisted or
+    commissioned mode the free time narrowed to where an operator could take a booking, the rest named apart."""
+    free, busy = requestable_and_busy_of(instrument_id, policy, start, end)
+    if not needs_operator(mode) or not free:
+        return free, busy, []
+    narrowed = rules.intersect(free, operated_time_of_id(instrument_id, start, end))
+    return narrowed, busy, rules.subtract(free, narrowed)
 
 
 def company_hours_in_month(company_id: int, start: datetime, *, exclude_id: int | None = None) -> float:

@@ -2,11 +2,11 @@
 assignments in force (this app's table) in staffing's pure rules."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from backend.intervals import Interval
+from backend.intervals import Interval, intersect, local_dates, merge
 from backend.tokyo import TOKYO
 from equipment.models import Instrument, UsageMode
 from staffing import rules as staffing_rules
@@ -21,6 +21,15 @@ OPERATED_MODES = (UsageMode.ASSISTED, UsageMode.COMMISSIONED)
 
 def needs_operator(mode: str) -> bool:
     return mode in OPERATED_MODES
+
+
+def default_mode(policy) -> str | None:
+    """The usage mode free time is answered for when none is asked (the grid, the availability API): self-operation
+    if the instrument offers it (its time is the instrument's alone), else its first mode."""
+    modes = tuple(policy.modes or ())
+    if "self" in modes:
+        return "self"
+    return modes[0] if modes else None
 
 
 def operator_buffers(instrument: Instrument) -> tuple[timedelta, timedelta]:
@@ -188,3 +197,104 @@ def stand_ins(bookings, *, absent_id: int) -> dict[int, list[Offer]]:
         ]
         for b in bookings
     }
+def operated_time(
+    instruments, start: datetime, end: datetime, *, exclude_booking_id: int | None = None
+) -> dict[int, list[Interval]]:
+    """Where within [start, end) a booking's own time may lie for at least one candidate to take it, per instrument
+    (`staffing.rules.startable` of each candidate's free time, their union): what the grid, the availability API and
+    the catalogue intersect an assisted or commissioned mode's free time with (docs/operators.md, "Availability is the
+    intersection"). Six queries whatever the number of instruments, operators and days (candidates for the whole window
+    at once: `staffing.selectors.candidates_by_day`; free time of every candidate once: `free_time_of`).
+
+    Candidates are those of the booking's Tokyo start date, so each day's union is clipped to that day: a booking that
+    would run past midnight is shown free only up to midnight (an understatement, never an overstatement). The union
+    overstates as documented in staffing.rules (a request spanning two operators' stretches); the request and the
+    approval check one operator (`offers_for`). `exclude_booking_id`: a booking being moved, its own operator's time
+    free to move into."""
+    instruments = list(instruments)
+    days = local_dates(Interval(start, end))
+    by_day = staffing_selectors.candidates_by_day(instruments, days)
+    operator_ids = {c.operator.id for per_day in by_day.values() for found in per_day.values() for c in found}
+    if not operator_ids:
+        return {i.id: [] for i in instruments}
+    widest = max(max(operator_buffers(i)) for i in instruments)
+    free = free_time_of(sorted(operator_ids), start - widest, end + widest, exclude_booking_id=exclude_booking_id)
+    result = {}
+    for instrument in instruments:
+        before, after = operator_buffers(instrument)
+        pieces = []
+        for day in days:
+            midnight = datetime.combine(day, time.min, tzinfo=TOKYO)
+            union = merge(
+                piece
+                for c in by_day[instrument.id][day]
+                for piece in staffing_rules.startable(free[c.operator.id], before=before, after=after)
+            )
+            pieces += intersect(union, [Interval(max(midnight, start), min(midnight + timedelta(days=1), end))])
+        result[instrument.id] = merge(pieces)
+    return result
+
+
+def operated_time_of_id(
+    instrument_id: int, start: datetime, end: datetime, *, exclude_booking_id: int | None = None
+) -> list[Interval]:
+    """`operated_time` of one instrument by id: one more query for its buffers and institution."""
+    instrument = Instrument.objects.only(
+        "id", "institution_id", "setup_minutes", "cleanup_minutes", "operator_buffer_minutes"
+    ).get(pk=instrument_id)
+    return operated_time([instrument], start, end, exclude_booking_id=exclude_booking_id)[instrument_id]
+
+
+SCHEDULE_PAST = timedelta(days=14)  # the recent past an operator's schedule shows (what they just ran)
+SCHEDULE_AHEAD = timedelta(weeks=8)  # and the coming weeks
+
+
+def assignments_of(operator_id: int, start: datetime, end: datetime):
+    """An operator's assignments in force whose booking touches [start, end), in time order, with the booking's
+    instrument, institution, requester and company (one query)."""
+    return (
+        Assignment.objects.filter(
+            operator_id=operator_id, released_at__isnull=True, booking__start__lt=end, booking__end__gt=start
+        )
+        .select_related(
+            "booking__instrument__institution", "booking__company", "booking__requester", "agreement__borrower"
+        )
+        .order_by("booking__start", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What an operator's schedule page shows: their assignments in force and absences from SCHEDULE_PAST ago to
+    SCHEDULE_AHEAD on."""
+
+    operator: Operator
+    start: datetime
+    end: datetime
+    assignments: list
+    absences: list
+
+
+def schedule_of(operator: Operator, *, now: datetime) -> Schedule:
+    """The operator's schedule around `now`: two queries (assignments, absences)."""
+    start, end = now - SCHEDULE_PAST, now + SCHEDULE_AHEAD
+    return Schedule(
+        operator=operator,
+        start=start,
+        end=end,
+        assignments=list(assignments_of(operator.id, start, end)),
+        absences=list(staffing_selectors.absences_between(operator.id, start, end)),
+    )
+
+
+def personal_feed_assignments(user, *, now: datetime):
+    """An operator's assignments for their calendar feed, from `holds.FEED_PAST` ago on, released ones included (the
+    feed writes them CANCELLED, as it does ended bookings, so a subscribed calendar drops them). Empty for a user who
+    is not an operator: one query either way (the operator is joined, not read first)."""
+    from .holds import FEED_PAST
+
+    return list(
+        Assignment.objects.filter(operator__user=user, booking__end__gt=now - FEED_PAST)
+        .select_related("booking__instrument__institution", "booking__company", "booking__requester")
+        .order_by("hold_start", "id")
+    )

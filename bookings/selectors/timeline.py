@@ -1,15 +1,23 @@
 """The institution timeline of staff: one row per instrument of their institutions, their bookings (pending,
 approved, completed, no-show) and downtime over one to seven Tokyo days. Read by the staff calendar page (the
-plain table and the timeline component's data) and by `GET /api/v1/staff/timeline/`; four queries whatever the
-number of instruments and bookings."""
+plain table and the timeline component's data) and by `GET /api/v1/staff/timeline/`; five queries whatever the
+number of instruments, bookings and operators.
+
+Each booking carries `operator_assignment` (its assignment in force, with the operator, or None) and
+`operator_missing`: an approved assisted or commissioned booking with no operator in force (approved before operators
+were reserved, or its operator released) — staff must assign one (docs/operators.md)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Prefetch
+
 from backend.tokyo import TOKYO
-from bookings.models import Booking
+from bookings.models import Assignment, Booking
 from consortia.selectors import access_for
 from equipment.models import Downtime, Instrument, OpeningHours
+
+from .operators import needs_operator
 
 MAX_DAYS = 7
 SHOWN = (*Booking.HOLDING, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
@@ -90,6 +98,26 @@ def _hours(instrument_ids, items, start: datetime, end: datetime) -> tuple[time,
     return earliest, latest
 
 
+def assignments_in_force_prefetch() -> Prefetch:
+    """A booking's assignment in force with its operator, as `in_force` (a list of at most one)."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(released_at__isnull=True).select_related("operator__user"),
+        to_attr="in_force",
+    )
+
+
+def mark_operators(bookings) -> None:
+    """Set `operator_assignment` and `operator_missing` on bookings read with `assignments_in_force_prefetch`."""
+    for booking in bookings:
+        booking.operator_assignment = booking.in_force[0] if booking.in_force else None
+        booking.operator_missing = (
+            needs_operator(booking.mode)
+            and booking.status == Booking.Status.APPROVED
+            and booking.operator_assignment is None
+        )
+
+
 def institution_timeline(user, first: date, days: int) -> Timeline:
     """The timeline of the user's institutions over `days` Tokyo days from `first` (1 ≤ days ≤ MAX_DAYS)."""
     start = datetime.combine(first, time.min, tzinfo=TOKYO)
@@ -100,9 +128,11 @@ def institution_timeline(user, first: date, days: int) -> Timeline:
         for booking in (
             Booking.objects.filter(instrument_id__in=rows, status__in=SHOWN, start__lt=end, end__gt=start)
             .select_related("instrument", "company", "requester")
+            .prefetch_related(assignments_in_force_prefetch())
             .order_by("start", "id")
         ):
             rows[booking.instrument_id].bookings.append(booking)
+        mark_operators(b for row in rows.values() for b in row.bookings)
         for downtime in Downtime.objects.filter(instrument_id__in=rows, start__lt=end, end__gt=start).order_by(
             "start", "id"
         ):

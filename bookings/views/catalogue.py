@@ -22,7 +22,16 @@ from equipment.models import UsageMode, UserCategory
 from .. import fees, quotes, selectors, services
 from ..forms import CatalogueFilter, RequestForm
 from ..selectors import grid
-from .grid import grid_config, initial_slot, legend, plain_week, week_start_of
+from .grid import (
+    grid_config,
+    grid_mode_of,
+    initial_slot,
+    legend,
+    mode_links,
+    offers_operated_mode,
+    plain_week,
+    week_start_of,
+)
 
 PAGE_SIZE = 24
 
@@ -48,7 +57,9 @@ def catalogue(request):
     now = timezone.now()
     if filters.get("free7"):
         listed = list(instruments)
-        free = selectors.instruments_free_between(listed, now, now + timedelta(days=7), now=now)
+        free = selectors.instruments_free_between(
+            listed, now, now + timedelta(days=7), now=now, mode=filters.get("mode") or None
+        )
         instruments = [i for i in listed if i.id in free]
     page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -92,7 +103,14 @@ def _cards(user, instruments, *, mode, now):
         link = None
         if found and found.slot:
             start, end = found.slot.start.astimezone(TOKYO), found.slot.end.astimezone(TOKYO)
-            query = urlencode({"week": start.date().isoformat(), "start": start.isoformat(), "end": end.isoformat()})
+            query = urlencode(
+                {
+                    "week": start.date().isoformat(),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "mode": found.mode,
+                }
+            )  # the mode whose slot it is: the page's grid and form show that mode
             link = f"{reverse('instrument-page', args=[instrument.pk])}?{query}"
         cards.append(
             {
@@ -184,8 +202,14 @@ def instrument_page(request, pk: int):
                 return redirect("booking-page", pk=booking.pk)
     week_start = week_start_of(request)
     time_grid = grid.time_grid(
-        instrument_id=instrument.id, policy=selectors.policy_of(instrument), viewer=user, first_day=week_start
+        instrument_id=instrument.id,
+        policy=selectors.policy_of(instrument),
+        viewer=user,
+        first_day=week_start,
+        mode=grid_mode_of(request, instrument),
     )
+    if grid_mode_of(request, instrument) and not form.is_bound:
+        form.initial["mode"] = time_grid.mode  # the mode whose free time was shown
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
     policy = fee_policy_of(instrument.institution_id)
@@ -196,7 +220,9 @@ def instrument_page(request, pk: int):
         {
             "instrument": instrument,
             "week": plain_week(time_grid, instrument),
-            "grid_legend": legend(),
+            "grid_legend": legend(operated=offers_operated_mode(instrument)),
+            "grid_modes": mode_links(request, instrument, time_grid),
+            "grid_mode": grid_mode_of(request, instrument),  # asked for: kept in the plain list's links
             "grid_config": grid_config(
                 time_grid,
                 instrument=instrument,

@@ -11,7 +11,9 @@ from backend.errors import DomainError
 from backend.i18n import is_japanese, yen
 from backend.plumbing import parse_aware_datetime
 from backend.tokyo import TOKYO
+from equipment.models import UsageMode
 
+from .. import selectors
 from ..selectors import grid
 from ..serializers import grid_answer
 
@@ -92,11 +94,37 @@ LEGEND = (
 )
 
 
-def legend(*, subject: bool = False) -> list[tuple[str, str]]:
-    """(kind, name) of each look of the grid, for its legend; `subject` adds the booking a proposal is for."""
+def legend(*, subject: bool = False, operated: bool = False) -> list[tuple[str, str]]:
+    """(kind, name) of each look of the grid, for its legend; `subject` adds the booking a proposal is for,
+    `operated` (the instrument offers an assisted or commissioned mode) the time no operator is free for."""
     labels = grid.kind_labels()
     kinds = ("subject", *LEGEND) if subject else LEGEND
+    if operated:
+        kinds = (*kinds[: kinds.index("busy") + 1], "no_operator_free", *kinds[kinds.index("busy") + 1 :])
     return [(kind, labels[kind]) for kind in kinds]
+
+
+def offers_operated_mode(instrument) -> bool:
+    return any(selectors.needs_operator(mode) for mode in instrument.modes or ())
+
+
+def grid_mode_of(request, instrument) -> str | None:
+    """The usage mode the page's grid shows: ?mode= when the instrument offers it (a catalogue card's link, the
+    plain list's mode links), else None (the grid's default, `selectors.default_mode`)."""
+    mode = request.GET.get("mode", "")
+    return mode if mode in (instrument.modes or ()) else None
+
+
+def mode_links(request, instrument, time_grid) -> list[dict]:
+    """For the page without JavaScript, when the instrument offers an operated mode: a link per mode to the week
+    showing that mode's free time (assisted and commissioned: where an operator is free too)."""
+    if not offers_operated_mode(instrument) or len(instrument.modes) < 2:
+        return []
+    week = time_grid.first_day.isoformat()
+    return [
+        {"label": UsageMode(m).label, "url": f"?week={week}&mode={m}#week", "current": m == time_grid.mode}
+        for m in instrument.modes
+    ]
 
 
 def week_start_of(request, default: date | None = None) -> date:

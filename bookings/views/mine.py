@@ -119,13 +119,14 @@ def _proposal_grid(request, booking: Booking) -> dict:
         viewer=request.user,
         first_day=first_day,
         subject_id=booking.id,
+        mode=booking.mode,  # an assisted or commissioned booking moves only where an operator is free too
     )
     return {
         "week": plain_week(time_grid, instrument),
         "week_start": first_day,
         "previous_week": time_grid.previous_first_day,
         "next_week": time_grid.next_first_day,
-        "grid_legend": legend(subject=True),
+        "grid_legend": legend(subject=True, operated=selectors.needs_operator(booking.mode)),
         "grid_config": grid_config(
             time_grid,
             instrument=instrument,

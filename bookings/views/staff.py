@@ -5,7 +5,7 @@ from datetime import time, timedelta
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from backend.errors import DomainError
@@ -58,6 +58,8 @@ def institution_calendar(request):
             "expand": _("Expand"),
             "collapse": _("Collapse"),
             "failed": _("The timeline could not be loaded. Reload the page, or use the table."),
+            "lent": pgettext("operator", "lent"),
+            "no_operator": _("No operator assigned"),
         },
     }
     return render(

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 problems.append(f"{path}: {len(entries)} untranslated or fuzzy, e.g. {entries[:3]}")
             for path, diff in catalogues.stale_messages().items():
                 problems.append(
-                    f"{path}: stale, missing {sorted(diff['missing'])[:3]}, unused {sorted(diff['unused'])[:3]}"
+                    f"{path}: stale, missing {sorted(diff['missing'], key=str)[:3]}, unused {sorted(diff['unused'], key=str)[:3]}"
                 )
             if problems:
                 raise CommandError("\n".join(problems))

@@ -100,6 +100,8 @@
   function load(from, to) {
     var days = Math.max(1, Math.min(14, Math.round((to - from) / DAY)));
     var url = config.grid_url + "?start=" + day(from) + "&days=" + days + (config.subject ? "&subject=" + config.subject : "");
+    var mode = form && field("mode") ? field("mode").value : "";
+    if (mode && !config.subject) url += "&mode=" + encodeURIComponent(mode); // assisted, commissioned: operators too
     return fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (data) {
@@ -345,6 +347,9 @@
     startField.addEventListener("change", fromFields);
     endField.addEventListener("change", fromFields);
     if (startField.value && endField.value) fromFields();
+  }
+  if (form && field("mode") && field("mode").addEventListener) { // another mode, other free time: ask again
+    field("mode").addEventListener("change", function () { load(loaded.from, loaded.to); });
   }
   if (form) {
     ["mode", "confidential", "company"].forEach(function (name) {

@@ -74,6 +74,11 @@
     return byInstitution.length > 1 ? byInstitution : (byInstitution.length ? byInstitution[0].children : []);
   }
 
+  function operatorText(booking) { // the operator assigned ("lent" marked), or the warning that none is
+    if (booking.operator) return " · " + booking.operator.name + (booking.operator.lent ? " (" + labels.lent + ")" : "");
+    return booking.operator_missing ? " · ⚠ " + labels.no_operator : "";
+  }
+
   function events(answer) {
     var found = answer.bookings.map(function (booking) {
       return {
@@ -81,8 +86,8 @@
         resourceIds: [String(booking.instrument)],
         start: booking.start,
         end: booking.end,
-        title: booking.who + " · " + booking.status_label,
-        classNames: ["tl-" + booking.status],
+        title: booking.who + " · " + booking.status_label + operatorText(booking),
+        classNames: ["tl-" + booking.status].concat(booking.operator_missing ? ["tl-no-operator"] : []),
         startEditable: booking.status === "pending",
         extendedProps: {url: booking.url, proposeUrl: booking.propose_url}
       };
