@@ -45,7 +45,7 @@ run: seed
 test: $(VENV)/.installed-test catalogues
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || \
 		echo "browser tests will be skipped: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)"
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

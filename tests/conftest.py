@@ -145,8 +145,19 @@ def _tasks_in_process(request):
     _set_task_join_will_block(False)
 
 
+# The longest modules start first (under xdist each process takes the next module as it finishes one): started
+# last, the two-minute Schemathesis run and the browser journeys kept one process busy long after the other had
+# run out of work.
+LONGEST_FIRST = ("tests/backend/test_schemathesis.py::", "tests/browser/")
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
+
+    def rank(item) -> int:  # sort is stable: within a rank the items keep their order
+        return next((n for n, start in enumerate(LONGEST_FIRST) if item.nodeid.startswith(start)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)
 
     if connection.vendor != "postgresql":
         skip_postgres = pytest.mark.skip(reason="needs PostgreSQL (.ci/run runs the suite on it too)")

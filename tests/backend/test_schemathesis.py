@@ -1,7 +1,7 @@
 """Schemathesis against a live server: every operation of /api/schema/, as a company user and as institution staff,
 must never answer 5xx and must answer as the schema documents (status, content type, body).
 
-The server is the production setup in small: gunicorn on 127.0.0.1:8103 with DEBUG=0, the demo data from
+The server is the production setup in small: gunicorn on a free port of 127.0.0.1 with DEBUG=0, the demo data from
 `manage.py seed_demo`, its own database (a fresh SQLite file, or a fresh PostgreSQL database beside the test
 database when the suite runs on PostgreSQL), e-mail kept in memory, Celery tasks in-process. Both users run at
 once, about two minutes in all; the seed is fixed, so a failure repeats. No operation is excluded: e-mail goes
@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,7 +26,17 @@ pytestmark = pytest.mark.schemathesis
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-PORT = 8103
+
+
+def _free_port() -> int:
+    """A port nothing listens on: with a fixed one, a second run on the machine (another checkout's suite) found the
+    first run's server answering /healthz, fuzzed it instead of its own code, and its own gunicorn could not start."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 USERS = ("company", "staff")
 PASSWORD = "kyoyo-demo"
@@ -107,7 +118,7 @@ def _wait_until_up(server: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """The demo site served by gunicorn on port 8103; yields the log file of the server."""
+    """The demo site served by gunicorn on PORT; yields the log file of the server."""
     tmp = tmp_path_factory.mktemp("schemathesis")
     database_url, drop_database = _fresh_database(tmp)
     env = _server_environment(tmp, database_url)

@@ -9,9 +9,11 @@ Every page opened by log_in is watched: a Content-Security-Policy violation or a
 fails the test (no_violations).
 """
 
+import copy
 import io
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -89,10 +91,44 @@ def shoot(request):
     return take
 
 
-@pytest.fixture
-def demo(browser):  # after `browser`: Playwright's sync API switches greenlets
-    """The demo data (seed_demo), every demo user with DEMO_PASSWORD."""
+# The demo data as seed_demo left it, once per test process and Tokyo day: the database's pages (SQLite's backup
+# API), the media files it wrote and the e-mails it sent. seed_demo takes a good part of a minute on a busy CI
+# machine and a dozen browser tests want it; copying its result back is exact (the same rows, ids, files and
+# sequences) and takes well under a second. Its dates are relative to Tokyo's today, so a new day seeds afresh.
+_SEEDED: dict = {}
+
+
+def _seed_demo(media_root: Path, keep: Path) -> None:
+    from django.core import mail
+    from django.db import connection
+    from django.utils import timezone
+
+    from consortia.models import User
+
+    today = timezone.localdate()
+    if connection.vendor != "sqlite" or User.objects.exists():  # PostgreSQL, or a test that made users first:
+        call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())  # seed as ever, on top of them
+        return
+    connection.ensure_connection()
+    if _SEEDED.get("day") == today:
+        _SEEDED["database"].backup(connection.connection)
+        shutil.copytree(_SEEDED["media"], media_root, dirs_exist_ok=True)
+        mail.outbox.extend(copy.deepcopy(_SEEDED["mail"]))
+        return
+    sent_before = len(mail.outbox)
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+    database = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(database)
+    keep.mkdir(parents=True, exist_ok=True)
+    if media_root.exists():
+        shutil.copytree(media_root, keep, dirs_exist_ok=True)
+    _SEEDED.update(day=today, database=database, media=keep, mail=copy.deepcopy(mail.outbox[sent_before:]))
+
+
+@pytest.fixture
+def demo(browser, settings, tmp_path_factory):  # after `browser`: Playwright's sync API switches greenlets
+    """The demo data (seed_demo), every demo user with DEMO_PASSWORD."""
+    _seed_demo(Path(settings.MEDIA_ROOT), tmp_path_factory.getbasetemp() / "demo-media")
 
 
 # What the pages of the running test reported: Content-Security-Policy violations and uncaught script errors.
