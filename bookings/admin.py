@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Booking, BookingEvent, CalendarFeed
+from .models import Assignment, Booking, BookingEvent, CalendarFeed
 
 
 class BookingEventInline(admin.TabularInline):
@@ -42,6 +42,25 @@ class BookingEventAdmin(admin.ModelAdmin):
     list_display = ["booking", "at", "actor", "action", "from_status", "to_status"]
     list_filter = ["action", "to_status"]
     list_select_related = ["booking__instrument", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Read-only: operators are assigned, reassigned and released by the booking verbs (bookings.assignments)."""
+
+    list_display = ["booking", "operator", "hold_start", "hold_end", "agreement", "released_at", "release_reason"]
+    list_filter = ["release_reason"]
+    list_select_related = ["booking__instrument", "operator__user", "agreement"]
+    date_hierarchy = "hold_start"
 
     def has_add_permission(self, request):
         return False
