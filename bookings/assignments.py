@@ -37,20 +37,45 @@ def _operator_not_free(offer: Offer) -> BookingConflict:
     return BookingConflict(
         "operator_not_free",
         _("%(name)s is not free for this time (not at work, away, or assigned elsewhere).")
-        % {"name": offer.operator.user.get_full_name() or offer.operator.user.username},
+        % {"name": operator_name(offer.operator)},
         field="operator",
     )
 
 
-def _not_a_candidate() -> DomainError:
+def not_a_candidate(field: str = "operator") -> DomainError:
     return DomainError(
         "not_a_candidate",
         _(
             "This operator may not run this instrument then: not qualified for it, not lent to its institution, or "
             "not taking assignments."
         ),
-        field="operator",
+        field=field,
     )
+
+
+def operator_not_needed() -> DomainError:
+    return DomainError(
+        "operator_not_needed",
+        _("A self-operated booking reserves no operator: choose an assisted or commissioned mode to name one."),
+        field="preferred_operator",
+    )
+
+
+def check_request(
+    instrument, *, start, end, mode: str, preferred_id: int | None = None, exclude_booking_id: int | None = None
+) -> None:
+    """The operator rules of a request (and of a proposed time): a named preferred operator must be a candidate
+    for the instrument that day, and an assisted or commissioned booking needs at least one candidate free for its
+    operator hold. A pending request reserves nobody: approval assigns (and checks again, inside its transaction)."""
+    if not selectors.needs_operator(mode):
+        if preferred_id is not None:
+            raise operator_not_needed()
+        return
+    found = offers_for(instrument, start, end, preferred_id=preferred_id, exclude_booking_id=exclude_booking_id)
+    if preferred_id is not None and not any(o.operator.id == preferred_id for o in found):
+        raise not_a_candidate("preferred_operator")
+    if first_free(found) is None:
+        raise no_operator_free()
 
 
 def offers(booking: Booking) -> list[Offer]:
@@ -75,7 +100,7 @@ def choose(booking: Booking, operator_id: int | None) -> Offer:
         return offer
     offer = next((o for o in found if o.operator.id == operator_id), None)
     if offer is None:
-        raise _not_a_candidate()
+        raise not_a_candidate()
     if not offer.free:
         raise _operator_not_free(offer)
     return offer
@@ -111,6 +136,36 @@ def assign(*, booking: Booking, actor, operator_id: int | None = None) -> Assign
     if not selectors.needs_operator(booking.mode):
         return None
     return save_assignment(booking, choose(booking, operator_id), actor=actor)
+
+
+def reassign(*, booking: Booking, actor, operator_id: int) -> tuple[Assignment | None, Assignment]:
+    """Release the booking's assignment in force (`reassigned`) and assign `operator_id` instead; inside the verb's
+    transaction, so a refused new assignment leaves the old one in force. Naming the operator already assigned is
+    refused: nothing would change."""
+    current = selectors.assignment_in_force(booking.pk)
+    if current is not None and current.operator_id == operator_id:
+        raise DomainError(
+            "already_assigned",
+            _("This operator is already assigned to the booking."),
+            field="operator",
+        )
+    offer = choose(booking, operator_id)  # its own assignment does not count against the new one (offers)
+    old = release(booking=booking, reason="reassigned")
+    return old, save_assignment(booking, offer, actor=actor)
+
+
+def event_data(*, assigned: Assignment | None = None, released: Assignment | None = None) -> dict:
+    """What a booking event records of its operators: ids for the e-mails (bookings.notices), names for the history
+    (a name as it was then)."""
+    data = {}
+    for key, assignment in (("operator", assigned), ("released_operator", released)):
+        if assignment is not None:
+            data[key] = {"id": assignment.operator_id, "name": operator_name(assignment.operator)}
+    return data
+
+
+def operator_name(operator) -> str:
+    return operator.user.display_name
 
 
 def release(*, booking: Booking, reason: str) -> Assignment | None:

@@ -4,6 +4,8 @@ assignments in force (this app's table) in staffing's pure rules."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Prefetch
+
 from backend.intervals import Interval
 from backend.tokyo import TOKYO
 from equipment.models import Instrument, UsageMode
@@ -11,7 +13,7 @@ from staffing import rules as staffing_rules
 from staffing import selectors as staffing_selectors
 from staffing.models import LendingAgreement, Operator
 
-from ..models import Assignment
+from ..models import Assignment, Booking
 
 # The modes that reserve an operator; self-operated bookings reserve nobody.
 OPERATED_MODES = (UsageMode.ASSISTED, UsageMode.COMMISSIONED)
@@ -107,6 +109,14 @@ def offers_for(
     return [o for o in offers if o.free] + [o for o in offers if not o.free]
 
 
+def operators_to_prefer(instrument: Instrument, on) -> list[Operator]:
+    """Whom a request form offers as its preferred operator: the candidates on `on` (names only are shown), none for
+    an instrument without an assisted or commissioned mode. The request checks the candidates of its own day."""
+    if not any(needs_operator(m) for m in instrument.modes):
+        return []
+    return [c.operator for c in staffing_selectors.candidates_for(instrument, on)]
+
+
 def first_free(offers: list[Offer]) -> Offer | None:
     """Whom approval assigns when staff name nobody: the preferred operator if free, else the first free offer."""
     free = [o for o in offers if o.free]
@@ -119,3 +129,20 @@ def assignment_in_force(booking_id: int) -> Assignment | None:
         .select_related("operator__user", "operator__institution", "agreement")
         .first()
     )
+
+
+def assignment_prefetch() -> Prefetch:
+    """A booking's assignment in force (a list of none or one) as `assignments_in_force`, with its operator's name:
+    one query for a whole list of bookings."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(released_at__isnull=True).select_related("operator__user"),
+        to_attr="assignments_in_force",
+    )
+
+
+def operator_of(booking: Booking) -> Assignment | None:
+    """The booking's assignment in force: from `assignment_prefetch` when loaded, else one query."""
+    if hasattr(booking, "assignments_in_force"):
+        return booking.assignments_in_force[0] if booking.assignments_in_force else None
+    return assignment_in_force(booking.pk) if booking.pk else None
