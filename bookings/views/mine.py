@@ -78,6 +78,18 @@ def _operator_form(verb: str, booking: Booking, offers: list, data=None):
     return OperatorChoiceForm(data, prefix=verb, offers=offers)
 
 
+def _operator_context(booking: Booking, offers: list, *, is_party: bool, forms: dict) -> dict:
+    """The booking's operator (shown to its parties, name only) and the approval and reassignment forms."""
+    return {
+        "assignment": selectors.operator_of(booking) if is_party else None,
+        "offers": offers,
+        "operated": selectors.needs_operator(booking.mode),
+        "any_operator_free": any(o.free for o in offers),
+        "approve_form": forms.get("approve") or _operator_form("approve", booking, offers),
+        "reassign_form": forms.get("reassign") or _operator_form("reassign", booking, offers),
+    }
+
+
 def _detail(request, booking: Booking, forms: dict | None = None, status: int = 200):
     user = request.user
     can = selectors.permitted_actions(user, booking)
@@ -85,13 +97,8 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
     is_party = selectors.is_party_to(user, booking)
     forms = forms or {}
     offers = _offers(user, booking)
-    assignment = selectors.operator_of(booking) if is_party else None
     context = {
-        "assignment": assignment,
-        "offers": offers,
-        "operated": selectors.needs_operator(booking.mode),
-        "any_operator_free": any(o.free for o in offers),
-        "reassign_form": forms.get("reassign") or _operator_form("reassign", booking, offers),
+        **_operator_context(booking, offers, is_party=is_party, forms=forms),
         "booking": booking,
         "quote": quotes.readable(booking.quote),
         "details": selectors.sees_full_details(user, booking),
@@ -108,7 +115,6 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         if is_staff or not booking.is_holding or booking.end <= timezone.now()
         else selectors.downtimes_over([booking])[booking.id],
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
-        "approve_form": forms.get("approve") or _operator_form("approve", booking, offers),
         "propose_form": forms.get("propose") or ProposalForm(prefix="propose", initial=initial_slot(request)),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),

@@ -13,7 +13,7 @@ from consultations import services as consultation_services
 from equipment.models import Downtime
 from invoices import services as invoice_services
 from tests.bookings.conftest import at, working_day
-from tests.factories import InstrumentFactory, RateFactory, UserFactory, give_role
+from tests.factories import InstrumentFactory, RateFactory, UserFactory, give_role, make_operator
 from tests.invoices.conftest import REGISTRATION, completed
 
 
@@ -89,6 +89,7 @@ def sides(world):
     icp = rated(InstrumentFactory(institution=world.inst_c, name="ICP質量分析装置"))
     staff_c = UserFactory(username="staff_c")
     give_role(staff_c, "staff", institution=world.inst_c)
+    make_operator([icp], user=staff_c)  # its assisted bookings need an operator (docs/operators.md): its staff
     coordinator = UserFactory(username="coordinator")
     give_role(coordinator, "coordinator", consortium=world.hokkaido)
     coordinator_tama = UserFactory(username="coordinator_tama")
