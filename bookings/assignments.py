@@ -155,12 +155,12 @@ def reassign(*, booking: Booking, actor, operator_id: int) -> tuple[Assignment |
 
 
 def event_data(*, assigned: Assignment | None = None, released: Assignment | None = None) -> dict:
-    """What a booking event records of its operators: ids for the e-mails (bookings.notices), names for the history
-    (a name as it was then)."""
+    """What a booking event records of its operators: their ids, for the e-mails (bookings.notices) and the API (a
+    name is written when shown, in the reader's language)."""
     data = {}
     for key, assignment in (("operator", assigned), ("released_operator", released)):
         if assignment is not None:
-            data[key] = {"id": assignment.operator_id, "name": operator_name(assignment.operator)}
+            data[key] = assignment.operator_id
     return data
 
 

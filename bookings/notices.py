@@ -71,7 +71,7 @@ def operator_mails(event: BookingEvent) -> list[tuple]:
     mails = []
     for key, template in (("operator", "operator_assigned"), ("released_operator", "operator_released")):
         if data.get(key):
-            mails.append((data[key]["id"], template))
+            mails.append((data[key], template))
     if not mails:
         return []
     users = {o.pk: o.user for o in Operator.objects.filter(pk__in=[pk for pk, _ in mails]).select_related("user")}

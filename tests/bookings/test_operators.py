@@ -147,7 +147,7 @@ def test_approval_assigns_the_preferred_operator_when_free_and_records_it(world,
     booking = services.approve(actor=world.staff_a, booking=ask(world, day, preferred_operator=second.id))
     assert in_force(booking).operator == second
     approved = booking.events.get(action="approve")
-    assert approved.data["operator"] == {"id": second.id, "name": "佐藤 健"}
+    assert approved.data["operator"] == second.id
 
 
 def test_approval_assigns_the_operator_staff_chose(world, sem, day, crew):
@@ -197,7 +197,7 @@ def test_reassigning_releases_the_old_assignment_and_makes_the_new_one_in_one_st
     assert (new.operator, new.released_at) == (second, None)
     event = booking.events.get(action="reassign")
     assert (event.from_status, event.to_status, event.reason) == ("approved", "approved", "出張")
-    assert event.data["operator"]["id"] == second.id and event.data["released_operator"]["id"] == a.id
+    assert event.data["operator"] == second.id and event.data["released_operator"] == a.id
     assert event.action_label == "担当技術職員を変更"
 
 
