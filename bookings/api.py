@@ -222,7 +222,7 @@ class BookingViewSet(
         return self._act(request, services.approve, ApprovalSerializer)
 
     @extend_schema(responses=OfferSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a short list, whole: not a page
     def operators(self, request, pk=None):
         """The operators staff of the instrument's institution may assign: free ones first (own institution, then
         lent ones), then those not free (not at work, away or assigned elsewhere)."""
