@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from backend.api import AwareDateTimeField, id_param, rfc3339
 from equipment.models import UsageMode
 
-from . import selectors, services
+from . import assignments, selectors, services
 from .models import REQUEST_KEY_MAX, TEXT_MAX, Booking
 from .serializers import BookingRequestSerializer, BookingSerializer
 
@@ -62,6 +62,34 @@ class AvailabilityQuery(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ApprovalSerializer(ReasonSerializer):
+    # an Operator's id among the offers (GET …/operators/); none: the preferred operator if free, else the first free
+    operator = serializers.IntegerField(source="operator_id", required=False, allow_null=True, default=None)
+
+
+class ReassignmentSerializer(ReasonSerializer):
+    operator = serializers.IntegerField(source="operator_id")
+
+
+class OfferSerializer(serializers.Serializer):
+    """One operator staff may assign to a booking (documentation and rendering)."""
+
+    id = serializers.IntegerField(source="operator.id")
+    name = serializers.SerializerMethodField()
+    institution = serializers.IntegerField(source="operator.institution_id")
+    institution_name = serializers.CharField(source="operator.institution.localized_name")
+    lent = serializers.BooleanField()
+    free = serializers.BooleanField()
+    preferred = serializers.BooleanField()
+    assigned = serializers.SerializerMethodField()
+
+    def get_name(self, offer) -> str:
+        return assignments.operator_name(offer.operator)
+
+    def get_assigned(self, offer) -> bool:
+        return offer.operator.id == self.context.get("assigned_id")
 
 
 class ProposalSerializer(ReasonSerializer):
@@ -206,10 +234,29 @@ class BookingViewSet(
             kwargs = dict(form.validated_data)
         return self._render(verb(actor=request.user, booking=booking, **kwargs))
 
-    @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
+    @extend_schema(request=ApprovalSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(request, services.approve, ReasonSerializer)
+        """An assisted or commissioned booking gets an operator: `operator`, or the preferred one if free, else the
+        first free one; none free: 409 no_operator_free, nothing written."""
+        return self._act(request, services.approve, ApprovalSerializer)
+
+    @extend_schema(responses=OfferSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)  # a short list, whole: not a page
+    def operators(self, request, pk=None):
+        """The operators staff of the instrument's institution may assign: free ones first (own institution, then
+        lent ones), then those not free (not at work, away or assigned elsewhere)."""
+        booking = self.get_object()
+        services.ensure_may_decide(request.user, booking)
+        assigned = selectors.assignment_in_force(booking.pk)
+        context = {"assigned_id": assigned.operator_id if assigned else None}
+        return Response(OfferSerializer(assignments.offers(booking), many=True, context=context).data)
+
+    @extend_schema(request=ReassignmentSerializer, responses=BookingSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Put another operator in for an approved booking; the one assigned is released and told."""
+        return self._act(request, services.reassign_operator, ReassignmentSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
     @action(detail=True, methods=["post"])

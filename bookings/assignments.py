@@ -17,7 +17,7 @@ from staffing.models import Absence, Operator
 
 from . import selectors
 from .errors import BookingConflict
-from .models import Assignment, Booking, BookingEvent
+from .models import Assignment, Booking
 from .selectors.operators import Offer, first_free, offers_for, operator_hold_of
 
 DEADLOCK = "40P01"
@@ -38,20 +38,45 @@ def _operator_not_free(offer: Offer) -> BookingConflict:
     return BookingConflict(
         "operator_not_free",
         _("%(name)s is not free for this time (not at work, away, or assigned elsewhere).")
-        % {"name": offer.operator.user.get_full_name() or offer.operator.user.username},
+        % {"name": operator_name(offer.operator)},
         field="operator",
     )
 
 
-def _not_a_candidate() -> DomainError:
+def not_a_candidate(field: str = "operator") -> DomainError:
     return DomainError(
         "not_a_candidate",
         _(
             "This operator may not run this instrument then: not qualified for it, not lent to its institution, or "
             "not taking assignments."
         ),
-        field="operator",
+        field=field,
     )
+
+
+def operator_not_needed() -> DomainError:
+    return DomainError(
+        "operator_not_needed",
+        _("A self-operated booking reserves no operator: choose an assisted or commissioned mode to name one."),
+        field="preferred_operator",
+    )
+
+
+def check_request(
+    instrument, *, start, end, mode: str, preferred_id: int | None = None, exclude_booking_id: int | None = None
+) -> None:
+    """The operator rules of a request (and of a proposed time): a named preferred operator must be a candidate
+    for the instrument that day, and an assisted or commissioned booking needs at least one candidate free for its
+    operator hold. A pending request reserves nobody: approval assigns (and checks again, inside its transaction)."""
+    if not selectors.needs_operator(mode):
+        if preferred_id is not None:
+            raise operator_not_needed()
+        return
+    found = offers_for(instrument, start, end, preferred_id=preferred_id, exclude_booking_id=exclude_booking_id)
+    if preferred_id is not None and not any(o.operator.id == preferred_id for o in found):
+        raise not_a_candidate("preferred_operator")
+    if first_free(found) is None:
+        raise no_operator_free()
 
 
 def offers(booking: Booking) -> list[Offer]:
@@ -81,7 +106,7 @@ def choose(booking: Booking, operator_id: int | None, *, other_than: int | None 
         return offer
     offer = next((o for o in found if o.operator.id == operator_id), None)
     if offer is None:
-        raise _not_a_candidate()
+        raise not_a_candidate()
     if not offer.free:
         raise _operator_not_free(offer)
     return offer
@@ -131,6 +156,20 @@ def assign(*, booking: Booking, actor, operator_id: int | None = None) -> Assign
     return save_assignment(booking, choose(booking, operator_id), actor=actor)
 
 
+def event_data(*, assigned: Assignment | None = None, released: Assignment | None = None) -> dict:
+    """What a booking event records of its operators: their ids, for the e-mails (bookings.notices) and the API (a
+    name is written when shown, in the reader's language)."""
+    data = {}
+    for key, assignment in (("operator", assigned), ("released_operator", released)):
+        if assignment is not None:
+            data[key] = assignment.operator_id
+    return data
+
+
+def operator_name(operator) -> str:
+    return operator.user.display_name
+
+
 def release(*, booking: Booking, reason: str) -> Assignment | None:
     """End the booking's assignment in force, if any (a conditional update: releasing twice releases once); the
     released row, for the e-mail to its operator."""
@@ -146,32 +185,17 @@ def release(*, booking: Booking, reason: str) -> Assignment | None:
     return None
 
 
-def reassign(
-    *, booking: Booking, actor, operator_id: int | None = None, reason: str = "", because: dict | None = None
-) -> Assignment:
-    """Put another operator in for an approved booking: the assignment in force is released (`reassigned`), the
-    named free candidate (or, nobody named, the first free one other than the one replaced) is assigned, and the
-    booking's history records both. Inside a verb's transaction, the booking locked by the caller; refused with the
-    reason (nothing written) when the booking has no operator to replace or nobody else is free.
-
-    The shared core of every reassignment: staff's own (the booking page) and an absence over the booking
-    (bookings.absences). The booking's time does not change, so the requester is not e-mailed."""
+def reassign(*, booking: Booking, actor, operator_id: int | None = None) -> tuple[Assignment, Assignment]:
+    """Put another operator in for a booking: the assignment in force is released (`reassigned`) and the named free
+    candidate (or, nobody named, the first free one other than the one replaced) assigned; (old, new). Inside the
+    verb's transaction (`services.reassign_operator`, also the "reassign" choice over an absence:
+    bookings.absences), so a refused new assignment leaves the old one in force and nothing is written. Naming the
+    operator already assigned is refused: nothing would change."""
     current = selectors.assignment_in_force(booking.pk)
     if current is None:
         raise BookingConflict("not_assigned", _("This booking has no operator assigned to replace."), field="operator")
+    if operator_id is not None and current.operator_id == operator_id:
+        raise DomainError("already_assigned", _("This operator is already assigned to the booking."), field="operator")
     offer = choose(booking, operator_id, other_than=current.operator_id)
-    release(booking=booking, reason="reassigned")
-    assignment = save_assignment(booking, offer, actor=actor)
-    data = {"from_operator": current.operator_id, "to_operator": offer.operator.id}
-    if because:
-        data["because"] = because
-    BookingEvent.objects.create(
-        booking=booking,
-        actor=user_or_none(actor),
-        action="reassign",
-        from_status=booking.status,
-        to_status=booking.status,
-        reason=reason,
-        data=data,
-    )
-    return assignment
+    old = release(booking=booking, reason="reassigned")
+    return old, save_assignment(booking, offer, actor=actor)

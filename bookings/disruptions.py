@@ -25,7 +25,7 @@ from backend.tokyo import TOKYO
 from equipment import services as equipment_services
 from equipment.models import Downtime, Instrument
 
-from . import assignments, notices, rules, selectors, services
+from . import notices, rules, selectors, services
 from .models import Booking, BookingEvent
 
 KEEP, PROPOSE, CANCEL, REASSIGN = "keep", "propose", "cancel", "reassign"
@@ -226,9 +226,9 @@ def _apply(booking: Booking, resolution: Resolution, *, actor, because: dict) ->
     elif resolution.action == CANCEL:
         services.cancel(actor=actor, booking=booking, reason=resolution.reason.strip(), because=because)
     elif resolution.action == REASSIGN:
-        assignments.reassign(
-            booking=booking,
+        services.reassign_operator(
             actor=actor,
+            booking=booking,
             operator_id=resolution.operator,
             reason=resolution.reason.strip(),
             because=because,

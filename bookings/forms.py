@@ -11,6 +11,7 @@ from backend.web import TokyoDateTimeField
 from equipment.models import UsageMode
 
 from .models import REQUEST_KEY_MAX, TEXT_MAX
+from .selectors.operators import OPERATED_MODES, first_free
 
 
 class RequestForm(forms.Form):
@@ -29,14 +30,27 @@ class RequestForm(forms.Form):
         help_text=_("Purpose and sample are shown only to you and the instrument's staff."),
     )
     company = forms.TypedChoiceField(label=_("Company requesting"), coerce=int, required=False)
+    preferred_operator = forms.TypedChoiceField(
+        label=_("Preferred operator (optional)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("For staff-assisted use and commissioned analysis; the staff assign a free operator otherwise."),
+    )
     # A one-time token, issued when the form is shown: the request's idempotency key, so that a double click, Back
     # and send again, or a retried send make one booking (bookings.services.request_booking).
     request_key = forms.CharField(max_length=REQUEST_KEY_MAX, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, instrument, companies=(), **kwargs):
+    def __init__(self, *args, instrument, companies=(), operators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["request_key"].initial = new_request_key()
         self.fields["mode"].choices = [(m, UsageMode(m).label) for m in instrument.modes]
+        if operators and any(m in OPERATED_MODES for m in instrument.modes):  # names only: who, not their time
+            self.fields["preferred_operator"].choices = [("", _("No preference"))] + [
+                (o.id, o.user.display_name) for o in operators
+            ]
+        else:
+            del self.fields["preferred_operator"]
         if len(companies) > 1:
             self.fields["company"].choices = [(c.id, c.name) for c in companies]  # a company's name is data
             self.fields["company"].required = True
@@ -53,6 +67,8 @@ class RequestForm(forms.Form):
             "sample": data["sample"],
             "confidential": data["confidential"],
             "company_id": data.get("company"),
+            # a self-operated request reserves nobody: a choice left in the form from another mode is dropped
+            "preferred_operator": data.get("preferred_operator") if data["mode"] in OPERATED_MODES else None,
         }
 
     def renew_request_key(self) -> None:
@@ -69,6 +85,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class OperatorChoiceForm(ReasonForm):
+    """Approve (or reassign) with an operator: one of the free offers (`bookings.assignments.offers`), the first
+    free one chosen unless staff pick another. The page lists the offers not free too, greyed, with why."""
+
+    operator = forms.TypedChoiceField(
+        label=_("Operator"), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
+    )
+    field_order = ["operator", "reason"]
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].choices = [(o.operator.id, o.operator.user.display_name) for o in offers]
+        first = first_free(list(offers))
+        self.fields["operator"].initial = first.operator.id if first else None
 
 
 class ProposalForm(ReasonForm):

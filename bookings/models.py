@@ -218,7 +218,7 @@ class BookingEvent(models.Model):
         "no_show": pgettext_lazy("booking event", "No-show"),
         "consumables": pgettext_lazy("booking event", "Consumables set"),
         "disrupted": pgettext_lazy("booking event", "Kept despite a staff change"),
-        "reassign": pgettext_lazy("booking event", "Another operator assigned"),
+        "reassign": pgettext_lazy("booking event", "Operator reassigned"),
     }
 
     def __str__(self):

@@ -13,6 +13,7 @@ from backend.tokyo import TOKYO
 from consortia.models import Role
 from consortia.selectors import users_with_role
 from notifications.services import Attachment, Message, notify_new, notify_once
+from staffing.models import Operator
 
 from . import calendar
 from .models import Booking, BookingEvent
@@ -58,8 +59,35 @@ def _invitation(booking: Booking, method: str, recipient) -> list[Attachment]:
     ]
 
 
+# Why an operator's assignment ended, by the event that ended it (the operator's e-mail says which).
+RELEASED_BY = {"reassign": "reassigned", "cancel": "cancelled", "no_show": "no_show", "propose": "moved"}
+
+
+def operator_mails(event: BookingEvent) -> list[tuple]:
+    """(user, template, None) for the operators an event assigned or released (docs/operators.md): the one assigned
+    is told so, the one released is told why. Nobody is told of what they did themselves (staff approving with
+    themselves as operator)."""
+    data = event.data or {}
+    mails = []
+    for key, template in (("operator", "operator_assigned"), ("released_operator", "operator_released")):
+        if data.get(key):
+            mails.append((data[key], template))
+    if not mails:
+        return []
+    users = {o.pk: o.user for o in Operator.objects.filter(pk__in=[pk for pk, _ in mails]).select_related("user")}
+    return [(users[pk], template, None) for pk, template in mails if pk in users and users[pk].pk != event.actor_id]
+
+
 def recipients_of(event: BookingEvent) -> list[tuple]:
-    """(user, template, invitation method or None) for each e-mail the event owes."""
+    """(user, template, invitation method or None) for each e-mail the event owes: the booking's own, then the
+    operators'. One e-mail per person and event: an operator who already gets the booking's e-mail as the
+    institution's staff (a requester's cancellation) is told there, not twice."""
+    to_booking = _booking_recipients(event)
+    told = {user.pk for user, _, _ in to_booking}
+    return to_booking + [mail for mail in operator_mails(event) if mail[0].pk not in told]
+
+
+def _booking_recipients(event: BookingEvent) -> list[tuple]:
     booking, action = event.booking, event.action
     requester = booking.requester
 
@@ -84,17 +112,33 @@ def recipients_of(event: BookingEvent) -> list[tuple]:
     return []  # complete, no_show: nothing to tell
 
 
+def operator_context(booking: Booking, operator_user) -> dict:
+    """What an operator's e-mail shows besides the booking: the requester's company, and purpose and sample as an
+    assigned operator sees them (not a confidential booking's when they are not staff of its institution: lent)."""
+    staff_there = any(user.pk == operator_user.pk for user in staff_of(booking))
+    return {
+        "company": booking.company,
+        "location": booking.instrument.location,
+        "shows_purpose": staff_there or not booking.confidential,
+        "shows_url": staff_there,
+        "release_reason": "",
+    }
+
+
 def announce(event: BookingEvent) -> None:
     """Queue the e-mails one booking event owes."""
     booking = event.booking
     context = context_of(booking, event)
+    released_because = RELEASED_BY.get(event.action, "")
     notify_new(
         [
             Message(
                 key=f"booking-event:{event.pk}:to:{recipient.pk}",  # new: the event was created just now
                 recipient=recipient,
                 template=f"{TEMPLATES}/{template}",
-                context=context,
+                context={**context, **operator_context(booking, recipient), "release_reason": released_because}
+                if template.startswith("operator_")
+                else context,
                 attachments=tuple(_invitation(booking, method, recipient)) if method else (),
             )
             for recipient, template, method in recipients_of(event)

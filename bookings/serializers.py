@@ -5,13 +5,14 @@ module never imports another's (tests/test_layers.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api import AwareDateTimeField, PrebuiltFields, rfc3339
 from equipment import selectors as equipment_selectors
 from equipment.models import UsageMode
 
-from . import quotes, selectors
+from . import assignments, quotes, selectors
 from .models import TEXT_MAX, Booking, BookingEvent
 from .selectors import grid
 
@@ -28,6 +29,17 @@ class EventSerializer(PrebuiltFields, serializers.ModelSerializer):
         return obj.actor.username if obj.actor_id and obj.actor else None
 
 
+class OperatorNameSerializer(serializers.Serializer):
+    """An operator as a booking shows them: id and name only."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _operator_answer(operator) -> dict | None:
+    return {"id": operator.id, "name": assignments.operator_name(operator)} if operator is not None else None
+
+
 class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
     # the instrument's name in the reader's language (its English name where it has one on an English request)
     instrument_name = serializers.CharField(source="instrument.localized_name", read_only=True)
@@ -37,6 +49,9 @@ class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True, default=None, allow_null=True)
     company_size = serializers.CharField(source="company.size", read_only=True, default=None, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
+    # the operator assigned and in force (assisted and commissioned bookings once approved), and the one requested
+    operator = serializers.SerializerMethodField()
+    preferred_operator = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
@@ -71,8 +86,19 @@ class BookingSerializer(PrebuiltFields, serializers.ModelSerializer):
             "sequence",
             "created_at",
             "updated_at",
+            "operator",
+            "preferred_operator",
             "events",
         ]
+
+    @extend_schema_field(OperatorNameSerializer(allow_null=True))
+    def get_operator(self, obj) -> dict | None:
+        assignment = selectors.operator_of(obj)
+        return _operator_answer(assignment.operator if assignment else None)
+
+    @extend_schema_field(OperatorNameSerializer(allow_null=True))
+    def get_preferred_operator(self, obj) -> dict | None:
+        return _operator_answer(obj.preferred_operator if obj.preferred_operator_id else None)
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
@@ -92,6 +118,8 @@ class BookingRequestSerializer(serializers.Serializer):
     sample = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     confidential = serializers.BooleanField(required=False, default=False)
     company = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # an Operator's id (assisted and commissioned modes): a candidate for the instrument that day, else refused
+    preferred_operator = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate_instrument(self, value):
         instrument = equipment_selectors.instrument_for_request(value)

@@ -60,7 +60,16 @@ def _verb(service):
 def _loaded(booking: Booking) -> Booking:
     """Read its history, now that the verb has added to it, and whatever else the answer shows not loaded yet."""
     getattr(booking, "_prefetched_objects_cache", {}).pop("events", None)
-    prefetch_related_objects([booking], "instrument__institution", "requester", "company", selectors.events_prefetch())
+    booking.__dict__.pop("assignments_in_force", None)  # the verb may have assigned or released one
+    prefetch_related_objects(
+        [booking],
+        "instrument__institution",
+        "requester",
+        "company",
+        "preferred_operator__user",
+        selectors.events_prefetch(),
+        selectors.assignment_prefetch(),
+    )
     return booking
 
 
@@ -131,8 +140,10 @@ def _check_slot(
     company,
     now: datetime,
     exclude_id: int | None = None,
+    preferred_operator: int | None = None,
 ) -> rules.Interval:
-    """Run every rule and the overlap check; return the interval the booking will hold."""
+    """Run every rule, the overlap check and the operator rules (`assignments.check_request`: an assisted or
+    commissioned time needs a free candidate); return the interval the booking will hold."""
     policy = selectors.policy_of(instrument)
     quota = company.monthly_quota_hours if company else None
     downtimes, holds = selectors.busy_between(  # one query for both; the hold is [start − setup, end + cleanup)
@@ -161,6 +172,9 @@ def _check_slot(
     clash = rules.find_clash(hold, holds)
     if clash:
         raise _conflict(clash)
+    assignments.check_request(
+        instrument, start=start, end=end, mode=mode, preferred_id=preferred_operator, exclude_booking_id=exclude_id
+    )
     return hold
 
 
@@ -246,6 +260,11 @@ def _ensure_staff(may, actor, booking: Booking) -> None:
         )
 
 
+def ensure_may_decide(actor, booking: Booking) -> None:
+    """The refusal of a staff verb, for reads only they may make (the operators offered for a booking)."""
+    _ensure_staff(selectors.may_decide, actor, booking)
+
+
 def _require_reason(reason: str, field: str = "reason") -> str:
     reason = _within_limit((reason or "").strip(), field)
     if not reason:
@@ -266,8 +285,11 @@ def _within_limit(text: str, field: str) -> str:
     return text
 
 
-def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str = "", **fields) -> Booking:
-    """pending → approved, with the quote recomputed once more and then fixed for good."""
+def _approve_at_fixed_price(
+    booking: Booking, *, actor, action: str, reason: str = "", assignment=None, **fields
+) -> Booking:
+    """pending → approved, with the quote recomputed once more and then fixed for good; the event names the operator
+    the approval assigned, if any (the operator's e-mail and the booking's history read it)."""
     now = timezone.now()
     quote = pricing.current_quote(booking)
     return _transition(
@@ -280,6 +302,7 @@ def _approve_at_fixed_price(booking: Booking, *, actor, action: str, reason: str
         quote=quote,
         quote_fixed_at=now,
         decided_at=now,
+        data=assignments.event_data(assigned=assignment),
         **fields,
     )
 
@@ -338,6 +361,7 @@ def preview_request(
     sample: str = "",
     confidential: bool = False,
     company_id: int | None = None,
+    preferred_operator: int | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """What `request_booking` would do, without doing it: every rule of a request, then the unsaved booking
@@ -356,7 +380,16 @@ def preview_request(
     user_category = equipment_selectors.user_category_for(
         actor, instrument, company_size=company.size if company else None, on=on
     )
-    hold = _check_slot(instrument, start=start, end=end, mode=mode, requester=actor, company=company, now=now)
+    hold = _check_slot(
+        instrument,
+        start=start,
+        end=end,
+        mode=mode,
+        requester=actor,
+        company=company,
+        now=now,
+        preferred_operator=preferred_operator,
+    )
     booking = Booking(
         instrument=instrument,
         requester=actor,
@@ -370,6 +403,7 @@ def preview_request(
         purpose=purpose,
         sample=sample,
         confidential=confidential,
+        preferred_operator_id=preferred_operator,
         status=Status.PENDING,
         expires_at=rules.decision_deadline(
             requested_at=now, start=start, decision_limit_hours=instrument.decision_limit_hours
@@ -389,6 +423,7 @@ def _request_digest(
     sample: str = "",
     confidential: bool = False,
     company_id: int | None = None,
+    preferred_operator: int | None = None,
 ) -> str:
     """What a request asked for, as a digest: the same key sent again with the same digest is the same request."""
     asked = [
@@ -401,6 +436,8 @@ def _request_digest(
         bool(confidential),
         company_id,
     ]
+    if preferred_operator is not None:  # appended only when named, so the digests of earlier requests still match
+        asked.append(preferred_operator)
     return hashlib.sha256(json.dumps(asked, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -463,6 +500,7 @@ def request_booking(
     sample: str = "",
     confidential: bool = False,
     company_id: int | None = None,
+    preferred_operator: int | None = None,
     idempotency_key: str = "",
     now: datetime | None = None,
 ) -> Booking:
@@ -484,6 +522,7 @@ def request_booking(
         sample=sample,
         confidential=confidential,
         company_id=company_id,
+        preferred_operator=preferred_operator,
     )
     if earlier := _already_requested(actor, key, digest):
         return earlier
@@ -499,6 +538,7 @@ def request_booking(
             sample=sample,
             confidential=confidential,
             company_id=company_id,
+            preferred_operator=preferred_operator,
             now=now,
         )
         booking.request_key, booking.request_digest = key, digest
@@ -532,10 +572,17 @@ def approve(*, actor, booking: Booking, reason: str = "", operator_id: int | Non
         booking.refresh_from_db()
     if booking.proposal_pending:
         raise Conflict("awaiting_requester", _("The requester has not answered the proposed time yet."))
+    assignment = None
     if booking.status == Status.PENDING:
-        assignments.assign(booking=booking, actor=actor, operator_id=operator_id)
+        assignment = assignments.assign(booking=booking, actor=actor, operator_id=operator_id)
     return _approve_at_fixed_price(
-        booking, actor=actor, action="approve", reason=reason, decided_by=actor, decision_reason=reason
+        booking,
+        actor=actor,
+        action="approve",
+        reason=reason,
+        assignment=assignment,
+        decided_by=actor,
+        decision_reason=reason,
     )
 
 
@@ -592,8 +639,9 @@ def propose(
     booking.proposal_pending = True
     booking.sequence += 1
     reopened = ["status", "expires_at", "quote_fixed_at"] if from_status == Status.APPROVED else []
+    released = None
     if reopened:  # approved no more: the requester agrees to the new time first, at a price fixed again then
-        assignments.release(booking=booking, reason="moved")  # and an operator is assigned again then
+        released = assignments.release(booking=booking, reason="moved")  # and an operator is assigned again then
         booking.status, booking.quote_fixed_at = Status.PENDING, None
         booking.expires_at = rules.decision_deadline(
             requested_at=now, start=start, decision_limit_hours=instrument.decision_limit_hours
@@ -622,6 +670,41 @@ def propose(
         previous=old,
         proposed={"start": start.isoformat(), "end": end.isoformat()},
         **({"because": because} if because else {}),
+        **assignments.event_data(released=released),
+    )
+    return booking
+
+
+@_verb
+def reassign_operator(
+    *, actor, booking: Booking, operator_id: int | None = None, reason: str = "", because: dict | None = None
+) -> Booking:
+    """Staff put another candidate in for an approved assisted or commissioned booking: the assignment in force is
+    released (`reassigned`) and the new one made, in one transaction (bookings.assignments); the booking's time and
+    status do not change. The booking's row is locked first, so two reassignments of one booking take turns.
+
+    `because` is an absence of the operator (bookings.absences), whose own verb checked that the actor may enter it
+    (the operator or their staff admin): the absence forces the change, and the replacement must still be a candidate
+    the instrument's institution allows. Without it, only staff who may decide the booking reassign."""
+    lock_current(booking)
+    if because is None:
+        _ensure_staff(selectors.may_decide, actor, booking)
+    if booking.status != Status.APPROVED or not selectors.needs_operator(booking.mode):
+        raise Conflict(
+            "invalid_transition",
+            _("Only an approved assisted or commissioned booking has an operator to reassign."),
+            status_now=booking.status,
+        )
+    old, new = assignments.reassign(booking=booking, actor=actor, operator_id=operator_id)
+    Booking.objects.filter(pk=booking.pk).update(updated_at=timezone.now())
+    _record(
+        booking,
+        actor=actor,
+        action="reassign",
+        from_status=booking.status,
+        reason=reason,
+        **assignments.event_data(assigned=new, released=old),
+        **({"because": because} if because else {}),
     )
     return booking
 
@@ -638,8 +721,8 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", _("There is no proposed time to answer."))
-    assignments.assign(booking=booking, actor=actor)
-    return _approve_at_fixed_price(booking, actor=actor, action="accept", proposal_pending=False)
+    assignment = assignments.assign(booking=booking, actor=actor)
+    return _approve_at_fixed_price(booking, actor=actor, action="accept", assignment=assignment, proposal_pending=False)
 
 
 @_verb
@@ -681,7 +764,7 @@ def cancel(
                 % {"deadline": long_datetime(deadline)},
                 deadline=deadline.astimezone(TOKYO).isoformat(),
             )
-    assignments.release(booking=booking, reason="cancelled")
+    released = assignments.release(booking=booking, reason="cancelled")
     return _transition(
         booking,
         to=Status.CANCELLED,
@@ -690,7 +773,7 @@ def cancel(
         action="cancel",
         reason=reason,
         proposal_pending=False,
-        data={"because": because} if because else None,
+        data={**({"because": because} if because else {}), **assignments.event_data(released=released)},
     )
 
 
@@ -741,9 +824,15 @@ def mark_no_show(*, actor, booking: Booking, reason: str = "", now: datetime | N
     now = now or timezone.now()
     if booking.status == Status.APPROVED and not selectors.use_recordable(booking, now):
         raise _not_started(booking)
-    assignments.release(booking=booking, reason="no_show")
+    released = assignments.release(booking=booking, reason="no_show")
     return _transition(
-        booking, to=Status.NO_SHOW, expected=(Status.APPROVED,), actor=actor, action="no_show", reason=reason
+        booking,
+        to=Status.NO_SHOW,
+        expected=(Status.APPROVED,),
+        actor=actor,
+        action="no_show",
+        reason=reason,
+        data=assignments.event_data(released=released),
     )
 
 

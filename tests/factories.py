@@ -134,6 +134,18 @@ def give_role(user, kind, *, actor=None, via="test", **scope) -> Role:
     return grant_role(user=user, kind=kind, actor=actor, via=via, **scope)
 
 
+def also_operates(operator, instruments, *, qualified_until: date | None = None):
+    """An existing operator qualified for more instruments (their institution's, or lent ones'): one qualification
+    each, as make_operator gives."""
+    from equipment.models import Qualification
+
+    for instrument in instruments:
+        Qualification.objects.get_or_create(
+            instrument=instrument, user=operator.user, revoked_at=None, defaults={"expires_on": qualified_until}
+        )
+    return operator
+
+
 def make_operator(
     instruments,
     *,

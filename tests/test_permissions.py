@@ -29,7 +29,7 @@ from staffing import selectors as staffing_selectors
 from staffing import services as staffing_services
 from tests.bookings.conftest import at
 from tests.consultations.conftest import SEM_PROBLEM
-from tests.factories import UserFactory, give_role
+from tests.factories import UserFactory, give_role, make_operator
 from tests.invoices.conftest import REGISTRATION, completed
 from usage_reports import selectors as usage_report_selectors
 from usage_reports import services as usage_report_services
@@ -272,6 +272,17 @@ VERBS = {
         booking_selectors.may_decide,
         lambda actor, booking: booking_services.propose(
             actor=actor, booking=booking, start=at(s.day, 15), end=at(s.day, 16)
+        ),
+        allowed=s.world.staff_a,
+        refused=s.world.user_a,
+    ),
+    "booking.reassign": lambda s: booking_verb(
+        s,
+        s.approved,
+        "reassign",
+        booking_selectors.may_decide,
+        lambda actor, booking: booking_services.reassign_operator(
+            actor=actor, booking=booking, operator_id=make_operator([s.world.sem]).id
         ),
         allowed=s.world.staff_a,
         refused=s.world.user_a,

@@ -32,7 +32,7 @@ from invoices import services as invoice_services
 from invoices.models import Invoice
 from tests.bookings.conftest import at, working_day
 from tests.equipment.helpers import image_bytes, upload
-from tests.factories import UserFactory, give_role
+from tests.factories import UserFactory, give_role, make_operator
 from tests.invoices.conftest import completed
 from usage_reports import services as usage_report_services
 
@@ -202,6 +202,19 @@ def no_show_after_the_use_was_recorded(s):
         booking_services.mark_no_show(actor=s.w.staff_a, booking=stale_copy, now=at(s.day, 13))
     refused(excinfo, status=409)
     assert copy_of(booking).status == Booking.Status.COMPLETED
+
+
+@stale(booking_services.reassign_operator)
+def reassign_after_the_booking_was_cancelled(s):
+    second = make_operator([s.w.sem], user=UserFactory(username="second_operator"))
+    booking = booking_services.approve(actor=s.w.staff_a, booking=s.request())
+    stale_copy = copy_of(booking)  # approved, staff_a assigned
+    booking_services.cancel(actor=s.w.staff_a, booking=copy_of(booking), reason="装置の都合")
+    with pytest.raises(DomainError) as excinfo:
+        booking_services.reassign_operator(actor=s.w.staff_a, booking=stale_copy, operator_id=second.id)
+    refused(excinfo, status=409, code="invalid_transition")
+    assert copy_of(booking).status == Booking.Status.CANCELLED
+    assert not booking.assignments.filter(released_at__isnull=True).exists()
 
 
 @stale(booking_services.set_consumables)
@@ -638,6 +651,7 @@ NO_STALE_COPY = {
     "reports.services.failure_notice": "pure",
     "consultations.services.preview_suggestions": "reads only, stores nothing",
     "bookings.services.cannot_book_refusal": "builds a refusal, stores nothing",
+    "bookings.services.ensure_may_decide": "raises a predicate of the booking's instrument, stores nothing",
     # They take ids (or nothing) and claim each row by a conditional update or a unique key.
     "bookings.services.expire_overdue": "claims each row by UPDATE … WHERE status = 'pending'",
     "bookings.services.send_reminders": "idempotent by outbox key",

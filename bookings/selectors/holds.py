@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from backend.tokyo import TOKYO
 from bookings import pricing, rules
 from bookings.models import Booking, BookingEvent
+from bookings.selectors.operators import assignment_prefetch
 from consortia.selectors import access_for, institution_ids_of_consortia
 from equipment.models import Downtime, Instrument, OpeningHours
 
@@ -194,7 +195,11 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     """Staff see their institution's bookings; company admins their company's; others their own;
     the secretariat the bookings at its member institutions (confidential details redacted on output)."""
     access = access_for(user)
-    qs = booking_rows().prefetch_related(events_prefetch())
+    qs = (
+        booking_rows()
+        .select_related("preferred_operator__user")
+        .prefetch_related(events_prefetch(), assignment_prefetch())
+    )
     if access.is_superuser:
         return qs
     if not user.is_authenticated:

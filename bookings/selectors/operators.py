@@ -4,7 +4,7 @@ assignments in force (this app's table) in staffing's pure rules."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from backend.intervals import Interval, intersect, local_dates, merge
 from backend.tokyo import TOKYO
@@ -118,6 +118,14 @@ def offers_for(
     return [o for o in offers if o.free] + [o for o in offers if not o.free]
 
 
+def operators_to_prefer(instrument: Instrument, on) -> list[Operator]:
+    """Whom a request form offers as its preferred operator: the candidates on `on` (names only are shown), none for
+    an instrument without an assisted or commissioned mode. The request checks the candidates of its own day."""
+    if not any(needs_operator(m) for m in instrument.modes):
+        return []
+    return [c.operator for c in staffing_selectors.candidates_for(instrument, on)]
+
+
 def first_free(offers: list[Offer]) -> Offer | None:
     """Whom approval assigns when staff name nobody: the preferred operator if free, else the first free offer."""
     free = [o for o in offers if o.free]
@@ -197,6 +205,8 @@ def stand_ins(bookings, *, absent_id: int) -> dict[int, list[Offer]]:
         ]
         for b in bookings
     }
+
+
 def operated_time(
     instruments, start: datetime, end: datetime, *, exclude_booking_id: int | None = None
 ) -> dict[int, list[Interval]]:
@@ -298,3 +308,20 @@ def personal_feed_assignments(user, *, now: datetime):
         .select_related("booking__instrument__institution", "booking__company", "booking__requester")
         .order_by("hold_start", "id")
     )
+
+
+def assignment_prefetch() -> Prefetch:
+    """A booking's assignment in force (a list of none or one) as `assignments_in_force`, with its operator's name:
+    one query for a whole list of bookings."""
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(released_at__isnull=True).select_related("operator__user"),
+        to_attr="assignments_in_force",
+    )
+
+
+def operator_of(booking: Booking) -> Assignment | None:
+    """The booking's assignment in force: from `assignment_prefetch` when loaded, else one query."""
+    if hasattr(booking, "assignments_in_force"):
+        return booking.assignments_in_force[0] if booking.assignments_in_force else None
+    return assignment_in_force(booking.pk) if booking.pk else None

@@ -55,6 +55,7 @@ def permitted_actions(user, booking: Booking) -> dict[str, bool]:
         "reject": decide,
         "propose": decide,
         "consumables": decide,
+        "reassign": decide,
         "complete": record,
         "no_show": record,
         "accept": answer,

@@ -187,11 +187,12 @@ def instrument_page(request, pk: int):
     can_request = unverified is None and equipment_selectors.may_book(user, instrument)
     companies = _companies_of(user) if user.is_authenticated else []
     preview = None
-    form = RequestForm(initial=initial_slot(request), instrument=instrument, companies=companies)
+    operators = selectors.operators_to_prefer(instrument, timezone.localdate()) if can_request else []
+    form = RequestForm(initial=initial_slot(request), instrument=instrument, companies=companies, operators=operators)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
-        form = RequestForm(request.POST, instrument=instrument, companies=companies)
+        form = RequestForm(request.POST, instrument=instrument, companies=companies, operators=operators)
         if form.is_valid() and request.POST.get("action") == "preview":
             preview = call_service(
                 request, form, services.preview_request, actor=user, instrument=instrument, **form.service_kwargs()

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from backend.tokyo import TOKYO
 from backend.web import call_service, require_permission
 
-from .. import calendar, quotes, selectors, services
+from .. import assignments, calendar, quotes, selectors, services
 from ..feeds import ics_response
-from ..forms import CompletionForm, ConsumablesForm, ProposalForm, ReasonForm
+from ..forms import CompletionForm, ConsumablesForm, OperatorChoiceForm, ProposalForm, ReasonForm
 from ..models import Booking
 from ..selectors import grid
 from .grid import grid_config, initial_slot, legend, plain_week, week_start_of
@@ -64,13 +64,41 @@ def _visible_booking(request, pk: int) -> Booking:
     return booking
 
 
+def _offers(user, booking: Booking) -> list:
+    """The operators staff may choose for the booking (approval or reassignment), read only for them."""
+    operated = selectors.needs_operator(booking.mode) and booking.status in (Status.PENDING, Status.APPROVED)
+    return assignments.offers(booking) if operated and selectors.may_decide(user, booking) else []
+
+
+def _operator_form(verb: str, booking: Booking, offers: list, data=None):
+    """Approve or reassign with the operator chosen among the offers; a booking that needs none: the reason only.
+    Every offer is a choice (the service says why one not free is refused); the page greys those not free."""
+    if not selectors.needs_operator(booking.mode):
+        return ReasonForm(data, prefix=verb)
+    return OperatorChoiceForm(data, prefix=verb, offers=offers)
+
+
+def _operator_context(booking: Booking, offers: list, *, is_party: bool, forms: dict) -> dict:
+    """The booking's operator (shown to its parties, name only) and the approval and reassignment forms."""
+    return {
+        "assignment": selectors.operator_of(booking) if is_party else None,
+        "offers": offers,
+        "operated": selectors.needs_operator(booking.mode),
+        "any_operator_free": any(o.free for o in offers),
+        "approve_form": forms.get("approve") or _operator_form("approve", booking, offers),
+        "reassign_form": forms.get("reassign") or _operator_form("reassign", booking, offers),
+    }
+
+
 def _detail(request, booking: Booking, forms: dict | None = None, status: int = 200):
     user = request.user
     can = selectors.permitted_actions(user, booking)
     is_staff = can["approve"]
     is_party = selectors.is_party_to(user, booking)
     forms = forms or {}
+    offers = _offers(user, booking)
     context = {
+        **_operator_context(booking, offers, is_party=is_party, forms=forms),
         "booking": booking,
         "quote": quotes.readable(booking.quote),
         "details": selectors.sees_full_details(user, booking),
@@ -87,7 +115,6 @@ def _detail(request, booking: Booking, forms: dict | None = None, status: int = 
         if is_staff or not booking.is_holding or booking.end <= timezone.now()
         else selectors.downtimes_over([booking])[booking.id],
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
-        "approve_form": forms.get("approve") or ReasonForm(prefix="approve"),
         "propose_form": forms.get("propose") or ProposalForm(prefix="propose", initial=initial_slot(request)),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
@@ -146,7 +173,13 @@ def booking_detail(request, pk: int):
 # verb → (form class, service, keyword arguments from the form, message); who may do it is
 # selectors.permitted_actions(user, booking)[verb] ("no_show" for "no-show")
 ACTIONS = {
-    "approve": (ReasonForm, services.approve, ("reason",), gettext_lazy("Approved.")),
+    "approve": (OperatorChoiceForm, services.approve, ("reason", "operator"), gettext_lazy("Approved.")),
+    "reassign": (
+        OperatorChoiceForm,
+        services.reassign_operator,
+        ("reason", "operator"),
+        gettext_lazy("Another operator assigned."),
+    ),
     "reject": (ReasonForm, services.reject, ("reason",), gettext_lazy("Rejected.")),
     "propose": (ProposalForm, services.propose, ("start", "end", "reason"), gettext_lazy("Another time proposed.")),
     "accept": (None, services.accept_proposal, (), gettext_lazy("Proposal accepted.")),
@@ -168,6 +201,9 @@ ACTIONS = {
 }
 
 
+SERVICE_ARGUMENT = {"operator": "operator_id"}
+
+
 @login_required
 @require_POST
 def booking_action(request, pk: int, verb: str):
@@ -177,10 +213,16 @@ def booking_action(request, pk: int, verb: str):
     booking = _visible_booking(request, pk)
     require_permission(selectors.permitted_actions(request.user, booking)[verb.replace("-", "_")])
     form_class, service, fields, done = ACTIONS[verb]
-    form = form_class(request.POST, prefix=verb) if form_class else None
+    if form_class is OperatorChoiceForm:
+        form = _operator_form(verb, booking, _offers(request.user, booking), request.POST)
+    else:
+        form = form_class(request.POST, prefix=verb) if form_class else None
     if form is not None and not form.is_valid():
         return _detail(request, booking, {verb: form}, status=400)
-    kwargs = {name: form.cleaned_data[name] for name in fields} if form else {}
+    # the form's `operator` is the services' `operator_id` (absent for a booking that needs no operator)
+    kwargs = (
+        {SERVICE_ARGUMENT.get(n, n): form.cleaned_data[n] for n in fields if n in form.cleaned_data} if form else {}
+    )
     target = form or ReasonForm(prefix=verb)
     result = call_service(request, target, service, success=done, actor=request.user, booking=booking, **kwargs)
     if result is None:

@@ -111,7 +111,7 @@ def test_reassign_puts_the_named_free_colleague_in_and_records_it(world, day, as
         assert in_force(booking).operator == colleague
         event = booking.events.last()
         assert event.action == "reassign" and event.to_status == "approved"
-        assert event.data["from_operator"] == world.operator_a.id and event.data["to_operator"] == colleague.id
+        assert event.data["released_operator"] == world.operator_a.id and event.data["operator"] == colleague.id
         assert event.data["because"] == {**event.data["because"], "change": "absence", "absence": absence.id}
         assert event.data["because"]["choice"] == "reassign"
     assert morning.events.last().reason == "出張のため"

@@ -14,7 +14,7 @@ from consortia.models import User
 from equipment.models import Downtime
 from tests.backend.test_schema import conform, openapi  # noqa: F401 (a fixture)
 from tests.bookings.conftest import at
-from tests.factories import InstrumentFactory, UserFactory, give_role
+from tests.factories import InstrumentFactory, UserFactory, also_operates, give_role
 from tests.invoices.conftest import completed
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def test_the_data_takes_the_same_queries_for_one_instrument_and_many(world, clie
     few, _data = queries()
     for _n in range(6):
         instrument = InstrumentFactory(institution=world.inst_a)
+        also_operates(world.operator_a, [instrument])
         for hour in (9, 10, 13):
             ask(world, instrument, day, hour)
         Downtime.objects.create(instrument=instrument, start=at(day, 15), end=at(day, 16))
@@ -194,6 +195,7 @@ def test_the_page_takes_the_same_queries_for_one_instrument_and_many(world, clie
         client.get("/staff/calendar/", {"day": day.isoformat()})
     for _n in range(5):
         instrument = InstrumentFactory(institution=world.inst_a)
+        also_operates(world.operator_a, [instrument])
         ask(world, instrument, day, 10)
         Downtime.objects.create(instrument=instrument, start=at(day, 15), end=at(day, 16))
     with CaptureQueriesContext(connection) as many:

@@ -90,6 +90,7 @@ def sides(world):
     staff_c = UserFactory(username="staff_c")
     give_role(staff_c, "staff", institution=world.inst_c)
     make_operator([icp], user=staff_c)  # approval reserves an operator for an assisted booking (docs/operators.md)
+
     coordinator = UserFactory(username="coordinator")
     give_role(coordinator, "coordinator", consortium=world.hokkaido)
     coordinator_tama = UserFactory(username="coordinator_tama")
