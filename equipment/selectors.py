@@ -152,9 +152,7 @@ def may_be_qualified(user, instrument: Instrument) -> bool:
     institution sharing a consortium with its own (an operator another member lends it: docs/operators.md)."""
     if not user.is_active:
         return False
-    return may_book(user, instrument) or bool(
-        access_for(user).staff_of & fellow_member_ids(instrument.institution_id)
-    )
+    return may_book(user, instrument) or bool(access_for(user).staff_of & fellow_member_ids(instrument.institution_id))
 
 
 def may_manage_instruments(user, institution_id: int) -> bool:

@@ -201,16 +201,6 @@ def instrument_page(request, pk: int):
             booking = _send_request(request, form, instrument)
             if booking is not None:
                 return redirect("booking-page", pk=booking.pk)
-    week_start = week_start_of(request)
-    time_grid = grid.time_grid(
-        instrument_id=instrument.id,
-        policy=selectors.policy_of(instrument),
-        viewer=user,
-        first_day=week_start,
-        mode=grid_mode_of(request, instrument),
-    )
-    if grid_mode_of(request, instrument) and not form.is_bound:
-        form.initial["mode"] = time_grid.mode  # the mode whose free time was shown
     manuals = list(instrument.manuals.all())
     current = equipment_selectors.current_manual_ids(manuals)
     policy = fee_policy_of(instrument.institution_id)
@@ -220,20 +210,7 @@ def instrument_page(request, pk: int):
         "bookings/instrument.html",
         {
             "instrument": instrument,
-            "week": plain_week(time_grid, instrument),
-            "grid_legend": legend(operated=offers_operated_mode(instrument)),
-            "grid_modes": mode_links(request, instrument, time_grid),
-            "grid_mode": grid_mode_of(request, instrument),  # asked for: kept in the plain list's links
-            "grid_config": grid_config(
-                time_grid,
-                instrument=instrument,
-                start_field="id_start" if can_request else "",  # the form is shown only to those who may book
-                end_field="id_end" if can_request else "",
-                preview=can_request,
-            ),
-            "week_start": week_start,
-            "previous_week": week_start - timedelta(days=7),
-            "next_week": week_start + timedelta(days=7),
+            **_week(request, instrument, form, can_request),
             "current_manuals": [m for m in manuals if m.id in current],
             "older_manuals": [m for m in manuals if m.id not in current],
             "fee_modes": modes,
@@ -248,6 +225,38 @@ def instrument_page(request, pk: int):
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _week(request, instrument, form, can_request: bool) -> dict:
+    """The instrument page's week: the grid in the mode asked for (the request form starts in that mode), its plain
+    list, legend and links."""
+    week_start = week_start_of(request)
+    asked = grid_mode_of(request, instrument)
+    time_grid = grid.time_grid(
+        instrument_id=instrument.id,
+        policy=selectors.policy_of(instrument),
+        viewer=request.user,
+        first_day=week_start,
+        mode=asked,
+    )
+    if asked and not form.is_bound:
+        form.initial["mode"] = time_grid.mode  # the mode whose free time was shown
+    return {
+        "week": plain_week(time_grid, instrument),
+        "grid_legend": legend(operated=offers_operated_mode(instrument)),
+        "grid_modes": mode_links(request, instrument, time_grid),
+        "grid_mode": asked,  # asked for: kept in the plain list's links
+        "grid_config": grid_config(
+            time_grid,
+            instrument=instrument,
+            start_field="id_start" if can_request else "",  # the form is shown only to those who may book
+            end_field="id_end" if can_request else "",
+            preview=can_request,
+        ),
+        "week_start": week_start,
+        "previous_week": week_start - timedelta(days=7),
+        "next_week": week_start + timedelta(days=7),
+    }
 
 
 def _refusal(user, instrument, can_request: bool, unverified=None) -> dict:
