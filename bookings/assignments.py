@@ -156,6 +156,22 @@ def assign(*, booking: Booking, actor, operator_id: int | None = None) -> Assign
     return save_assignment(booking, choose(booking, operator_id), actor=actor)
 
 
+def assign_again(*, booking: Booking, actor) -> Assignment | None:
+    """A moved booking approved again (the requester accepted the new time): the operator it had before the move if
+    they are free at the new time, else whom approval would pick."""
+    if not selectors.needs_operator(booking.mode):
+        return None
+    before = (
+        Assignment.objects.filter(booking_id=booking.pk, release_reason="moved").order_by("-released_at", "-id").first()
+    )
+    found = offers(booking)
+    offer = next((o for o in found if before and o.operator.id == before.operator_id and o.free), None)
+    offer = offer or first_free(found)
+    if offer is None:
+        raise no_operator_free()
+    return save_assignment(booking, offer, actor=actor)
+
+
 def event_data(*, assigned: Assignment | None = None, released: Assignment | None = None) -> dict:
     """What a booking event records of its operators: their ids, for the e-mails (bookings.notices) and the API (a
     name is written when shown, in the reader's language)."""

@@ -721,7 +721,7 @@ def accept_proposal(*, actor, booking: Booking) -> Booking:
     _ensure_requester(selectors.may_answer_proposal, actor, booking)
     if not booking.proposal_pending:
         raise Conflict("no_proposal", _("There is no proposed time to answer."))
-    assignment = assignments.assign(booking=booking, actor=actor)
+    assignment = assignments.assign_again(booking=booking, actor=actor)
     return _approve_at_fixed_price(booking, actor=actor, action="accept", assignment=assignment, proposal_pending=False)
 
 

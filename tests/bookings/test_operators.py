@@ -435,3 +435,26 @@ def test_the_request_form_offers_the_candidates_by_name(world, sem, day, crew, c
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Booking.objects.get().preferred_operator == crew[1]
+
+
+def test_a_moved_booking_accepted_again_gets_back_the_operator_it_had_when_they_are_free(world, crew, day):
+    _first, second, _lent = crew
+    booking = services.approve(actor=world.staff_a, booking=ask(world, day, 10), operator_id=second.id)
+    moved = services.propose(
+        actor=world.staff_a, booking=booking, start=at(day, 14), end=at(day, 15), because={"change": "test"}
+    )
+    assert not Assignment.objects.filter(booking=moved, released_at__isnull=True).exists()  # released: "moved"
+    services.accept_proposal(actor=world.user_a, booking=moved)
+    # not the first free operator (staff_a, offered first) but the one who had it before the move
+    assert Assignment.objects.get(booking=moved, released_at__isnull=True).operator == second
+
+
+def test_a_moved_booking_whose_operator_is_busy_at_the_new_time_gets_another(world, crew, day):
+    _first, second, _lent = crew
+    booking = services.approve(actor=world.staff_a, booking=ask(world, day, 10), operator_id=second.id)
+    moved = services.propose(
+        actor=world.staff_a, booking=booking, start=at(day, 14), end=at(day, 15), because={"change": "test"}
+    )
+    Absence.objects.create(operator=second, start=at(day, 13), end=at(day, 16))
+    services.accept_proposal(actor=world.user_a, booking=moved)
+    assert Assignment.objects.get(booking=moved, released_at__isnull=True).operator != second
