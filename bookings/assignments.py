@@ -93,11 +93,7 @@ def offers(booking: Booking) -> list[Offer]:
 def choose(booking: Booking, operator_id: int | None, *, other_than: int | None = None) -> Offer:
     """The offer an assignment of `booking` takes: the named operator if they are a free candidate, else (nobody
     named) the preferred operator if free, else the first free one; refused with the reason otherwise. `other_than`:
-    an operator who may not take it (the one being replaced)."""
-    if operator_id is not None and operator_id == other_than:
-        raise DomainError(
-            "same_operator", _("This operator is the one assigned now; choose another."), field="operator"
-        )
+    an operator who may not take it (the one being replaced: `reassign` refuses naming them first)."""
     found = [o for o in offers(booking) if o.operator.id != other_than]
     if operator_id is None:
         offer = first_free(found)
