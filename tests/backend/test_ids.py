@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 ID_PARAM = re.compile(r"(^|_)(pk|id)$")
 # Values for the parameters that are not ids, so that the route resolves.
-OTHER_PARAMS = {"fmt": "csv", "verb": "approve", "token": "abcdef", "format": "json"}
+OTHER_PARAMS = {"fmt": "csv", "verb": "approve", "token": "abcdef", "format": "json", "month": "2026-10"}
 NOT_INTEGERS = ["abc", "-1", "²", "1.5", "null,null", "1e3"]  # ² is a digit to str.isdigit
 TOO_LARGE = str(10**20)  # an integer, but past every id the database can hold
 METHODS = ["get", "post", "put", "patch", "delete"]
