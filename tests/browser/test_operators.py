@@ -59,6 +59,7 @@ def test_a_company_asks_for_an_operator_and_the_staff_assign_another_one(browser
     staff.goto(live_server.url + reverse("booking-page", args=[booking.pk]))
     offers = staff.locator("form[action$='/approve/'] label.operator-offer")
     assert offers.count() == 3  # staff_a, 伊藤 and 佐藤: all of institution A, all free
+    assert len({round(offers.nth(n).bounding_box()["y"]) for n in range(3)}) == 3  # one a line, at 1280 px too
     assert "preferred by the requester" in offers.filter(has_text="伊藤").inner_text()
     default = staff.locator("form[action$='/approve/'] input[type=radio]:checked")
     assert default.get_attribute("value") == str(ito.pk)  # the preferred one, being free, is the default
@@ -80,6 +81,8 @@ def test_a_company_asks_for_an_operator_and_the_staff_assign_another_one(browser
     row = operator.locator("table.data tbody tr", has_text=f"{day:%Y-%m-%d} 10:00–12:00")
     assert sem.localized_name in row.inner_text() and world.company_a.name in row.inner_text()
     shoot(operator, "schedule")
+    operator.click(f"a[href='{reverse('operator-absences')}']")  # the way to their absences, from the schedule
+    operator.wait_for_selector("#add")
 
 
 @pytest.fixture
@@ -149,5 +152,7 @@ def test_the_secretariat_sees_the_staff_block_of_the_report(browser, live_server
     page.locator("#staff-by-operator summary").click()
     by_operator = page.locator("#staff-by-operator").inner_text()
     assert "伊藤" in by_operator and "佐藤" not in by_operator  # 佐藤 did not agree to be named
-    assert "Not named (1)" in by_operator
+    # 佐藤 (2 h) and staff_a (none this month) of institution A, summed without names
+    unnamed = page.locator("#staff-by-operator tbody tr", has_text="Not named (2)").inner_text()
+    assert world.inst_a.name in unnamed and "2.00" in unnamed
     shoot(page, "report-staff")
