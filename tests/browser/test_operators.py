@@ -13,10 +13,11 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Assignment, Booking
-from staffing.models import Absence
+from staffing.models import Absence, LendingAgreement
 from tests.bookings.conftest import at, working_day
 from tests.browser.conftest import FACTORY_PASSWORD, log_in
 from tests.factories import UserFactory, make_operator
@@ -156,3 +157,39 @@ def test_the_secretariat_sees_the_staff_block_of_the_report(browser, live_server
     unnamed = page.locator("#staff-by-operator tbody tr", has_text="Not named (2)").inner_text()
     assert world.inst_a.name in unnamed and "2.00" in unnamed
     shoot(page, "report-staff")
+
+
+def test_the_operators_pages_read_on_a_phone(browser, live_server, world, sem, crew, assigned, shoot):
+    """The pages of managing operators, each as its reader sees it (Japanese): the institution's administrator's
+    (operators, one's hours and absences, agreements, contribution records, lent hours) and the operator's own."""
+    ito, sato = crew
+    agreement = LendingAgreement.objects.create(
+        consortium=world.hokkaido,
+        lender=world.inst_a,
+        borrower=world.inst_b,
+        operator=ito,
+        valid_from=working_day(0),
+        valid_until=working_day(0) + timedelta(days=180),
+        hourly_rate_jpy=6000,
+        lender_confirmed_at=timezone.now(),
+    )
+    agreement.instruments.add(world.xrd)
+    admin = log_in(browser, live_server, world.staff_a.username, password=FACTORY_PASSWORD, language="ja")
+    pages = [
+        ("operators", reverse("staff-operators"), "佐藤 花子"),
+        ("hours", reverse("staff-operator-hours", args=[sato.pk]), "佐藤 花子"),
+        ("absences", reverse("staff-operator-absences", args=[sato.pk]), "佐藤 花子"),
+        ("agreements", reverse("staff-agreements"), "伊藤 一郎"),
+        ("contributions", reverse("contributions"), "技術職員"),
+        ("lending", reverse("lending-statements"), world.inst_b.name),
+    ]
+    for name, url, says in pages:
+        response = admin.goto(live_server.url + url)
+        assert response.status == 200, f"{name}: {response.status}"
+        assert says in admin.locator("main").inner_text(), name
+        assert admin.locator("h1").count() == 1, name
+        shoot(admin, name)
+    own = log_in(browser, live_server, "ito", password=FACTORY_PASSWORD, language="ja")
+    own.goto(live_server.url + reverse("operator-me"))
+    assert "産業技術総合研究所" in own.locator("main").inner_text()  # the agreement lending them to B
+    shoot(own, "operator-me")
