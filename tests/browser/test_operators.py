@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,12 +122,16 @@ def test_an_absence_over_an_assigned_booking_asks_first_and_reassigns_it(
     assert not Absence.objects.exists()  # nothing saved before the choice
     assert Assignment.objects.get(booking=assigned, released_at=None).operator == sato
     shoot(operator, "choice")
+    mail.outbox.clear()
     operator.check(f"input[name=b{assigned.pk}-action][value=reassign]")
     operator.select_option(f"#id_b{assigned.pk}-operator", str(ito.pk))
     operator.click("form.stacked button[type=submit]")
     operator.wait_for_selector("ul.messages")
     assert Absence.objects.get(operator=sato).title == "学会出張"
     assert Assignment.objects.get(booking=assigned, released_at=None).operator == ito
+    recipients = {to for message in mail.outbox for to in message.to}
+    assert ito.user.email in recipients  # the new operator is told; the requester is not: the time did not change
+    assert world.user_a.email not in recipients and sato.user.email not in recipients  # nor the one who did it
     assert "学会出張" in operator.locator("main").inner_text()
     shoot(operator, "saved")
 
