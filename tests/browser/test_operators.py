@@ -194,6 +194,8 @@ def test_the_operators_pages_read_on_a_phone(browser, live_server, world, sem, c
         assert says in admin.locator("main").inner_text(), name
         assert admin.locator("h1").count() == 1, name
         shoot(admin, name)
+        if name == "operators":  # the administrator reaches an operator's absences from the list
+            assert admin.locator(f"a[href='{reverse('staff-operator-absences', args=[sato.pk])}']").count() == 1
     own = log_in(browser, live_server, "ito", password=FACTORY_PASSWORD, language="ja")
     own.goto(live_server.url + reverse("operator-me"))
     assert "産業技術総合研究所" in own.locator("main").inner_text()  # the agreement lending them to B
