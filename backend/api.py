@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, routers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -165,3 +166,16 @@ def _django_error_detail(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
     return {"non_field_errors": list(exc.messages)}
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "09:00",
+        "description": "local time of day in Asia/Tokyo, HH:MM (answers carry HH:MM:SS)",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day on the wall clock, as opening hours and operators' working hours are given ("09:00"). OpenAPI's `format: time` is RFC
+    3339's full-time, which needs a UTC offset these never have."""

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from backend.api import ClockTimeField
 from consortia.selectors import consortium_list, institution_choices
 from equipment.selectors import instrument_choices
 
@@ -17,6 +18,8 @@ from .models import LendingAgreement, Operator, WorkingHours
 
 class WorkingStretchSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(help_text="0 Monday … 6 Sunday")  # out of range: the service's refusal
+    starts = ClockTimeField()  # a wall-clock time: no UTC offset, which OpenAPI's `format: time` would ask for
+    ends = ClockTimeField()
 
     class Meta:
         model = WorkingHours

@@ -2,12 +2,12 @@
 
 import django_filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from backend.api import IdFilter
+from backend.api import ClockTimeField, IdFilter
 from consortia.models import Institution
 from consortia.selectors import institution_choices
 
@@ -30,19 +30,6 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "name_en", "localized_name", "keywords"]
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
-        "example": "09:00",
-        "description": "local time of day in Asia/Tokyo, HH:MM (answers carry HH:MM:SS)",
-    }
-)
-class ClockTimeField(serializers.TimeField):
-    """A time of day on the wall clock, as opening hours are given ("09:00"). OpenAPI's `format: time` is RFC
-    3339's full-time, which needs a UTC offset these never have."""
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
