@@ -45,7 +45,9 @@ def test_staff_open_a_booking_and_drag_a_request_to_propose_a_time(browser, live
     page.wait_for_selector(".ec-event.tl-pending")
     assert page.locator("#plain-schedule").is_hidden()
     assert rows(page).count(world.sem.name) == 1  # the SEM's row
-    assert page.locator("article.ec-event.tl-approved").count() == 1 and page.locator(".ec-event.tl-downtime").count() == 1
+    assert (
+        page.locator("article.ec-event.tl-approved").count() == 1 and page.locator(".ec-event.tl-downtime").count() == 1
+    )
     shoot(page, "timeline-day")
     page.get_by_role("button", name="週表示").click()
     page.wait_for_selector(".ec-event.tl-pending")
