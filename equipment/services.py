@@ -310,16 +310,11 @@ IMPORT_PAST = timedelta(days=366)  # past downtime still matters: reports subtra
 IMPORT_FUTURE = timedelta(days=2 * 366)
 
 
-@transaction.atomic
-def import_downtimes(  # pages and API: bookings.disruptions.import_downtimes
-    *, actor, instrument: Instrument, upload, kind: str = Downtime.Kind.MAINTENANCE, now: datetime | None = None
-) -> dict:
-    """Create or update downtime from an .ics file, keyed by each event's UID (recurring events per
-    occurrence), so importing the same export again changes nothing; a CANCELLED event removes its
-    downtime. All or nothing: any fault in the file refuses it before a row is written."""
-    ensure_can_manage(actor, instrument.institution_id)
-    if kind not in Downtime.Kind.values:
-        raise DomainError("invalid_choice", _("Unknown kind: %(kind)s") % {"kind": kind}, field="kind")
+def import_ics(upload, *, now: datetime | None, rows, create) -> dict:
+    """The events of an uploaded .ics file, from a year back to two years ahead, laid over `rows` (a related
+    manager of rows with `source_uid`, `start`, `end`, `title`) by UID: a new UID is `create(uid, values)`d, a changed
+    one updated, a CANCELLED one deleted; the counts of each. The one import of downtime (`import_downtimes`) and of
+    operators' absences (staffing.absences). Any fault in the file refuses it before a row is written."""
     if upload is None:
         raise DomainError("required", _("Choose an .ics file."), field="file")
     now = now or timezone.now()
@@ -327,7 +322,7 @@ def import_downtimes(  # pages and API: bookings.disruptions.import_downtimes
         upload.read(ICS_MAX_BYTES + 1), window_start=now - IMPORT_PAST, window_end=now + IMPORT_FUTURE
     )
     latest = {event.source_uid: event for event in events}  # a UID given twice: the later one wins
-    existing = {d.source_uid: d for d in instrument.downtimes.filter(source_uid__in=latest)}
+    existing = {row.source_uid: row for row in rows.filter(source_uid__in=latest)}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
     for uid, event in latest.items():
         current = existing.get(uid)
@@ -338,16 +333,34 @@ def import_downtimes(  # pages and API: bookings.disruptions.import_downtimes
             continue
         values = {"start": event.start, "end": event.end, "title": event.title}
         if current is None:
-            Downtime.objects.create(
-                instrument=instrument, kind=kind, source_uid=uid, created_by=user_or_none(actor), **values
-            )
+            create(uid, values)
             counts["created"] += 1
         elif any(getattr(current, name) != value for name, value in values.items()):
-            Downtime.objects.filter(pk=current.pk).update(**values)
+            type(current).objects.filter(pk=current.pk).update(**values)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
     return counts
+
+
+@transaction.atomic
+def import_downtimes(  # pages and API: bookings.disruptions.import_downtimes
+    *, actor, instrument: Instrument, upload, kind: str = Downtime.Kind.MAINTENANCE, now: datetime | None = None
+) -> dict:
+    """Create or update downtime from an .ics file, keyed by each event's UID (recurring events per
+    occurrence), so importing the same export again changes nothing; a CANCELLED event removes its
+    downtime. All or nothing: any fault in the file refuses it before a row is written."""
+    ensure_can_manage(actor, instrument.institution_id)
+    if kind not in Downtime.Kind.values:
+        raise DomainError("invalid_choice", _("Unknown kind: %(kind)s") % {"kind": kind}, field="kind")
+    return import_ics(
+        upload,
+        now=now,
+        rows=instrument.downtimes,
+        create=lambda uid, values: Downtime.objects.create(
+            instrument=instrument, kind=kind, source_uid=uid, created_by=user_or_none(actor), **values
+        ),
+    )
 
 
 @transaction.atomic

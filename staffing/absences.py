@@ -9,23 +9,19 @@ The .ics import reads the file with equipment's parser (same limits, same refusa
 occurrence) and keys each absence by the event's UID, so importing the same export again changes nothing, a moved
 event updates its absence and a cancelled one (STATUS:CANCELLED) removes it. All or nothing."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.errors import DomainError, PermissionDenied, full_clean_or_refuse
 from backend.plumbing import lock_current, require_aware, require_in_range, require_order, user_or_none
-from equipment.ical_import import MAX_BYTES as ICS_MAX_BYTES
-from equipment.ical_import import parse_downtimes
+from equipment.services import import_ics
 
 from . import selectors
 from .models import Absence, Operator
 
 # The import window, as for downtime: a past absence still explains hours not worked; two years ahead is planning.
-IMPORT_PAST = timedelta(days=366)
-IMPORT_FUTURE = timedelta(days=2 * 366)
 
 
 def ensure_may_manage_absences(actor, operator: Operator) -> None:
@@ -93,34 +89,14 @@ def import_absences(
     lock_current(operator)
     ensure_may_manage_absences(actor, operator)
     check_kind(kind)
-    if upload is None:
-        raise DomainError("required", _("Choose an .ics file."), field="file")
-    now = now or timezone.now()
-    events = parse_downtimes(
-        upload.read(ICS_MAX_BYTES + 1), window_start=now - IMPORT_PAST, window_end=now + IMPORT_FUTURE
+    return import_ics(
+        upload,
+        now=now,
+        rows=operator.absences,
+        create=lambda uid, values: Absence.objects.create(
+            operator=operator, kind=kind, source_uid=uid, created_by=user_or_none(actor), **values
+        ),
     )
-    latest = {event.source_uid: event for event in events}  # a UID given twice: the later one wins
-    existing = {a.source_uid: a for a in operator.absences.filter(source_uid__in=latest)}
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
-    for uid, event in latest.items():
-        current = existing.get(uid)
-        if event.cancelled:
-            if current:
-                current.delete()
-                counts["deleted"] += 1
-            continue
-        values = {"start": event.start, "end": event.end, "title": event.title}
-        if current is None:
-            Absence.objects.create(
-                operator=operator, kind=kind, source_uid=uid, created_by=user_or_none(actor), **values
-            )
-            counts["created"] += 1
-        elif any(getattr(current, name) != value for name, value in values.items()):
-            Absence.objects.filter(pk=current.pk).update(**values)
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-    return counts
 
 
 @transaction.atomic

@@ -679,6 +679,7 @@ NO_STALE_COPY = {
     "equipment.services.upload_photo": "creates a row; reads the instrument's id and institution only",
     "equipment.services.add_downtime": "creates a row; reads the instrument's id and institution only",
     "equipment.services.import_downtimes": "reads the instrument's downtimes inside the call",
+    "equipment.services.import_ics": "the import verbs' shared step (import_downtimes, staffing.absences.import_absences), called after they lock and check; reads the rows inside the call",
     "equipment.services.grant_qualification": "locks the current grant (select_for_update); looks the user up",
     "consortia.services.add_member_institution": "creates a row; the current membership is a query",
     "consortia.services.grant_role": "get_or_create",
